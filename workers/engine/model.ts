@@ -1,0 +1,189 @@
+/**
+ * The shared types of the engine and its contract with the page, the CLI and embeds.
+ * `Report` is schema version 1 (see DESIGN.md): fields may be added, never repurposed.
+ * This file holds types only, so the page can import it without pulling in the engine.
+ */
+
+/** What a pasted or uploaded file is. `log` covers every log format (decoded line by line). */
+export type FileKind =
+  | 'nginx'
+  | 'gunicorn'
+  | 'uwsgi'
+  | 'kubernetes'
+  | 'node'
+  | 'php-fpm'
+  | 'puma'
+  | 'dotenv'
+  | 'log'
+  | 'unknown';
+
+/** An input as the user gave it. `kind` is set only when the user overrode detection. */
+export interface SourceFile {
+  name: string;
+  text: string;
+  kind?: FileKind;
+}
+
+export interface AnalyzeOptions {
+  /** The nginx version to assume, e.g. "1.22.1". Otherwise taken from the inputs, else a default. */
+  nginxVersion?: string;
+  /** Apply fixes whose safety is `unsafe` too (they are always reported). */
+  unsafe?: boolean;
+  /** Rule ids whose fixes the user switched off in the page. */
+  disabledFixes?: string[];
+}
+
+/** A located problem in an input: 1-based line. */
+export interface FileError {
+  line: number;
+  message: string;
+}
+
+export interface FileReport {
+  name: string;
+  kind: FileKind;
+  /** 0..1: how sure detection is of `kind` (1 when the user chose it). */
+  confidence: number;
+  errors: FileError[];
+}
+
+export type EventSource =
+  | 'nginx-error'
+  | 'nginx-access'
+  | 'gunicorn'
+  | 'uwsgi'
+  | 'kernel'
+  | 'kubernetes'
+  | 'php-fpm'
+  | 'node';
+
+export type NginxErrorKind =
+  | 'premature-close'
+  | 'upstream-timeout'
+  | 'connect-refused'
+  | 'socket-missing'
+  | 'connect-eagain'
+  | 'address-unavailable'
+  | 'no-live-upstreams'
+  | 'connection-reset'
+  | 'broken-pipe'
+  | 'header-too-big'
+  | 'body-too-large'
+  | 'invalid-header'
+  | 'server-disabled'
+  | 'ssl-error'
+  | 'other';
+
+export type Phase =
+  | 'connecting'
+  | 'ssl-handshake'
+  | 'sending-request'
+  | 'reading-response-header'
+  | 'reading-upstream'
+  | 'sending-to-client';
+
+/** One decoded log line. Only what the line really says is filled in. */
+export interface LogEvent {
+  file: string;
+  /** 1-based line in `file`. */
+  line: number;
+  source: EventSource;
+  /** One of the kinds listed in DESIGN.md for `source` (e.g. NginxErrorKind for nginx-error). */
+  kind: string;
+  phase?: Phase;
+  /** ISO 8601 when the line has a wall-clock time; zone-less times are kept without a zone. */
+  time?: string;
+  method?: string;
+  path?: string;
+  /** As nginx wrote it: `http://127.0.0.1:8000/x`, `unix:/run/app.sock`, … */
+  upstream?: string;
+  status?: number;
+  /** Other decoded fields (pid, client, server, host, errno, worker pid, signal, …). */
+  fields?: Record<string, string | number>;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export type FixSafety = 'safe' | 'unsafe' | 'manual';
+
+export type Cause =
+  | 'keepalive-race'
+  | 'keepalive-inert'
+  | 'app-timeout'
+  | 'proxy-timeout'
+  | 'worker-recycle'
+  | 'oom-kill'
+  | 'crash'
+  | 'body-limit'
+  | 'header-size'
+  | 'protocol-mismatch'
+  | 'deploy-termination'
+  | 'backend-down'
+  | 'address-mismatch'
+  | 'backlog-full'
+  | 'upgrade-header'
+  | 'retry-policy';
+
+export interface Evidence {
+  file: string;
+  line: number;
+  /** The line's text (redacted), so the page can quote it without holding the file. */
+  text?: string;
+  /** Why this line matters, e.g. "proxy_read_timeout 60s (effective for /api)". */
+  note?: string;
+}
+
+/** A value compared across hops, with where it came from ("app.conf:12" or "nginx 1.22 default"). */
+export interface ComparedValue {
+  hop: string;
+  setting: string;
+  value: string;
+  source: string;
+}
+
+export interface Finding {
+  rule: string;
+  cause: Cause;
+  severity: Severity;
+  title: string;
+  message: string;
+  evidence: Evidence[];
+  compared?: ComparedValue[];
+  fix: null | {
+    safety: FixSafety;
+    /** What the change does and what it costs. */
+    description: string;
+    /** Whether the fix's edits are in `Report.fixed` (unsafe ones only with `unsafe`). */
+    applied: boolean;
+  };
+  /** 0..1, how well the pasted evidence supports this cause (the order of `findings`). */
+  confidence?: number;
+}
+
+/** A text edit on one file: replace [start, end) (UTF-16 offsets) with `text`. */
+export interface Edit {
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Redaction {
+  file: string;
+  line: number;
+  kind: string;
+}
+
+export interface Report {
+  schema: 1;
+  nginxVersion: string | null;
+  /** Where the version came from: "input" (pasted -v/-T/Server:), "user", or "assumed". */
+  nginxVersionSource?: 'input' | 'user' | 'assumed';
+  files: FileReport[];
+  events: LogEvent[];
+  findings: Finding[];
+  /** Files changed by the applied fixes (redacted text). */
+  fixed: { name: string; text: string }[];
+  /** Unified diff of those changes (redacted text). */
+  patch: string;
+  redactions: Redaction[];
+}
