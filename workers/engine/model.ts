@@ -173,6 +173,27 @@ export interface Redaction {
   kind: string;
 }
 
+/**
+ * Log events grouped by upstream: what failed, where in the request, how often, since when,
+ * and what the app server, kernel or orchestrator logged just before.
+ */
+export interface Incident {
+  /** The upstream as nginx names it, or null when the lines do not say. */
+  upstream: string | null;
+  count: number;
+  /** event kind -> count */
+  kinds: Record<string, number>;
+  /** phase -> count */
+  phases: Record<string, number>;
+  routes: { method?: string; path: string; count: number }[];
+  first?: string;
+  last?: string;
+  /** Events from other sources shortly before these failures ("gunicorn WORKER TIMEOUT 1 s before"). */
+  related: { event: LogEvent; secondsBefore: number }[];
+  /** Counts per time bucket and kind, for the small timeline plot. */
+  timeline: { start: string; counts: Record<string, number> }[];
+}
+
 export interface Report {
   schema: 1;
   nginxVersion: string | null;
@@ -180,6 +201,9 @@ export interface Report {
   nginxVersionSource?: 'input' | 'user' | 'assumed';
   files: FileReport[];
   events: LogEvent[];
+  /** Log lines that were not recognised as any known log format (1-based lines per file). */
+  unrecognised?: { file: string; lines: number[] }[];
+  incidents?: Incident[];
   findings: Finding[];
   /** Files changed by the applied fixes (redacted text). */
   fixed: { name: string; text: string }[];
