@@ -1,0 +1,195 @@
+import type { FileError } from '../../model.ts';
+import type { Setting } from '../types.ts';
+import { EOF, Lexer } from './lexer.ts';
+import { checkPlacement } from './placement.ts';
+import { collectSettings } from './settings.ts';
+import {
+  TOKEN,
+  type Block,
+  type Directive,
+  type NginxFile,
+  type NginxTree,
+  type TokenStream,
+} from './tree.ts';
+
+/** At most this many errors are kept per file: adversarial input must not allocate millions. */
+const MAX_ERRORS = 50;
+
+interface Frame {
+  block: Block;
+  /** A `{` with no directive before it: its children go to the enclosing block. */
+  anonymous: boolean;
+  context: string;
+}
+
+/**
+ * Parses an nginx config losslessly. Never throws: unbalanced braces, unterminated quotes,
+ * stray `;`/`{`/`}` and non-nginx text give located errors (1-based lines) and a partial tree.
+ * The parser is iterative (an explicit stack), so 1 MB of `{` does not overflow the call stack.
+ */
+export function parseNginx(name: string, text: string): NginxFile {
+  const errors: FileError[] = [];
+  let dropped = 0;
+  const error = (line: number, message: string): void => {
+    if (errors.length < MAX_ERRORS) errors.push({ line, message });
+    else dropped++;
+  };
+  const lx = new Lexer(text, error);
+  const root: Block = {
+    directive: null,
+    children: [],
+    open: -1,
+    close: -1,
+    openLine: 1,
+    closeLine: 1,
+  };
+  const stack: Frame[] = [{ block: root, anonymous: false, context: 'main' }];
+  const all: Directive[] = [];
+
+  let k = lx.next();
+  while (k !== EOF) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (k === TOKEN.semicolon) {
+      error(lx.tokLine, 'unexpected ";" (no directive before it)');
+      k = lx.next();
+      continue;
+    }
+    if (k === TOKEN.open) {
+      error(lx.tokLine, 'unexpected "{" (no directive before it)');
+      stack.push({ block: frame.block, anonymous: true, context: frame.context });
+      k = lx.next();
+      continue;
+    }
+    if (k === TOKEN.close) {
+      closeBlock(stack, lx, error);
+      k = lx.next();
+      continue;
+    }
+    // A word: a directive's name, then its arguments up to `;` or `{`.
+    const d: Directive = {
+      name: lx.value,
+      args: [],
+      line: lx.tokLine,
+      endLine: lx.tokLine,
+      start: lx.start,
+      end: lx.pos,
+      nameEnd: lx.pos,
+      argsStart: lx.pos,
+      argsEnd: lx.pos,
+      file: name,
+      context: frame.context,
+      parent: frame.block,
+    };
+    frame.block.children.push(d);
+    all.push(d);
+    k = lx.next();
+    if (k === TOKEN.word) d.argsStart = lx.start;
+    while (k === TOKEN.word) {
+      d.args.push(lx.value);
+      d.argsEnd = d.end = lx.pos;
+      d.endLine = lx.line;
+      k = lx.next();
+    }
+    if (k === TOKEN.semicolon) {
+      d.end = lx.pos;
+      d.endLine = lx.tokLine;
+      k = lx.next();
+    } else if (k === TOKEN.open) {
+      const block: Block = {
+        directive: d,
+        children: [],
+        open: lx.start,
+        close: -1,
+        openLine: lx.tokLine,
+        closeLine: lx.tokLine,
+      };
+      d.block = block;
+      stack.push({ block, anonymous: false, context: d.name });
+      if (d.name.endsWith('_by_lua_block')) {
+        d.raw = lx.rawLua();
+      }
+      k = lx.next();
+    } else if (k === TOKEN.close) {
+      error(d.line, `"${d.name}" is not terminated by ";" before the "}" on line ${lx.tokLine}`);
+    } else {
+      error(d.line, `unexpected end of file: "${d.name}" is not terminated by ";"`);
+    }
+  }
+  for (let i = stack.length - 1; i > 0; i--) {
+    const open = (stack[i] as Frame).block;
+    const what = open.directive ? `"${open.directive.name}" block` : 'block';
+    error(
+      open.openLine,
+      `unexpected end of file: the ${what} opened on line ${open.openLine} is never closed (expecting "}")`,
+    );
+    if (open.directive) {
+      open.directive.end = text.length;
+      open.directive.endLine = lx.line;
+    }
+  }
+  checkPlacement(root, error);
+  if (all.length === 0 && text.trim() !== '' && errors.length === 0) {
+    // Only comments: valid (an empty config), nothing to report.
+  } else if (
+    errors.length > 0 &&
+    !all.some((d) => d.end > d.argsEnd && /^[a-z_][a-z0-9_]*$/i.test(d.name))
+  ) {
+    errors.unshift({
+      line: 1,
+      message: 'no complete nginx directive found: is this an nginx config?',
+    });
+  }
+  if (dropped > 0) errors.push({ line: lx.line, message: `… and ${dropped} more errors` });
+  const tree: NginxTree = { root, comments: lx.comments, tokens: lx.tokens() };
+  return makeFile(name, text, errors, tree, all);
+}
+
+function closeBlock(
+  stack: Frame[],
+  lx: Lexer,
+  error: (line: number, message: string) => void,
+): void {
+  if (stack.length === 1) {
+    error(lx.tokLine, 'unexpected "}" (no block is open here)');
+    return;
+  }
+  const frame = stack.pop() as Frame;
+  if (frame.anonymous) return;
+  const block = frame.block;
+  block.close = lx.start;
+  block.closeLine = lx.tokLine;
+  if (block.directive) {
+    block.directive.end = lx.pos;
+    block.directive.endLine = lx.tokLine;
+  }
+}
+
+function makeFile(
+  name: string,
+  text: string,
+  errors: FileError[],
+  tree: NginxTree,
+  all: Directive[],
+): NginxFile {
+  let settings: Setting[] | null = null;
+  return {
+    name,
+    kind: 'nginx',
+    text,
+    errors,
+    tree,
+    print: () => printTokens(text, tree.tokens),
+    settings: () => (settings ??= collectSettings(tree.root)),
+    directives: () => all,
+  };
+}
+
+/** Prints the token stream: every token's bytes in order, so an unedited tree gives `text` back. */
+export function printTokens(text: string, tokens: TokenStream): string {
+  const parts: string[] = [];
+  for (let i = 0; i < tokens.count; i++) {
+    const end = i + 1 < tokens.count ? (tokens.starts[i + 1] as number) : text.length;
+    parts.push(text.slice(tokens.starts[i] as number, end));
+  }
+  return parts.join('');
+}
