@@ -31,6 +31,11 @@ export interface AnalyzeOptions {
   unsafe?: boolean;
   /** Rule ids whose fixes the user switched off in the page. */
   disabledFixes?: string[];
+  /**
+   * Quote evidence and build `fixed`/`patch` from the raw inputs instead of the redacted ones.
+   * Only for the user's explicit request (the CLI on their own machine, "download raw").
+   */
+  raw?: boolean;
 }
 
 /** A located problem in an input: 1-based line. */
@@ -205,8 +210,8 @@ export interface Report {
   unrecognised?: { file: string; lines: number[] }[];
   incidents?: Incident[];
   findings: Finding[];
-  /** Files changed by the applied fixes (redacted text). */
-  fixed: { name: string; text: string }[];
+  /** Files changed by the applied fixes: redacted text after and before the fixes. */
+  fixed: { name: string; kind: FileKind; text: string; original: string }[];
   /** Unified diff of those changes (redacted text). */
   patch: string;
   redactions: Redaction[];

@@ -1,0 +1,39 @@
+import { analyze } from '../../workers/engine/analyze.ts';
+import type { AnalyzeOptions, Severity } from '../../workers/engine/model.ts';
+import { parseArgs, UsageError } from '../args.ts';
+import { readInputs } from '../read-inputs.ts';
+import { formatReport } from '../format-report.ts';
+
+const severities: Severity[] = ['info', 'warning', 'error'];
+
+/** Options shared by `analyze` and `fix`. */
+export function analyzeOptions(values: Map<string, string>, switches: Set<string>): AnalyzeOptions {
+  const version = values.get('nginx-version');
+  if (version !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(version)) {
+    throw new UsageError(`--nginx-version must look like 1.22 or 1.22.1, not "${version}"`);
+  }
+  return {
+    ...(version ? { nginxVersion: version } : {}),
+    unsafe: switches.has('unsafe'),
+    // On the user's own machine the CLI quotes their files as they are, unless asked not to.
+    raw: !switches.has('redact'),
+  };
+}
+
+export function runAnalyze(argv: string[]): number {
+  const args = parseArgs(argv, {
+    values: ['nginx-version', 'fail-on'],
+    switches: ['json', 'redact', 'unsafe'],
+  });
+  const failOn = args.values.get('fail-on') as Severity | undefined;
+  if (failOn !== undefined && !severities.includes(failOn)) {
+    throw new UsageError(`--fail-on must be one of ${severities.join(', ')}`);
+  }
+  const report = analyze(readInputs(args.positional), analyzeOptions(args.values, args.switches));
+  process.stdout.write(
+    args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report),
+  );
+  if (failOn === undefined) return 0;
+  const threshold = severities.indexOf(failOn);
+  return report.findings.some((f) => severities.indexOf(f.severity) >= threshold) ? 1 : 0;
+}

@@ -1,0 +1,127 @@
+/**
+ * What the user has given us and what the engine made of it. Components stay thin and read
+ * this; every change of input schedules a new analysis, which supersedes the one in flight.
+ */
+import type { FileKind, Report, SourceFile } from '../../workers/engine/model.ts';
+import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
+
+export interface InputFile {
+  id: number;
+  name: string;
+  text: string;
+  kind?: FileKind;
+}
+
+type Status = 'idle' | 'analyzing' | 'done' | 'failed';
+
+/** Typing pauses shorter than this do not start an analysis. */
+const DEBOUNCE_MS = 150;
+
+export class Incident {
+  log = $state('');
+  files = $state<InputFile[]>([]);
+  nginxVersion = $state('');
+  report = $state<Report | null>(null);
+  status = $state<Status>('idle');
+  error = $state<string | null>(null);
+
+  private nextId = 1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly engine: EngineClient;
+
+  constructor(engine = new EngineClient()) {
+    this.engine = engine;
+  }
+
+  setLog(text: string): void {
+    this.log = text;
+    this.schedule();
+  }
+
+  addFile(name: string, text: string): void {
+    this.files.push({ id: this.nextId++, name: this.uniqueName(name), text });
+    this.schedule();
+  }
+
+  updateFile(id: number, patch: Partial<Omit<InputFile, 'id'>>): void {
+    const file = this.files.find((f) => f.id === id);
+    if (!file) return;
+    Object.assign(file, patch);
+    this.schedule();
+  }
+
+  removeFile(id: number): void {
+    this.files = this.files.filter((f) => f.id !== id);
+    this.schedule();
+  }
+
+  setNginxVersion(version: string): void {
+    this.nginxVersion = version;
+    this.schedule();
+  }
+
+  /** Replaces every input at once (a sample, a share link) and analyses right away. */
+  load(input: { log: string; files: SourceFile[]; nginxVersion?: string }): Promise<void> {
+    this.log = input.log;
+    this.files = input.files.map((f) => ({ id: this.nextId++, ...f }));
+    this.nginxVersion = input.nginxVersion ?? '';
+    return this.run();
+  }
+
+  clear(): void {
+    this.log = '';
+    this.files = [];
+    this.report = null;
+    this.error = null;
+    this.status = 'idle';
+  }
+
+  inputs(): SourceFile[] {
+    const inputs: SourceFile[] = this.files.map((f) => ({
+      name: f.name,
+      text: f.text,
+      ...(f.kind ? { kind: f.kind } : {}),
+    }));
+    if (this.log.trim()) inputs.unshift({ name: 'pasted log', text: this.log });
+    return inputs;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), DEBOUNCE_MS);
+  }
+
+  private async run(): Promise<void> {
+    clearTimeout(this.timer);
+    const inputs = this.inputs();
+    if (inputs.length === 0) {
+      this.report = null;
+      this.status = 'idle';
+      return;
+    }
+    this.status = 'analyzing';
+    try {
+      // $state.snapshot: the worker gets plain objects, not Svelte proxies (which cannot be cloned).
+      const version = this.nginxVersion.trim();
+      const report = await this.engine.analyze($state.snapshot(inputs), {
+        ...(version ? { nginxVersion: version } : {}),
+      });
+      this.report = report;
+      this.error = null;
+      this.status = 'done';
+    } catch (error) {
+      if (error instanceof Superseded) return;
+      this.error =
+        error instanceof EngineFailure ? error.message : `Unexpected error: ${String(error)}`;
+      this.status = 'failed';
+    }
+  }
+
+  private uniqueName(name: string): string {
+    const taken = new Set(this.files.map((f) => f.name));
+    if (!taken.has(name)) return name;
+    let n = 2;
+    while (taken.has(`${name} (${n})`)) n++;
+    return `${name} (${n})`;
+  }
+}

@@ -1,0 +1,23 @@
+import type { FileKind } from '../../workers/engine/model.ts';
+
+/** The Monaco language id used to highlight a file of this kind. */
+export function languageOf(kind: FileKind | undefined): string {
+  switch (kind) {
+    case 'nginx':
+      return 'nginx';
+    case 'gunicorn':
+      return 'python';
+    case 'uwsgi':
+    case 'php-fpm':
+    case 'dotenv':
+      return 'ini';
+    case 'kubernetes':
+      return 'yaml';
+    case 'node':
+      return 'javascript';
+    case 'puma':
+      return 'ruby';
+    default:
+      return 'plaintext';
+  }
+}

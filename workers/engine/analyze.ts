@@ -1,0 +1,82 @@
+/**
+ * The engine's pipeline, top to bottom:
+ *   detect → redact → parse → decode logs → topology → rules → fix → report.
+ * Secrets are masked right after detection, so no tree, event, finding, diff or patch ever
+ * holds one (unless the caller asks for raw fixed files, mapped back at the very end).
+ */
+import type { AnalyzeOptions, FileReport, Report, SourceFile } from './model.ts';
+import type { ParsedFile } from './formats/types.ts';
+import type { NginxFile } from './formats/nginx/index.ts';
+import { classify } from './pipeline/detect.ts';
+import { redactClassified } from './pipeline/redact.ts';
+import { parseInput } from './pipeline/parse.ts';
+import { decodeLogs } from './pipeline/decode.ts';
+import { resolveNginxVersion } from './pipeline/version.ts';
+import { diagnose } from './pipeline/diagnose.ts';
+import { applyFixes } from './fix/index.ts';
+import { fixedFiles, toFinding } from './pipeline/report.ts';
+import { withEvidenceText } from './pipeline/evidence.ts';
+
+export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions = {}): Report {
+  // 1. detect: what each input is (dumps split into their files)
+  const classified = classify(sources);
+
+  // 2. redact: mask secrets before anything else reads the text
+  const { inputs, redactions } = redactClassified(classified);
+
+  // 3. parse: configs through their lossless parsers; logs and unknown text are set aside
+  const parsed = new Map<string, ParsedFile>();
+  for (const input of inputs) {
+    const file = parseInput(input);
+    if (file) parsed.set(input.name, file);
+  }
+  const configs = [...parsed.values()];
+  const nginxFiles = configs.filter((f): f is NginxFile => f.kind === 'nginx');
+
+  // 4. decode logs, in the access log formats the nginx config defines
+  const logs = decodeLogs(
+    inputs.filter((i) => i.kind === 'log'),
+    nginxFiles,
+  );
+
+  // 5 + 6. topology and rules, ranked by how well the logs support each finding
+  const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
+  const hits = diagnose(configs, logs, version);
+
+  // 7. fix: apply the wanted fixes one by one, keeping those that verify
+  const outcome = applyFixes(hits, inputs, options, (changed) => {
+    const files = configs.map((f) =>
+      changed.has(f.name) ? parseInput({ ...f, text: changed.get(f.name)! })! : f,
+    );
+    return {
+      keys: new Set(diagnose(files, logs, version).map((h) => h.hit.key)),
+      errors: files.reduce((n, f) => n + f.errors.length, 0),
+    };
+  });
+
+  // 8. report
+  const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
+  return {
+    schema: 1,
+    nginxVersion: version,
+    nginxVersionSource: versionSource,
+    files: inputs.map((input): FileReport => fileReport(input, parsed.get(input.name))),
+    events: logs.events,
+    unrecognised: logs.unrecognised,
+    incidents: logs.incidents,
+    findings: hits.map((hit) => withEvidenceText(toFinding(hit, outcome, options), textOf)),
+    ...fixedFiles(inputs, outcome, options.raw === true),
+    redactions,
+  };
+}
+
+function fileReport(
+  input: { name: string; kind: FileReport['kind']; confidence: number },
+  parsed: ParsedFile | undefined,
+): FileReport {
+  const errors =
+    input.kind === 'unknown'
+      ? [{ line: 1, message: 'not recognised as a log or a config format this tool reads' }]
+      : (parsed?.errors ?? []);
+  return { name: input.name, kind: input.kind, confidence: input.confidence, errors };
+}

@@ -1,0 +1,46 @@
+/**
+ * Stage 4, decode logs: every log input, line by line, into events; access logs in any
+ * `log_format` the pasted nginx config defines. Then events are grouped into incidents.
+ */
+import type { Incident, LogEvent } from '../model.ts';
+import type { NginxFile } from '../formats/nginx/index.ts';
+import { correlate, decodeLog } from '../logs/index.ts';
+
+export interface DecodedLogs {
+  events: LogEvent[];
+  unrecognised: { file: string; lines: number[] }[];
+  incidents: Incident[];
+}
+
+export function decodeLogs(
+  logs: readonly { name: string; text: string }[],
+  nginxFiles: readonly NginxFile[],
+): DecodedLogs {
+  const ctx = { accessLogFormats: accessLogFormats(nginxFiles) };
+  const events: LogEvent[] = [];
+  const unrecognised: DecodedLogs['unrecognised'] = [];
+  for (const log of logs) {
+    const decoded = decodeLog(log.name, log.text, ctx);
+    events.push(...decoded.events);
+    if (decoded.unrecognised.length > 0) {
+      unrecognised.push({ file: log.name, lines: decoded.unrecognised });
+    }
+  }
+  return { events, unrecognised, incidents: correlate(events) };
+}
+
+/**
+ * `log_format NAME [escape=…] STRING…;` — nginx concatenates the strings with nothing between
+ * them, so a format split over several quoted lines is one format.
+ */
+export function accessLogFormats(files: readonly NginxFile[]): Record<string, string> {
+  const formats: Record<string, string> = {};
+  for (const file of files) {
+    for (const d of file.directives()) {
+      if (d.name !== 'log_format' || d.args.length < 2) continue;
+      const [name, ...rest] = d.args as [string, ...string[]];
+      formats[name] = rest.filter((a) => !a.startsWith('escape=')).join('');
+    }
+  }
+  return formats;
+}

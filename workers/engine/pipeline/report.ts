@@ -1,0 +1,73 @@
+/**
+ * Stage 8, report: findings in rank order with their fix status, the fixed files and the
+ * patch. Everything here is built from redacted text unless the user asked for raw output,
+ * in which case the verified edits are mapped back onto the original text.
+ */
+import type { AnalyzeOptions, Finding, Report } from '../model.ts';
+import type { Hit } from '../rules/index.ts';
+import type { FixOutcome } from '../fix/index.ts';
+import { wantsFix } from '../fix/index.ts';
+import { applyEdits } from '../fix/apply.ts';
+import { unifiedPatch } from '../fix/patch.ts';
+import { mapOffsetToOriginal } from '../redact/index.ts';
+import { confidenceOf } from '../rules/rank.ts';
+import type { RedactedInput } from './redact.ts';
+
+export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): Finding {
+  const { rule, hit: h } = hit;
+  return {
+    rule: rule.meta.id,
+    cause: rule.meta.cause,
+    severity: rule.meta.severity,
+    title: h.title ?? rule.meta.title,
+    message: h.message,
+    evidence: h.evidence,
+    ...(h.compared ? { compared: h.compared } : {}),
+    confidence: confidenceOf(hit),
+    fix: h.fix
+      ? {
+          safety: h.fix.safety,
+          description: h.fix.description + fixNote(hit, outcome, options),
+          applied: outcome.applied.has(hit),
+        }
+      : null,
+  };
+}
+
+/** Why a fix that exists was not applied, for the user reading the finding. */
+function fixNote(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): string {
+  const rejected = outcome.rejected.get(hit);
+  if (rejected) return ` (not applied: ${rejected})`;
+  if (outcome.applied.has(hit) || hit.hit.fix?.safety === 'manual') return '';
+  if (options.disabledFixes?.includes(hit.rule.meta.id)) return ' (switched off)';
+  return wantsFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
+}
+
+/** The changed files and their patch, redacted or (on explicit request) raw. */
+export function fixedFiles(
+  inputs: readonly RedactedInput[],
+  outcome: FixOutcome,
+  raw: boolean,
+): Pick<Report, 'fixed' | 'patch'> {
+  const fixed: Report['fixed'] = [];
+  for (const input of inputs) {
+    const edits = outcome.edits.get(input.name);
+    if (!edits || edits.length === 0) continue;
+    const original = raw ? input.raw : input.text;
+    const text = raw
+      ? applyEdits(
+          input.raw,
+          edits.map((e) => ({
+            ...e,
+            start: mapOffsetToOriginal(input.spans, e.start),
+            end: mapOffsetToOriginal(input.spans, e.end),
+          })),
+        )
+      : outcome.texts.get(input.name)!;
+    fixed.push({ name: input.name, kind: input.kind, text, original });
+  }
+  return {
+    fixed,
+    patch: unifiedPatch(fixed.map((f) => ({ name: f.name, before: f.original, after: f.text }))),
+  };
+}
