@@ -1,0 +1,223 @@
+/**
+ * One scenario, start to finish: render its configs into a run directory, start the app
+ * server and nginx, run the load ("before"), stop everything and keep the logs; ask the
+ * CLI for the top cause and its patch; apply the patch; run the same load again ("after").
+ */
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLoad, type LoadResult } from '../load.ts';
+import { accessStatuses, countOf, matchingLines, readIfExists } from './logs.ts';
+import { applyPatch, diagnose, fixPatch } from './cli.ts';
+import { freePort } from './net.ts';
+import { signalLeader, stopAll, stopGroup } from './procs.ts';
+import { render, type LabControl, type RenderVars, type Scenario } from './scenario.ts';
+import { startApp, startNginx, type Running } from './servers.ts';
+
+export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
+const APP_DIR = fileURLToPath(new URL('../app/', import.meta.url)).replace(/\/$/, '');
+
+export interface PhaseResult {
+  requests: number;
+  /** Responses with a failure status plus transport errors. */
+  failures: number;
+  statuses: Record<string, number>;
+  errors: Record<string, number>;
+  /** Statuses as nginx's access log recorded them (a cross-check on the client's view). */
+  accessLog: Record<string, number>;
+  /** Lines of nginx's error log matching the scenario's `expectError`, and the first of them. */
+  errorLines: number;
+  firstErrorLine?: string;
+  seconds: number;
+}
+
+export type Status = 'pass' | 'fail' | 'cli not ready' | 'error';
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  expectedCause: string;
+  status: Status;
+  before: PhaseResult | null;
+  /** How the failure was shown to reproduce: "rate" (≥ 1%), "error line", or null (it did not). */
+  reproducedBy: 'rate' | 'error line' | null;
+  topCause: string | null;
+  causeMatches: boolean | null;
+  /** What was done between the runs: "patch applied", "advice: …", "no patch", or why not. */
+  fix: string;
+  after: PhaseResult | null;
+  /** Why the scenario did not pass, or what the CLI lacks. */
+  reason?: string;
+  seconds: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function toPort(s: string): number | string {
+  return /^\d+$/.test(s) ? Number(s) : s;
+}
+
+async function phase(
+  sc: Scenario,
+  dir: string,
+  vars: RenderVars,
+  during: Scenario['during'],
+): Promise<PhaseResult> {
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const target = toPort(render(sc.app.listen, vars));
+  let app: Running = await startApp(sc.app.kind, dir, sc.app.config, target);
+  const nginx = await startNginx(dir, sc.files[0] ?? 'nginx.conf', vars.NGINX_PORT);
+  const lab: LabControl = {
+    app: () => app,
+    stopApp: (sig = 'SIGTERM', graceMs = 10_000) => stopGroup(app.group, graceMs, sig),
+    startApp: async () => {
+      app = await startApp(sc.app.kind, dir, sc.app.config, target);
+    },
+    signalApp: (sig) => signalLeader(app.group, sig),
+    sleep,
+  };
+  let load: LoadResult;
+  try {
+    [load] = await Promise.all([
+      runLoad(`http://127.0.0.1:${vars.NGINX_PORT}`, sc.load),
+      during?.(lab),
+    ]);
+  } finally {
+    await stopGroup(nginx.group, 3000, 'SIGQUIT'); // graceful: flushes the logs
+    await stopAll(5000);
+  }
+  const fail = sc.failStatuses ?? [502, 504];
+  const errorLog = readIfExists(join(dir, 'logs', 'error.log'));
+  const lines = sc.expectError ? matchingLines(errorLog, sc.expectError) : [];
+  const transport = Object.values(load.errors).reduce((a, b) => a + b, 0);
+  const result: PhaseResult = {
+    requests: load.sent,
+    failures: countOf(load.statuses, fail) + transport,
+    statuses: load.statuses,
+    errors: load.errors,
+    accessLog: accessStatuses(readIfExists(join(dir, 'logs', 'access.log'))),
+    errorLines: lines.length,
+    seconds: load.seconds,
+  };
+  if (lines[0]) result.firstErrorLine = lines[0];
+  return result;
+}
+
+function reproduced(sc: Scenario, r: PhaseResult): ScenarioResult['reproducedBy'] {
+  if (r.requests > 0 && r.failures / r.requests >= 0.01) return 'rate';
+  if (sc.expectError && r.errorLines > 0) return 'error line';
+  return null;
+}
+
+/** Render templates into `dir` (0755 so nginx's unprivileged workers can reach sockets there). */
+async function prepare(sc: Scenario, dir: string): Promise<RenderVars> {
+  for (const sub of ['', 'logs', 'tmp', 'run'])
+    mkdirSync(join(dir, sub), { recursive: true, mode: 0o755 });
+  chmodSync(dir, 0o755);
+  const vars: RenderVars = {
+    DIR: dir,
+    APP_DIR,
+    NGINX_PORT: await freePort(),
+    APP_PORT: await freePort(),
+  };
+  for (const f of sc.files) {
+    writeFileSync(join(dir, f), render(readFileSync(join(SCENARIOS_DIR, sc.id, f), 'utf8'), vars));
+  }
+  return vars;
+}
+
+export interface RunOptions {
+  /** Only reproduce: skip the CLI and the "after" run. */
+  beforeOnly?: boolean;
+  log?: (msg: string) => void;
+}
+
+export async function runScenario(
+  sc: Scenario,
+  dir: string,
+  opts: RunOptions = {},
+): Promise<ScenarioResult> {
+  const log = opts.log ?? (() => {});
+  const started = Date.now();
+  const res: ScenarioResult = {
+    id: sc.id,
+    title: sc.title,
+    expectedCause: sc.expectedCause,
+    status: 'error',
+    before: null,
+    reproducedBy: null,
+    topCause: null,
+    causeMatches: null,
+    fix: 'not run',
+    after: null,
+    seconds: 0,
+  };
+  const finish = (status: Status, reason?: string) => {
+    res.status = status;
+    if (reason) res.reason = reason;
+    res.seconds = (Date.now() - started) / 1000;
+    return res;
+  };
+  try {
+    const vars = await prepare(sc, dir);
+    log(`${sc.id}: before (${sc.load.requests} requests max, ${sc.load.seconds} s max)`);
+    res.before = await phase(sc, dir, vars, sc.during);
+    renameSync(join(dir, 'logs'), join(dir, 'logs-before'));
+    res.reproducedBy = reproduced(sc, res.before);
+    if (!res.reproducedBy) return finish('fail', 'the failure did not reproduce before the fix');
+    if (opts.beforeOnly) return finish('pass', 'before only');
+
+    // The CLI sees the configs that ran and the logs they produced, under plain names.
+    const logs: string[] = [];
+    for (const [from, to] of [
+      ['logs-before/error.log', 'error.log'],
+      ['logs-before/access.log', 'access.log'],
+      ...(sc.app.log
+        ? [[sc.app.log.replace(/^logs\//, 'logs-before/'), basename(sc.app.log)]]
+        : []),
+    ] as [string, string][]) {
+      copyFileSync(join(dir, from), join(dir, to));
+      logs.push(to);
+    }
+    const files = [...sc.files, ...logs];
+    const dx = diagnose(dir, files);
+    if (!dx.ready) return finish('cli not ready', dx.reason);
+    res.topCause = dx.topCause;
+    res.causeMatches = dx.topCause === sc.expectedCause;
+
+    let during = sc.during;
+    if (sc.advice && (dx.fixSafety === 'manual' || dx.fixSafety === null)) {
+      res.fix = `advice: ${sc.advice.text}`;
+      during = sc.advice.duringAfter;
+    } else {
+      const fx = fixPatch(dir, files);
+      if (!('patch' in fx)) return finish('cli not ready', fx.reason);
+      if (fx.patch.trim() === '') {
+        res.fix = 'no patch';
+      } else {
+        writeFileSync(join(dir, 'fix.patch'), fx.patch);
+        const err = applyPatch(dir, fx.patch);
+        if (err) return finish('fail', `the CLI's patch did not apply: ${err}`);
+        res.fix = 'patch applied';
+      }
+    }
+    log(`${sc.id}: after (${res.fix})`);
+    res.after = await phase(sc, dir, vars, during);
+    renameSync(join(dir, 'logs'), join(dir, 'logs-after'));
+    const problems: string[] = [];
+    if (!res.causeMatches)
+      problems.push(`top cause ${dx.topCause ?? 'none'}, expected ${sc.expectedCause}`);
+    if (res.after.failures > 0) problems.push(`${res.after.failures} failures after the fix`);
+    return problems.length ? finish('fail', problems.join('; ')) : finish('pass');
+  } catch (e) {
+    await stopAll(2000);
+    return finish('error', (e as Error).message.split('\n')[0]);
+  }
+}

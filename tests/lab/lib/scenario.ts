@@ -1,0 +1,70 @@
+/** What a lab scenario declares: its configs, its app server, its load, what must be seen. */
+import type { Cause } from '../../../workers/engine/model.ts';
+import type { LoadSpec } from '../load.ts';
+import type { AppKind, Running } from './servers.ts';
+
+/** Handles a scenario's `during` hook gets, to act on the servers while the load runs. */
+export interface LabControl {
+  app: () => Running;
+  /** Stop the app server (signal, then SIGKILL after `graceMs`). */
+  stopApp: (sig?: NodeJS.Signals, graceMs?: number) => Promise<void>;
+  /** Start the app server again from the same config. */
+  startApp: () => Promise<void>;
+  /** Signal the app server's master only (e.g. SIGHUP for a graceful reload). */
+  signalApp: (sig: NodeJS.Signals) => void;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export interface Scenario {
+  /** Directory name under tests/lab/scenarios/. */
+  id: string;
+  title: string;
+  /** The `cause` (DESIGN.md) the CLI must rank first for this scenario's files and logs. */
+  expectedCause: Cause;
+  /** Part of `--quick` (deterministic and a few seconds long). */
+  quick: boolean;
+  /**
+   * Config templates in the scenario directory, rendered into the run directory and passed
+   * to the CLI under these names. `{{DIR}}`, `{{APP_DIR}}`, `{{NGINX_PORT}}`, `{{APP_PORT}}`
+   * are replaced; the first file is nginx's.
+   */
+  files: string[];
+  app: {
+    kind: AppKind;
+    /** Which of `files` starts it (gunicorn/uWSGI config, or the Node server script). */
+    config: string;
+    /** What it listens on, as a template: "{{APP_PORT}}" or a socket path. */
+    listen: string;
+    /** The app server's own log, relative to the run directory, passed to the CLI. */
+    log?: string;
+  };
+  load: LoadSpec;
+  /** Statuses that count as failures (default 502 and 504). */
+  failStatuses?: number[];
+  /** nginx error-log text that proves the failure mode even below the 1% rate. */
+  expectError?: RegExp;
+  /** Acts on the servers while the load runs (restart, reload). */
+  during?: (lab: LabControl) => Promise<void>;
+  /**
+   * When the right answer is advice, not a config edit: what the advice says, and how the
+   * lab performs it in the "after" run instead of applying a patch.
+   */
+  advice?: { text: string; duringAfter: (lab: LabControl) => Promise<void> };
+  /** Why the scenario is set up this way (shown in NOTES.md, kept here for readers). */
+  notes?: string;
+}
+
+export interface RenderVars {
+  DIR: string;
+  APP_DIR: string;
+  NGINX_PORT: number;
+  APP_PORT: number;
+}
+
+/** Replace `{{NAME}}` placeholders; an unknown one is an error, not a silent blank. */
+export function render(template: string, vars: RenderVars): string {
+  return template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+    if (!(name in vars)) throw new Error(`unknown placeholder {{${name}}}`);
+    return String(vars[name as keyof RenderVars]);
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Starting the real servers from rendered configs in a scenario's run directory.
+ *
+ * Each server runs in the foreground as its own process group (procs.ts) with every path
+ * inside the run directory: nginx gets `-p DIR -e …` because Debian's build otherwise
+ * opens /var/log/nginx and /var/lib/nginx; gunicorn and uWSGI take everything from their
+ * config file, so the file the CLI reads is exactly what ran.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startGroup, type Group } from './procs.ts';
+import { waitForListen } from './net.ts';
+
+/** Debian's interpreter: the python3 on PATH may be another one without gunicorn. */
+export const PYTHON = '/usr/bin/python3';
+export const NGINX = '/usr/sbin/nginx';
+export const UWSGI = '/usr/bin/uwsgi';
+
+export type AppKind = 'gunicorn' | 'uwsgi' | 'node';
+
+export interface Running {
+  group: Group;
+  /** What readiness waited for: a port or a unix socket path. */
+  target: number | string;
+}
+
+/** The tools a lab run needs, with what is missing (so the runner can skip with a reason). */
+export function missingTools(): string[] {
+  const checks: [string, string[]][] = [
+    [NGINX, ['-v']],
+    [PYTHON, ['-c', 'import gunicorn']],
+    [UWSGI, ['--plugin', 'python3', '--version']],
+    ['patch', ['--version']],
+  ];
+  return checks
+    .filter(
+      ([cmd, args]) => spawnSync(cmd, args, { stdio: 'ignore', timeout: 10_000 }).status !== 0,
+    )
+    .map(([cmd]) => cmd);
+}
+
+/** `nginx -t` on the rendered config: a clear error instead of a server that never listens. */
+export function nginxTest(dir: string, conf: string): string | null {
+  const r = spawnSync(
+    NGINX,
+    ['-t', '-q', '-p', dir, '-c', join(dir, conf), '-e', join(dir, 'logs', 'nginx-t.log')],
+    {
+      encoding: 'utf8',
+      timeout: 10_000,
+    },
+  );
+  return r.status === 0 ? null : (r.stderr || r.stdout || `nginx -t exited ${r.status}`).trim();
+}
+
+export async function startNginx(dir: string, conf: string, port: number): Promise<Running> {
+  const err = nginxTest(dir, conf);
+  if (err) throw new Error(`nginx -t failed for ${conf}: ${err}`);
+  const group = startGroup(
+    'nginx',
+    NGINX,
+    [
+      '-p',
+      dir,
+      '-c',
+      join(dir, conf),
+      '-e',
+      join(dir, 'logs', 'nginx-stderr.log'),
+      '-g',
+      'daemon off;',
+    ],
+    { cwd: dir, logFile: join(dir, 'logs', 'nginx-stdout.log') },
+  );
+  await waitForListen(port, 'nginx', 10_000, () => !group.done);
+  return { group, target: port };
+}
+
+/**
+ * Start the app server of `kind` from `conf` (in `dir`), waiting until `target` (its port or
+ * socket path) accepts connections. stdout/stderr go to logs/<kind>-stdout.log; the
+ * server's own log file is whatever its config names.
+ */
+export async function startApp(
+  kind: AppKind,
+  dir: string,
+  conf: string,
+  target: number | string,
+): Promise<Running> {
+  const logFile = join(dir, 'logs', `${kind}-stdout.log`);
+  let group: Group;
+  if (kind === 'gunicorn') {
+    group = startGroup('gunicorn', PYTHON, ['-m', 'gunicorn', '-c', join(dir, conf)], {
+      cwd: dir,
+      logFile,
+    });
+  } else if (kind === 'uwsgi') {
+    group = startGroup('uwsgi', UWSGI, ['--ini', join(dir, conf)], { cwd: dir, logFile });
+  } else {
+    if (typeof target !== 'number') throw new Error('the node server listens on a port');
+    group = startGroup('node', process.execPath, [join(dir, conf), String(target)], {
+      cwd: dir,
+      logFile,
+    });
+  }
+  await waitForListen(target, kind, 20_000, () => !group.done);
+  return { group, target };
+}

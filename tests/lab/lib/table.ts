@@ -1,0 +1,45 @@
+/** The lab's report: a plain-text table for people and the same rows as JSON for machines. */
+import type { ScenarioResult } from './run-scenario.ts';
+
+function failures(r: ScenarioResult['before']): string {
+  if (!r) return '-';
+  const pct = r.requests ? ((100 * r.failures) / r.requests).toFixed(1) : '0';
+  return `${r.failures} (${pct}%)`;
+}
+
+export function rows(results: ScenarioResult[]): string[][] {
+  return results.map((r) => [
+    r.id,
+    String(r.before?.requests ?? '-'),
+    failures(r.before),
+    failures(r.after),
+    r.topCause
+      ? `${r.topCause}${r.causeMatches ? '' : ` (expected ${r.expectedCause})`}`
+      : `- (expected ${r.expectedCause})`,
+    r.fix,
+    r.status + (r.reason ? `: ${r.reason}` : ''),
+  ]);
+}
+
+export const HEADER = [
+  'scenario',
+  'requests',
+  'failures before',
+  'failures after',
+  'top cause',
+  'fix applied',
+  'result',
+];
+
+/** A Markdown table (readable as plain text, pasteable into the README). */
+export function table(results: ScenarioResult[]): string {
+  const all = [HEADER, ...rows(results)];
+  const widths = HEADER.map((_, c) => Math.max(...all.map((row) => (row[c] ?? '').length)));
+  const line = (row: string[]) =>
+    `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  return [
+    line(HEADER),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows(results).map(line),
+  ].join('\n');
+}

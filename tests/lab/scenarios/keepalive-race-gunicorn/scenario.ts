@@ -1,0 +1,35 @@
+import type { Scenario } from '../../lib/scenario.ts';
+
+/**
+ * gunicorn gthread closes idle keep-alive connections after 2 s; nginx keeps them pooled for
+ * 60 s. A request that nginx writes to a pooled connection as gunicorn closes it fails, and
+ * nginx does not retry a POST (non-idempotent) on another connection: the client gets 502.
+ * Clients idle about 2 s between POSTs so the pooled connection's age lands on that edge.
+ */
+const scenario: Scenario = {
+  id: 'keepalive-race-gunicorn',
+  title: 'gthread keepalive 2 s vs nginx upstream pool (60 s)',
+  expectedCause: 'keepalive-race',
+  quick: false,
+  files: ['nginx.conf', 'gunicorn.conf.py'],
+  app: {
+    kind: 'gunicorn',
+    config: 'gunicorn.conf.py',
+    listen: '{{APP_PORT}}',
+    log: 'logs/gunicorn.log',
+  },
+  load: {
+    requests: 600,
+    seconds: 45,
+    concurrency: 12,
+    keepAlive: true,
+    method: 'POST',
+    paths: ['/echo'],
+    bodyBytes: 512,
+    gapMs: [1900, 2600],
+  },
+  expectError:
+    /upstream prematurely closed connection|Connection reset by peer\) while reading response header/,
+};
+
+export default scenario;
