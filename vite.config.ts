@@ -32,6 +32,9 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,
+        // The first install takes control at once so the app works offline from the first visit;
+        // later versions still wait for the user's "Reload to update".
+        clientsClaim: true,
       },
     }),
   ],
