@@ -21,7 +21,9 @@ export function runFix(argv: string[]): number {
     return 0;
   }
   for (const file of report.fixed) {
-    const relative = normalize(file.name).replace(/^(\.\.(\/|$))+/, '').replace(/^\/+/, '');
+    const relative = normalize(file.name)
+      .replace(/^(\.\.(\/|$))+/, '')
+      .replace(/^\/+/, '');
     const target = join(out, relative);
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.text);

@@ -74,7 +74,9 @@ export class EngineClient {
       onError = (event: ErrorEvent) => {
         event.preventDefault();
         this.replaceWorker();
-        reject(new EngineFailure(`The analysis engine failed to load or crashed: ${event.message}`));
+        reject(
+          new EngineFailure(`The analysis engine failed to load or crashed: ${event.message}`),
+        );
       };
       running.worker.addEventListener('error', onError);
     });

@@ -118,10 +118,10 @@ export class Incident {
   }
 
   private uniqueName(name: string): string {
-    const taken = new Set(this.files.map((f) => f.name));
-    if (!taken.has(name)) return name;
+    const taken = (candidate: string) => this.files.some((f) => f.name === candidate);
+    if (!taken(name)) return name;
     let n = 2;
-    while (taken.has(`${name} (${n})`)) n++;
+    while (taken(`${name} (${n})`)) n++;
     return `${name} (${n})`;
   }
 }

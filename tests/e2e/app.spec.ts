@@ -6,7 +6,10 @@ test('the default sample shows the incident, a finding with evidence and the Mon
 }) => {
   const started = Date.now();
   await page.goto('/');
-  const finding = page.getByTestId('finding').filter({ has: page.locator('[data-cause]') }).first();
+  const finding = page
+    .getByTestId('finding')
+    .filter({ has: page.locator('[data-cause]') })
+    .first();
   await expect(page.locator('[data-testid="finding"][data-cause="keepalive-inert"]')).toBeVisible();
   const firstFindingMs = Date.now() - started;
   await expect(finding.getByText(/shop\.conf:\d+/).first()).toBeVisible();
@@ -68,9 +71,9 @@ test('an engine that fails to load is reported, and a fresh one is used next tim
   await expect(page.getByRole('alert')).toContainText('engine failed to load or crashed');
   await context.unroute(engine);
   // Any new input starts a new worker, which loads the real engine.
-  await page.getByTestId('log-input').fill(
-    readFileSync(new URL('./files/upload-error.log', import.meta.url), 'utf8'),
-  );
+  await page
+    .getByTestId('log-input')
+    .fill(readFileSync(new URL('./files/upload-error.log', import.meta.url), 'utf8'));
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
 });
