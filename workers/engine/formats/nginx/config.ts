@@ -1,0 +1,194 @@
+import { hasGlob, includeMatches, type IncludeCandidate } from './include.ts';
+import { findLocations, findUpstreams, type LocationInfo, type UpstreamInfo } from './query.ts';
+import type { Directive, NginxFile } from './tree.ts';
+
+/**
+ * A directive placed in the whole configuration: includes expanded, with the context it really
+ * has there. A snippet included from two servers gives two nodes for each of its directives
+ * (same `directive`, different parents).
+ */
+export interface ConfigNode {
+  directive: Directive;
+  name: string;
+  args: string[];
+  file: string;
+  line: number;
+  /** Effective context after includes: 'main', 'http', 'server', 'location', 'upstream', 'if', … */
+  context: string;
+  parent: ConfigNode | null;
+  /** For block directives: the body, with included files' directives spliced in place. */
+  children: ConfigNode[];
+  /** The `include` directives this node came through, outermost first. */
+  via: Directive[];
+}
+
+export interface ConfigError {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface NginxConfig {
+  files: NginxFile[];
+  /** The files nothing includes, each with the context it was read in. */
+  roots: { file: NginxFile; context: string }[];
+  /** Top-level nodes of every root, in order. */
+  top: ConfigNode[];
+  /** Include problems (missing files, cycles): reported, never fatal. */
+  errors: ConfigError[];
+  /** Every node in document order (depth first). */
+  nodes(): ConfigNode[];
+  upstreams(): UpstreamInfo[];
+  locations(): LocationInfo[];
+  /** The effective contexts of a parsed directive (several when its file is included twice). */
+  contextsOf(d: Directive): string[];
+  file(name: string): NginxFile | undefined;
+}
+
+/** Cap on expanded nodes: includes that fan out (a includes b twice, b includes c twice, …). */
+const MAX_NODES = 500_000;
+
+function isMain(f: NginxFile): boolean {
+  return f.tree.root.children.some(
+    (d) => d.name === 'http' || d.name === 'events' || d.name === 'stream',
+  );
+}
+
+/**
+ * The context a file nothing includes was written for: a main config, else guessed from what
+ * sits at its top (`server` blocks → http, `location` → server, proxy settings → location).
+ */
+export function guessContext(f: NginxFile): string {
+  const names = new Set(f.tree.root.children.map((d) => d.name));
+  if (isMain(f)) return 'main';
+  if (names.has('server') || names.has('upstream') || names.has('map') || names.has('log_format'))
+    return 'http';
+  if (names.has('location') || names.has('listen') || names.has('server_name')) return 'server';
+  if ([...names].some((n) => /_pass$/.test(n))) return 'location';
+  return 'http';
+}
+
+/**
+ * Builds the whole configuration from the pasted nginx files: resolves `include` against the
+ * other files by path suffix and glob (see include.ts), reports includes that match nothing
+ * (globs may match nothing, as in nginx) and include cycles at the including line, and gives
+ * every directive its context after includes.
+ */
+export function buildConfig(files: NginxFile[]): NginxConfig {
+  const errors: ConfigError[] = [];
+  const candidates: IncludeCandidate[] = files.map((f) => ({ name: f.name, main: isMain(f) }));
+  const matchCache = new Map<string, NginxFile[]>();
+  const matching = (pattern: string, from: NginxFile): NginxFile[] => {
+    const key = `${from.name}\u0000${pattern}`;
+    let hit = matchCache.get(key);
+    if (!hit) {
+      // A file may include itself (a cycle nginx rejects), but a bare name matched only through
+      // a wildcard is too weak to claim that.
+      const weakSelf = hasGlob(pattern) && !from.name.replace(/\\/g, '/').includes('/');
+      hit = files.filter(
+        (f, i) =>
+          (f !== from || !weakSelf) && includeMatches(pattern, candidates[i] as IncludeCandidate),
+      );
+      matchCache.set(key, hit);
+    }
+    return hit;
+  };
+
+  // Roots: files no other file includes (all of them if includes only form cycles).
+  const included = new Set<NginxFile>();
+  for (const f of files) {
+    for (const d of f.directives()) {
+      if (d.name !== 'include' || d.args.length !== 1) continue;
+      for (const g of matching(d.args[0] as string, f)) if (g !== f) included.add(g);
+    }
+  }
+  let rootFiles = files.filter((f) => !included.has(f));
+  if (rootFiles.length === 0 && files.length > 0) rootFiles = [files[0] as NginxFile];
+
+  let count = 0;
+  let capped = false;
+  const all: ConfigNode[] = [];
+  const expand = (
+    directives: Directive[],
+    parent: ConfigNode | null,
+    context: string,
+    stack: NginxFile[],
+    via: Directive[],
+    out: ConfigNode[],
+  ): void => {
+    for (const d of directives) {
+      if (count >= MAX_NODES) {
+        if (!capped)
+          errors.push({
+            file: d.file,
+            line: d.line,
+            message: `includes expand to more than ${MAX_NODES} directives; the rest is not analysed`,
+          });
+        capped = true;
+        return;
+      }
+      count++;
+      const node: ConfigNode = {
+        directive: d,
+        name: d.name,
+        args: d.args,
+        file: d.file,
+        line: d.line,
+        context,
+        parent,
+        children: [],
+        via,
+      };
+      out.push(node);
+      all.push(node);
+      if (d.block && d.raw === undefined)
+        expand(d.block.children, node, d.name, stack, via, node.children);
+      if (d.name !== 'include' || d.args.length !== 1) continue;
+      const pattern = d.args[0] as string;
+      const from = stack[stack.length - 1] as NginxFile;
+      const targets = matching(pattern, from);
+      if (targets.length === 0 && !hasGlob(pattern)) {
+        errors.push({
+          file: d.file,
+          line: d.line,
+          message: `include "${pattern}" matches none of the pasted files (its directives are not analysed)`,
+        });
+      }
+      for (const target of targets) {
+        if (stack.includes(target)) {
+          const chain = [...stack.slice(stack.indexOf(target)), target]
+            .map((f) => f.name)
+            .join(' → ');
+          errors.push({ file: d.file, line: d.line, message: `include cycle: ${chain}` });
+          continue;
+        }
+        expand(target.tree.root.children, parent, context, [...stack, target], [...via, d], out);
+      }
+    }
+  };
+
+  const roots = rootFiles.map((file) => ({ file, context: guessContext(file) }));
+  const top: ConfigNode[] = [];
+  for (const r of roots) expand(r.file.tree.root.children, null, r.context, [r.file], [], top);
+
+  const contexts = new Map<Directive, string[]>();
+  for (const n of all) {
+    const list = contexts.get(n.directive);
+    if (!list) contexts.set(n.directive, [n.context]);
+    else if (!list.includes(n.context)) list.push(n.context);
+  }
+  let upstreams: UpstreamInfo[] | null = null;
+  let locations: LocationInfo[] | null = null;
+  const config: NginxConfig = {
+    files,
+    roots,
+    top,
+    errors,
+    nodes: () => all,
+    upstreams: () => (upstreams ??= findUpstreams(all)),
+    locations: () => (locations ??= findLocations(all, config.upstreams())),
+    contextsOf: (d) => contexts.get(d) ?? [d.context],
+    file: (name) => files.find((f) => f.name === name),
+  };
+  return config;
+}
