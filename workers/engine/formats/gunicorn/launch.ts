@@ -1,0 +1,237 @@
+/**
+ * Where command lines live outside config files: Procfile entries, Dockerfile CMD/ENTRYPOINT
+ * (exec and shell forms) and ENV, systemd ExecStart= and Environment=, shell scripts.
+ * Finds each command and the environment it sets, with offsets for provenance.
+ */
+import { basename, innerScript, jsonArrayWords, shellCommands, type Word } from './shell.ts';
+import { splitLines } from './text.ts';
+
+export type LaunchForm = 'procfile' | 'dockerfile' | 'systemd' | 'script';
+
+export interface Launch {
+  words: Word[];
+  /** e.g. "Procfile web", "Dockerfile CMD", "systemd ExecStart". */
+  origin: string;
+}
+
+export interface EnvAssignment {
+  name: string;
+  /** null when it holds an expansion known only at run time. */
+  value: string | null;
+  start: number;
+  end: number;
+  origin: string;
+}
+
+export interface LaunchFile {
+  form: LaunchForm;
+  launches: Launch[];
+  env: EnvAssignment[];
+}
+
+export function launchForm(name: string, text: string): LaunchForm {
+  const base = basename(name.replace(/\\/g, '/'));
+  if (/^Procfile(\.|$)/i.test(base)) return 'procfile';
+  if (/^(Docker|Container)file(\.|$)|\.(docker|container)file$/i.test(base)) return 'dockerfile';
+  if (/\.(service|socket)$/.test(base)) return 'systemd';
+  if (/\.(sh|bash)$/.test(base)) return 'script';
+  if (/^\s*\[Service\]/m.test(text) || /^\s*ExecStart=/m.test(text)) return 'systemd';
+  if (/^\s*FROM\s+\S+/im.test(text) && /^\s*(CMD|ENTRYPOINT|RUN)\b/im.test(text))
+    return 'dockerfile';
+  if (/^[A-Za-z0-9_-]+:[ \t]*\S/m.test(text) && !/^\s*(#!|set |export |if |exec )/m.test(text))
+    return 'procfile';
+  return 'script';
+}
+
+export function findLaunches(name: string, text: string): LaunchFile {
+  const form = launchForm(name, text);
+  switch (form) {
+    case 'procfile':
+      return procfile(text);
+    case 'dockerfile':
+      return dockerfile(text);
+    case 'systemd':
+      return systemd(text);
+    default:
+      return script(text);
+  }
+}
+
+function procfile(text: string): LaunchFile {
+  const launches: Launch[] = [];
+  for (const l of splitLines(text)) {
+    const m = /^([A-Za-z0-9_-]+):[ \t]*/.exec(l.body);
+    if (!m) continue;
+    for (const words of expand(
+      text,
+      shellCommands(text, l.start + m[0].length, l.start + l.body.length),
+    )) {
+      launches.push({ words, origin: `Procfile ${m[1]}` });
+    }
+  }
+  return { form: 'procfile', launches, env: [] };
+}
+
+/** Physical lines joined by trailing backslashes into logical instructions. */
+function logicalLines(text: string): { start: number; end: number; body: string }[] {
+  const out: { start: number; end: number; body: string }[] = [];
+  const lines = splitLines(text);
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i]!;
+    let end = first.start + first.body.length;
+    let body = first.body;
+    while (/\\\s*$/.test(lines[i]!.body) && i + 1 < lines.length) {
+      i++;
+      end = lines[i]!.start + lines[i]!.body.length;
+      body += '\n' + lines[i]!.body;
+    }
+    out.push({ start: first.start, end, body });
+  }
+  return out;
+}
+
+function dockerfile(text: string): LaunchFile {
+  const env: EnvAssignment[] = [];
+  let entry: { words: Word[]; exec: boolean } | null = null;
+  let cmd: { words: Word[]; exec: boolean } | null = null;
+  const launches: Launch[] = [];
+  for (const ll of logicalLines(text)) {
+    const m = /^\s*(CMD|ENTRYPOINT|ENV|FROM)\b[ \t]*/i.exec(ll.body);
+    if (!m) continue;
+    const instr = m[1]!.toUpperCase();
+    const from = ll.start + m[0].length;
+    if (instr === 'FROM') {
+      // A new stage: what an earlier stage runs is not what the image runs.
+      entry = null;
+      cmd = null;
+      continue;
+    }
+    if (instr === 'ENV') {
+      env.push(...envWords(text, from, ll.end, 'Dockerfile ENV'));
+      continue;
+    }
+    const json = jsonArrayWords(text, from, ll.end);
+    const form = json
+      ? { words: json, exec: true }
+      : { words: shellCommands(text, from, ll.end, false).flat(), exec: false };
+    if (instr === 'CMD') cmd = form;
+    else entry = form;
+  }
+  if (entry && cmd && entry.exec)
+    launches.push({ words: [...entry.words, ...cmd.words], origin: 'Dockerfile ENTRYPOINT + CMD' });
+  else {
+    if (entry) launches.push({ words: entry.words, origin: 'Dockerfile ENTRYPOINT' });
+    if (cmd) launches.push({ words: cmd.words, origin: 'Dockerfile CMD' });
+  }
+  return {
+    form: 'dockerfile',
+    launches: launches.flatMap((l) =>
+      expand(text, [l.words]).map((words) => ({ words, origin: l.origin })),
+    ),
+    env,
+  };
+}
+
+/** `ENV A=1 B="two words"`, legacy `ENV A value`, systemd `Environment="A=1" B=2`. */
+function envWords(text: string, from: number, to: number, origin: string): EnvAssignment[] {
+  const words = shellCommands(text, from, to, false).flat();
+  const out: EnvAssignment[] = [];
+  if (words.length >= 2 && !words[0]!.value.includes('=')) {
+    const rest = words.slice(1);
+    const value = rest.map((w) => w.value).join(' ');
+    out.push({
+      name: words[0]!.value,
+      value: rest.some((w) => w.expansion) ? null : value,
+      start: words[0]!.start,
+      end: rest[rest.length - 1]!.end,
+      origin,
+    });
+    return out;
+  }
+  for (const w of words) {
+    const eq = w.value.indexOf('=');
+    if (eq <= 0) continue;
+    out.push({
+      name: w.value.slice(0, eq),
+      value: w.expansion ? null : w.value.slice(eq + 1),
+      start: w.start,
+      end: w.end,
+      origin,
+    });
+  }
+  return out;
+}
+
+function systemd(text: string): LaunchFile {
+  const launches: Launch[] = [];
+  const env: EnvAssignment[] = [];
+  for (const ll of logicalLines(text)) {
+    const m = /^\s*(ExecStart|Environment)\s*=\s*/.exec(ll.body);
+    if (!m) continue;
+    let from = ll.start + m[0].length;
+    if (m[1] === 'Environment') {
+      env.push(...envWords(text, from, ll.end, 'systemd Environment'));
+      continue;
+    }
+    while (from < ll.end && '-@:+!'.includes(text[from]!)) from++;
+    for (const words of expand(text, shellCommands(text, from, ll.end, false)))
+      launches.push({ words, origin: 'systemd ExecStart' });
+  }
+  return { form: 'systemd', launches, env };
+}
+
+function script(text: string): LaunchFile {
+  const env: EnvAssignment[] = [];
+  const launches: Launch[] = [];
+  for (const words of expand(text, shellCommands(text))) {
+    // `export A=b`, or `A=b` alone on a line.
+    const assigns =
+      words[0]?.value === 'export'
+        ? words.slice(1)
+        : words.every((w) => /^[A-Za-z_]\w*=/.test(w.value))
+          ? words
+          : [];
+    for (const w of assigns) {
+      const eq = w.value.indexOf('=');
+      if (eq > 0)
+        env.push({
+          name: w.value.slice(0, eq),
+          value: w.expansion ? null : w.value.slice(eq + 1),
+          start: w.start,
+          end: w.end,
+          origin: 'script',
+        });
+    }
+    if (assigns.length === 0) launches.push({ words, origin: 'script' });
+  }
+  return { form: 'script', launches, env };
+}
+
+/** Replaces `sh -c "…"` commands by the commands inside the script. */
+function expand(text: string, cmds: Word[][]): Word[][] {
+  const out: Word[][] = [];
+  for (const c of cmds) {
+    const inner = innerScript(text, c);
+    out.push(...(inner ?? [c]));
+  }
+  return out;
+}
+
+/**
+ * The index of the program among `words` (skipping `exec`, `env A=b`, wrappers such as
+ * `python -m`, `poetry run`, `ddtrace-run`), when `isProgram` accepts it; -1 otherwise.
+ */
+export function findProgram(words: readonly Word[], isProgram: (base: string) => boolean): number {
+  for (let i = 0; i < words.length; i++) {
+    const v = words[i]!.value;
+    if (isProgram(basename(v))) return i;
+    if (
+      /^python[\d.]*$/.test(basename(v)) &&
+      words[i + 1]?.value === '-m' &&
+      words[i + 2] &&
+      isProgram(words[i + 2]!.value)
+    )
+      return i + 2;
+  }
+  return -1;
+}
