@@ -11,7 +11,7 @@
  * Exit: 0 when every scenario passed (or waits for the CLI, unless --strict), 1 otherwise,
  * 3 when a server package is missing.
  */
-import { mkdtempSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,6 +65,8 @@ export async function runLab(opts: LabOptions = {}): Promise<LabReport> {
     throw new Error(`unknown scenario in --only; known: ${all.map((s) => s.id).join(', ')}`);
   }
   const labDir = mkdtempSync(join(tmpdir(), 'ud-lab-'));
+  // mkdtemp makes it 0700; nginx's workers run unprivileged and must reach sockets inside.
+  chmodSync(labDir, 0o755);
   trackGroupsIn(join(labDir, 'pgids'));
   // Worst case per scenario: two loads, server starts and two CLI calls.
   const budget = chosen.reduce((ms, s) => ms + 2 * s.load.seconds * 1000 + 90_000, 60_000);

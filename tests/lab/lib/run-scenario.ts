@@ -6,6 +6,7 @@
 import {
   chmodSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   readFileSync,
   renameSync,
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadResult } from '../load.ts';
 import { accessStatuses, countOf, matchingLines, readIfExists } from './logs.ts';
 import { applyPatch, diagnose, fixPatch } from './cli.ts';
+import { listenTarget } from './listen.ts';
 import { freePort } from './net.ts';
 import { signalLeader, stopAll, stopGroup } from './procs.ts';
 import { render, type LabControl, type RenderVars, type Scenario } from './scenario.ts';
@@ -60,10 +62,6 @@ export interface ScenarioResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function toPort(s: string): number | string {
-  return /^\d+$/.test(s) ? Number(s) : s;
-}
-
 async function phase(
   sc: Scenario,
   dir: string,
@@ -71,7 +69,12 @@ async function phase(
   during: Scenario['during'],
 ): Promise<PhaseResult> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const target = toPort(render(sc.app.listen, vars));
+  const target = listenTarget(
+    sc.app.kind,
+    readFileSync(join(dir, sc.app.config), 'utf8'),
+    vars.APP_PORT,
+  );
+  if (target === null) throw new Error(`cannot tell where ${sc.app.config} listens`);
   let app: Running = await startApp(sc.app.kind, dir, sc.app.config, target);
   const nginx = await startNginx(dir, sc.files[0] ?? 'nginx.conf', vars.NGINX_PORT);
   const lab: LabControl = {
@@ -128,7 +131,10 @@ async function prepare(sc: Scenario, dir: string): Promise<RenderVars> {
     APP_PORT: await freePort(),
   };
   for (const f of sc.files) {
-    writeFileSync(join(dir, f), render(readFileSync(join(SCENARIOS_DIR, sc.id, f), 'utf8'), vars));
+    // A scenario's own file first, else the shared one in app/ (the Node server script).
+    const own = join(SCENARIOS_DIR, sc.id, f);
+    const src = existsSync(own) ? own : join(APP_DIR, f);
+    writeFileSync(join(dir, f), render(readFileSync(src, 'utf8'), vars));
   }
   return vars;
 }

@@ -33,8 +33,6 @@ export interface Scenario {
     kind: AppKind;
     /** Which of `files` starts it (gunicorn/uWSGI config, or the Node server script). */
     config: string;
-    /** What it listens on, as a template: "{{APP_PORT}}" or a socket path. */
-    listen: string;
     /** The app server's own log, relative to the run directory, passed to the CLI. */
     log?: string;
   };

@@ -15,7 +15,7 @@ const scenario: Scenario = {
   app: {
     kind: 'gunicorn',
     config: 'gunicorn.conf.py',
-    listen: '{{APP_PORT}}',
+
     log: 'logs/gunicorn.log',
   },
   load: {

@@ -1,0 +1,29 @@
+import type { Scenario } from '../../lib/scenario.ts';
+
+/**
+ * Node's http server closes idle keep-alive connections after 5 s (keepAliveTimeout default);
+ * nginx keeps them pooled for 60 s. POSTs after idle gaps around 5 s take a connection Node
+ * is closing; nginx does not retry them.
+ */
+const scenario: Scenario = {
+  id: 'keepalive-race-node',
+  title: "Node's keepAliveTimeout 5 s vs nginx upstream pool (60 s)",
+  expectedCause: 'keepalive-race',
+  quick: false,
+  files: ['nginx.conf', 'server.mjs'],
+  app: { kind: 'node', config: 'server.mjs' },
+  load: {
+    requests: 600,
+    seconds: 45,
+    concurrency: 12,
+    keepAlive: true,
+    method: 'POST',
+    paths: ['/echo'],
+    bodyBytes: 512,
+    gapMs: [4900, 5200],
+  },
+  expectError:
+    /upstream prematurely closed connection|Connection reset by peer\) while reading response header/,
+};
+
+export default scenario;

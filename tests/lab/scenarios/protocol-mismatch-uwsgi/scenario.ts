@@ -1,0 +1,17 @@
+import type { Scenario } from '../../lib/scenario.ts';
+
+/**
+ * nginx's `uwsgi_pass` sends the uwsgi binary protocol; uWSGI's `http-socket` parses HTTP.
+ * Every request fails with a 502.
+ */
+const scenario: Scenario = {
+  id: 'protocol-mismatch-uwsgi',
+  title: 'uwsgi_pass to a uWSGI http-socket',
+  expectedCause: 'protocol-mismatch',
+  quick: true,
+  files: ['nginx.conf', 'uwsgi.ini'],
+  app: { kind: 'uwsgi', config: 'uwsgi.ini', log: 'logs/uwsgi.log' },
+  load: { requests: 20, seconds: 10, concurrency: 2, keepAlive: true, paths: ['/fast'] },
+};
+
+export default scenario;
