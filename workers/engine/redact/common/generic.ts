@@ -1,0 +1,122 @@
+/**
+ * The keyword layer: `NAME = value`, `NAME: value`, `"NAME": "value"`, `NAME => value`,
+ * `NAME := value`, `--name=value`, where NAME says credential (keywords.ts) and the value is not a
+ * reference, template, path or switch (filters.ts). Works on any text, whatever its format.
+ *
+ * Linear: a keyword regex finds candidate names; each name is widened and the value scanned with
+ * bounded loops, and a name is looked at once however many keywords it contains.
+ */
+import type { Candidate } from '../types.ts';
+import { isNonSecretValue } from '../filters.ts';
+import { secretKindOfName } from '../keywords.ts';
+
+const KEYWORD = /pass|pwd|secret|token|key|auth|credential|creds|salt/gi;
+const MAX_NAME = 100;
+const MAX_VALUE = 4096;
+
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 95 ||
+    c === 45 ||
+    c === 46
+  );
+}
+
+export interface GenericOptions {
+  /** Accept unquoted values (false for Python, where an unquoted value is code). */
+  unquoted?: boolean;
+}
+
+export function findKeywordAssignments(text: string, options: GenericOptions = {}): Candidate[] {
+  const unquoted = options.unquoted ?? true;
+  const out: Candidate[] = [];
+  let lastNameEnd = -1;
+  KEYWORD.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = KEYWORD.exec(text)) !== null) {
+    let nameStart = m.index;
+    while (
+      nameStart > 0 &&
+      m.index - nameStart < MAX_NAME &&
+      isNameChar(text.charCodeAt(nameStart - 1))
+    )
+      nameStart--;
+    let nameEnd = m.index + m[0].length;
+    while (
+      nameEnd < text.length &&
+      nameEnd - m.index < MAX_NAME &&
+      isNameChar(text.charCodeAt(nameEnd))
+    )
+      nameEnd++;
+    if (nameEnd <= lastNameEnd) continue;
+    lastNameEnd = nameEnd;
+    KEYWORD.lastIndex = nameEnd;
+    // `$http_authorization: …` mentions a variable (nginx, shell); it assigns nothing.
+    if (text[nameStart - 1] === '$') continue;
+    const kind = secretKindOfName(text.slice(nameStart, nameEnd));
+    if (kind === null) continue;
+    const value = valueAfter(text, nameStart, nameEnd);
+    if (value === null) continue;
+    if (!value.quoted && !unquoted) continue;
+    const raw = text.slice(value.start, value.end);
+    if (isNonSecretValue(raw, value.quoted)) continue;
+    // Three or more plain words after `name:` are a sentence in a comment or a log message.
+    if (!value.quoted && /^[A-Za-z]+(?:[ \t]+[A-Za-z,.()'-]+){2,}$/.test(raw)) continue;
+    out.push({ start: value.start, end: value.end, kind, layer: 'generic' });
+  }
+  return out;
+}
+
+interface ValueRange {
+  start: number;
+  end: number;
+  quoted: boolean;
+}
+
+/** The value assigned to the name at [nameStart, nameEnd), or null when none is assigned there. */
+function valueAfter(text: string, nameStart: number, nameEnd: number): ValueRange | null {
+  let i = nameEnd;
+  const open = text[nameStart - 1];
+  if ((open === '"' || open === "'") && text[i] === open) i++;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  let sep: string;
+  if (text.startsWith(':=', i) || text.startsWith('=>', i) || text.startsWith('?=', i))
+    sep = text.slice(i, i + 2);
+  else if (text[i] === '=' && text[i + 1] !== '=') sep = '=';
+  else if (text[i] === ':') sep = ':';
+  else return null;
+  i += sep.length;
+  // `key:value` without a space is a YAML scalar or a `user:password` pair, not an assignment.
+  if (sep === ':' && !(text[i] === ' ' || text[i] === '\t' || text[i] === '"' || text[i] === "'"))
+    return null;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const q = text[i];
+  if (q === '"' || q === "'" || q === '`') {
+    const start = i + 1;
+    let end = start;
+    while (end < text.length && end - start < MAX_VALUE && text[end] !== q && text[end] !== '\n') {
+      end += text[end] === '\\' ? 2 : 1;
+    }
+    if (end >= text.length || text[end] !== q) return null;
+    return end > start ? { start, end, quoted: true } : null;
+  }
+  const start = i;
+  let end = start;
+  if (sep === ':') {
+    // YAML-like: the value may hold spaces; it ends at a comment, a flow separator or the line end.
+    while (end < text.length && end - start < MAX_VALUE) {
+      const c = text[end]!;
+      if (c === '\n' || c === '\r' || c === ',' || c === '}' || c === ']' || c === ';') break;
+      if (c === '#' && (text[end - 1] === ' ' || text[end - 1] === '\t')) break;
+      end++;
+    }
+    while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  } else {
+    while (end < text.length && end - start < MAX_VALUE && !/[\s"'`,;&)}\]]/.test(text[end]!))
+      end++;
+  }
+  return end > start ? { start, end, quoted: false } : null;
+}

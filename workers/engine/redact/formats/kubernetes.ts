@@ -1,0 +1,171 @@
+/**
+ * Kubernetes (and any YAML): read with the `yaml` package, which keeps source ranges.
+ * - `kind: Secret`: every value under `data` and `stringData` (a `data` value's identity is its
+ *   base64-decoded text, so it shares a placeholder with the same secret written in clear).
+ * - env entries `{name: …PASSWORD…, value: …}`; any pair whose key is a credential name.
+ * - `.dockerconfigjson` / `.dockercfg`, and the `kubectl.kubernetes.io/last-applied-configuration`
+ *   annotation (a JSON copy of the whole object, Secret data and env values included).
+ * - ConfigMap files: an embedded `*.conf` / `*.ini` / `*.py` / `.env` is read with that format's rules.
+ * Values that reference secrets (`valueFrom.secretKeyRef`, `secretName`) are names and stay.
+ */
+import {
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  parseAllDocuments,
+  type Node,
+  type Scalar,
+} from 'yaml';
+import type { Candidate } from '../types.ts';
+import { isNonSecretValue } from '../filters.ts';
+import { secretKindOfName } from '../keywords.ts';
+import { shift } from '../scan.ts';
+import { findDotenvSecrets } from './dotenv.ts';
+import { findIniSecrets } from './ini.ts';
+import { findNginxSecrets } from './nginx.ts';
+import { findPythonSecrets } from './python.ts';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Above this, YAML trees cost too much memory; the text layers still run. */
+const MAX_YAML = 8 * 1024 * 1024;
+
+export function findYamlSecrets(text: string): Candidate[] {
+  if (text.length > MAX_YAML) return [];
+  const out: Candidate[] = [];
+  try {
+    const docs = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
+    const list = Array.isArray(docs) ? docs : [];
+    for (const doc of list) {
+      const root = doc.contents;
+      if (!isMap(root)) {
+        walk(text, root, out);
+        continue;
+      }
+      const kind = scalarString(root.get('kind', true));
+      walk(text, root, out);
+      if (kind === 'Secret') {
+        for (const field of ['data', 'stringData']) {
+          const map = root.get(field, true);
+          if (!isMap(map)) continue;
+          for (const pair of map.items) {
+            if (!isScalar(pair.value)) continue;
+            const range = valueRange(text, pair.value);
+            if (!range) continue;
+            const raw = text.slice(range[0], range[1]);
+            out.push({
+              start: range[0],
+              end: range[1],
+              kind: 'k8s-secret',
+              layer: 'format',
+              identity: field === 'data' ? decodeBase64(raw) : undefined,
+            });
+          }
+        }
+      }
+    }
+  } catch {
+    // A YAML the library cannot read at all: the text layers still run.
+  }
+  return out;
+}
+
+function walk(text: string, node: unknown, out: Candidate[], depth = 0): void {
+  if (depth > 200 || node === null || node === undefined || isAlias(node)) return;
+  if (isSeq(node)) {
+    for (const item of node.items) walk(text, item, out, depth + 1);
+    return;
+  }
+  if (!isMap(node)) return;
+  // env entry: {name: DB_PASSWORD, value: "…"}
+  const envName = scalarString(node.get('name', true));
+  const envValue = node.get('value', true);
+  if (envName && isScalar(envValue)) {
+    const kind = secretKindOfName(envName);
+    const range = valueRange(text, envValue);
+    if (
+      kind &&
+      range &&
+      !isNonSecretValue(String(envValue.value ?? ''), envValue.type !== 'PLAIN')
+    ) {
+      out.push({ start: range[0], end: range[1], kind, layer: 'format' });
+    }
+  }
+  for (const pair of node.items) {
+    if (!isPair(pair)) continue;
+    const key = isScalar(pair.key) ? String(pair.key.value ?? '') : '';
+    const value = pair.value as Node | null;
+    if (isScalar(value)) {
+      const range = valueRange(text, value);
+      if (!range) continue;
+      if (key === LAST_APPLIED || key === '.dockerconfigjson' || key === '.dockercfg') {
+        out.push({
+          start: range[0],
+          end: range[1],
+          kind: key === LAST_APPLIED ? 'last-applied-configuration' : 'docker-config',
+          layer: 'format',
+        });
+        continue;
+      }
+      const kind = secretKindOfName(key);
+      const str = typeof value.value === 'string' ? value.value : '';
+      if (kind && str && !isNonSecretValue(str, value.type !== 'PLAIN')) {
+        out.push({ start: range[0], end: range[1], kind, layer: 'format' });
+      } else if (str && (value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED')) {
+        embedded(text, key, range, out);
+      }
+    } else {
+      walk(text, value, out, depth + 1);
+    }
+  }
+}
+
+/** A config file inside a ConfigMap: the block's source text is the file with extra indentation. */
+function embedded(text: string, key: string, range: [number, number], out: Candidate[]): void {
+  const slice = text.slice(range[0], range[1]);
+  const name = key.toLowerCase();
+  let found: Candidate[] = [];
+  if (/\.conf$|nginx/.test(name)) found = findNginxSecrets(slice);
+  else if (/\.ini$/.test(name)) found = findIniSecrets(slice);
+  else if (/\.py$/.test(name)) found = findPythonSecrets(slice);
+  else if (/(?:^|\.)env$/.test(name)) found = findDotenvSecrets(slice);
+  out.push(...shift(found, range[0]));
+}
+
+function scalarString(node: unknown): string | null {
+  return isScalar(node) && typeof node.value === 'string' ? node.value : null;
+}
+
+/**
+ * Where a scalar's value sits in the source: inside the quotes of a quoted scalar, from the
+ * first content character to the last of a block scalar (its `|`/`>` header stays).
+ */
+export function valueRange(text: string, node: Scalar): [number, number] | null {
+  const r = node.range;
+  if (!r) return null;
+  let [start, end] = [r[0], r[1]];
+  if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') {
+    start++;
+    end--;
+  } else if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0 || nl >= end) return null;
+    start = nl + 1;
+    while (start < end && /\s/.test(text[start]!)) start++;
+  }
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  return end > start ? [start, end] : null;
+}
+
+function decodeBase64(raw: string): string | undefined {
+  const compact = raw.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  try {
+    const bytes = atob(compact);
+    // Only text secrets are matched across files; binary ones keep their own identity.
+    return /^[\x20-\x7e\t\r\n]*$/.test(bytes) ? bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}

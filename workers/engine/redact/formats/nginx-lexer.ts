@@ -1,0 +1,123 @@
+/**
+ * Just enough of nginx's tokenizer to know which words belong to which directive: words,
+ * quoted strings (with backslash escapes), `#` comments at the start of a word, and the `;`,
+ * `{`, `}` that end statements. It never fails: an unterminated quote ends at the end of the
+ * text. `*_by_lua_block { … }` bodies are Lua, so they are skipped by brace counting.
+ * Not the real parser (workers/engine/formats/nginx): redaction must not wait for it or trust it
+ * with half a config.
+ */
+
+export interface Word {
+  /** The word without its quotes (escapes kept as written). */
+  text: string;
+  /** Offsets of `text` in the source (inside the quotes for a quoted word). */
+  start: number;
+  end: number;
+  quoted: boolean;
+}
+
+export interface Statement {
+  words: Word[];
+  /** What ended it: `;`, `{` (a block opens), or `` when the text ended. */
+  end: ';' | '{' | '';
+  /** Directives of the enclosing blocks, outermost first (`map`, `server`, …). */
+  parents: string[];
+  /** The first words of the statement that opened the innermost block. */
+  parentWords: Word[];
+}
+
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
+}
+
+export function nginxStatements(text: string): Statement[] {
+  const out: Statement[] = [];
+  const stack: Statement[] = [];
+  let words: Word[] = [];
+  let i = 0;
+  const n = text.length;
+  const finish = (end: ';' | '{' | '') => {
+    if (words.length === 0) return null;
+    const parent = stack[stack.length - 1];
+    const st: Statement = {
+      words,
+      end,
+      parents: stack.map((s) => s.words[0]!.text.toLowerCase()),
+      parentWords: parent ? parent.words : [],
+    };
+    out.push(st);
+    words = [];
+    return st;
+  };
+  while (i < n) {
+    const c = text[i]!;
+    if (isSpace(c)) {
+      i++;
+    } else if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+    } else if (c === ';') {
+      finish(';');
+      i++;
+    } else if (c === '{') {
+      const st = finish('{');
+      i++;
+      if (st && /_by_lua_block$/i.test(st.words[0]!.text)) {
+        i = skipLuaBlock(text, i);
+      } else if (st) {
+        stack.push(st);
+      }
+    } else if (c === '}') {
+      finish('');
+      stack.pop();
+      i++;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      const end = Math.min(j, n);
+      words.push({ text: text.slice(i + 1, end), start: i + 1, end, quoted: true });
+      i = end + 1;
+    } else {
+      let j = i;
+      while (j < n) {
+        const d = text[j]!;
+        if (isSpace(d) || d === ';' || d === '{' || d === '}') break;
+        // `${var}` inside a word: its braces are not blocks.
+        if (d === '$' && text[j + 1] === '{') {
+          const close = text.slice(j, j + 256).indexOf('}');
+          j = close < 0 ? j + 2 : j + close + 1;
+          continue;
+        }
+        j += d === '\\' ? 2 : 1;
+      }
+      j = Math.min(j, n);
+      words.push({ text: text.slice(i, j), start: i, end: j, quoted: false });
+      i = j;
+    }
+  }
+  finish('');
+  return out;
+}
+
+/** Returns the offset after the `}` closing a Lua block that starts at `i` (after its `{`). */
+function skipLuaBlock(text: string, i: number): number {
+  let depth = 1;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === '{') depth++;
+    else if (c === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    } else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < n && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      i = Math.min(j, n - 1);
+    } else if (c === '-' && text[i + 1] === '-') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? n : nl;
+    }
+    i++;
+  }
+  return n;
+}

@@ -1,0 +1,109 @@
+/**
+ * Secret redaction: find every credential in the pasted files and replace it with a stable
+ * placeholder (`«redacted:aws-secret-key:1»`), leaving keys, quotes, line breaks and everything
+ * else alone so the redacted files still parse and diffs still read.
+ *
+ * Three kinds of detectors run on every file:
+ * - format-aware (formats/): credentials by position in nginx, gunicorn, uWSGI/php-fpm ini,
+ *   Kubernetes/YAML and .env files, chosen by the file's kind (all of them for `unknown`);
+ * - vendor formats (vendor/): keys with a recognisable shape, wherever they are pasted;
+ * - common shapes (common/): URI passwords, Authorization values, URL query secrets, command-line
+ *   flags, and the keyword + value layer.
+ * Overlapping finds are merged (mask.ts); the same secret gets the same placeholder in every file.
+ */
+import type { FileKind, Redaction } from '../model.ts';
+import type { Candidate, Detector, RedactedSpan } from './types.ts';
+import { findAuthHeaders } from './common/auth-header.ts';
+import { findCommandLineSecrets } from './common/cli.ts';
+import { findKeywordAssignments } from './common/generic.ts';
+import { findQuerySecrets } from './common/query.ts';
+import { findUriCredentials } from './common/uri.ts';
+import { findDotenvSecrets } from './formats/dotenv.ts';
+import { findIniSecrets } from './formats/ini.ts';
+import { findYamlSecrets } from './formats/kubernetes.ts';
+import { findNginxSecrets } from './formats/nginx.ts';
+import { findPythonSecrets } from './formats/python.ts';
+import { applyMask, mergeCandidates, PlaceholderBook } from './mask.ts';
+import { lineOf, newlineOffsets } from './scan.ts';
+import { findVendorSecrets } from './vendor/index.ts';
+
+export type { RedactedSpan } from './types.ts';
+export { mapOffsetToOriginal, mapOffsetToRedacted, unredactEdits, type Bias } from './offsets.ts';
+
+export interface RedactInput {
+  name: string;
+  kind: FileKind;
+  text: string;
+}
+
+export interface RedactedFile {
+  name: string;
+  text: string;
+  /** Sorted, disjoint; offsets in the original text. */
+  spans: RedactedSpan[];
+}
+
+export interface RedactResult {
+  files: RedactedFile[];
+  /** One entry per redacted value: kind, file and 1-based line, never the value. */
+  redactions: Redaction[];
+}
+
+const FORMAT_DETECTORS: Partial<Record<FileKind, readonly Detector[]>> = {
+  nginx: [findNginxSecrets],
+  gunicorn: [findPythonSecrets],
+  uwsgi: [findIniSecrets],
+  'php-fpm': [findIniSecrets],
+  kubernetes: [findYamlSecrets],
+  dotenv: [findDotenvSecrets],
+  log: [],
+};
+/** For a file of unknown kind, every format's rules: hiding too much beats showing a key. */
+const ALL_FORMATS: readonly Detector[] = [
+  findNginxSecrets,
+  findPythonSecrets,
+  findIniSecrets,
+  findYamlSecrets,
+  findDotenvSecrets,
+];
+
+/** Every candidate secret in one file's text. Exported for tests and the benchmark. */
+export function detectSecrets(text: string, kind: FileKind): Candidate[] {
+  const formats = FORMAT_DETECTORS[kind] ?? ALL_FORMATS;
+  const out: Candidate[] = [];
+  for (const detect of formats) out.push(...detect(text));
+  out.push(...findVendorSecrets(text));
+  out.push(...findUriCredentials(text));
+  out.push(...findAuthHeaders(text));
+  out.push(...findQuerySecrets(text));
+  out.push(...findCommandLineSecrets(text));
+  // Python values without quotes are code (`os.environ["X"]`), not secrets.
+  out.push(...findKeywordAssignments(text, { unquoted: kind !== 'gunicorn' }));
+  return out;
+}
+
+/** Redacts a set of files together, so the same secret gets the same placeholder in all of them. */
+export function redactFiles(files: readonly RedactInput[]): RedactResult {
+  const book = new PlaceholderBook();
+  const redactions: Redaction[] = [];
+  const out: RedactedFile[] = files.map((file) => {
+    const merged = mergeCandidates(detectSecrets(file.text, file.kind), file.text.length);
+    const { text, spans } = applyMask(file.text, merged, book);
+    const newlines = newlineOffsets(file.text);
+    for (const s of spans)
+      redactions.push({ file: file.name, line: lineOf(newlines, s.start), kind: s.kind });
+    return { name: file.name, text, spans };
+  });
+  return { files: out, redactions };
+}
+
+/** One text on its own (CLI `redact FILE`, quick checks). */
+export function redactText(
+  text: string,
+  kind: FileKind,
+  name = 'input',
+): { text: string; spans: RedactedSpan[]; redactions: Redaction[] } {
+  const result = redactFiles([{ name, kind, text }]);
+  const file = result.files[0]!;
+  return { text: file.text, spans: file.spans, redactions: result.redactions };
+}
