@@ -181,22 +181,37 @@ export interface Redaction {
 /**
  * Log events grouped by upstream: what failed, where in the request, how often, since when,
  * and what the app server, kernel or orchestrator logged just before.
+ * Failures are nginx error-log events of an upstream failure kind, and access-log responses
+ * 502/503/504. When both logs are pasted, `count` is the error-log count (the same requests
+ * appear in both); access-only incidents count responses.
  */
 export interface Incident {
   /** The upstream as nginx names it, or null when the lines do not say. */
   upstream: string | null;
+  /** The server address the incident is grouped by: `127.0.0.1:8000`, `unix:/run/app.sock`. */
+  address?: string | null;
   count: number;
-  /** event kind -> count */
+  /** event kind -> count (error-log failures) */
   kinds: Record<string, number>;
   /** phase -> count */
   phases: Record<string, number>;
+  /** access-log status -> count (502/503/504 responses) */
+  statuses?: Record<string, number>;
+  /** Most frequent first; the path without its query string. */
   routes: { method?: string; path: string; count: number }[];
+  /** Time of the earliest and latest timed failure, as the log wrote it. */
   first?: string;
   last?: string;
   /** Events from other sources shortly before these failures ("gunicorn WORKER TIMEOUT 1 s before"). */
   related: { event: LogEvent; secondsBefore: number }[];
+  /** How many related events there were before the list was capped. */
+  relatedTotal?: number;
+  /** Other-source events with no usable time (kubectl rows, dmesg uptime): can't be placed. */
+  untimed?: LogEvent[];
   /** Counts per time bucket and kind, for the small timeline plot. */
   timeline: { start: string; counts: Record<string, number> }[];
+  /** Width of each timeline bucket. */
+  bucketSeconds?: number;
 }
 
 export interface Report {

@@ -1,0 +1,113 @@
+import type { EventSource, NginxErrorKind } from '../model.ts';
+
+/**
+ * Every event kind the decoders emit, per source. The kinds DESIGN.md lists come first and keep
+ * their meaning; the rest are extensions (never a new meaning for a listed kind). `other` means
+ * "a line of this source's log format whose message is not one we classify".
+ */
+const NGINX_ERROR_KINDS: readonly NginxErrorKind[] = [
+  'premature-close',
+  'upstream-timeout',
+  'connect-refused',
+  'socket-missing',
+  'connect-eagain',
+  'address-unavailable',
+  'no-live-upstreams',
+  'connection-reset',
+  'broken-pipe',
+  'header-too-big',
+  'body-too-large',
+  'invalid-header',
+  'server-disabled',
+  'ssl-error',
+  'other',
+];
+
+export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
+  'nginx-error': [
+    ...NGINX_ERROR_KINDS,
+    // extensions
+    'host-unreachable',
+    'permission-denied',
+    'request-too-big',
+    'client-closed',
+    'client-timeout',
+  ],
+  'nginx-access': ['response'],
+  gunicorn: [
+    'worker-timeout',
+    'worker-killed',
+    'worker-exit',
+    'worker-boot',
+    'worker-recycle',
+    'socket-error',
+    'shutdown',
+    // extensions
+    'request-error',
+    'reload',
+    'startup',
+    'other',
+  ],
+  uwsgi: [
+    'harakiri',
+    'worker-killed',
+    'header-too-big',
+    'worker-recycle',
+    // extensions
+    'worker-exit',
+    'worker-respawn',
+    'worker-boot',
+    'listen-queue-full',
+    'connection-reset',
+    'broken-pipe',
+    'request',
+    'shutdown',
+    'startup',
+    'other',
+  ],
+  kernel: ['oom-kill', 'oom-invoked', 'other'],
+  kubernetes: [
+    'oom-killed',
+    'exit-code',
+    'probe-failed',
+    'container-killed',
+    'crash-loop',
+    'evicted',
+    'pod-status',
+    'other',
+  ],
+  'php-fpm': [
+    'worker-killed',
+    'worker-exit',
+    'request-timeout',
+    'slow-request',
+    'max-children',
+    'startup',
+    'shutdown',
+    'other',
+  ],
+  node: ['heap-oom', 'crash'],
+};
+
+/** nginx error kinds that mean a request failed (or was refused) at or because of the upstream. */
+export const NGINX_FAILURE_KINDS: ReadonlySet<string> = new Set([
+  'premature-close',
+  'upstream-timeout',
+  'connect-refused',
+  'socket-missing',
+  'connect-eagain',
+  'address-unavailable',
+  'no-live-upstreams',
+  'connection-reset',
+  'broken-pipe',
+  'header-too-big',
+  'body-too-large',
+  'invalid-header',
+  'ssl-error',
+  'host-unreachable',
+  'permission-denied',
+  'request-too-big',
+]);
+
+/** Access-log statuses that count as upstream failures (bad gateway, unavailable, timeout). */
+export const FAILURE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);

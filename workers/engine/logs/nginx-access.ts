@@ -1,0 +1,159 @@
+import { fromIsoLike, fromSeconds, fromTimeLocal } from './time.ts';
+import type { DecodedLine, Fields } from './types.ts';
+import { parseUpstream } from './upstream.ts';
+
+/**
+ * nginx access logs in any `log_format`: the format is compiled once to an anchored regular
+ * expression with one group per variable, each group stopping at the character that follows
+ * the variable in the format, so matching is linear and never backtracks across fields.
+ */
+
+export const COMBINED =
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
+
+export interface AccessFormat {
+  name: string;
+  re: RegExp;
+  vars: string[];
+}
+
+/** Variables whose value is a list (`a, b` across tries, `a : b` across internal redirects). */
+const LISTS =
+  /^upstream_(addr|status|response_time|connect_time|header_time|response_length|bytes_received|bytes_sent|cache_status)$/;
+
+function escapeRe(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Compiles a log_format string (the joined value of its arguments); null if it has no variables. */
+export function compileFormat(name: string, format: string): AccessFormat | null {
+  const vars: string[] = [];
+  let re = '^';
+  const parts = format.split(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)\}?/);
+  // parts: literal, var, literal, var, …, literal
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i % 2 === 0) {
+      re += escapeRe(part).replace(/ /g, ' +');
+      continue;
+    }
+    vars.push(part);
+    const next = parts[i + 1] ?? '';
+    const stop = next[0];
+    if (stop === undefined) re += i + 1 >= parts.length - 1 ? '(.*?)' : '(\\S*?)';
+    else if (stop === ' ' && LISTS.test(part)) re += '([^ ,]*(?:(?:, | : )[^ ,]*)*)';
+    else if (stop === ' ' && part === 'time_local') re += '(\\S+ [+-]\\d{4})';
+    else if (stop === ' ' && part === 'request') re += '(\\S+ \\S+ \\S+|[^ ]*)';
+    else re += `([^${escapeRe(stop)}]*)`;
+  }
+  if (!vars.length) return null;
+  try {
+    return { name, re: new RegExp(re + '\\s*$'), vars };
+  } catch {
+    return null;
+  }
+}
+
+function num(text: string): number | undefined {
+  if (text === '' || text === '-') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** The last entry of a list variable: the try that produced the response. */
+function last(text: string): string {
+  const items = text.split(/, | : /);
+  return items[items.length - 1]!.trim();
+}
+
+const CAMEL = (v: string): string => v.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+
+/** Decodes a line with a compiled format, or null when it does not match. */
+export function decodeAccess(body: string, format: AccessFormat): DecodedLine | null {
+  const m = format.re.exec(body);
+  if (!m) return null;
+  const out: DecodedLine = { source: 'nginx-access', kind: 'response' };
+  const fields: Fields = { format: format.name };
+  format.vars.forEach((v, i) => {
+    const value = m[i + 1] ?? '';
+    if (value === '' || value === '-') return;
+    switch (v) {
+      case 'status': {
+        const s = num(value);
+        if (s !== undefined) out.status = s;
+        break;
+      }
+      case 'request': {
+        const r = /^([A-Z][A-Z_-]*) (\S+)(?: (\S+))?$/.exec(value);
+        if (r) {
+          out.method = r[1]!;
+          out.path = r[2]!;
+          if (r[3]) fields.protocol = r[3];
+        } else fields.request = value;
+        break;
+      }
+      case 'request_method':
+        out.method = value;
+        break;
+      case 'request_uri':
+      case 'uri':
+        out.path ??= value;
+        break;
+      case 'time_local': {
+        const t = fromTimeLocal(value);
+        if (t) out.time = t;
+        break;
+      }
+      case 'time_iso8601': {
+        const t = fromIsoLike(value);
+        if (t) out.time = t;
+        break;
+      }
+      case 'msec': {
+        const s = num(value);
+        if (s !== undefined) out.time = fromSeconds(s, 'abs');
+        break;
+      }
+      case 'upstream_addr': {
+        out.upstream = value;
+        const p = parseUpstream(last(value));
+        if (p) fields.upstreamAddress = p.address;
+        if (value !== last(value)) fields.upstreamTries = value.split(/, | : /).length;
+        break;
+      }
+      case 'remote_addr':
+        fields.client = value;
+        break;
+      default: {
+        const n = LISTS.test(v) || /_time$|_length$|bytes/.test(v) ? num(last(value)) : undefined;
+        fields[CAMEL(v)] = n ?? value;
+        if (LISTS.test(v) && value !== last(value)) fields[CAMEL(v) + 'All'] = value;
+      }
+    }
+  });
+  // nginx reports 0.000 connect time for a connection taken from the keepalive cache (and for
+  // connects faster than its 1 ms timer resolution): flag it so rules can weigh a reuse race.
+  if (fields.upstreamConnectTime === 0) fields.connectTimeZero = 1;
+  out.fields = fields;
+  return out;
+}
+
+const cache = new Map<string, AccessFormat | null>();
+
+/** Compiled formats for a context: the caller's log_formats first, then `combined`. */
+export function formatsFor(extra: Record<string, string> | undefined): AccessFormat[] {
+  const out: AccessFormat[] = [];
+  const entries = Object.entries(extra ?? {});
+  entries.push(['combined', COMBINED]);
+  for (const [name, text] of entries) {
+    const key = `${name}\u0000${text}`;
+    let f = cache.get(key);
+    if (f === undefined) {
+      f = compileFormat(name, text);
+      if (cache.size > 256) cache.clear();
+      cache.set(key, f);
+    }
+    if (f) out.push(f);
+  }
+  return out;
+}
