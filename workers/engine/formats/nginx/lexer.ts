@@ -12,13 +12,14 @@ import { TOKEN, type Comment, type TokenStream } from './tree.ts';
  *   wants whitespace, `;`, `{` or `)`.
  *
  * One deliberate extension: template placeholders `{{ … }}`, `{% … %}` and `{# … #}` closed on
- * the same line are read as part of a word (nginx would reject them; real repositories ship
+ * the same line are read as part of a word (a `{% … %}` or `{# … #}` where a token could start
+ * is trivia) (nginx would reject them; real repositories ship
  * such templates and users paste them). Every loop advances, and lookahead is bounded, so
  * lexing is linear in the input whatever it holds.
  */
 
 export const EOF = -1;
-const TEMPLATE_LOOKAHEAD = 256;
+const TEMPLATE_LOOKAHEAD = 160;
 
 export class Lexer {
   pos = 0;
@@ -88,6 +89,17 @@ export class Lexer {
         p = e;
         continue;
       }
+      if (c === 123) {
+        // A template statement or comment ({% if %}, {# note #}) standing where a token could
+        // start produces no value: it is trivia, like a comment.
+        const q = t.charCodeAt(p + 1);
+        const e = q === 37 || q === 35 ? this.templateEnd(p) : -1;
+        if (e >= 0) {
+          this.push(TOKEN.template, p);
+          p = e;
+          continue;
+        }
+      }
       this.start = p;
       this.tokLine = this.line;
       if (c === 59) return this.single(TOKEN.semicolon, p);
@@ -114,7 +126,8 @@ export class Lexer {
     const limit = Math.min(t.length - 1, p + TEMPLATE_LOOKAHEAD);
     for (let i = p + 2; i < limit; i++) {
       const d = t.charCodeAt(i);
-      if (d === 10) return -1;
+      // Placeholders are short and hold no `{`: stopping there keeps `{{{{…` linear and cheap.
+      if (d === 10 || d === 123) return -1;
       if (d === closer && t.charCodeAt(i + 1) === 125) return i + 2;
     }
     return -1;

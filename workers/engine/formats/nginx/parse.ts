@@ -128,16 +128,22 @@ export function parseNginx(name: string, text: string): NginxFile {
     }
   }
   checkPlacement(root, error);
-  if (all.length === 0 && text.trim() !== '' && errors.length === 0) {
-    // Only comments: valid (an empty config), nothing to report.
-  } else if (
-    errors.length > 0 &&
-    !all.some((d) => d.end > d.argsEnd && /^[a-z_][a-z0-9_]*$/i.test(d.name))
-  ) {
+  // Text where not one directive is complete with a plausible (unquoted, identifier) name is
+  // most likely not nginx at all: say so first, rather than only listing syntax errors.
+  const plausible = (d: Directive): boolean =>
+    d.end > d.argsEnd &&
+    /^[a-z_][a-z0-9_]*$/i.test(d.name) &&
+    text[d.start] !== '"' &&
+    text[d.start] !== "'";
+  if (errors.length > 0 && !all.some(plausible)) {
     errors.unshift({
       line: 1,
       message: 'no complete nginx directive found: is this an nginx config?',
     });
+    if (errors.length > MAX_ERRORS) {
+      errors.pop();
+      dropped++;
+    }
   }
   if (dropped > 0) errors.push({ line: lx.line, message: `… and ${dropped} more errors` });
   const tree: NginxTree = { root, comments: lx.comments, tokens: lx.tokens() };

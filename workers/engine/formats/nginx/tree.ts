@@ -67,6 +67,8 @@ export const TOKEN = {
   open: 4,
   close: 5,
   raw: 6,
+  /** A `{% … %}` / `{# … #}` template statement where a token could start. */
+  template: 7,
 } as const;
 
 /**

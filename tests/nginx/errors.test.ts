@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseNginx } from '../../workers/engine/formats/nginx/index.ts';
+import { corpus } from './corpus.ts';
+
+const errorsOf = (text: string) => parseNginx('t.conf', text).errors;
+
+describe('nginx parser: located, readable errors and a partial tree', () => {
+  it('an unclosed block names the block and the line it opened on', () => {
+    const p = parseNginx('t', 'http {\n  server {\n    listen 80;\n');
+    expect(p.errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(/"server" block opened on line 2 is never closed/),
+      },
+      { line: 1, message: expect.stringMatching(/"http" block opened on line 1 is never closed/) },
+    ]);
+    expect(p.directives().map((d) => d.name)).toEqual(['http', 'server', 'listen']);
+    expect(p.print()).toBe('http {\n  server {\n    listen 80;\n');
+  });
+
+  it('an extra } is reported at its line and parsing goes on', () => {
+    const p = parseNginx('t', 'a;\n}\nb;\n');
+    expect(p.errors).toEqual([{ line: 2, message: 'unexpected "}" (no block is open here)' }]);
+    expect(p.directives().map((d) => d.name)).toEqual(['a', 'b']);
+  });
+
+  it('an unterminated quote is reported where it starts', () => {
+    const p = parseNginx('t', 'a 1;\nadd_header X "never closed;\nb 2;\n');
+    expect(p.errors[0]).toEqual({
+      line: 2,
+      message: expect.stringMatching(/unterminated quoted string/),
+    });
+    expect(p.directives()[0]?.name).toBe('a');
+  });
+
+  it('a directive missing its ; before } or at the end of the file', () => {
+    expect(errorsOf('server {\n  listen 80\n}\n')).toEqual([
+      { line: 2, message: '"listen" is not terminated by ";" before the "}" on line 3' },
+    ]);
+    expect(errorsOf('a;\nb 1')).toEqual([
+      { line: 2, message: 'unexpected end of file: "b" is not terminated by ";"' },
+    ]);
+  });
+
+  it('stray ; and {, and text after a closing quote', () => {
+    expect(errorsOf(';\n')).toContainEqual({
+      line: 1,
+      message: 'unexpected ";" (no directive before it)',
+    });
+    expect(errorsOf('{ a; }')).toContainEqual({
+      line: 1,
+      message: 'unexpected "{" (no directive before it)',
+    });
+    expect(errorsOf('a "x"y;')[0]?.message).toMatch(/unexpected "y" right after a quoted string/);
+  });
+
+  it('directives outside any block, or in the wrong one, in a main config', () => {
+    const p = parseNginx(
+      'nginx.conf',
+      'events {}\nproxy_pass http://x;\nhttp {\n  location / {}\n}\n',
+    );
+    expect(p.errors).toEqual([
+      {
+        line: 2,
+        message: expect.stringMatching(
+          /^"proxy_pass" directive is not allowed here \(at the top level/,
+        ),
+      },
+      {
+        line: 4,
+        message: expect.stringMatching(/^"location" directive is not allowed here \(inside "http"/),
+      },
+    ]);
+  });
+
+  it('a snippet may hold location or proxy settings at its top (it is included somewhere)', () => {
+    expect(errorsOf('location / { proxy_pass http://app; }\nproxy_read_timeout 5s;\n')).toEqual([]);
+  });
+
+  it('non-nginx text says so', () => {
+    const p = parseNginx('app.py', 'import os\nbind = "0.0.0.0:8000"\nworkers = 4\n');
+    expect(p.errors[0]).toEqual({
+      line: 1,
+      message: 'no complete nginx directive found: is this an nginx config?',
+    });
+    expect(parseNginx('x.json', '{"a": {"b": [1, 2]}}').errors[0]?.message).toMatch(
+      /is this an nginx config/,
+    );
+  });
+
+  it('keeps at most 50 errors and counts the rest', () => {
+    const p = parseNginx('t', ';'.repeat(1000));
+    expect(p.errors.length).toBe(51);
+    expect(p.errors.at(-1)?.message).toBe('… and 951 more errors');
+  });
+});
+
+describe('nginx parser: fuzzing', () => {
+  const alphabet = fc.constantFrom(
+    ...'ab;{}"\'\\#$ \t\n\r\u00e9{{%}}_:/'.split(''),
+    'location',
+    'server',
+    '${',
+    '{%',
+    '_by_lua_block',
+    '--[[',
+    ']]',
+  );
+
+  it('never throws and always prints its input back (arbitrary strings)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        const p = parseNginx('f', text);
+        expect(p.print()).toBe(text);
+        for (const e of p.errors) expect(e.line).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on nginx-flavoured noise', () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }), (parts) => {
+        const text = parts.join('');
+        const p = parseNginx('f', text);
+        expect(p.print()).toBe(text);
+        for (const d of p.directives()) {
+          expect(d.start).toBeLessThanOrEqual(d.end);
+          expect(d.end).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never throws on corpus files cut or spliced at random points', () => {
+    const files = corpus();
+    fc.assert(
+      fc.property(fc.nat(files.length - 1), fc.nat(), fc.nat(), (i, a, b) => {
+        const text = (files[i] as { text: string }).text;
+        const cut = text.slice(0, a % (text.length + 1)) + text.slice(b % (text.length + 1));
+        expect(parseNginx('f', cut).print()).toBe(cut);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['1 MB of {', '{'.repeat(1 << 20)],
+    ['1 MB of "', '"'.repeat(1 << 20)],
+    ["1 MB of '", "'".repeat(1 << 20)],
+    ['1 MB of a {', 'a {'.repeat(350_000)],
+    ['1 MB of {{', '{{ '.repeat(350_000)],
+    ['1 MB of \\', '\\'.repeat(1 << 20)],
+    ['1 MB of }', '}'.repeat(1 << 20)],
+  ])('adversarial input (%s) finishes and reports an error', (_label, text) => {
+    const p = parseNginx('big', text);
+    expect(p.errors.length).toBeGreaterThan(0);
+    expect(p.errors.length).toBeLessThanOrEqual(51);
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { parseNginx, type Directive } from '../../workers/engine/formats/nginx/index.ts';
+import { corpus } from './corpus.ts';
+
+const args = (text: string): string[][] =>
+  parseNginx('t.conf', text)
+    .directives()
+    .map((d) => [d.name, ...d.args]);
+
+describe('nginx parser: lossless round trip', () => {
+  const files = corpus();
+
+  it('finds the whole corpus', () => {
+    expect(files.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it.each(files.map((f) => [f.name, f.text] as const))(
+    '%s prints back byte for byte',
+    (name, text) => {
+      const parsed = parseNginx(name, text);
+      expect(parsed.print()).toBe(text);
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.directives().length).toBeGreaterThan(0);
+    },
+  );
+
+  it('keeps CRLF line endings, tabs and a missing final newline', () => {
+    for (const f of files) {
+      const crlf = f.text.replace(/\n/g, '\r\n');
+      const p = parseNginx(f.name, crlf);
+      expect(p.print()).toBe(crlf);
+      expect(p.errors).toEqual([]);
+      // Same directives, same lines as the LF version.
+      const lf = parseNginx(f.name, f.text).directives();
+      expect(p.directives().map((d) => [d.name, d.line, d.args.join('\u0000')])).toEqual(
+        lf.map((d) => [d.name, d.line, d.args.join('\u0000')]),
+      );
+    }
+    const tabs = 'http {\n\tserver {\n\t\tlisten 80;\n\t}\n}';
+    expect(parseNginx('t', tabs).print()).toBe(tabs);
+  });
+
+  it('keeps UTF-8 text, including astral characters, with UTF-16 offsets', () => {
+    const text = '# caf\u00e9 \u{1F600}\nserver_name "\u00e9xample.\u{1F600}";\nroot /srv;\n';
+    const p = parseNginx('t', text);
+    expect(p.print()).toBe(text);
+    const [name, root] = p.directives() as [Directive, Directive];
+    expect(name.args).toEqual(['\u00e9xample.\u{1F600}']);
+    expect(text.slice(root.start, root.end)).toBe('root /srv;');
+    expect(root.line).toBe(3);
+  });
+});
+
+describe('nginx parser: arguments as nginx reads them', () => {
+  it('removes quotes and unescapes only what nginx unescapes', () => {
+    expect(
+      args(`add_header X "a \\"b\\" c" 'it\\'s' "t\\tab" "back\\\\slash" "keep\\.dot";`),
+    ).toEqual([['add_header', 'X', 'a "b" c', "it's", 't\tab', 'back\\slash', 'keep\\.dot']]);
+  });
+
+  it('keeps ; { } # inside quotes, and # inside a word', () => {
+    expect(args(`return 200 "a;b{c}d#e"; set $x a#b;`)).toEqual([
+      ['return', '200', 'a;b{c}d#e'],
+      ['set', '$x', 'a#b'],
+    ]);
+  });
+
+  it('reads ${var} as one word and } inside a word as part of it', () => {
+    expect(args('proxy_pass http://${backend}:8000/x}y;')).toEqual([
+      ['proxy_pass', 'http://${backend}:8000/x}y'],
+    ]);
+  });
+
+  it('reads regex locations, quoted ones with {n} quantifiers too', () => {
+    const text =
+      'location ~* \\.(png|jpe?g)$ { expires 1d; }\nlocation ~ "^/a{2}$" { return 204; }';
+    const p = parseNginx('t', text);
+    expect(p.errors).toEqual([]);
+    expect(args(text)).toEqual([
+      ['location', '~*', '\\.(png|jpe?g)$'],
+      ['expires', '1d'],
+      ['location', '~', '^/a{2}$'],
+      ['return', '204'],
+    ]);
+  });
+
+  it('follows nginx on an unquoted {2}: the { opens the block (nginx wants such regexes quoted)', () => {
+    const p = parseNginx('t', 'location ~* \\.(png|jpe?g){2}$ { }');
+    expect(p.directives()[0]?.args).toEqual(['~*', '\\.(png|jpe?g)']);
+    expect(p.errors.length).toBeGreaterThan(0);
+    expect(p.print()).toBe('location ~* \\.(png|jpe?g){2}$ { }');
+  });
+
+  it('escaped characters and quoted strings spanning lines count lines', () => {
+    const p = parseNginx('t', 'a "x\ny";\nb \\;c;\nd;');
+    expect(p.directives().map((d) => [d.name, d.line, d.args])).toEqual([
+      ['a', 1, ['x\ny']],
+      ['b', 3, ['\\;c']],
+      ['d', 4, []],
+    ]);
+  });
+
+  it('keeps *_by_lua_block bodies as raw text (braces and quotes in Lua do not confuse it)', () => {
+    const lua = `
+    local t = { a = "}" , b = '{' } -- } in a comment
+    local s = [[ } ]] --[==[ long } comment ]==]
+    ngx.say("ok")
+  `;
+    const text = `location / {\n  content_by_lua_block {${lua}}\n  access_log off;\n}\n`;
+    const p = parseNginx('t', text);
+    expect(p.errors).toEqual([]);
+    expect(p.print()).toBe(text);
+    const block = p.directives().find((d) => d.name === 'content_by_lua_block');
+    expect(block?.raw).toBe(lua);
+    const log = p.directives().find((d) => d.name === 'access_log');
+    expect(log?.context).toBe('location');
+    expect(log?.line).toBe(7);
+  });
+
+  it('reads template placeholders ({{ }}, {% %}, envsubst, m4) without losing a byte', () => {
+    const text =
+      'server_name {{ project_name }}.example.com;\n{% if x %}\nlisten ${PORT};\nroot M4_ROOT/$2;\n';
+    const p = parseNginx('t', text);
+    expect(p.print()).toBe(text);
+    expect(args(text)[0]).toEqual(['server_name', '{{ project_name }}.example.com']);
+    expect(args(text)).toContainEqual(['listen', '${PORT}']);
+    expect(args(text)).toContainEqual(['root', 'M4_ROOT/$2']);
+  });
+
+  it('records comments with their lines', () => {
+    const p = parseNginx('t', 'a 1; # one\r\n# two\r\nb;');
+    expect(p.tree.comments.map((c) => [c.line, c.text])).toEqual([
+      [1, '# one'],
+      [2, '# two'],
+    ]);
+  });
+});
+
+describe('nginx parser: tree', () => {
+  const text =
+    'http {\n  upstream app { server 127.0.0.1:8000; }\n  server {\n    location /api {\n      if ($x) { return 403; }\n    }\n  }\n}\n';
+  const p = parseNginx('nginx.conf', text);
+
+  it('gives every directive its context, offsets and lines', () => {
+    const byName = new Map(p.directives().map((d) => [d.name + (d.args[0] ?? ''), d]));
+    expect(byName.get('http')?.context).toBe('main');
+    expect(byName.get('upstreamapp')?.context).toBe('http');
+    expect(byName.get('server127.0.0.1:8000')?.context).toBe('upstream');
+    expect(byName.get('location/api')?.context).toBe('server');
+    expect(byName.get('if($x)')?.context).toBe('location');
+    expect(byName.get('return403')?.context).toBe('if');
+    const loc = byName.get('location/api') as Directive;
+    expect(text.slice(loc.start, loc.end)).toBe(
+      'location /api {\n      if ($x) { return 403; }\n    }',
+    );
+    expect([loc.line, loc.endLine]).toEqual([4, 6]);
+    expect(text[loc.block?.open ?? -1]).toBe('{');
+    expect(text[loc.block?.close ?? -1]).toBe('}');
+    expect(loc.block?.directive).toBe(loc);
+    expect(loc.parent.directive?.name).toBe('server');
+  });
+
+  it('lists settings with scopes', () => {
+    const s = parseNginx(
+      't',
+      'http {\n server {\n  server_name example.com;\n  location /api {\n   proxy_read_timeout 90s;\n  }\n }\n}\n',
+    ).settings();
+    expect(s).toContainEqual({
+      key: 'proxy_read_timeout',
+      value: '90s',
+      file: 't',
+      line: 5,
+      scope: 'http > server example.com > location /api',
+    });
+    expect(s.find((x) => x.key === 'server_name')?.scope).toBe('http > server example.com');
+  });
+});
