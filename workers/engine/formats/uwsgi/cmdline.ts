@@ -23,7 +23,7 @@ export function parseUwsgiArgs(words: readonly Word[]): UwsgiArg[] {
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
-    let name: string | null = null;
+    let name: string;
     let attached: string | null = null;
     if (v.startsWith('--') && v.length > 2) {
       const eq = v.indexOf('=');
