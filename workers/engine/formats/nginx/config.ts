@@ -1,4 +1,4 @@
-import { hasGlob, includeMatches, type IncludeCandidate } from './include.ts';
+import { hasGlob, includeMatches, splitPath, type IncludeCandidate } from './include.ts';
 import { findLocations, findUpstreams, type LocationInfo, type UpstreamInfo } from './query.ts';
 import type { Directive, NginxFile } from './tree.ts';
 
@@ -69,6 +69,48 @@ export function guessContext(f: NginxFile): string {
 }
 
 /**
+ * The files each `include` directive names. A match through a path of two or more segments or
+ * a literal name is strong; a bare pasted name (`a.conf`) matched only by a wildcard is weak:
+ * such a file goes to the first include (in paste order) that weakly matches it, and only when
+ * no include names it strongly — so `sites-enabled/*` and `conf.d/*.conf` in the same
+ * nginx.conf do not both pull in `app.conf`. A file may include itself (a cycle nginx
+ * rejects), but never through a weak match.
+ */
+function resolveIncludes(
+  files: NginxFile[],
+  candidates: IncludeCandidate[],
+): Map<Directive, NginxFile[]> {
+  const out = new Map<Directive, NginxFile[]>();
+  const weak: { d: Directive; file: NginxFile }[] = [];
+  const strong = new Set<NginxFile>();
+  for (const from of files) {
+    for (const d of from.directives()) {
+      if (d.name !== 'include' || d.args.length !== 1) continue;
+      const pattern = d.args[0] as string;
+      const lastGlob = hasGlob(splitPath(pattern).at(-1) ?? '');
+      const targets: NginxFile[] = [];
+      files.forEach((f, i) => {
+        if (!includeMatches(pattern, candidates[i] as IncludeCandidate)) return;
+        if (lastGlob && splitPath(f.name).length === 1) {
+          if (f !== from) weak.push({ d, file: f });
+          return;
+        }
+        targets.push(f);
+        strong.add(f);
+      });
+      out.set(d, targets);
+    }
+  }
+  const taken = new Set<NginxFile>();
+  for (const { d, file } of weak) {
+    if (strong.has(file) || taken.has(file)) continue;
+    taken.add(file);
+    out.get(d)?.push(file);
+  }
+  return out;
+}
+
+/**
  * Builds the whole configuration from the pasted nginx files: resolves `include` against the
  * other files by path suffix and glob (see include.ts), reports includes that match nothing
  * (globs may match nothing, as in nginx) and include cycles at the including line, and gives
@@ -77,31 +119,12 @@ export function guessContext(f: NginxFile): string {
 export function buildConfig(files: NginxFile[]): NginxConfig {
   const errors: ConfigError[] = [];
   const candidates: IncludeCandidate[] = files.map((f) => ({ name: f.name, main: isMain(f) }));
-  const matchCache = new Map<string, NginxFile[]>();
-  const matching = (pattern: string, from: NginxFile): NginxFile[] => {
-    const key = `${from.name}\u0000${pattern}`;
-    let hit = matchCache.get(key);
-    if (!hit) {
-      // A file may include itself (a cycle nginx rejects), but a bare name matched only through
-      // a wildcard is too weak to claim that.
-      const weakSelf = hasGlob(pattern) && !from.name.replace(/\\/g, '/').includes('/');
-      hit = files.filter(
-        (f, i) =>
-          (f !== from || !weakSelf) && includeMatches(pattern, candidates[i] as IncludeCandidate),
-      );
-      matchCache.set(key, hit);
-    }
-    return hit;
-  };
+  const targetsOf = resolveIncludes(files, candidates);
 
   // Roots: files no other file includes (all of them if includes only form cycles).
   const included = new Set<NginxFile>();
-  for (const f of files) {
-    for (const d of f.directives()) {
-      if (d.name !== 'include' || d.args.length !== 1) continue;
-      for (const g of matching(d.args[0] as string, f)) if (g !== f) included.add(g);
-    }
-  }
+  for (const [d, targets] of targetsOf)
+    for (const g of targets) if (g.name !== d.file) included.add(g);
   let rootFiles = files.filter((f) => !included.has(f));
   if (rootFiles.length === 0 && files.length > 0) rootFiles = [files[0] as NginxFile];
 
@@ -145,8 +168,7 @@ export function buildConfig(files: NginxFile[]): NginxConfig {
         expand(d.block.children, node, d.name, stack, via, node.children);
       if (d.name !== 'include' || d.args.length !== 1) continue;
       const pattern = d.args[0] as string;
-      const from = stack[stack.length - 1] as NginxFile;
-      const targets = matching(pattern, from);
+      const targets = targetsOf.get(d) ?? [];
       if (targets.length === 0 && !hasGlob(pattern)) {
         errors.push({
           file: d.file,
@@ -159,7 +181,12 @@ export function buildConfig(files: NginxFile[]): NginxConfig {
           const chain = [...stack.slice(stack.indexOf(target)), target]
             .map((f) => f.name)
             .join(' → ');
-          errors.push({ file: d.file, line: d.line, message: `include cycle: ${chain}` });
+          const message = `include cycle: ${chain}`;
+          if (
+            !errors.some((e) => e.file === d.file && e.line === d.line && e.message === message)
+          ) {
+            errors.push({ file: d.file, line: d.line, message });
+          }
           continue;
         }
         expand(target.tree.root.children, parent, context, [...stack, target], [...via, d], out);
