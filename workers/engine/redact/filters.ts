@@ -101,3 +101,11 @@ function classSwitchRate(s: string): number {
   for (let i = 1; i < s.length; i++) if (cls(s[i]!) !== cls(s[i - 1]!)) switches++;
   return switches / (s.length - 1);
 }
+
+const AUTH_SCHEME =
+  /^(?:Basic|Bearer|Token|Digest|Negotiate|ApiKey|Api-Key|JWT|SSWS|GoogleLogin)[ \t]+/i;
+
+/** Length of a leading HTTP auth scheme word and its spaces (`Bearer `), else 0: the word stays. */
+export function authSchemeLength(value: string): number {
+  return AUTH_SCHEME.exec(value)?.[0].length ?? 0;
+}

@@ -99,6 +99,16 @@ const DESCRIBING_SUFFIXES = new Set([
   'map',
 ]);
 
+const DIGEST_WORDS = new Set([
+  'checksum',
+  'digest',
+  'sha1',
+  'sha256',
+  'sha512',
+  'md5',
+  'fingerprint',
+]);
+
 /** Words that alone make a name a credential. */
 const SECRET_WORDS = new Set([
   'password',
@@ -186,6 +196,8 @@ export function secretKindOfName(name: string): string | null {
   if (words.length === 0) return null;
   const last = words[words.length - 1]!;
   if (DESCRIBING_SUFFIXES.has(last)) return null;
+  // `checksum/secret`, `secret_sha256`: a digest of a secret is published on purpose.
+  if (words.some((w) => DIGEST_WORDS.has(w))) return null;
   let kind: string | null = null;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;

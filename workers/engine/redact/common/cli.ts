@@ -18,8 +18,13 @@ export function findCommandLineSecrets(text: string): Candidate[] {
   while ((m = ENV_FLAG.exec(text)) !== null) {
     const kind = secretKindOfName(m[2]!);
     if (!kind) continue;
-    const quote = m[1]!;
-    const start = ENV_FLAG.lastIndex;
+    let start = ENV_FLAG.lastIndex;
+    // `-e "NAME=value"` or `-e NAME="value"`.
+    let quote = m[1]!;
+    if (!quote && (text[start] === '"' || text[start] === "'")) {
+      quote = text[start]!;
+      start++;
+    }
     const end = wordEnd(text, start, quote);
     if (!isNonSecretValue(text.slice(start, end), quote !== ''))
       out.push({ start, end, kind, layer: 'common' });

@@ -7,7 +7,7 @@
  * bounded loops, and a name is looked at once however many keywords it contains.
  */
 import type { Candidate } from '../types.ts';
-import { isNonSecretValue } from '../filters.ts';
+import { authSchemeLength, isNonSecretValue } from '../filters.ts';
 import { secretKindOfName } from '../keywords.ts';
 
 const KEYWORD = /pass|pwd|secret|token|key|auth|credential|creds|salt/gi;
@@ -19,9 +19,10 @@ function isNameChar(c: number): boolean {
     (c >= 48 && c <= 57) ||
     (c >= 65 && c <= 90) ||
     (c >= 97 && c <= 122) ||
-    c === 95 ||
-    c === 45 ||
-    c === 46
+    c === 95 || // _
+    c === 45 || // -
+    c === 46 || // .
+    c === 47 // / (annotation keys: `checksum/secret`)
   );
 }
 
@@ -63,9 +64,14 @@ export function findKeywordAssignments(text: string, options: GenericOptions = {
     if (!value.quoted && !unquoted) continue;
     const raw = text.slice(value.start, value.end);
     if (isNonSecretValue(raw, value.quoted)) continue;
+    // A PEM block is left to the private-key detector, which keeps its BEGIN/END lines.
+    if (raw.startsWith('-----BEGIN ')) continue;
     // Three or more plain words after `name:` are a sentence in a comment or a log message.
     if (!value.quoted && /^[A-Za-z]+(?:[ \t]+[A-Za-z,.()'-]+){2,}$/.test(raw)) continue;
-    out.push({ start: value.start, end: value.end, kind, layer: 'generic' });
+    // `Authorization: Bearer …`: the scheme word stays.
+    const from = authSchemeLength(raw);
+    if (from > 0 && isNonSecretValue(raw.slice(from), value.quoted)) continue;
+    out.push({ start: value.start + from, end: value.end, kind, layer: 'generic' });
   }
   return out;
 }
@@ -110,6 +116,7 @@ function valueAfter(text: string, nameStart: number, nameEnd: number): ValueRang
     while (end < text.length && end - start < MAX_VALUE) {
       const c = text[end]!;
       if (c === '\n' || c === '\r' || c === ',' || c === '}' || c === ']' || c === ';') break;
+      if (c === '"' || c === "'" || c === '`') break;
       if (c === '#' && (text[end - 1] === ' ' || text[end - 1] === '\t')) break;
       end++;
     }

@@ -7,7 +7,7 @@
  * variables (`$http_authorization`) are references and stay.
  */
 import type { Candidate } from '../types.ts';
-import { isNonSecretValue, isTemplateOrMasked } from '../filters.ts';
+import { authSchemeLength, isNonSecretValue, isTemplateOrMasked } from '../filters.ts';
 import { secretKindOfName } from '../keywords.ts';
 import { nginxStatements, type Word } from './nginx-lexer.ts';
 
@@ -114,8 +114,7 @@ function headerValue(name: string, value: Word, push: Push): void {
   const lower = name.toLowerCase();
   const kind = CREDENTIAL_HEADERS.has(lower) ? headerKind(lower) : secretKindOfName(name);
   if (!kind) return;
-  const scheme = AUTH_SCHEME.exec(value.text);
-  const from = scheme ? scheme[0].length : 0;
+  const from = authSchemeLength(value.text);
   const secret = value.text.slice(from);
   if (isTemplateOrMasked(secret) || /^(?:true|false|on|off)$/i.test(secret)) return;
   push(value, from, value.text.length, kind);

@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate, Detector } from '../../workers/engine/redact/types.ts';
+import { redactText } from '../../workers/engine/redact/index.ts';
+import { findAiKeys } from '../../workers/engine/redact/vendor/ai.ts';
+import { findAws } from '../../workers/engine/redact/vendor/aws.ts';
+import { findAzure } from '../../workers/engine/redact/vendor/azure.ts';
+import { findGitHub } from '../../workers/engine/redact/vendor/github.ts';
+import { findGitLab } from '../../workers/engine/redact/vendor/gitlab.ts';
+import { findGoogle } from '../../workers/engine/redact/vendor/google.ts';
+import { findJwts } from '../../workers/engine/redact/vendor/jwt.ts';
+import { findPrivateKeys } from '../../workers/engine/redact/vendor/pem.ts';
+import { findRegistryTokens } from '../../workers/engine/redact/vendor/registries.ts';
+import { findSendGrid } from '../../workers/engine/redact/vendor/sendgrid.ts';
+import { findSlack } from '../../workers/engine/redact/vendor/slack.ts';
+import { findStripe } from '../../workers/engine/redact/vendor/stripe.ts';
+import { findTwilio } from '../../workers/engine/redact/vendor/twilio.ts';
+import { Fake } from './fake.ts';
+
+const f = new Fake(42);
+
+/** The secret texts a detector found. */
+function found(detect: Detector, text: string): string[] {
+  return detect(text).map((c: Candidate) => text.slice(c.start, c.end));
+}
+
+/** Context lines with nothing that names a credential, so only the vendor shape can fire. */
+const contexts = (s: string) => [`value ${s} end`, `"${s}"`, `x=${s}`, `- ${s}`, `${s}\n`];
+
+interface Case {
+  name: string;
+  detect: Detector;
+  kind: string;
+  make: () => string;
+  /** Strings of nearly the same shape that are not credentials. */
+  nearMisses: string[];
+}
+
+const cases: Case[] = [
+  {
+    name: 'AWS access key id',
+    detect: findAws,
+    kind: 'aws-access-key-id',
+    make: () => f.awsKeyId(),
+    nearMisses: [
+      'AK' + 'IAIOSFODNN7EXAMPLE',
+      'AK' + 'IA' + 'abcdefghijklmnop',
+      'XAK' + 'IA' + 'ABCDEFGHIJKLMNOP',
+    ],
+  },
+  {
+    name: 'GitHub token',
+    detect: findGitHub,
+    kind: 'github-token',
+    make: () => f.github(),
+    nearMisses: [
+      'gh' + 'p_' + 'short123',
+      'ghx_' + 'a'.repeat(36),
+      'my-ghp_'.slice(0, 3) + 'branch-name',
+    ],
+  },
+  {
+    name: 'GitHub fine-grained token',
+    detect: findGitHub,
+    kind: 'github-token',
+    make: () => f.githubFineGrained(),
+    nearMisses: ['github' + '_pat_' + 'tooShort', 'github_path_to_repo'],
+  },
+  {
+    name: 'GitLab token',
+    detect: findGitLab,
+    kind: 'gitlab-token',
+    make: () => f.gitlab(),
+    nearMisses: ['gl' + 'pat-' + 'short', 'glpatch-file-name-that-is-long'],
+  },
+  {
+    name: 'Slack bot token',
+    detect: findSlack,
+    kind: 'slack-token',
+    make: () => f.slackBot(),
+    nearMisses: ['xo' + 'xb-', 'xoxo-hugs-and-kisses'],
+  },
+  {
+    name: 'Stripe secret key',
+    detect: findStripe,
+    kind: 'stripe-key',
+    make: () => f.stripe(),
+    // Publishable keys are public by design.
+    nearMisses: [
+      'p' + 'k_live_' + 'a1B2c3D4e5F6g7H8i9J0k1L2',
+      's' + 'k_live_' + 'short',
+      'desk_live_view',
+    ],
+  },
+  {
+    name: 'Google API key',
+    detect: findGoogle,
+    kind: 'google-api-key',
+    make: () => f.googleApiKey(),
+    nearMisses: ['AI' + 'za' + 'TooShort123', 'AIzaBBBB'],
+  },
+  {
+    name: 'OpenAI key',
+    detect: findAiKeys,
+    kind: 'openai-api-key',
+    make: () => f.openai(),
+    nearMisses: ['s' + 'k-' + 'proj-' + 'short', 'sk-learn-toolkit', 'risk-proj-management'],
+  },
+  {
+    name: 'Anthropic key',
+    detect: findAiKeys,
+    kind: 'anthropic-api-key',
+    make: () => f.anthropic(),
+    nearMisses: ['s' + 'k-' + 'ant-' + 'api03-' + 'short', 'sk-ant-colony-simulation'],
+  },
+  {
+    name: 'npm token',
+    detect: findRegistryTokens,
+    kind: 'npm-token',
+    make: () => f.npm(),
+    nearMisses: ['np' + 'm_' + 'config_cache', 'np' + 'm_' + 'a'.repeat(35)],
+  },
+  {
+    name: 'PyPI token',
+    detect: findRegistryTokens,
+    kind: 'pypi-token',
+    make: () => f.pypi(),
+    nearMisses: ['py' + 'pi-' + 'simple-index', 'pypi-AgEI'],
+  },
+  {
+    name: 'SendGrid key',
+    detect: findSendGrid,
+    kind: 'sendgrid-api-key',
+    make: () => f.sendgrid(),
+    nearMisses: ['S' + 'G.' + 'abc.def', 'SG.example.com'],
+  },
+  {
+    name: 'Twilio API key',
+    detect: findTwilio,
+    kind: 'twilio-api-key',
+    make: () => f.twilioKey(),
+    nearMisses: ['S' + 'K' + '0123', 'DISK' + '0123456789abcdef0123456789abcdef'],
+  },
+  {
+    name: 'JWT',
+    detect: findJwts,
+    kind: 'jwt',
+    make: () => f.jwt(),
+    nearMisses: ['eyJ' + 'hbGci', 'eyJhbGciOiJIUzI1NiJ9.notjson.sig'],
+  },
+];
+
+describe('vendor detectors', () => {
+  for (const c of cases) {
+    it(`${c.name}: found in every context, redacted as ${c.kind}`, () => {
+      for (let i = 0; i < 5; i++) {
+        const secret = c.make();
+        for (const line of contexts(secret)) {
+          expect(found(c.detect, line)).toEqual([secret]);
+          const r = redactText(line, 'log');
+          expect(r.text).not.toContain(secret);
+          expect(r.text).toContain(`«redacted:${c.kind}:1»`);
+        }
+      }
+    });
+    it(`${c.name}: near misses stay`, () => {
+      for (const miss of c.nearMisses) {
+        for (const line of contexts(miss)) {
+          expect(found(c.detect, line)).toEqual([]);
+          expect(redactText(line, 'log').redactions).toEqual([]);
+        }
+      }
+    });
+  }
+
+  it('AWS secret access key needs aws and secret on its line', () => {
+    const secret = f.awsSecret();
+    expect(found(findAws, `export AWS_SECRET_ACCESS_KEY=${secret}`)).toEqual([secret]);
+    expect(found(findAws, `aws secret: ${secret}`)).toEqual([secret]);
+    // A 40-character run with no AWS context is left to the other layers.
+    expect(found(findAws, `checksum ${secret}`)).toEqual([]);
+    expect(found(findAws, 'aws_secret_path=/usr/local/share/applications/x/y/z/abcdefgh')).toEqual(
+      [],
+    );
+  });
+
+  it('Twilio auth token is 32 hex on a line naming Twilio', () => {
+    const token = f.hex(32);
+    expect(found(findTwilio, `TWILIO_AUTH_TOKEN=${token}`)).toEqual([token]);
+    expect(found(findTwilio, `etag "${token}"`)).toEqual([]);
+    expect(redactText(`md5sum ${token}  file.tar.gz`, 'log').redactions).toEqual([]);
+  });
+
+  it('Slack webhook: the path after /services/ goes, the host stays', () => {
+    const path = f.slackWebhookPath();
+    const r = redactText(`SLACK_URL=https://hooks.slack.com/services/${path}`, 'log');
+    expect(r.text).toBe('SLACK_URL=https://hooks.slack.com/services/«redacted:slack-webhook:1»');
+  });
+
+  it('Azure storage connection string: AccountKey goes, account name stays', () => {
+    const key = f.azureAccountKey();
+    const text = `DefaultEndpointsProtocol=https;AccountName=store1;AccountKey=${key};EndpointSuffix=core.windows.net`;
+    expect(found(findAzure, text)).toEqual([key]);
+    expect(redactText(text, 'log').text).toContain(
+      'AccountName=store1;AccountKey=«redacted:azure-storage-key:1»;',
+    );
+    expect(found(findAzure, 'AccountKey=short==')).toEqual([]);
+  });
+
+  it('PEM private keys: body goes, BEGIN/END lines stay, line count is kept', () => {
+    for (const label of [
+      'RSA PRIVATE KEY',
+      'PRIVATE KEY',
+      'EC PRIVATE KEY',
+      'OPENSSH PRIVATE KEY',
+      'ENCRYPTED PRIVATE KEY',
+    ]) {
+      const pem = f.privateKeyPem(label);
+      const r = redactText(`key: |\n${pem}\n`, 'log');
+      expect(r.text).toContain(`-----BEGIN ${label}-----\n«redacted:private-key:1»`);
+      expect(r.text).toContain(`-----END ${label}-----`);
+      expect(r.text.split('\n').length).toBe(`key: |\n${pem}\n`.split('\n').length);
+      for (const line of pem.split('\n').slice(1, -1)) expect(r.text).not.toContain(line);
+    }
+  });
+
+  it('PEM in a JSON string with \\n escapes (service-account files)', () => {
+    const body = f.pemBody(3).split('\n').join('\\n');
+    const text = `{"private_key": "-----BEGIN PRIVATE KEY-----\\n${body}\\n-----END PRIVATE KEY-----\\n"}`;
+    const r = redactText(text, 'log');
+    expect(r.text).toBe(
+      '{"private_key": "-----BEGIN PRIVATE KEY-----\\n«redacted:private-key:1»\\n-----END PRIVATE KEY-----\\n"}',
+    );
+  });
+
+  it('PEM cut off before its END line is still hidden', () => {
+    const body = f.pemBody(4);
+    const r = redactText(`-----BEGIN RSA PRIVATE KEY-----\n${body}`, 'log');
+    for (const line of body.split('\n')) expect(r.text).not.toContain(line);
+  });
+
+  it('certificates and public keys are public and stay', () => {
+    const body = f.pemBody(3);
+    for (const label of ['CERTIFICATE', 'PUBLIC KEY', 'CERTIFICATE REQUEST']) {
+      const text = `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+      expect(findPrivateKeys(text)).toEqual([]);
+      expect(redactText(text, 'log').redactions).toEqual([]);
+    }
+  });
+});
