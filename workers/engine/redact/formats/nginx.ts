@@ -44,8 +44,6 @@ const CREDENTIAL_HEADERS = new Set([
   'http_authorization',
   'x-jwt-assertion',
 ]);
-const AUTH_SCHEME =
-  /^(?:Basic|Bearer|Token|Digest|Negotiate|ApiKey|Api-Key|JWT|SSWS|GoogleLogin)[ \t]+/i;
 
 export function findNginxSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
