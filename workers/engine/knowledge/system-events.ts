@@ -1,0 +1,103 @@
+import type { EventExplanation } from './types.ts';
+
+/** Kernel and Kubernetes events that explain a worker or pod disappearing. */
+
+export const KERNEL: Record<string, EventExplanation> = {
+  'oom-kill': {
+    title: 'Killed by the OOM killer',
+    what: "The kernel ran out of memory (system-wide, or in a memory cgroup: a container's limit) and killed the process with the highest badness score with SIGKILL.",
+    meaning:
+      'The process gets no chance to clean up: its connections are reset. If it was an app-server worker, its requests fail with 502 in nginx.',
+    causes: [
+      "A container memory limit below the app's peak use.",
+      'Too many workers for the memory available.',
+      'A leak growing until the limit.',
+    ],
+  },
+  'oom-invoked': {
+    title: 'OOM killer invoked',
+    what: 'An allocation by the named process could not be satisfied, so the kernel started the OOM killer (the victim chosen may be another process).',
+    meaning: 'A kill follows ("Killed process …"); see that line for the victim.',
+    causes: ['Memory pressure in the container or host.'],
+  },
+  other: {
+    title: 'Other kernel message',
+    what: 'A kernel log line this tool does not classify.',
+    meaning: 'Shown for context.',
+    causes: [],
+  },
+};
+
+export const KUBERNETES: Record<string, EventExplanation> = {
+  'oom-killed': {
+    title: 'Container OOMKilled',
+    what: "A container was killed because its memory cgroup exceeded the container's limit (status/reason OOMKilled, exit code 137).",
+    meaning:
+      'Every request in that container is dropped; nginx logs 502s until it restarts and passes readiness.',
+    causes: [
+      "resources.limits.memory below the app's peak.",
+      'Too many workers per pod.',
+      'A memory leak.',
+    ],
+  },
+  'exit-code': {
+    title: 'Container exit code',
+    what: 'The code a container ended with: 137 = 128+9 (SIGKILL: OOM kill or kill after the termination grace period), 143 = 128+15 (SIGTERM), 1 = application error.',
+    meaning: '137 means the process was killed without warning: in-flight requests were lost.',
+    causes: [
+      'OOM kill (reason OOMKilled).',
+      'terminationGracePeriodSeconds expired during shutdown.',
+      'A failed liveness probe restart that did not stop in time.',
+    ],
+  },
+  'probe-failed': {
+    title: 'Probe failed',
+    what: "The kubelet's readiness, liveness or startup probe did not succeed within its timeoutSeconds.",
+    meaning:
+      'Readiness: the pod is removed from Service endpoints (traffic stops). Liveness: after failureThreshold failures the container is restarted, dropping its requests.',
+    causes: [
+      'The app is overloaded or blocked, so the probe endpoint answers too slowly (timeoutSeconds default 1s).',
+      'The probe hits an endpoint that depends on a database or other service.',
+      'The app is still starting (no startupProbe, initialDelaySeconds too short).',
+    ],
+  },
+  'container-killed': {
+    title: 'Container being killed',
+    what: 'The kubelet is stopping a container (failed liveness/startup probe, pod deletion, rollout): SIGTERM, then SIGKILL after terminationGracePeriodSeconds.',
+    meaning:
+      'In-flight requests are lost unless the app drains on SIGTERM and the Service stops routing to it first.',
+    causes: ['A failed liveness probe.', 'A rollout or scale-down.', 'Node drain or eviction.'],
+  },
+  'crash-loop': {
+    title: 'CrashLoopBackOff',
+    what: 'The container keeps exiting and the kubelet waits longer and longer before restarting it.',
+    meaning:
+      'The pod is mostly not ready: nginx sees refused connections or no endpoints (502/503).',
+    causes: [
+      'The app fails at start-up (configuration, missing dependency).',
+      'Repeated OOM kills or liveness-probe kills.',
+    ],
+  },
+  evicted: {
+    title: 'Pod evicted',
+    what: 'The kubelet evicted the pod because the node ran short of memory, disk or PIDs.',
+    meaning: 'The pod stops; requests to it fail until it is rescheduled.',
+    causes: [
+      'Node memory pressure (pods without limits, or limits above requests).',
+      'Disk pressure.',
+    ],
+  },
+  'pod-status': {
+    title: 'Pod status',
+    what: 'A `kubectl get pods` row: readiness, status and restarts of a pod.',
+    meaning:
+      'Restarts above 0 and a status other than Running show trouble; the status names what.',
+    causes: [],
+  },
+  other: {
+    title: 'Other Kubernetes event',
+    what: 'A Kubernetes event this tool does not classify.',
+    meaning: 'Shown for context.',
+    causes: [],
+  },
+};
