@@ -39,6 +39,8 @@ export function isNonSecretValue(value: string, quoted = true): boolean {
   if (!quoted && /[([]/.test(v)) return true;
   if (!quoted && /^(?:os\.|env\.|ENV\b|process\.env|settings\.|config\.|self\.)/.test(v))
     return true;
+  // Unquoted `ngx.var.http_x_token`, `settings.SECRET`: an expression, not a literal.
+  if (!quoted && /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(v)) return true;
   return false;
 }
 
