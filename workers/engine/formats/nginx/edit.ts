@@ -1,4 +1,5 @@
 import type { Edit } from '../../model.ts';
+import { isArrayDirective } from './effective.ts';
 import type { Block, Directive, NginxFile } from './tree.ts';
 
 /**
@@ -184,7 +185,7 @@ export function insertBlock(
 
 /**
  * Sets `name` in `block` to `args`: replaces the arguments of the first simple `name` directly
- * in the block (keeping the spacing after the name and anything after the `;`), or inserts it.
+ * in the block (for array-type directives, the first with the same first argument) (keeping the spacing after the name and anything after the `;`), or inserts it.
  */
 export function setDirective(
   file: NginxFile,
@@ -193,7 +194,12 @@ export function setDirective(
   args: string[],
 ): Edit[] {
   const b = block ?? file.tree.root;
-  const existing = b.children.find((c) => c.name === name && !c.block);
+  // Array-type directives (proxy_set_header Connection …) hold one entry per first argument:
+  // setting one replaces the entry for that key, never an unrelated header.
+  const key = isArrayDirective(name) ? args[0]?.toLowerCase() : undefined;
+  const existing = b.children.find(
+    (c) => c.name === name && !c.block && (key === undefined || c.args[0]?.toLowerCase() === key),
+  );
   if (!existing) return insertDirective(file, block, name, args);
   if (existing.args.length === args.length && existing.args.every((a, i) => a === args[i]))
     return [];
