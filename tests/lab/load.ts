@@ -32,6 +32,13 @@ export interface LoadSpec {
   gapMs?: number | [number, number];
   /** Per-request timeout in ms (the client gives up; counted as an error). */
   timeoutMs?: number;
+  /**
+   * Clients move in lockstep: all send at once, wait for every response, then all idle for
+   * one gap. nginx reuses the most recently freed pooled connection first, so with clients
+   * idling independently the pool never ages; only a pause of all traffic lets every pooled
+   * connection reach the backend's idle timeout.
+   */
+  burst?: boolean;
 }
 
 export interface LoadResult {
@@ -112,20 +119,34 @@ export async function runLoad(base: string, spec: LoadSpec): Promise<LoadResult>
   const stopAt = started + spec.seconds * 1000;
   const result: LoadResult = { sent: 0, statuses: {}, errors: {}, seconds: 0 };
 
+  const count = (r: { status?: number; error?: string }) => {
+    if (r.status !== undefined) result.statuses[r.status] = (result.statuses[r.status] ?? 0) + 1;
+    if (r.error !== undefined) result.errors[r.error] = (result.errors[r.error] ?? 0) + 1;
+  };
   const client = async (id: number) => {
     // Stagger the clients so their idle gaps do not expire in lockstep.
     if (spec.gapMs !== undefined) await sleep((gap(spec.gapMs) * id) / spec.concurrency);
     while (result.sent < spec.requests && Date.now() < stopAt) {
       const path = spec.paths[result.sent % spec.paths.length] ?? '/';
       result.sent++;
-      const r = await one(url, agent, spec, path, body);
-      if (r.status !== undefined) result.statuses[r.status] = (result.statuses[r.status] ?? 0) + 1;
-      if (r.error !== undefined) result.errors[r.error] = (result.errors[r.error] ?? 0) + 1;
+      count(await one(url, agent, spec, path, body));
       const wait = Math.min(gap(spec.gapMs), stopAt - Date.now());
       if (wait > 0) await sleep(wait);
     }
   };
-  await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => client(i)));
+  if (spec.burst) {
+    while (result.sent < spec.requests && Date.now() < stopAt) {
+      const n = Math.min(spec.concurrency, spec.requests - result.sent);
+      const round = Array.from({ length: n }, () => {
+        const path = spec.paths[result.sent % spec.paths.length] ?? '/';
+        result.sent++;
+        return one(url, agent, spec, path, body);
+      });
+      for (const r of await Promise.all(round)) count(r);
+      const wait = Math.min(gap(spec.gapMs), stopAt - Date.now());
+      if (wait > 0) await sleep(wait);
+    }
+  } else await Promise.all(Array.from({ length: spec.concurrency }, (_, i) => client(i)));
   agent.destroy();
   result.seconds = (Date.now() - started) / 1000;
   return result;
@@ -159,6 +180,7 @@ function parseArgs(argv: string[]): { base: string; spec: LoadSpec } {
     else if (flag === '--body') spec.bodyBytes = num();
     else if (flag === '--timeout') spec.timeoutMs = num();
     else if (flag === '--no-keepalive') spec.keepAlive = false;
+    else if (flag === '--burst') spec.burst = true;
     else if (flag === '--method') {
       spec.method = value.toUpperCase();
       i++;

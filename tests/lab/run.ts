@@ -2,10 +2,12 @@
  * The lab runner: every scenario (or `--quick`'s subset), one at a time, then a table and
  * tests/lab/results.json.
  *
- *   npx tsx tests/lab/run.ts [--quick] [--only id,id] [--before-only] [--keep] [--strict]
+ *   npx tsx tests/lab/run.ts [--quick] [--only id,id] [--before-only | --reference-fix] [--keep] [--strict]
  *                            [--json FILE]
  *
  * --before-only  reproduce only (no CLI, no "after" run)
+ * --reference-fix  skip the CLI: apply each scenario's hand-written fix (or perform its advice)
+ *                and run "after" with it — shows the scenario can pass and the fix works
  * --keep         keep the run directory (configs, logs before/after, the patch) for reading
  * --strict       "cli not ready" fails the run (exit 1) instead of being reported only
  * Exit: 0 when every scenario passed (or waits for the CLI, unless --strict), 1 otherwise,
@@ -25,6 +27,7 @@ export interface LabOptions {
   quick?: boolean;
   only?: string[];
   beforeOnly?: boolean;
+  referenceFix?: boolean;
   keep?: boolean;
   log?: (msg: string) => void;
 }
@@ -76,12 +79,17 @@ export async function runLab(opts: LabOptions = {}): Promise<LabReport> {
   try {
     for (const sc of chosen) {
       results.push(
-        await runScenario(sc, join(labDir, sc.id), { beforeOnly: opts.beforeOnly, log: opts.log }),
+        await runScenario(sc, join(labDir, sc.id), {
+          beforeOnly: opts.beforeOnly,
+          referenceFix: opts.referenceFix,
+          log: opts.log,
+        }),
       );
       opts.log?.(`${sc.id}: ${results.at(-1)?.status} ${results.at(-1)?.reason ?? ''}`);
     }
   } finally {
     killAllNow();
+    trackGroupsIn(null);
     if (opts.keep) opts.log?.(`kept ${labDir}`);
     else rmSync(labDir, { recursive: true, force: true });
     watchdog.kill();
@@ -110,6 +118,7 @@ async function main(argv: string[]): Promise<number> {
     quick: has('--quick'),
     only: value('--only')?.split(','),
     beforeOnly: has('--before-only'),
+    referenceFix: has('--reference-fix'),
     keep: has('--keep'),
     log: (m) => console.error(`[lab ${new Date().toISOString().slice(11, 19)}] ${m}`),
   });

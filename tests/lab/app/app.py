@@ -3,6 +3,7 @@
 Endpoints (any method; a request body is always read in full, so POSTs look like real ones):
   /fast              200 at once
   /slow?s=N          sleeps N seconds (float), then 200: trips app-server timeouts
+  /cpu?ms=N          computes for N milliseconds (holds the GIL), then 200
   /alloc?mb=N        allocates and touches N MiB, holds it for ?hold=S seconds, then 200
   /bigheader?kb=N    200 with an N KiB response header: trips nginx's *_buffer_size
   /cookie            200 with the size of the Cookie header it received
@@ -32,6 +33,12 @@ def app(environ, start_response):
     if path == "/slow":
         time.sleep(_num(query, "s", 1))
         text = "slow"
+    elif path == "/cpu":
+        end = time.monotonic() + _num(query, "ms", 10) / 1000
+        n = 0
+        while time.monotonic() < end:
+            n += 1
+        text = "cpu %d" % n
     elif path == "/alloc":
         size = int(_num(query, "mb", 10)) * 1024 * 1024
         block = bytearray(size)

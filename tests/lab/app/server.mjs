@@ -21,7 +21,13 @@ const server = createServer((req, res) => {
       res.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(text + '\n') });
       res.end(text + '\n');
     };
-    if (url.pathname === '/slow') setTimeout(() => send('slow'), num('s', 1) * 1000);
+    if (url.pathname === '/cpu') {
+      // Blocks the event loop, as CPU-bound handlers do: timers and I/O wait behind it.
+      const end = Date.now() + num('ms', 10);
+      let n = 0;
+      while (Date.now() < end) n++;
+      send(`cpu ${n}`);
+    } else if (url.pathname === '/slow') setTimeout(() => send('slow'), num('s', 1) * 1000);
     else if (url.pathname === '/alloc') {
       const block = Buffer.alloc(num('mb', 10) * 1024 * 1024, 1);
       setTimeout(() => send(`allocated ${block.length}`), num('hold', 0) * 1000);

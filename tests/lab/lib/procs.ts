@@ -25,11 +25,16 @@ let pgidFile: string | null = null;
 
 /** Rewritten on every change, so the watchdog never signals a pgid that may have been reused. */
 function recordGroups(): void {
-  if (pgidFile) writeFileSync(pgidFile, [...live].map((g) => `${g.pgid}\n`).join(''));
+  if (!pgidFile) return;
+  try {
+    writeFileSync(pgidFile, [...live].map((g) => `${g.pgid}\n`).join(''));
+  } catch {
+    // The lab directory is gone (cleanup ran): nothing left for the watchdog to do.
+  }
 }
 
 /** Where to record process groups for the watchdog. */
-export function trackGroupsIn(file: string): void {
+export function trackGroupsIn(file: string | null): void {
   pgidFile = file;
 }
 

@@ -142,7 +142,46 @@ async function prepare(sc: Scenario, dir: string): Promise<RenderVars> {
 export interface RunOptions {
   /** Only reproduce: skip the CLI and the "after" run. */
   beforeOnly?: boolean;
+  /** Apply the scenario's hand-written `referenceFix` (or perform its advice) instead of asking the CLI. */
+  referenceFix?: boolean;
   log?: (msg: string) => void;
+}
+
+/** Apply a scenario's reference fix in `dir`; the problem, or null when every edit applied. */
+export function applyReference(sc: Scenario, dir: string): string | null {
+  for (const edit of sc.referenceFix ?? []) {
+    const path = join(dir, edit.file);
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(edit.find)) return `reference fix: "${edit.find}" not found in ${edit.file}`;
+    writeFileSync(path, text.replace(edit.find, edit.replace));
+  }
+  return null;
+}
+
+/** The "after" half with the scenario's own fix or advice: proves the scenario can pass. */
+async function afterReference(
+  sc: Scenario,
+  dir: string,
+  vars: RenderVars,
+  res: ScenarioResult,
+  finish: (status: Status, reason?: string) => ScenarioResult,
+  log: (msg: string) => void,
+): Promise<ScenarioResult> {
+  let during = sc.during;
+  if (sc.advice) {
+    res.fix = `reference advice: ${sc.advice.text}`;
+    during = sc.advice.duringAfter;
+  } else if (sc.referenceFix) {
+    const err = applyReference(sc, dir);
+    if (err) return finish('error', err);
+    res.fix = 'reference fix';
+  } else return finish('error', 'the scenario has no reference fix');
+  log(`${sc.id}: after (${res.fix})`);
+  res.after = await phase(sc, dir, vars, during);
+  renameSync(join(dir, 'logs'), join(dir, 'logs-after'));
+  return res.after.failures > 0
+    ? finish('fail', `${res.after.failures} failures after the reference fix`)
+    : finish('pass');
 }
 
 export async function runScenario(
@@ -193,6 +232,7 @@ export async function runScenario(
       logs.push(to);
     }
     const files = [...sc.files, ...logs];
+    if (opts.referenceFix) return await afterReference(sc, dir, vars, res, finish, log);
     const dx = diagnose(dir, files);
     if (!dx.ready) return finish('cli not ready', dx.reason);
     res.topCause = dx.topCause;

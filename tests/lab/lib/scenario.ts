@@ -48,8 +48,12 @@ export interface Scenario {
    * lab performs it in the "after" run instead of applying a patch.
    */
   advice?: { text: string; duringAfter: (lab: LabControl) => Promise<void> };
-  /** Why the scenario is set up this way (shown in NOTES.md, kept here for readers). */
-  notes?: string;
+  /**
+   * A fix written by hand that the lab has shown to work (`run.ts --reference-fix` applies it
+   * instead of the CLI's patch): evidence for the rules, and a check on the scenario itself.
+   * Each edit replaces the first occurrence of `find` in the rendered `file`.
+   */
+  referenceFix?: { file: string; find: string; replace: string }[];
 }
 
 export interface RenderVars {

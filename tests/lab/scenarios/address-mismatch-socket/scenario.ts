@@ -13,6 +13,7 @@ const scenario: Scenario = {
   app: { kind: 'gunicorn', config: 'gunicorn.conf.py', log: 'logs/gunicorn.log' },
   load: { requests: 20, seconds: 10, concurrency: 2, keepAlive: true, paths: ['/fast'] },
   expectError: /connect\(\) to unix:.* failed \(2: No such file or directory\)/,
+  referenceFix: [{ file: 'gunicorn.conf.py', find: 'run/gunicorn.sock', replace: 'run/app.sock' }],
 };
 
 export default scenario;

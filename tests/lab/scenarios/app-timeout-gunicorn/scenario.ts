@@ -21,6 +21,7 @@ const scenario: Scenario = {
     timeoutMs: 20_000,
   },
   expectError: /upstream prematurely closed connection while reading response header/,
+  referenceFix: [{ file: 'gunicorn.conf.py', find: 'timeout = 3', replace: 'timeout = 75' }],
 };
 
 export default scenario;

@@ -20,6 +20,7 @@ const scenario: Scenario = {
     timeoutMs: 20_000,
   },
   expectError: /upstream prematurely closed connection while reading response header/,
+  referenceFix: [{ file: 'uwsgi.ini', find: 'harakiri = 3', replace: 'harakiri = 75' }],
 };
 
 export default scenario;

@@ -22,6 +22,13 @@ const scenario: Scenario = {
   },
   failStatuses: [413, 502, 504],
   expectError: /client intended to send too large body/,
+  referenceFix: [
+    {
+      file: 'nginx.conf',
+      find: 'location / {',
+      replace: 'location / {\n            client_max_body_size 10m;',
+    },
+  ],
 };
 
 export default scenario;

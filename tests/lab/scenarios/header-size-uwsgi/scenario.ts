@@ -21,6 +21,7 @@ const scenario: Scenario = {
     headers: { cookie: `session=${'s'.repeat(6000)}` },
   },
   expectError: /upstream prematurely closed connection|Connection reset by peer/,
+  referenceFix: [{ file: 'uwsgi.ini', find: 'socket =', replace: 'buffer-size = 32768\nsocket =' }],
 };
 
 export default scenario;

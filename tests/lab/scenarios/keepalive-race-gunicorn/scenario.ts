@@ -19,17 +19,25 @@ const scenario: Scenario = {
     log: 'logs/gunicorn.log',
   },
   load: {
-    requests: 600,
-    seconds: 45,
-    concurrency: 12,
+    requests: 400,
+    seconds: 30,
+    concurrency: 8,
+    burst: true,
     keepAlive: true,
     method: 'POST',
-    paths: ['/echo'],
+    paths: ['/echo', '/cpu?ms=20'],
     bodyBytes: 512,
-    gapMs: [1900, 2600],
+    gapMs: [2050, 2600],
   },
   expectError:
     /upstream prematurely closed connection|Connection reset by peer\) while reading response header/,
+  referenceFix: [
+    {
+      file: 'nginx.conf',
+      find: 'keepalive 16;',
+      replace: 'keepalive 16;\n        keepalive_timeout 1s;',
+    },
+  ],
 };
 
 export default scenario;

@@ -24,6 +24,13 @@ const scenario: Scenario = {
   },
   expectError:
     /upstream prematurely closed connection|Connection reset by peer\) while reading response header/,
+  referenceFix: [
+    {
+      file: 'nginx.conf',
+      find: 'keepalive 16;',
+      replace: 'keepalive 16;\n        keepalive_timeout 4s;',
+    },
+  ],
 };
 
 export default scenario;

@@ -12,6 +12,7 @@ const scenario: Scenario = {
   files: ['nginx.conf', 'uwsgi.ini'],
   app: { kind: 'uwsgi', config: 'uwsgi.ini', log: 'logs/uwsgi.log' },
   load: { requests: 20, seconds: 10, concurrency: 2, keepAlive: true, paths: ['/fast'] },
+  referenceFix: [{ file: 'uwsgi.ini', find: 'http-socket =', replace: 'socket =' }],
 };
 
 export default scenario;

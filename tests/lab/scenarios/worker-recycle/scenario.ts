@@ -22,6 +22,13 @@ const scenario: Scenario = {
     bodyBytes: 256,
   },
   expectError: /upstream prematurely closed connection|Connection reset by peer/,
+  referenceFix: [
+    {
+      file: 'gunicorn.conf.py',
+      find: 'max_requests = 40',
+      replace: 'max_requests = 40\nmax_requests_jitter = 20',
+    },
+  ],
 };
 
 export default scenario;
