@@ -33,9 +33,11 @@ export function detectNginx(name: string, text: string): number {
       good++;
       continue;
     }
+    // `name args;` / `name args {` — map, types and geo bodies have any key (`~*image/svg`, `""`).
     const m =
       /^([a-z_][a-z0-9_]*)(\s+[^;{}]*?)?\s*([;{])\s*(#.*)?$/i.exec(line) ??
-      /^([a-z_][a-z0-9_]*)\s+\S.*[;{]\s*(#.*)?$/i.exec(line);
+      /^([a-z_][a-z0-9_]*)\s+\S.*[;{]\s*(#.*)?$/i.exec(line) ??
+      /^("[^"]*"|'[^']*'|[^\s;{}:=]+)\s+[^\s;{}][^;{}]*;\s*(#.*)?$/.exec(line);
     if (m) {
       good++;
       if (KNOWN.test(m[1] as string)) known++;
