@@ -1,0 +1,70 @@
+/** Kubernetes manifests: workloads, containers (and the gunicorn/uWSGI they run), Ingress, ingress-nginx ConfigMap. */
+import type { ParsedFile } from '../types.ts';
+import type { FormatHandler } from '../types.ts';
+import type { EffectiveSettings } from '../gunicorn/text.ts';
+import { ingressEffective, ingresses, ingressNginxSettings, type K8sIngress } from './ingress.ts';
+import { workloads, type K8sContainer, type K8sWorkload } from './objects.ts';
+import { parseKubernetes, type KubernetesTree } from './parse.ts';
+import { containerRuntime, type ContainerRuntime } from './runtime.ts';
+
+function detect(name: string, text: string): number {
+  const head = text.slice(0, 200_000);
+  const yamlName = /\.(ya?ml)$/i.test(name);
+  const api = /^\s*["']?apiVersion["']?\s*:\s*["']?[\w./-]+/m.test(head);
+  const kind = /^\s*["']?kind["']?\s*:\s*["']?[A-Z]\w+/m.test(head);
+  if (api && kind) return yamlName ? 0.97 : 0.9;
+  if (kind && /^\s*(metadata|spec|containers)\s*:/m.test(head)) return 0.75;
+  if (yamlName && /^\s*-?\s*(containers|image|terminationGracePeriodSeconds)\s*:/m.test(head))
+    return 0.55;
+  return 0;
+}
+
+export const handler: FormatHandler<KubernetesTree> = {
+  kind: 'kubernetes',
+  detect(name, text) {
+    try {
+      return detect(name, text);
+    } catch {
+      return 0;
+    }
+  },
+  parse: parseKubernetes,
+};
+
+export interface WorkloadView extends Omit<K8sWorkload, 'containers'> {
+  containers: (K8sContainer & { runtime: ContainerRuntime })[];
+}
+
+/** Workloads with their containers and what each runs (gunicorn/uWSGI settings with lines). */
+export function kubernetesWorkloads(parsed: ParsedFile<KubernetesTree>): WorkloadView[] {
+  return workloads(parsed.tree, parsed.name).map((w) => ({
+    ...w,
+    containers: w.containers.map((c) => ({
+      ...c,
+      runtime: containerRuntime(w.doc, c, parsed.name, parsed.tree.starts),
+    })),
+  }));
+}
+
+/** Ingresses with their effective ingress-nginx settings (annotation > ConfigMap in the same file > default). */
+export function kubernetesIngresses(
+  parsed: ParsedFile<KubernetesTree>,
+  global?: EffectiveSettings,
+): (K8sIngress & { settings: EffectiveSettings })[] {
+  const g = global ?? ingressNginxSettings(parsed.tree, parsed.name);
+  return ingresses(parsed.tree).map((i) => ({
+    ...i,
+    settings: ingressEffective(i, g, parsed.name),
+  }));
+}
+
+/** ingress-nginx global settings from the ConfigMap(s) in this file, over the controller defaults. */
+export function kubernetesIngressNginx(parsed: ParsedFile<KubernetesTree>): EffectiveSettings {
+  return ingressNginxSettings(parsed.tree, parsed.name);
+}
+
+export { parseKubernetes, type KubernetesTree } from './parse.ts';
+export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS } from './defaults.ts';
+export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from './objects.ts';
+export type { K8sIngress, IngressBackend } from './ingress.ts';
+export type { ContainerRuntime } from './runtime.ts';
