@@ -1,8 +1,12 @@
 import type { FormatHandler } from './types.ts';
 import { handler as nginx } from './nginx/index.ts';
+import { handler as gunicorn } from './gunicorn/index.ts';
+import { handler as uwsgi } from './uwsgi/index.ts';
+import { handler as kubernetes } from './kubernetes/index.ts';
 
 /**
  * Every config format the engine reads. Each format folder exports its handler from
  * `index.ts`; add it here (one line) and detection, parsing and the CLI's `parse` pick it up.
  */
 export const formats: FormatHandler[] = [nginx];
+formats.push(gunicorn, uwsgi, kubernetes);

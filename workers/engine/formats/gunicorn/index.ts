@@ -6,28 +6,29 @@ import { isGunicornProgram, parseGunicorn, type GunicornTree } from './parse.ts'
 const SETTING_LINE =
   /^(bind|workers|worker_class|threads|timeout|graceful_timeout|keepalive|backlog|max_requests|max_requests_jitter|worker_connections|preload_app|accesslog|errorlog|loglevel|wsgi_app|limit_request_line|forwarded_allow_ips|worker_tmp_dir|reload|raw_env|proc_name|pidfile|capture_output)\s*(:\s*\w+\s*)?=/gm;
 
+/** A line that starts gunicorn: elsewhere (prose, an nginx comment) the word alone does not count. */
+const START_LINE =
+  /^\s*(?:[\w-]+:\s*|ExecStart=\S*\s*|(?:CMD|ENTRYPOINT)\s+\[?\s*"?|exec\s+|\S+=\S*\s+)*(?:\S*\/)?gunicorn3?["\s]/m;
+const LAUNCHER_NAME = /^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash)$/i;
+
 function detect(name: string, text: string): number {
   const base = name.replace(/\\/g, '/').replace(/.*\//, '');
-  const hits = new Set(
-    (text.slice(0, 200_000).match(SETTING_LINE) ?? []).map((m) => m.replace(/[\s:=].*$/s, '')),
-  ).size;
+  const head = text.slice(0, 200_000);
+  const hits = new Set((head.match(SETTING_LINE) ?? []).map((m) => m.replace(/[\s:=].*$/s, '')))
+    .size;
   if (/\.py$/i.test(base)) {
     if (/gunicorn/i.test(base)) return 0.97;
     if (hits >= 3) return 0.85;
-    if (hits >= 1 && /gunicorn/i.test(text)) return 0.7;
+    if (hits >= 1 && /gunicorn/i.test(head)) return 0.7;
     return hits >= 2 ? 0.5 : 0.05;
   }
-  if (
-    /^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash)$/i.test(base) ||
-    /\b(gunicorn3?)\b/.test(text.slice(0, 200_000))
-  ) {
-    if (!/\bgunicorn3?\b/.test(text)) return 0;
-    const launch = findLaunches(name, text.slice(0, 200_000));
+  if ((LAUNCHER_NAME.test(base) && /\bgunicorn3?\b/.test(head)) || START_LINE.test(head)) {
+    const launch = findLaunches(name, head);
     if (launch.launches.some((l) => findProgram(l.words, isGunicornProgram) >= 0)) return 0.75;
     if (launch.env.some((e) => e.name === 'GUNICORN_CMD_ARGS')) return 0.6;
   }
-  if (hits >= 4 && /^\s*(import|from)\s/m.test(text)) return 0.6;
-  if (hits >= 3 && !/[{};]\s*$/m.test(text)) return 0.45;
+  if (hits >= 4 && /^\s*(import|from)\s/m.test(head)) return 0.6;
+  if (hits >= 3 && !/[{};]\s*$/m.test(head)) return 0.45;
   return 0;
 }
 
