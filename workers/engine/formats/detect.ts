@@ -37,7 +37,7 @@ export function detectKind(
   const head = text.length > HEAD ? text.slice(0, HEAD) : text;
   let best: { kind: FileKind; confidence: number } = { kind: 'unknown', confidence: 0 };
   for (const d of [...formats, ...extraDetectors]) {
-    let score = 0;
+    let score: number;
     try {
       score = d.detect(name, head);
     } catch {
