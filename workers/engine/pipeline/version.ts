@@ -4,10 +4,7 @@
  * the page and the CLI show. Defaults differ by version (keepalive, proxy_http_version…).
  */
 import type { Report, SourceFile } from '../model.ts';
-import { findNginxVersion } from '../formats/nginx/index.ts';
-
-/** Ubuntu 24.04's nginx: a common, conservative choice (before 1.29.7's keepalive defaults). */
-export const ASSUMED_NGINX_VERSION = '1.24.0';
+import { ASSUMED_NGINX_VERSION, findNginxVersion } from '../formats/nginx/index.ts';
 
 export function resolveNginxVersion(
   inputs: readonly SourceFile[],

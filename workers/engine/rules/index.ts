@@ -1,0 +1,17 @@
+/**
+ * Stage 6, rules: every rule over the topology and the decoded events. One rule per file;
+ * add new ones to `rules` below.
+ */
+import type { Rule, RuleContext, RuleHit } from './types.ts';
+import { keepaliveInert } from './keepalive-inert.ts';
+
+export const rules: Rule[] = [keepaliveInert];
+
+export interface Hit {
+  rule: Rule;
+  hit: RuleHit;
+}
+
+export function runRules(context: RuleContext): Hit[] {
+  return rules.flatMap((rule) => rule.check(context).map((hit) => ({ rule, hit })));
+}
