@@ -9,11 +9,11 @@ describe('nginx parser: located, readable errors and a partial tree', () => {
   it('an unclosed block names the block and the line it opened on', () => {
     const p = parseNginx('t', 'http {\n  server {\n    listen 80;\n');
     expect(p.errors).toEqual([
+      { line: 1, message: expect.stringMatching(/"http" block opened on line 1 is never closed/) },
       {
         line: 2,
         message: expect.stringMatching(/"server" block opened on line 2 is never closed/),
       },
-      { line: 1, message: expect.stringMatching(/"http" block opened on line 1 is never closed/) },
     ]);
     expect(p.directives().map((d) => d.name)).toEqual(['http', 'server', 'listen']);
     expect(p.print()).toBe('http {\n  server {\n    listen 80;\n');

@@ -1,7 +1,7 @@
 import type { FileError } from '../../model.ts';
 import type { Setting } from '../types.ts';
 import { EOF, Lexer } from './lexer.ts';
-import { checkPlacement } from './placement.ts';
+import { checkNested, checkTop } from './placement.ts';
 import { collectSettings } from './settings.ts';
 import {
   TOKEN,
@@ -90,6 +90,8 @@ export function parseNginx(name: string, text: string): NginxFile {
       d.endLine = lx.line;
       k = lx.next();
     }
+    // Nested placement is checked here, once the directive is known to be a block or not.
+    if (frame.block.directive) checkNested(d.name, k === TOKEN.open, d.line, frame.context, error);
     if (k === TOKEN.semicolon) {
       d.end = lx.pos;
       d.endLine = lx.tokLine;
@@ -127,7 +129,9 @@ export function parseNginx(name: string, text: string): NginxFile {
       open.directive.endLine = lx.line;
     }
   }
-  checkPlacement(root, error);
+  checkTop(root, error);
+  // Errors in line order (placement errors are found at different times than syntax errors).
+  errors.sort((a, b) => a.line - b.line);
   // Text where not one directive is complete with a plausible (unquoted, identifier) name is
   // most likely not nginx at all: say so first, rather than only listing syntax errors.
   const plausible = (d: Directive): boolean =>
@@ -190,12 +194,24 @@ function makeFile(
   };
 }
 
-/** Prints the token stream: every token's bytes in order, so an unedited tree gives `text` back. */
+/**
+ * Prints the token stream: every token's bytes in order, so an unedited tree gives `text` back.
+ * Adjacent tokens are copied in runs of up to 64 KiB (one slice per run instead of per token);
+ * a gap or overlap between tokens — a lexer bug — would show as a wrong result, never be hidden.
+ */
 export function printTokens(text: string, tokens: TokenStream): string {
   const parts: string[] = [];
+  const starts = tokens.starts;
+  let runStart = 0;
+  let expected = 0;
   for (let i = 0; i < tokens.count; i++) {
-    const end = i + 1 < tokens.count ? (tokens.starts[i + 1] as number) : text.length;
-    parts.push(text.slice(tokens.starts[i] as number, end));
+    const start = starts[i] as number;
+    if (start !== expected || start - runStart >= 65536) {
+      parts.push(text.slice(runStart, expected));
+      runStart = start;
+    }
+    expected = i + 1 < tokens.count ? (starts[i + 1] as number) : text.length;
   }
+  parts.push(text.slice(runStart, expected));
   return parts.join('');
 }

@@ -1,4 +1,4 @@
-import type { Block, Directive } from './tree.ts';
+import type { Block } from './tree.ts';
 
 /**
  * Where common directives may appear (from the nginx module docs' "Context:" lines). This is
@@ -52,39 +52,40 @@ const ALLOWED: Record<string, readonly string[]> = {
 /** Blocks whose `server` is a block (virtual server), as opposed to upstream's `server` line. */
 const SERVER_BLOCK_PARENTS = ['http', 'stream', 'mail'];
 
-/**
- * Reports directives placed where nginx would refuse them. The top level of a file is only
- * checked when the file is a main config (it has `http`, `events` or `stream` at the top): a
- * snippet's top level may be included anywhere.
- */
-export function checkPlacement(root: Block, error: (line: number, message: string) => void): void {
-  const isMain = root.children.some(
-    (d) => d.name === 'http' || d.name === 'events' || d.name === 'stream',
-  );
-  const stack: { block: Block; context: string | null }[] = [
-    { block: root, context: isMain ? 'main' : null },
-  ];
-  while (stack.length > 0) {
-    const { block, context } = stack.pop() as { block: Block; context: string | null };
-    for (const d of block.children) {
-      if (context !== null) check(d, context, error);
-      if (d.block && d.raw === undefined) stack.push({ block: d.block, context: d.name });
-    }
-  }
-}
+const ALLOWED_MAP = new Map(Object.entries(ALLOWED));
 
-function check(
-  d: Directive,
+/**
+ * Reports a directive nested in a block where nginx would refuse it (the parser calls this for
+ * every directive inside a block, as it reads it).
+ */
+export function checkNested(
+  name: string,
+  isBlock: boolean,
+  line: number,
   context: string,
   error: (line: number, message: string) => void,
 ): void {
-  let allowed = ALLOWED[d.name];
-  if (d.name === 'server') allowed = d.block ? SERVER_BLOCK_PARENTS : ['upstream'];
+  let allowed = ALLOWED_MAP.get(name);
+  if (name === 'server') allowed = isBlock ? SERVER_BLOCK_PARENTS : ['upstream'];
   if (allowed && !allowed.includes(context)) {
     const where = context === 'main' ? 'at the top level' : `inside "${context}"`;
     error(
-      d.line,
-      `"${d.name}" directive is not allowed here (${where}; allowed in ${allowed.join(', ')})`,
+      line,
+      `"${name}" directive is not allowed here (${where}; allowed in ${allowed.join(', ')})`,
     );
   }
+}
+
+/**
+ * Reports top-level directives placed where nginx would refuse them. The top level of a file is
+ * only checked when the file is a main config (it has `http`, `events` or `stream` at the top):
+ * a snippet's top level may be included anywhere.
+ */
+export function checkTop(root: Block, error: (line: number, message: string) => void): void {
+  const isMain = root.children.some(
+    (d) => d.name === 'http' || d.name === 'events' || d.name === 'stream',
+  );
+  if (isMain)
+    for (const d of root.children)
+      checkNested(d.name, d.block !== undefined, d.line, 'main', error);
 }
