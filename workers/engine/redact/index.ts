@@ -58,12 +58,16 @@ const FORMAT_DETECTORS: Partial<Record<FileKind, readonly Detector[]>> = {
   dotenv: [findDotenvSecrets],
   log: [],
 };
-/** For a file of unknown kind, every format's rules: hiding too much beats showing a key. */
+/**
+ * For a file of unknown kind, every format's rules: hiding too much beats showing a key.
+ * The YAML reader is the one costly layer (a full parse), so it runs only on text that says it
+ * is a Kubernetes object.
+ */
 const ALL_FORMATS: readonly Detector[] = [
   findNginxSecrets,
   findPythonSecrets,
   findIniSecrets,
-  findYamlSecrets,
+  (text) => (/^(?:apiVersion|kind):/m.test(text) ? findYamlSecrets(text) : []),
   findDotenvSecrets,
 ];
 
@@ -79,7 +83,34 @@ export function detectSecrets(text: string, kind: FileKind): Candidate[] {
   out.push(...findCommandLineSecrets(text));
   // Python values without quotes are code (`os.environ["X"]`), not secrets.
   out.push(...findKeywordAssignments(text, { unquoted: kind !== 'gunicorn' }));
-  return out;
+  return withoutPlaceholders(text, out);
+}
+
+const PLACEHOLDER = /«redacted:[a-z0-9-]{1,60}:[0-9]{1,9}»/g;
+
+/**
+ * Drops candidates that touch a placeholder already in the text, so redacting redacted text
+ * (a re-pasted output, a second pass) changes nothing.
+ */
+function withoutPlaceholders(text: string, candidates: Candidate[]): Candidate[] {
+  if (!text.includes('«redacted:')) return candidates;
+  const marks: [number, number][] = [];
+  for (const m of text.matchAll(PLACEHOLDER)) marks.push([m.index, m.index + m[0].length]);
+  if (marks.length === 0) return candidates;
+  const firstEndAfter = (offset: number) => {
+    let lo = 0;
+    let hi = marks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (marks[mid]![1] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return marks[lo];
+  };
+  return candidates.filter((c) => {
+    const mark = firstEndAfter(c.start);
+    return !mark || mark[0] >= c.end;
+  });
 }
 
 /** Redacts a set of files together, so the same secret gets the same placeholder in all of them. */

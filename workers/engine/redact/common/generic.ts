@@ -13,6 +13,24 @@ import { secretKindOfName } from '../keywords.ts';
 const KEYWORD = /pass|pwd|secret|token|key|auth|credential|creds|salt/gi;
 const MAX_NAME = 100;
 const MAX_VALUE = 4096;
+/** What ends an unquoted `name=value` value (shell-like word). */
+const WORD_END = new Set([
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\f',
+  '\v',
+  '"',
+  "'",
+  '`',
+  ',',
+  ';',
+  '&',
+  ')',
+  '}',
+  ']',
+]);
 
 function isNameChar(c: number): boolean {
   return (
@@ -61,6 +79,9 @@ export function findKeywordAssignments(text: string, options: GenericOptions = {
     if (kind === null) continue;
     const value = valueAfter(text, nameStart, nameEnd);
     if (value === null) continue;
+    // Names inside a value are part of that value: never scan the same characters twice.
+    KEYWORD.lastIndex = Math.max(nameEnd, value.end);
+    lastNameEnd = KEYWORD.lastIndex;
     if (!value.quoted && !unquoted) continue;
     const raw = text.slice(value.start, value.end);
     if (isNonSecretValue(raw, value.quoted)) continue;

@@ -29,7 +29,7 @@ import { findPythonSecrets } from './python.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Above this, YAML trees cost too much memory; the text layers still run. */
-const MAX_YAML = 8 * 1024 * 1024;
+const MAX_YAML = 4 * 1024 * 1024;
 
 export function findYamlSecrets(text: string): Candidate[] {
   if (text.length > MAX_YAML) return [];

@@ -20,8 +20,8 @@ export interface Statement {
   words: Word[];
   /** What ended it: `;`, `{` (a block opens), or `` when the text ended. */
   end: ';' | '{' | '';
-  /** Directives of the enclosing blocks, outermost first (`map`, `server`, …). */
-  parents: string[];
+  /** Directive of the innermost enclosing block (`map`, `server`, …), '' at top level. */
+  parent: string;
   /** The first words of the statement that opened the innermost block. */
   parentWords: Word[];
 }
@@ -42,7 +42,7 @@ export function nginxStatements(text: string): Statement[] {
     const st: Statement = {
       words,
       end,
-      parents: stack.map((s) => s.words[0]!.text.toLowerCase()),
+      parent: parent ? parent.words[0]!.text.toLowerCase() : '',
       parentWords: parent ? parent.words : [],
     };
     out.push(st);

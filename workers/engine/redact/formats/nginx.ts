@@ -88,7 +88,7 @@ export function findNginxSecrets(text: string): Candidate[] {
     ) {
       if (!isTemplateOrMasked(args[0]!.text.slice(5)))
         push(args[0]!, 5, args[0]!.text.length, 'private-key');
-    } else if (st.parents[st.parents.length - 1] === 'map' && args.length >= 1) {
+    } else if (st.parent === 'map' && args.length >= 1) {
       const source = st.parentWords[1]?.text ?? '';
       const kind = mapSourceKind(source);
       const key = head!;

@@ -25,6 +25,8 @@ export function findPrivateKeys(text: string): Candidate[] {
       while (bodyEnd < text.length && BODY_CHAR.test(text[bodyEnd]!)) bodyEnd++;
     }
     const [start, end] = trimBody(text, bodyStart, bodyEnd);
+    // Already redacted (a second pass over redacted text must change nothing).
+    if (text.startsWith('«redacted:', start)) continue;
     if (end > start) out.push({ start, end, kind: 'private-key', layer: 'vendor' });
     HEADER.lastIndex = Math.max(HEADER.lastIndex, bodyEnd);
   }
