@@ -143,8 +143,7 @@ function valueAfter(text: string, nameStart: number, nameEnd: number): ValueRang
     }
     while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
   } else {
-    while (end < text.length && end - start < MAX_VALUE && !/[\s"'`,;&)}\]]/.test(text[end]!))
-      end++;
+    while (end < text.length && end - start < MAX_VALUE && !WORD_END.has(text[end]!)) end++;
   }
   return end > start ? { start, end, quoted: false } : null;
 }
