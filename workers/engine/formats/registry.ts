@@ -3,6 +3,7 @@ import { handler as nginx } from './nginx/index.ts';
 import { handler as gunicorn } from './gunicorn/index.ts';
 import { handler as uwsgi } from './uwsgi/index.ts';
 import { handler as kubernetes } from './kubernetes/index.ts';
+import { handler as node } from './node/index.ts';
 
 /**
  * Every config format the engine reads. Each format folder exports its handler from
@@ -10,3 +11,4 @@ import { handler as kubernetes } from './kubernetes/index.ts';
  */
 export const formats: FormatHandler[] = [nginx];
 formats.push(gunicorn, uwsgi, kubernetes);
+formats.push(node);
