@@ -39,6 +39,12 @@ export interface LoadSpec {
    * connection reach the backend's idle timeout.
    */
   burst?: boolean;
+  /**
+   * In a burst, each request starts after a random delay in [0, spread] ms, as real traffic
+   * resuming after a pause does; the stragglers are the requests that meet a connection the
+   * backend is closing.
+   */
+  burstSpreadMs?: number;
 }
 
 export interface LoadResult {
@@ -137,9 +143,10 @@ export async function runLoad(base: string, spec: LoadSpec): Promise<LoadResult>
   if (spec.burst) {
     while (result.sent < spec.requests && Date.now() < stopAt) {
       const n = Math.min(spec.concurrency, spec.requests - result.sent);
-      const round = Array.from({ length: n }, () => {
+      const round = Array.from({ length: n }, async () => {
         const path = spec.paths[result.sent % spec.paths.length] ?? '/';
         result.sent++;
+        if (spec.burstSpreadMs) await sleep(Math.random() * spec.burstSpreadMs);
         return one(url, agent, spec, path, body);
       });
       for (const r of await Promise.all(round)) count(r);
@@ -181,6 +188,7 @@ function parseArgs(argv: string[]): { base: string; spec: LoadSpec } {
     else if (flag === '--timeout') spec.timeoutMs = num();
     else if (flag === '--no-keepalive') spec.keepAlive = false;
     else if (flag === '--burst') spec.burst = true;
+    else if (flag === '--spread') spec.burstSpreadMs = num();
     else if (flag === '--method') {
       spec.method = value.toUpperCase();
       i++;
