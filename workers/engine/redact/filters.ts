@@ -39,8 +39,8 @@ export function isNonSecretValue(value: string, quoted = true): boolean {
   if (!quoted && /[([]/.test(v)) return true;
   if (!quoted && /^(?:os\.|env\.|ENV\b|process\.env|settings\.|config\.|self\.)/.test(v))
     return true;
-  // Unquoted `ngx.var.http_x_token`, `settings.SECRET`: an expression, not a literal.
-  if (!quoted && /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/.test(v)) return true;
+  // Unquoted `ngx.var.http_x_token`, `a.b.c`: an expression, not a literal.
+  if (!quoted && /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){2,}$/.test(v)) return true;
   return false;
 }
 

@@ -18,8 +18,10 @@ export function findDotenvSecrets(text: string): Candidate[] {
     const name = m[1]!;
     let start = LINE.lastIndex;
     let end: number;
+    let quoted = false;
     const q = text[start];
     if (q === '"' || q === "'" || q === '`') {
+      quoted = true;
       start++;
       end = start;
       // Single-quoted and backquoted values end on their line; double-quoted ones may continue.
@@ -43,8 +45,8 @@ export function findDotenvSecrets(text: string): Candidate[] {
     LINE.lastIndex = Math.max(LINE.lastIndex, end);
     const value = text.slice(start, end);
     const kind = secretKindOfName(name);
-    // In .env files an unquoted value is a literal string, never code.
-    if (kind && !isNonSecretValue(value)) {
+    // Unquoted `os.environ.get("X")`: this "env file" is code (a kind-less paste).
+    if (kind && !isNonSecretValue(value, quoted)) {
       out.push({ start, end, kind, layer: 'format' });
     } else if (!kind && !/\s/.test(value) && looksRandom(value)) {
       out.push({ start, end, kind: 'secret', layer: 'format' });
