@@ -14,7 +14,10 @@ export interface FixableFile {
 }
 
 /** Re-runs parse + topology + rules on changed texts; returns hit keys and parse error count. */
-export type Reanalyse = (texts: ReadonlyMap<string, string>) => { keys: Set<string>; errors: number };
+export type Reanalyse = (texts: ReadonlyMap<string, string>) => {
+  keys: Set<string>;
+  errors: number;
+};
 
 export interface FixOutcome {
   /** Hits whose fixes were applied and verified. */
@@ -51,7 +54,8 @@ export function applyFixes(
   for (const hit of ranked) {
     if (!wantsFix(hit, options)) continue;
     const trial = new Map(edits);
-    for (const edit of hit.hit.fix!.edits) trial.set(edit.file, [...(trial.get(edit.file) ?? []), edit]);
+    for (const edit of hit.hit.fix!.edits)
+      trial.set(edit.file, [...(trial.get(edit.file) ?? []), edit]);
     let trialTexts: Map<string, string>;
     try {
       trialTexts = new Map(

@@ -17,7 +17,10 @@ export interface ClassifiedInput {
   from?: string;
 }
 
-const logDetector = { kind: 'log' as const, detect: (_name: string, text: string) => logConfidence(text) };
+const logDetector = {
+  kind: 'log' as const,
+  detect: (_name: string, text: string) => logConfidence(text),
+};
 
 /** The kind of one text, logs included. */
 export function detectInput(name: string, text: string): { kind: FileKind; confidence: number } {
@@ -26,7 +29,8 @@ export function detectInput(name: string, text: string): { kind: FileKind; confi
 
 export function classify(inputs: readonly SourceFile[]): ClassifiedInput[] {
   return inputs.flatMap((input): ClassifiedInput[] => {
-    if (input.kind) return [{ name: input.name, text: input.text, kind: input.kind, confidence: 1 }];
+    if (input.kind)
+      return [{ name: input.name, text: input.text, kind: input.kind, confidence: 1 }];
     const dump = splitDump(input.text);
     if (dump && dump.length > 0) {
       return dump.map((file) => ({ ...file, kind: 'nginx', confidence: 1, from: input.name }));

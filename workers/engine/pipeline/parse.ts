@@ -12,7 +12,9 @@ export function handlerFor(kind: FileKind) {
 }
 
 /** Parses one classified input, or returns null for logs and kinds without a parser. */
-export function parseInput(input: Pick<ClassifiedInput, 'name' | 'text' | 'kind'>): ParsedFile | null {
+export function parseInput(
+  input: Pick<ClassifiedInput, 'name' | 'text' | 'kind'>,
+): ParsedFile | null {
   return handlerFor(input.kind)?.parse(input.name, input.text) ?? null;
 }
 

@@ -41,16 +41,15 @@ export const keepaliveInert: Rule = {
     fixSafety:
       'Safe: HTTP/1.1 with an empty Connection header is what the keepalive directive requires ' +
       'and is the documented setup; it changes nothing for backends that close connections ' +
-      'themselves. It is added where the location\'s other proxy_set_header lines live, so ' +
+      "themselves. It is added where the location's other proxy_set_header lines live, so " +
       'none of them stops being inherited.',
   },
   check({ topology, events }) {
     const config = topology.nginx;
     if (!config) return [];
     const hits: RuleHit[] = [];
-    for (const location of config.locations()) {
-      const upstream = location.upstream;
-      if (location.pass?.directive !== 'proxy_pass' || !upstream?.keepalive) continue;
+    for (const { location, pass, upstream, label } of topology.routes) {
+      if (pass.directive !== 'proxy_pass' || !upstream?.keepalive) continue;
       const version = effective(config, location, 'proxy_http_version', topology.nginxVersion);
       const headers = effective(config, location, 'proxy_set_header', topology.nginxVersion);
       if (setsHeader(headers, 'upgrade')) continue; // a WebSocket location: not pooled anyway
@@ -60,8 +59,8 @@ export const keepaliveInert: Rule = {
 
       const explains = eventsForUpstream(events, upstream, EXPLAINED_KINDS);
       hits.push({
-        key: `keepalive-inert ${location.file} ${describe(location)} -> ${upstream.name}`,
-        message: message(location, upstream.name, http10, connection.value, explains),
+        key: `keepalive-inert ${location.file} ${label} -> ${upstream.name}`,
+        message: message(label, upstream.name, http10, connection.value, explains),
         evidence: evidence(location, upstream.keepalive, version, connection, explains),
         compared: compared(version, connection, upstream.keepalive.value.join(' ')),
         explains,
@@ -77,11 +76,6 @@ export const keepaliveInert: Rule = {
     return hits;
   },
 };
-
-function describe(location: LocationInfo): string {
-  const server = location.server.names[0] ?? location.server.listen[0] ?? 'server';
-  return `${server} location ${location.modifier ? location.modifier + ' ' : ''}${location.path}`;
-}
 
 function setsHeader(headers: Effective, name: string): boolean {
   return (headers.entries ?? []).some((e) => e.value[0]?.toLowerCase() === name);
@@ -111,7 +105,7 @@ function connectionHeader(headers: Effective, nginxVersion: string): ConnectionH
 }
 
 function message(
-  location: LocationInfo,
+  label: string,
   upstream: string,
   http10: boolean,
   connection: string,
@@ -119,14 +113,16 @@ function message(
 ): string {
   const why = [
     http10 ? 'it proxies with HTTP/1.0' : null,
-    connection.startsWith('close') ? `it sends "Connection: ${connection.replace(' (default)', '')}"` : null,
+    connection.startsWith('close')
+      ? `it sends "Connection: ${connection.replace(' (default)', '')}"`
+      : null,
   ]
     .filter(Boolean)
     .join(' and ');
   const effect = explains.length
     ? ` Every request opens a new connection; the ${explains.length} "connect() failed (99)" line(s) are what running out of local ports looks like.`
     : ' Every request opens a new TCP connection, which costs a handshake and, under load, local ports.';
-  return `Upstream "${upstream}" keeps a connection pool, but ${describe(location)} cannot use it: ${why}.${effect}`;
+  return `Upstream "${upstream}" keeps a connection pool, but ${label} cannot use it: ${why}.${effect}`;
 }
 
 function evidence(
@@ -163,7 +159,9 @@ function compared(version: Effective, connection: ConnectionHeader, pool: string
       hop: 'nginx',
       setting: 'Connection header',
       value: connection.value,
-      source: connection.entry ? `${connection.entry.file}:${connection.entry.line}` : 'proxy module default',
+      source: connection.entry
+        ? `${connection.entry.file}:${connection.entry.line}`
+        : 'proxy module default',
     },
   ];
 }
@@ -176,7 +174,10 @@ function fixEdits(
   headers: Effective,
 ): Edit[] {
   const edits: Edit[] = [];
-  const blockOf = (node: ConfigNode) => ({ file: config.file(node.file)!, block: node.directive.block! });
+  const blockOf = (node: ConfigNode) => ({
+    file: config.file(node.file)!,
+    block: node.directive.block!,
+  });
   const here = blockOf(location.node);
   const pass = location.pass!.node.directive;
   if (http10) edits.push(...setOrInsertAfter(here, 'proxy_http_version', ['1.1'], pass));

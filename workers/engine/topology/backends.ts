@@ -1,0 +1,206 @@
+/**
+ * The app servers nginx may be talking to, from every pasted file: gunicorn and uWSGI configs
+ * and command lines (also inside Kubernetes containers), Node.js servers. Each comes with its
+ * effective settings (with provenance) and what it listens on.
+ */
+import type { ParsedFile } from '../formats/types.ts';
+import type { EffectiveSettings } from '../formats/gunicorn/index.ts';
+import {
+  gunicornLayers,
+  mergeGunicornLayers,
+  effectiveWorkerClass,
+} from '../formats/gunicorn/index.ts';
+import {
+  mergeUwsgiSettings,
+  uwsgiApplied,
+  uwsgiSettings,
+  uwsgiSockets,
+  type UwsgiProtocol,
+} from '../formats/uwsgi/index.ts';
+import { nodeSettings, type NodeTree } from '../formats/node/index.ts';
+import {
+  kubernetesWorkloads,
+  type KubernetesTree,
+  type WorkloadView,
+} from '../formats/kubernetes/index.ts';
+import { parseEndpoint, type Endpoint } from './address.ts';
+
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'node';
+export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
+
+export interface Listener {
+  endpoint: Endpoint;
+  /** As written, for messages. */
+  address: string;
+  protocol: Protocol;
+  file: string;
+  line: number | null;
+}
+
+export interface Backend {
+  kind: BackendKind;
+  /** For people: "gunicorn (gunicorn.conf.py)", "uWSGI in deploy.yaml Deployment web / app". */
+  label: string;
+  settings: EffectiveSettings;
+  listeners: Listener[];
+  /** gunicorn's worker class after `threads` (sync with threads > 1 runs gthread). */
+  workerClass?: string | null;
+  /** The Kubernetes workload and container that run it, when it came from a manifest. */
+  pod?: { workload: WorkloadView; container: WorkloadView['containers'][number] };
+  files: string[];
+}
+
+export type Container = WorkloadView['containers'][number];
+
+export function collectBackends(files: readonly ParsedFile[]): Backend[] {
+  const of = (kind: string) => files.filter((f) => f.kind === kind);
+  const backends: Backend[] = [];
+  const gunicornFiles = of('gunicorn');
+  const uwsgiFiles = of('uwsgi');
+  const containers = of('kubernetes').flatMap((f) =>
+    kubernetesWorkloads(f as ParsedFile<KubernetesTree>).flatMap((workload) =>
+      workload.containers
+        .filter((c) => !c.init)
+        .map((container) => ({ file: f.name, workload, container })),
+    ),
+  );
+
+  // Containers that run gunicorn or uWSGI: the pasted config files are the lower layers
+  // (a `-c gunicorn.conf.py` in the command reads them), the container's command line wins.
+  const gunicornPods = containers.filter((c) => c.container.runtime.gunicorn);
+  for (const pod of gunicornPods) {
+    const layers = [
+      ...gunicornFiles.flatMap(gunicornLayers),
+      ...pod.container.runtime.gunicorn!.layers,
+    ];
+    backends.push(
+      gunicorn(
+        mergeGunicornLayers(layers),
+        podLabel('gunicorn', pod),
+        [pod.file, ...gunicornFiles.map((f) => f.name)],
+        pod,
+      ),
+    );
+  }
+  if (gunicornPods.length === 0 && gunicornFiles.length > 0) {
+    const settings = mergeGunicornLayers(gunicornFiles.flatMap(gunicornLayers));
+    backends.push(
+      gunicorn(
+        settings,
+        `gunicorn (${names(gunicornFiles)})`,
+        gunicornFiles.map((f) => f.name),
+      ),
+    );
+  }
+
+  const uwsgiPods = containers.filter((c) => c.container.runtime.uwsgi);
+  for (const pod of uwsgiPods) {
+    const applied = pod.container.runtime.uwsgi!.applied;
+    const settings = mergeUwsgiSettings([...uwsgiApplied(uwsgiFiles), ...applied]);
+    backends.push({
+      kind: 'uwsgi',
+      label: podLabel('uWSGI', pod),
+      settings,
+      listeners: uwsgiFiles.length > 0 ? uwsgiListeners(uwsgiFiles) : [],
+      pod: { workload: pod.workload, container: pod.container },
+      files: [pod.file, ...uwsgiFiles.map((f) => f.name)],
+    });
+  }
+  if (uwsgiPods.length === 0 && uwsgiFiles.length > 0) {
+    backends.push({
+      kind: 'uwsgi',
+      label: `uWSGI (${names(uwsgiFiles)})`,
+      settings: uwsgiSettings(uwsgiFiles),
+      listeners: uwsgiListeners(uwsgiFiles),
+      files: uwsgiFiles.map((f) => f.name),
+    });
+  }
+
+  for (const file of of('node')) {
+    backends.push({
+      kind: 'node',
+      label: `Node.js (${file.name})`,
+      settings: nodeSettings(file as ParsedFile<NodeTree>),
+      listeners: [],
+      files: [file.name],
+    });
+  }
+  return backends;
+}
+
+function gunicorn(
+  settings: EffectiveSettings,
+  label: string,
+  files: string[],
+  pod?: { workload: WorkloadView; container: Container },
+): Backend {
+  const bind = settings.bind;
+  const listeners: Listener[] = (bind?.value ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
+    .flatMap((address) => {
+      // gunicorn reads "HOST" alone as HOST:8000, and "fd://N" is a socket handed over by systemd.
+      if (address.startsWith('fd://')) return [];
+      const endpoint = parseEndpoint(address, 8000);
+      if (!endpoint) return [];
+      const where = bind && 'file' in bind.source && bind.source.file ? bind.source : null;
+      return [
+        {
+          endpoint,
+          address,
+          protocol: 'http' as const,
+          file: where?.file ?? files[0] ?? '',
+          line: where?.line ?? null,
+        },
+      ];
+    });
+  return {
+    kind: 'gunicorn',
+    label,
+    settings,
+    listeners,
+    workerClass: effectiveWorkerClass(settings),
+    ...(pod ? { pod: { workload: pod.workload, container: pod.container } } : {}),
+    files,
+  };
+}
+
+function uwsgiListeners(files: readonly ParsedFile[]): Listener[] {
+  return uwsgiSockets(files).flatMap((s) => {
+    if (!s.address) return [];
+    const endpoint = parseEndpoint(s.address);
+    if (!endpoint) return [];
+    return [
+      {
+        endpoint,
+        address: s.address,
+        protocol: UWSGI_PROTOCOL[s.protocol],
+        file: s.file,
+        line: s.line,
+      },
+    ];
+  });
+}
+
+/** What nginx must speak to each kind of uWSGI socket (the routers are plain HTTP(S) servers). */
+const UWSGI_PROTOCOL: Record<UwsgiProtocol, Protocol> = {
+  uwsgi: 'uwsgi',
+  http: 'http',
+  'http-router': 'http',
+  https: 'https',
+  'https-router': 'https',
+  fastcgi: 'fastcgi',
+  scgi: 'scgi',
+};
+
+function podLabel(
+  program: string,
+  pod: { file: string; workload: WorkloadView; container: Container },
+): string {
+  return `${program} in ${pod.file} ${pod.workload.kind} ${pod.workload.name} / ${pod.container.name}`;
+}
+
+function names(files: readonly ParsedFile[]): string {
+  return files.map((f) => f.name).join(', ');
+}
