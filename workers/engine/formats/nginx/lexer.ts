@@ -28,7 +28,10 @@ export class Lexer {
   kind: number = EOF;
   start = 0;
   tokLine = 1;
-  value = '';
+  /** The current word's value is computed on demand (value()): most arguments are never read. */
+  private vStart = 0;
+  private vEnd = 0;
+  private vEscaped = false;
   readonly comments: Comment[] = [];
   private kinds = new Uint8Array(256);
   private starts = new Int32Array(256);
@@ -37,13 +40,19 @@ export class Lexer {
   constructor(
     readonly text: string,
     private readonly error: (line: number, message: string) => void,
-  ) {}
+    start = 0,
+    /** False to skip recording tokens (re-reading a directive's arguments). */
+    private readonly record = true,
+  ) {
+    this.pos = start;
+  }
 
   tokens(): TokenStream {
     return { count: this.count, kinds: this.kinds, starts: this.starts };
   }
 
   private push(kind: number, start: number): void {
+    if (!this.record) return;
     if (this.count === this.kinds.length) {
       const kinds = new Uint8Array(this.count * 2);
       kinds.set(this.kinds);
@@ -109,6 +118,17 @@ export class Lexer {
     }
   }
 
+  /** The current word's logical value (quotes removed, escapes as nginx reads them). */
+  value(): string {
+    return unescape(this.text.slice(this.vStart, this.vEnd), this.vEscaped);
+  }
+
+  private setValue(start: number, end: number, escaped: boolean): void {
+    this.vStart = start;
+    this.vEnd = end;
+    this.vEscaped = escaped;
+  }
+
   private single(kind: number, p: number): number {
     this.push(kind, p);
     this.pos = p + 1;
@@ -159,11 +179,11 @@ export class Lexer {
           this.tokLine,
           `unterminated quoted string (the ${q === 34 ? '"' : "'"} opened here is never closed)`,
         );
-        this.value = unescape(t.slice(s + 1, n), escaped);
+        this.setValue(s + 1, n, escaped);
         this.pos = n;
         return (this.kind = TOKEN.word);
       }
-      this.value = unescape(t.slice(s + 1, p), escaped);
+      this.setValue(s + 1, p, escaped);
       p++;
       if (p < n) {
         const d = t.charCodeAt(p);
@@ -206,7 +226,7 @@ export class Lexer {
       p++;
     }
     if (p > n) p = n;
-    this.value = unescape(t.slice(s, p), escaped);
+    this.setValue(s, p, escaped);
     this.pos = p;
     return (this.kind = TOKEN.word);
   }

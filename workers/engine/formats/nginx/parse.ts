@@ -1,5 +1,6 @@
 import type { FileError } from '../../model.ts';
 import type { Setting } from '../types.ts';
+import { DirectiveNode } from './directive.ts';
 import { EOF, Lexer } from './lexer.ts';
 import { checkNested, checkTop } from './placement.ts';
 import { collectSettings } from './settings.ts';
@@ -66,29 +67,26 @@ export function parseNginx(name: string, text: string): NginxFile {
       continue;
     }
     // A word: a directive's name, then its arguments up to `;` or `{`.
-    const d: Directive = {
-      name: lx.value,
-      args: [],
-      line: lx.tokLine,
-      endLine: lx.tokLine,
-      start: lx.start,
-      end: lx.pos,
-      nameEnd: lx.pos,
-      argsStart: lx.pos,
-      argsEnd: lx.pos,
-      file: name,
-      context: frame.context,
-      parent: frame.block,
-    };
+    const d = new DirectiveNode(
+      text,
+      lx.value(),
+      lx.tokLine,
+      lx.start,
+      lx.pos,
+      name,
+      frame.context,
+      frame.block,
+    );
     frame.block.children.push(d);
     all.push(d);
     k = lx.next();
-    if (k === TOKEN.word) d.argsStart = lx.start;
-    while (k === TOKEN.word) {
-      d.args.push(lx.value);
-      d.argsEnd = d.end = lx.pos;
-      d.endLine = lx.line;
-      k = lx.next();
+    if (k === TOKEN.word) {
+      d.argsStart = lx.start;
+      while (k === TOKEN.word) {
+        d.argsEnd = d.end = lx.pos;
+        d.endLine = lx.line;
+        k = lx.next();
+      }
     }
     // Nested placement is checked here, once the directive is known to be a block or not.
     if (frame.block.directive) checkNested(d.name, k === TOKEN.open, d.line, frame.context, error);

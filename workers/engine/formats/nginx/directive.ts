@@ -1,0 +1,54 @@
+import { Lexer } from './lexer.ts';
+import { TOKEN, type Block, type Directive } from './tree.ts';
+
+/**
+ * The parser's Directive. Arguments are read from the text on first access and cached: a
+ * 10 MB config has ~10^6 arguments and most are never looked at, and allocating them all up
+ * front made garbage collection the largest cost of parsing. Reading them again with the same
+ * lexer gives exactly what a single pass would.
+ */
+export class DirectiveNode implements Directive {
+  block: Block | undefined = undefined;
+  raw: string | undefined = undefined;
+  endLine: number;
+  end: number;
+  argsStart: number;
+  argsEnd: number;
+  private cached: string[] | undefined = undefined;
+
+  constructor(
+    private readonly text: string,
+    public name: string,
+    public line: number,
+    public start: number,
+    public nameEnd: number,
+    public file: string,
+    public context: string,
+    public parent: Block,
+  ) {
+    this.endLine = line;
+    this.end = nameEnd;
+    this.argsStart = nameEnd;
+    this.argsEnd = nameEnd;
+  }
+
+  get args(): string[] {
+    return (this.cached ??= readArgs(this.text, this.argsStart, this.argsEnd));
+  }
+
+  set args(value: string[]) {
+    this.cached = value;
+  }
+}
+
+/** The logical values of the words in text[start, end) (a directive's argument span). */
+export function readArgs(text: string, start: number, end: number): string[] {
+  const out: string[] = [];
+  if (end <= start) return out;
+  const lx = new Lexer(text, () => {}, start, false);
+  while (lx.next() === TOKEN.word && lx.start < end) {
+    out.push(lx.value());
+    if (lx.pos >= end) break;
+  }
+  return out;
+}
