@@ -135,7 +135,9 @@ function gunicorn(
   pod?: { workload: WorkloadView; container: Container },
 ): Backend {
   const bind = settings.bind;
+  // Defaults carry a remark ("127.0.0.1:8000 (0.0.0.0:$PORT when PORT is set)"): keep the address.
   const listeners: Listener[] = (bind?.value ?? '')
+    .replace(/\s*\(.*\)\s*$/, '')
     .split(',')
     .map((a) => a.trim())
     .filter(Boolean)

@@ -57,11 +57,11 @@ export function buildRoutes(config: NginxConfig, backends: readonly Backend[]): 
           file: s.file,
           line: s.line,
         }))
-      : pass.host
+      : pass.host !== null
         ? [
             {
-              address: pass.host,
-              endpoint: parseEndpoint(pass.host, port),
+              address: pass.target,
+              endpoint: parseEndpoint(pass.target, port),
               file: pass.file,
               line: pass.line,
             },
