@@ -4,6 +4,9 @@ import { handler as gunicorn } from './gunicorn/index.ts';
 import { handler as uwsgi } from './uwsgi/index.ts';
 import { handler as kubernetes } from './kubernetes/index.ts';
 import { handler as node } from './node/index.ts';
+import { handler as phpFpm } from './php-fpm/index.ts';
+import { handler as puma } from './puma/index.ts';
+import { handler as dotenv } from './dotenv/index.ts';
 
 /**
  * Every config format the engine reads. Each format folder exports its handler from
@@ -12,3 +15,4 @@ import { handler as node } from './node/index.ts';
 export const formats: FormatHandler[] = [nginx];
 formats.push(gunicorn, uwsgi, kubernetes);
 formats.push(node);
+formats.push(phpFpm, puma, dotenv);

@@ -6,6 +6,7 @@
  */
 import type { ParsedFile, Setting } from '../types.ts';
 import { BY_NAME, GUNICORN_SETTINGS } from './defaults.ts';
+import { parseCmdArgsValue } from './parse.ts';
 import type { EffectiveSettings, EffectiveValue, Provenance } from './text.ts';
 
 export type GunicornLayerKind = 'config' | 'env' | 'cmdline';
@@ -49,10 +50,18 @@ export function gunicornLayers(parsed: ParsedFile): GunicornLayer[] {
 
 function dotenvLayers(settings: Setting[]): GunicornLayer[] {
   const env: GunicornLayer['env'] = {};
-  for (const s of settings)
+  const fromArgs: GunicornLayerSetting[] = [];
+  for (const s of settings) {
     if (s.key === 'WEB_CONCURRENCY' || s.key === 'PORT')
       env[s.key] = { value: s.value, file: s.file, line: s.line };
-  return Object.keys(env).length ? [{ kind: 'env', settings: [], env }] : [];
+    if (s.key === 'GUNICORN_CMD_ARGS' && s.value !== null) {
+      for (const a of parseCmdArgsValue(s.value, 0).settings)
+        fromArgs.push({ name: a.name, value: a.value, file: s.file, line: s.line });
+    }
+  }
+  return Object.keys(env).length || fromArgs.length
+    ? [{ kind: 'env', settings: fromArgs, env }]
+    : [];
 }
 
 /** Effective settings from gunicorn files (and dotenv files with GUNICORN_CMD_ARGS), merged. */
