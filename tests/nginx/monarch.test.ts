@@ -52,8 +52,9 @@ function tokenize(text: string): [string, string][][] {
       for (const [re, action] of rules(state)) {
         const m = new RegExp(`^(?:${re.source})`, re.flags.replace('g', '')).exec(line.slice(pos));
         if (!m || m[0] === '') continue;
-        let { token, next } = resolve(action, m[0]);
-        if (token === '@brackets') token = 'delimiter.curly';
+        const resolved = resolve(action, m[0]);
+        const next = resolved.next;
+        const token = resolved.token === '@brackets' ? 'delimiter.curly' : resolved.token;
         out.push([m[0], token]);
         pos += m[0].length;
         if (next === '@pop') stack.pop();
