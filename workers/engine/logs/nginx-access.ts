@@ -29,8 +29,15 @@ function escapeRe(text: string): string {
 export function compileFormat(name: string, format: string): AccessFormat | null {
   const vars: string[] = [];
   let re = '^';
-  const parts = format.split(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)\}?/);
-  // parts: literal, var, literal, var, …, literal
+  // parts: literal, var, literal, var, …, literal ("${var}" and "$var" spellings)
+  const parts: string[] = [];
+  const token = /\$(?:\{([a-zA-Z_]\w*)\}|([a-zA-Z_]\w*))/g;
+  let from = 0;
+  for (let m = token.exec(format); m; m = token.exec(format)) {
+    parts.push(format.slice(from, m.index), (m[1] ?? m[2])!);
+    from = m.index + m[0].length;
+  }
+  parts.push(format.slice(from));
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (i % 2 === 0) {
@@ -40,7 +47,11 @@ export function compileFormat(name: string, format: string): AccessFormat | null
     vars.push(part);
     const next = parts[i + 1] ?? '';
     const stop = next[0];
-    if (stop === undefined) re += i + 1 >= parts.length - 1 ? '(.*?)' : '(\\S*?)';
+    // Lines reach us trimmed, so a final variable takes the rest (greedy: no backtracking).
+    if (stop === undefined && i + 1 >= parts.length - 1) re += '(.*)';
+    // Two variables with nothing between: the first takes what it can and never gives back
+    // (a lookahead emulates a possessive match), so several in a row cannot go polynomial.
+    else if (stop === undefined) re += `(?=(\\S*))\\${vars.length}`;
     else if (stop === ' ' && LISTS.test(part)) re += '([^ ,]*(?:(?:, | : )[^ ,]*)*)';
     else if (stop === ' ' && part === 'time_local') re += '(\\S+ [+-]\\d{4})';
     else if (stop === ' ' && part === 'request') re += '(\\S+ \\S+ \\S+|[^ ]*)';

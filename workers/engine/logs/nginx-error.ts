@@ -106,7 +106,7 @@ function classify(message: string, upstreamSide: boolean): Classified | null {
     fields.detail = 'client-ssl';
     return { kind: 'other', fields };
   }
-  if ((m = /(\w+)\(\)(?: to (\S+))? failed \((\d+)(?:: ([^)]*)(\))?)?/.exec(message))) {
+  if ((m = /\b(\w+)\(\)(?: to (\S+))? failed \((\d+)(?:: ([^)]*)(\))?)?/.exec(message))) {
     const syscall = m[1]!;
     fields.syscall = syscall;
     if (m[2]) fields.peer = m[2];
