@@ -89,6 +89,17 @@ describe('nginx parser: located, readable errors and a partial tree', () => {
     );
   });
 
+  it('skips bodies nested absurdly deep, keeps brace matching and parses what follows', () => {
+    const text = 'a {'.repeat(100) + 'x 1;' + '}'.repeat(100) + '\nafter 2;\n';
+    const p = parseNginx('t', text);
+    expect(p.errors).toEqual([
+      { line: 1, message: 'blocks nested more than 64 deep: the body of this one is not parsed' },
+    ]);
+    expect(p.tree.root.children.map((d) => d.name)).toEqual(['a', 'after']);
+    expect(p.directives().find((d) => d.name === 'after')?.line).toBe(2);
+    expect(p.print()).toBe(text);
+  });
+
   it('keeps at most 50 errors and counts the rest', () => {
     const p = parseNginx('t', ';'.repeat(1000));
     expect(p.errors.length).toBe(51);

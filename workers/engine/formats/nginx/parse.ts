@@ -15,6 +15,8 @@ import {
 
 /** At most this many errors are kept per file: adversarial input must not allocate millions. */
 const MAX_ERRORS = 50;
+/** Deepest block nesting parsed (nginx configs rarely pass 6). */
+const MAX_DEPTH = 64;
 
 interface Frame {
   block: Block;
@@ -58,7 +60,7 @@ export function parseNginx(name: string, text: string): NginxFile {
     if (k === TOKEN.open) {
       error(lx.tokLine, 'unexpected "{" (no directive before it)');
       stack.push({ block: frame.block, anonymous: true, context: frame.context });
-      k = lx.next();
+      k = tooDeep(stack, lx, error) ? lx.kind : lx.next();
       continue;
     }
     if (k === TOKEN.close) {
@@ -108,7 +110,7 @@ export function parseNginx(name: string, text: string): NginxFile {
       if (d.name.endsWith('_by_lua_block')) {
         d.raw = lx.rawLua();
       }
-      k = lx.next();
+      k = tooDeep(stack, lx, error) ? lx.kind : lx.next();
     } else if (k === TOKEN.close) {
       error(d.line, `"${d.name}" is not terminated by ";" before the "}" on line ${lx.tokLine}`);
     } else {
@@ -150,6 +152,32 @@ export function parseNginx(name: string, text: string): NginxFile {
   if (dropped > 0) errors.push({ line: lx.line, message: `… and ${dropped} more errors` });
   const tree: NginxTree = { root, comments: lx.comments, tokens: lx.tokens() };
   return makeFile(name, text, errors, tree, all);
+}
+
+/**
+ * Real configs nest a handful of blocks; past MAX_DEPTH a block's body is skipped (braces still
+ * matched, so the rest of the file parses) and reported once. This keeps adversarial input such
+ * as 1 MB of `a {` cheap. Returns true when it skipped, leaving the lexer on the matching `}`
+ * (or at EOF).
+ */
+function tooDeep(
+  stack: Frame[],
+  lx: Lexer,
+  error: (line: number, message: string) => void,
+): boolean {
+  if (stack.length <= MAX_DEPTH) return false;
+  if (stack.length === MAX_DEPTH + 1) {
+    error(
+      lx.tokLine,
+      `blocks nested more than ${MAX_DEPTH} deep: the body of this one is not parsed`,
+    );
+  }
+  let depth = 1;
+  for (let k = lx.next(); k !== EOF; k = lx.next()) {
+    if (k === TOKEN.open) depth++;
+    else if (k === TOKEN.close && --depth === 0) return true;
+  }
+  return true;
 }
 
 function closeBlock(
