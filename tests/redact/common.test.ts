@@ -3,6 +3,7 @@ import { redactText } from '../../workers/engine/redact/index.ts';
 import { findAuthHeaders } from '../../workers/engine/redact/common/auth-header.ts';
 import { findCommandLineSecrets } from '../../workers/engine/redact/common/cli.ts';
 import { findKeywordAssignments } from '../../workers/engine/redact/common/generic.ts';
+import { findNameValuePairs } from '../../workers/engine/redact/common/name-value.ts';
 import { findQuerySecrets } from '../../workers/engine/redact/common/query.ts';
 import { findUriCredentials } from '../../workers/engine/redact/common/uri.ts';
 import type { Detector } from '../../workers/engine/redact/types.ts';
@@ -204,5 +205,17 @@ describe('keyword + value layer', () => {
     expect(
       found((t) => findKeywordAssignments(t, { unquoted: false }), "secret_key = 'abc123xyz'"),
     ).toEqual(['abc123xyz']);
+  });
+});
+
+describe('name/value pairs', () => {
+  it('XML app settings and JSON env entries', () => {
+    const v = f.password();
+    const find = (t: string) => findNameValuePairs(t).map((c) => t.slice(c.start, c.end));
+    expect(find(`<add key="DbPassword" value="${v}" />`)).toEqual([v]);
+    expect(find(`{"name":"API_TOKEN","value":"${v}"}`)).toEqual([v]);
+    expect(find(`{"name": "LOG_LEVEL", "value": "debug"}`)).toEqual([]);
+    expect(find(`<add key="Timeout" value="30" />`)).toEqual([]);
+    expect(find(`{"name":"DB_PASSWORD","value":"$(DB_PASSWORD)"}`)).toEqual([]);
   });
 });

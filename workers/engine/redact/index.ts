@@ -16,6 +16,7 @@ import type { Candidate, Detector, RedactedSpan } from './types.ts';
 import { findAuthHeaders } from './common/auth-header.ts';
 import { findCommandLineSecrets } from './common/cli.ts';
 import { findKeywordAssignments } from './common/generic.ts';
+import { findNameValuePairs } from './common/name-value.ts';
 import { findQuerySecrets } from './common/query.ts';
 import { findUriCredentials } from './common/uri.ts';
 import { findDotenvSecrets } from './formats/dotenv.ts';
@@ -81,6 +82,7 @@ export function detectSecrets(text: string, kind: FileKind): Candidate[] {
   out.push(...findAuthHeaders(text));
   out.push(...findQuerySecrets(text));
   out.push(...findCommandLineSecrets(text));
+  out.push(...findNameValuePairs(text));
   // Python values without quotes are code (`os.environ["X"]`), not secrets.
   out.push(...findKeywordAssignments(text, { unquoted: kind !== 'gunicorn' }));
   return withoutPlaceholders(text, out);
