@@ -4,8 +4,9 @@
  */
 import type { Rule, RuleContext, RuleHit } from './types.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
+import { workerRecycle } from './worker-recycle.ts';
 
-export const rules: Rule[] = [keepaliveInert];
+export const rules: Rule[] = [keepaliveInert, workerRecycle];
 
 export interface Hit {
   rule: Rule;
