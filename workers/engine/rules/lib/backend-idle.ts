@@ -1,0 +1,97 @@
+/**
+ * How long an app server keeps an idle keep-alive connection open before closing it — the
+ * other side of nginx's upstream connection cache. Null when the server does not keep
+ * connections at all (gunicorn's sync worker answers every request with Connection: close;
+ * gunicorn `keepalive = 0`, Node `keepAliveTimeout = 0` (no idle limit), uWSGI without an
+ * HTTP keep-alive listener) or when the value is only known at run time.
+ */
+import type { Evidence } from '../../model.ts';
+import type { EffectiveValue } from '../../formats/gunicorn/index.ts';
+import type { Backend } from '../../topology/index.ts';
+
+export interface BackendIdle {
+  backend: Backend;
+  seconds: number;
+  /** The setting's name in the app server's own terms. */
+  setting: string;
+  /** The value with its unit, for messages ("2s", "5000 ms"). */
+  display: string;
+  /** "gunicorn.conf.py:4" or "gunicorn default (gunicorn 19.x–23.x)". */
+  source: string;
+  line: { file: string; line: number } | null;
+  /** What the value means for this server ("gthread worker keeps idle connections …"). */
+  why: string;
+  /** Lines that decide the meaning (the worker class). */
+  context: Evidence[];
+}
+
+function provenanceOf(v: EffectiveValue): { text: string; line: Evidence | null } | null {
+  const s = v.source;
+  if ('default' in s) return { text: s.default, line: null };
+  if ('dynamic' in s && s.dynamic && v.value === null) return null;
+  if ('file' in s && s.file && s.line !== undefined)
+    return { text: `${s.file}:${s.line}`, line: { file: s.file, line: s.line } };
+  return null;
+}
+
+const OFF = new Set(['0', '0 (off)', 'false', 'off', 'no', '']);
+
+export function backendIdle(backend: Backend): BackendIdle | null {
+  const s = backend.settings;
+  if (backend.kind === 'gunicorn') {
+    const wc = backend.workerClass;
+    if (!wc || wc === 'sync') return null; // sync closes after every response: nothing idles
+    const v = s.keepalive;
+    const seconds = Number(v?.value);
+    const src = v ? provenanceOf(v) : null;
+    if (!v || !src || !Number.isFinite(seconds) || seconds <= 0) return null;
+    const context: Evidence[] = [];
+    const wcSource = s.worker_class ? provenanceOf(s.worker_class) : null;
+    if (wcSource?.line) context.push({ ...wcSource.line, note: `worker class ${wc}` });
+    return {
+      backend,
+      seconds,
+      setting: 'keepalive',
+      display: `${v.value}s`,
+      source: src.text,
+      line: src.line,
+      why: `the ${wc} worker closes a keep-alive connection after it has been idle this long`,
+      context,
+    };
+  }
+  if (backend.kind === 'node') {
+    const v = s.keepAliveTimeout;
+    const ms = Number(v?.value);
+    const src = v ? provenanceOf(v) : null;
+    if (!v || !src || !Number.isFinite(ms) || ms <= 0) return null;
+    return {
+      backend,
+      seconds: ms / 1000,
+      setting: 'keepAliveTimeout',
+      display: `${v.value} ms`,
+      source: src.text,
+      line: src.line,
+      why: 'Node closes a keep-alive socket that has been idle this long',
+      context: [],
+    };
+  }
+  // uWSGI keeps HTTP connections only in its HTTP router with `http-keepalive`; the router's
+  // socket timeout (`http-timeout`, 60 s by default) is then how long an idle one waits.
+  const keep = s['http-keepalive'];
+  if (!s.http?.value || !keep || OFF.has((keep.value ?? '').toLowerCase())) return null;
+  const v = s['http-timeout'];
+  const seconds = Number.parseFloat(v?.value ?? '');
+  const src = v ? provenanceOf(v) : null;
+  if (!v || !src || !Number.isFinite(seconds) || seconds <= 0) return null;
+  const keepSource = provenanceOf(keep);
+  return {
+    backend,
+    seconds,
+    setting: 'http-timeout',
+    display: `${seconds}s`,
+    source: src.text,
+    line: src.line,
+    why: 'the uWSGI HTTP router (http-keepalive) drops a connection idle this long',
+    context: keepSource?.line ? [{ ...keepSource.line, note: 'http-keepalive' }] : [],
+  };
+}

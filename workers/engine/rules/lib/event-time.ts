@@ -1,0 +1,45 @@
+/**
+ * Event times as wall-clock seconds, for rules that ask "did X happen just before this line".
+ * Zones are ignored on purpose: nginx's error log has none, and logs pasted together come
+ * from hosts on the same clock far more often than not (the correlation stage does the same).
+ */
+import type { LogEvent } from '../../model.ts';
+
+export function wallSeconds(event: LogEvent): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?/.exec(
+    event.time ?? '',
+  );
+  if (!m) return null;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return ms / 1000 + (m[7] ? Number(`0.${m[7]}`) : 0);
+}
+
+/** App-server, kernel and orchestrator events that end a request on their own. */
+const KILLS: Record<string, readonly string[]> = {
+  gunicorn: ['worker-timeout', 'worker-killed', 'worker-exit', 'shutdown'],
+  uwsgi: ['harakiri', 'worker-killed', 'worker-exit', 'shutdown'],
+  kernel: ['oom-kill'],
+  kubernetes: ['oom-killed', 'container-killed'],
+  'php-fpm': ['worker-killed'],
+};
+
+/**
+ * The events among `candidates` that no app-side kill (WORKER TIMEOUT, harakiri, OOM, …)
+ * precedes within `window` seconds: a connection closed by a dying worker is that worker's
+ * story, not an idle-connection race.
+ */
+export function withoutNearbyKills(
+  candidates: readonly LogEvent[],
+  all: readonly LogEvent[],
+  window = 5,
+): LogEvent[] {
+  const kills = all
+    .filter((e) => KILLS[e.source]?.includes(e.kind))
+    .map(wallSeconds)
+    .filter((t): t is number => t !== null);
+  if (kills.length === 0) return [...candidates];
+  return candidates.filter((e) => {
+    const t = wallSeconds(e);
+    return t === null || !kills.some((k) => k <= t + 1 && t - k <= window);
+  });
+}
