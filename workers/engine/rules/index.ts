@@ -3,11 +3,12 @@
  * add new ones to `rules` below.
  */
 import type { Rule, RuleContext, RuleHit } from './types.ts';
+import { bodyLimit } from './body-limit.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
 import { keepaliveRace } from './keepalive-race.ts';
 import { workerRecycle } from './worker-recycle.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, workerRecycle];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, workerRecycle, bodyLimit];
 
 export interface Hit {
   rule: Rule;
