@@ -16,6 +16,11 @@ const CONN_HEADER = /^\*(\d+) /;
 const FIELD_KEYS =
   /, (client|server|request|subrequest|upstream|host|referrer|login|bytes from\/to client|bytes from\/to upstream):(?: |$)/g;
 
+const FIELD_NAMES: Record<string, string> = {
+  'bytes from/to client': 'bytesClient',
+  'bytes from/to upstream': 'bytesUpstream',
+};
+
 /** The `while …` actions nginx writes, longest first so prefixes do not shadow each other. */
 const ACTIONS: readonly [string, Phase | undefined][] = [
   ['reading response header from upstream', 'reading-response-header'],
@@ -67,46 +72,60 @@ interface Classified {
 /** What the message (the text before `while` / `, client:`) says happened. */
 function classify(message: string, upstreamSide: boolean): Classified | null {
   const fields: Fields = {};
+  // Fixed phrases are found with includes() on the lower-cased text (hot path for big logs);
+  // regular expressions only where a number has to be read.
+  const lower = message.toLowerCase();
   let m: RegExpExecArray | null;
-  if (/upstream prematurely closed connection/i.test(message))
+  if (lower.includes('upstream prematurely closed connection'))
     return { kind: 'premature-close', fields };
-  if (/client prematurely closed connection/i.test(message))
+  if (lower.includes('client prematurely closed connection'))
     return { kind: 'client-closed', fields };
-  if ((m = /upstream timed out \((\d+)(?:: ([^)]*))?/i.exec(message))) {
-    fields.errno = Number(m[1]);
-    if (m[2]) fields.error = m[2];
+  if (lower.includes('upstream timed out')) {
+    m = /upstream timed out \((\d+)(?:: ([^)]*))?/i.exec(message);
+    if (m) {
+      fields.errno = Number(m[1]);
+      if (m[2]) fields.error = m[2];
+    }
     return { kind: 'upstream-timeout', fields };
   }
-  if (/client timed out/i.test(message)) return { kind: 'client-timeout', fields };
-  if (/no live upstreams/i.test(message)) return { kind: 'no-live-upstreams', fields };
-  if (/upstream server temporarily disabled/i.test(message))
+  if (lower.includes('client timed out')) return { kind: 'client-timeout', fields };
+  if (lower.includes('no live upstreams')) return { kind: 'no-live-upstreams', fields };
+  if (lower.includes('upstream server temporarily disabled'))
     return { kind: 'server-disabled', fields };
-  if (/upstream sent too big header/i.test(message)) return { kind: 'header-too-big', fields };
-  if (
-    /upstream sent (?:invalid header|no valid HTTP\/1\.0 header|invalid status|duplicate header|invalid "Content-Length"|unexpected)/i.test(
-      message,
+  if (lower.includes('upstream sent ')) {
+    if (lower.includes('upstream sent too big header')) return { kind: 'header-too-big', fields };
+    if (
+      /upstream sent (?:invalid header|no valid http\/1\.0 header|invalid status|duplicate header|invalid "content-length"|unexpected)/.test(
+        lower,
+      )
     )
-  )
-    return { kind: 'invalid-header', fields };
-  if ((m = /client intended to send too large body: (\d+) bytes/i.exec(message))) {
-    fields.bytes = Number(m[1]);
+      return { kind: 'invalid-header', fields };
+  }
+  if (lower.includes('client intended to send too large body')) {
+    m = /too large body: (\d+) bytes/.exec(lower);
+    if (m) fields.bytes = Number(m[1]);
     return { kind: 'body-too-large', fields };
   }
-  if ((m = /uwsgi request is too big: (\d+)/i.exec(message))) {
-    fields.bytes = Number(m[1]);
+  if (lower.includes('uwsgi request is too big')) {
+    m = /too big: (\d+)/.exec(lower);
+    if (m) fields.bytes = Number(m[1]);
     return { kind: 'request-too-big', fields };
   }
   if (
-    /upstream SSL certificate|SSL_\w+\(\) failed|peer closed connection in SSL handshake|certificate verify/i.test(
-      message,
+    lower.includes('ssl') &&
+    /upstream ssl certificate|ssl_\w+\(\) failed|peer closed connection in ssl handshake|certificate verify/.test(
+      lower,
     )
   ) {
     // TLS errors with clients are noise for this tool; only the upstream side is an ssl-error.
-    if (upstreamSide || /upstream/i.test(message)) return { kind: 'ssl-error', fields };
+    if (upstreamSide || lower.includes('upstream')) return { kind: 'ssl-error', fields };
     fields.detail = 'client-ssl';
     return { kind: 'other', fields };
   }
-  if ((m = /\b(\w+)\(\)(?: to (\S+))? failed \((\d+)(?:: ([^)]*)(\))?)?/.exec(message))) {
+  if (
+    lower.includes('() ') &&
+    (m = /\b(\w+)\(\)(?: to (\S+))? failed \((\d+)(?:: ([^)]*)(\))?)?/.exec(message))
+  ) {
     const syscall = m[1]!;
     fields.syscall = syscall;
     if (m[2]) fields.peer = m[2];
@@ -187,8 +206,7 @@ function readFields(tail: string, out: DecodedLine, fields: Fields): void {
         break;
       }
       default:
-        if (value !== '')
-          fields[mark.key.replace(/ (\w)/g, (_, c: string) => c.toUpperCase())] = value;
+        if (value !== '') fields[FIELD_NAMES[mark.key] ?? mark.key] = value;
     }
   });
   const client = fields.client;
