@@ -18,5 +18,7 @@ for (const bench of benches) {
   const result = spawnSync('npx', ['tsx', join(here, bench)], { stdio: 'inherit' });
   if (result.status !== 0) failed++;
 }
-process.stdout.write(`\n${benches.length - failed} benchmarks ran, ${failed} failed; results in bench/results/\n`);
+process.stdout.write(
+  `\n${benches.length - failed} benchmarks ran, ${failed} failed; results in bench/results/\n`,
+);
 process.exitCode = failed > 0 ? 1 : 0;

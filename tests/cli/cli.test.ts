@@ -28,7 +28,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli', () => {
   it('analyze --json prints a schema 1 report and exits 0', () => {
-    const { code, stdout } = cli('analyze', '--json', '--nginx-version', '1.22.1', join(dir, 'app.conf'));
+    const { code, stdout } = cli(
+      'analyze',
+      '--json',
+      '--nginx-version',
+      '1.22.1',
+      join(dir, 'app.conf'),
+    );
     expect(code).toBe(0);
     const report = JSON.parse(stdout);
     expect(report.schema).toBe(1);
@@ -63,7 +69,9 @@ describe('cli', () => {
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout);
     expect(parsed).toMatchObject({ kind: 'nginx', roundtrip: true, errors: [] });
-    expect(parsed.settings).toContainEqual(expect.objectContaining({ key: 'keepalive', value: '16', line: 3 }));
+    expect(parsed.settings).toContainEqual(
+      expect.objectContaining({ key: 'keepalive', value: '16', line: 3 }),
+    );
   });
 
   it('bad usage and unreadable files exit 2 with a one-line reason', () => {

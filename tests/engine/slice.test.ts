@@ -78,7 +78,11 @@ describe('analyze(): the keepalive-inert slice', () => {
     );
     expect(finding.evidence.find((e) => e.line === 3)!.text).toContain('keepalive 32;');
     expect(finding.compared).toContainEqual(
-      expect.objectContaining({ setting: 'proxy_http_version', value: '1.0', source: 'nginx 1.22 default' }),
+      expect.objectContaining({
+        setting: 'proxy_http_version',
+        value: '1.0',
+        source: 'nginx 1.22 default',
+      }),
     );
   });
 
@@ -86,13 +90,15 @@ describe('analyze(): the keepalive-inert slice', () => {
     expect(report.fixed).toHaveLength(1);
     expect(report.fixed[0]!.original).toBe(conf);
     expect(report.fixed[0]!.text).toBe(
-      conf.replace(
-        '        proxy_set_header Host $host;\n',
-        '        proxy_set_header Host $host;\n        proxy_set_header Connection "";\n',
-      ).replace(
-        '        proxy_pass http://api;\n',
-        '        proxy_pass http://api;\n        proxy_http_version 1.1;\n',
-      ),
+      conf
+        .replace(
+          '        proxy_set_header Host $host;\n',
+          '        proxy_set_header Host $host;\n        proxy_set_header Connection "";\n',
+        )
+        .replace(
+          '        proxy_pass http://api;\n',
+          '        proxy_pass http://api;\n        proxy_http_version 1.1;\n',
+        ),
     );
     expect(report.patch).toContain('--- a/conf.d/api.conf\n+++ b/conf.d/api.conf\n');
     expect(report.patch).toContain('+        proxy_http_version 1.1;\n');
@@ -114,10 +120,9 @@ describe('analyze(): the keepalive-inert slice', () => {
   });
 
   it('re-analysing the fixed files finds nothing left to fix', () => {
-    const again = analyze(
-      [{ name: 'conf.d/api.conf', text: report.fixed[0]!.text }, inputs[1]!],
-      { nginxVersion: '1.22.1' },
-    );
+    const again = analyze([{ name: 'conf.d/api.conf', text: report.fixed[0]!.text }, inputs[1]!], {
+      nginxVersion: '1.22.1',
+    });
     expect(again.findings.map((f) => f.rule)).not.toContain('keepalive-inert');
     expect(again.fixed).toEqual([]);
     expect(again.patch).toBe('');

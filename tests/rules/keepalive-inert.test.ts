@@ -192,11 +192,14 @@ describe('keepalive-inert', () => {
     });
   }
 
-  it.skipIf(nginxMissing)('every original above is itself valid nginx (so the fixes are comparable)', () => {
-    for (const c of [...invalid, ...valid]) {
-      const result = nginxTest([{ name: 'app.conf', text: c.input }]);
-      expect(result.ok, `${c.name}\n${result.output}`).toBe(true);
-    }
-  });
+  it.skipIf(nginxMissing)(
+    'every original above is itself valid nginx (so the fixes are comparable)',
+    () => {
+      for (const c of [...invalid, ...valid]) {
+        const result = nginxTest([{ name: 'app.conf', text: c.input }]);
+        expect(result.ok, `${c.name}\n${result.output}`).toBe(true);
+      }
+    },
+  );
   if (nginxMissing) it.skip(nginxMissingReason, () => {});
 });
