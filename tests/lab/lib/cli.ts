@@ -8,7 +8,7 @@
  * output that is not a schema-1 report) is "cli not ready" with the reason, never a throw.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,6 +104,23 @@ export function diagnose(
     findings,
     fixSafety: top?.fix?.safety ?? null,
   };
+}
+
+/**
+ * Whether a registered rule declares `cause` yet: a file under workers/engine/rules/ with
+ * `cause: '<cause>'` that rules/index.ts imports. While none does, a scenario for that cause
+ * is "cli not ready"; once one does, a missing or wrong top cause is a failure.
+ */
+export function ruleExistsFor(cause: string): boolean {
+  const dir = join(REPO, 'workers', 'engine', 'rules');
+  const index = join(dir, 'index.ts');
+  if (!existsSync(index)) return false;
+  const registry = readFileSync(index, 'utf8');
+  const needle = new RegExp(`cause:\\s*['"]${cause}['"]`);
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+    .filter((f) => registry.includes(`'./${f.replace(/\.ts$/, '')}`))
+    .some((f) => needle.test(readFileSync(join(dir, f), 'utf8')));
 }
 
 /** `fix --patch FILES` in `cwd`: the unified diff, '' when nothing changes. */

@@ -16,7 +16,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadResult } from '../load.ts';
 import { accessStatuses, countOf, matchingLines, readIfExists } from './logs.ts';
-import { applyPatch, diagnose, fixPatch } from './cli.ts';
+import { applyPatch, diagnose, fixPatch, ruleExistsFor } from './cli.ts';
 import { listenTarget } from './listen.ts';
 import { freePort } from './net.ts';
 import { signalLeader, stopAll, stopGroup } from './procs.ts';
@@ -92,6 +92,11 @@ async function phase(
       runLoad(`http://127.0.0.1:${vars.NGINX_PORT}`, sc.load),
       during?.(lab),
     ]);
+    // What the user would paste: the app log as the incident left it, without the lines
+    // the lab's own shutdown adds ("Handling signal: term" would look like a deploy).
+    if (sc.app.log && existsSync(join(dir, sc.app.log))) {
+      copyFileSync(join(dir, sc.app.log), join(dir, `${sc.app.log}.at-load-end`));
+    }
   } finally {
     await stopGroup(nginx.group, 3000, 'SIGQUIT'); // graceful: flushes the logs
     await stopAll(5000);
@@ -225,7 +230,7 @@ export async function runScenario(
       ['logs-before/error.log', 'error.log'],
       ['logs-before/access.log', 'access.log'],
       ...(sc.app.log
-        ? [[sc.app.log.replace(/^logs\//, 'logs-before/'), basename(sc.app.log)]]
+        ? [[`${sc.app.log.replace(/^logs\//, 'logs-before/')}.at-load-end`, basename(sc.app.log)]]
         : []),
     ] as [string, string][]) {
       copyFileSync(join(dir, from), join(dir, to));
@@ -237,6 +242,12 @@ export async function runScenario(
     if (!dx.ready) return finish('cli not ready', dx.reason);
     res.topCause = dx.topCause;
     res.causeMatches = dx.topCause === sc.expectedCause;
+    if (!res.causeMatches && !ruleExistsFor(sc.expectedCause)) {
+      return finish(
+        'cli not ready',
+        `cli not ready: no rule declares cause ${sc.expectedCause} yet`,
+      );
+    }
 
     let during = sc.during;
     if (sc.advice && (dx.fixSafety === 'manual' || dx.fixSafety === null)) {
@@ -246,7 +257,12 @@ export async function runScenario(
       const fx = fixPatch(dir, files);
       if (!('patch' in fx)) return finish('cli not ready', fx.reason);
       if (fx.patch.trim() === '') {
+        // Nothing changed: an "after" run would only repeat "before".
         res.fix = 'no patch';
+        const why = res.causeMatches
+          ? ''
+          : `top cause ${dx.topCause ?? 'none'}, expected ${sc.expectedCause}; `;
+        return finish('fail', `${why}the CLI proposed no change`);
       } else {
         writeFileSync(join(dir, 'fix.patch'), fx.patch);
         const err = applyPatch(dir, fx.patch);

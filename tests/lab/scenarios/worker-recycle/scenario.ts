@@ -22,13 +22,9 @@ const scenario: Scenario = {
     bodyBytes: 256,
   },
   expectError: /upstream prematurely closed connection|Connection reset by peer/,
-  referenceFix: [
-    {
-      file: 'gunicorn.conf.py',
-      find: 'max_requests = 40',
-      replace: 'max_requests = 40\nmax_requests_jitter = 20',
-    },
-  ],
+  // Measured: max_requests_jitter alone does not help (19 → 21 failures in 600, NOTES.md);
+  // without the pool a recycling worker only stops accepting, and nothing is lost.
+  referenceFix: [{ file: 'nginx.conf', find: 'keepalive 16;', replace: '# keepalive 16;' }],
 };
 
 export default scenario;

@@ -1,0 +1,42 @@
+/**
+ * The lab under vitest: the `--quick` subset (or all with LAB_FULL=1), real servers.
+ * Each scenario must reproduce its failure before the fix. The CLI half is asserted when the
+ * CLI answers; until then those tests are skipped with the CLI's reason, never passed.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runLab, loadScenarios, type LabReport } from './run.ts';
+import { missingTools } from './lib/servers.ts';
+
+const missing = missingTools();
+const full = process.env.LAB_FULL === '1';
+const scenarios = (await loadScenarios()).filter((s) => full || s.quick);
+
+describe.skipIf(missing.length > 0)(`lab (${full ? 'full' : 'quick'})`, () => {
+  let report: LabReport;
+  beforeAll(async () => {
+    report = await runLab({ quick: !full });
+  });
+
+  const result = (id: string) => {
+    const r = report.results.find((x) => x.id === id);
+    if (!r) throw new Error(`no result for ${id}`);
+    return r;
+  };
+
+  for (const sc of scenarios) {
+    it(`${sc.id}: the failure reproduces before the fix`, () => {
+      const r = result(sc.id);
+      expect(r.status, r.reason).not.toBe('error');
+      expect(r.before?.requests ?? 0).toBeGreaterThan(0);
+      expect(r.reproducedBy, `before: ${JSON.stringify(r.before?.statuses)}`).not.toBeNull();
+    });
+
+    it(`${sc.id}: the CLI names ${sc.expectedCause} and its fix stops the failures`, (ctx) => {
+      const r = result(sc.id);
+      if (r.status === 'cli not ready') ctx.skip(r.reason);
+      expect(r.topCause).toBe(sc.expectedCause);
+      expect(r.after?.failures, r.fix).toBe(0);
+      expect(r.status, r.reason).toBe('pass');
+    });
+  }
+});
