@@ -7,8 +7,9 @@ import { bodyLimit } from './body-limit.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
 import { keepaliveRace } from './keepalive-race.ts';
 import { workerRecycle } from './worker-recycle.ts';
+import { appTimeout } from './app-timeout.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, workerRecycle, bodyLimit];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, workerRecycle, bodyLimit, appTimeout];
 
 export interface Hit {
   rule: Rule;

@@ -1,0 +1,185 @@
+/**
+ * app-timeout: the app server gives up on a request before nginx does.
+ *
+ * nginx waits up to its read timeout (`proxy_read_timeout`, `uwsgi_read_timeout`, … — 60 s
+ * by default) for the response. When the app server's own per-request limit is shorter
+ * (gunicorn sync `timeout`, 30 s by default; uWSGI `harakiri`; Node `server.timeout`), a slow
+ * request is killed on the app side first: the worker dies with the connection open, and
+ * nginx logs "upstream prematurely closed connection while reading response header" and
+ * answers 502, right after gunicorn's "WORKER TIMEOUT" or uWSGI's "HARAKIRI" line. For
+ * gunicorn's gthread and async workers `timeout` is only a heartbeat, so the rule fires for
+ * them only when the log shows WORKER TIMEOUT.
+ */
+import type { ComparedValue, Evidence, Incident, LogEvent } from '../model.ts';
+import type { Backend, Topology } from '../topology/index.ts';
+import type { Rule, RuleHit } from './types.ts';
+import { sourceOf, writtenAt } from './lib/app-values.ts';
+import {
+  appLimit,
+  killLines,
+  limitText,
+  margin,
+  readTimeout,
+  setAppLimit,
+  type AppLimit,
+  type ReadTimeout,
+} from './lib/app-limit.ts';
+import { eventEvidence, eventsForRoute, relatedEvents } from './lib/route-events.ts';
+
+/** A worker killed under a request closes the connection before any header was sent. */
+const CUT = ['premature-close', 'connection-reset'];
+const CUT_PHASE = 'reading-response-header';
+/** Above this the raised app limit stops being a bound on stuck workers worth having. */
+const SAFE_LIMIT = 300;
+
+export const appTimeout: Rule = {
+  meta: {
+    id: 'app-timeout',
+    cause: 'app-timeout',
+    severity: 'error',
+    title: 'The app server kills requests nginx is still waiting for',
+    docs:
+      "The app server's per-request limit (gunicorn sync `timeout`, uWSGI `harakiri`, Node.js " +
+      "`server.timeout`) is not longer than nginx's read timeout for the locations that reach " +
+      'it. Requests slower than the app limit are killed mid-flight: nginx sees the connection ' +
+      'close before a response header ("upstream prematurely closed connection") and returns ' +
+      '502 instead of the response, or a clean 504 from its own timeout. gunicorn gthread/async ' +
+      'workers use `timeout` as a heartbeat, so they are flagged only when WORKER TIMEOUT lines ' +
+      'show it firing.',
+    fixSafety:
+      "Safe when the new limit is at most 300 s: the app limit is raised to nginx's read " +
+      'timeout plus a small margin, so the app only stops killing requests nginx would still ' +
+      'have waited for; clients wait no longer than nginx already allowed, and a stuck worker ' +
+      'is still reclaimed shortly after nginx gives up. The cost is that a slow request holds ' +
+      'its worker up to that long. Above 300 s it is unsafe (opt-in): that long a limit ' +
+      "barely protects against stuck workers, and lowering nginx's read timeout may be the " +
+      'better choice. Lowering nginx instead is never offered automatically: it would only turn ' +
+      'the 502s into 504s and fail requests that succeed today.',
+  },
+  check({ topology, events, incidents }) {
+    const hits: RuleHit[] = [];
+    for (const backend of topology.backends) {
+      const hit = checkBackend(topology, backend, events, incidents);
+      if (hit) hits.push(hit);
+    }
+    return hits;
+  },
+};
+
+function checkBackend(
+  topology: Topology,
+  backend: Backend,
+  events: readonly LogEvent[],
+  incidents: readonly Incident[],
+): RuleHit | null {
+  const limit = appLimit(backend);
+  if (!limit) return null;
+  const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
+  const reads = routes.map((r) => readTimeout(topology, r)).filter((r) => r !== null);
+  if (reads.length === 0) return null;
+  // The longest nginx wait is the one the app limit must outlast.
+  const longest = reads.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  if (limit.seconds > longest.seconds) return null;
+
+  const own = new Set(killLines(backend, events));
+  const kills = relatedEvents(events, incidents, routes, (e) => own.has(e));
+  // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
+  if (!limit.hard && kills.length === 0) return null;
+  const cut =
+    kills.length > 0
+      ? routes.flatMap((r) => eventsForRoute(events, r, CUT)).filter((e) => e.phase === CUT_PHASE)
+      : [];
+  const explains = events.filter((e) => kills.includes(e) || cut.includes(e));
+
+  const target = longest.seconds + margin(longest.seconds);
+  const edits = setAppLimit(topology, backend, limit, target);
+  const safety = edits.length === 0 ? 'manual' : target <= SAFE_LIMIT ? 'safe' : 'unsafe';
+  const appAt = sourceOf(limit.value.source);
+  const nginxAt = nginxSource(longest);
+  const program =
+    backend.kind === 'gunicorn' ? 'gunicorn' : backend.kind === 'uwsgi' ? 'uWSGI' : 'Node.js';
+
+  let message =
+    `${backend.label} ${limit.how} ${limit.setting} = ${limitText(backend, limit.seconds)} ` +
+    `(${appAt}), but nginx waits up to ${longest.directive} ${longest.effective.value!.join(' ')} ` +
+    `(${nginxAt}) on ${longest.route.label}: a request slower than ` +
+    `${limitText(backend, limit.seconds)} is killed by ${program} while nginx still waits, ` +
+    'so nginx sees the connection close before any response header and answers 502.';
+  if (kills.length > 0)
+    message += ` The ${program} log shows ${kills.length} such kill(s)${
+      cut.length > 0
+        ? `, and nginx logged ${cut.length} connection(s) cut while reading the response header`
+        : ''
+    }.`;
+
+  const fixText =
+    `Raise ${limit.setting} to ${limitText(backend, target)}, just above ${longest.directive} ` +
+    `(${longest.seconds} s), so nginx gives up first with a clean 504 and the app never kills a ` +
+    'request nginx is still waiting for. A slow request then holds its worker up to that long.';
+  return {
+    key: `app-timeout ${backend.label}`,
+    message,
+    evidence: evidence(limit, longest, kills, cut),
+    compared: compared(backend, limit, longest, appAt, nginxAt),
+    explains,
+    fix: {
+      safety,
+      description:
+        edits.length === 0
+          ? `${fixText} (${limit.setting} is set where this tool cannot edit it: ${appAt}.)`
+          : fixText,
+      edits,
+    },
+  };
+}
+
+function nginxSource(read: ReadTimeout): string {
+  const s = read.effective.source;
+  return 'file' in s ? `${s.file}:${s.line}` : s.default;
+}
+
+function evidence(
+  limit: AppLimit,
+  read: ReadTimeout,
+  kills: readonly LogEvent[],
+  cut: readonly LogEvent[],
+): Evidence[] {
+  const out: Evidence[] = [];
+  const app = writtenAt(limit.value.source);
+  if (app) out.push({ ...app, note: `${limit.setting} ${limit.value.value}` });
+  const s = read.effective.source;
+  if ('file' in s)
+    out.push({ ...s, note: `${read.directive} (effective for ${read.route.label})` });
+  else
+    out.push({
+      file: read.route.location.file,
+      line: read.route.location.line,
+      note: `${read.directive} not set: ${s.default} ${read.effective.value!.join(' ')}`,
+    });
+  out.push(...eventEvidence(kills, 3, 'app server kills the request'));
+  out.push(...eventEvidence(cut, 3));
+  return out;
+}
+
+function compared(
+  backend: Backend,
+  limit: AppLimit,
+  read: ReadTimeout,
+  appAt: string,
+  nginxAt: string,
+): ComparedValue[] {
+  return [
+    {
+      hop: backend.label,
+      setting: limit.setting,
+      value: limitText(backend, limit.seconds),
+      source: appAt,
+    },
+    {
+      hop: `nginx ${read.route.label}`,
+      setting: read.directive,
+      value: read.effective.value!.join(' '),
+      source: nginxAt,
+    },
+  ];
+}
