@@ -6,10 +6,11 @@ import type { Rule, RuleContext, RuleHit } from './types.ts';
 import { bodyLimit } from './body-limit.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
 import { keepaliveRace } from './keepalive-race.ts';
+import { upgradeHeader } from './upgrade-header.ts';
 import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, workerRecycle, bodyLimit, appTimeout];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, workerRecycle, bodyLimit, appTimeout];
 
 export interface Hit {
   rule: Rule;
