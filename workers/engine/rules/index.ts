@@ -3,6 +3,7 @@
  * add new ones to `rules` below.
  */
 import type { Rule, RuleContext, RuleHit } from './types.ts';
+import { headerSize } from './header-size.ts';
 import { bodyLimit } from './body-limit.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
 import { keepaliveRace } from './keepalive-race.ts';
@@ -10,7 +11,7 @@ import { upgradeHeader } from './upgrade-header.ts';
 import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, workerRecycle, bodyLimit, appTimeout];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, workerRecycle, bodyLimit, appTimeout, headerSize];
 
 export interface Hit {
   rule: Rule;
