@@ -9,7 +9,7 @@
  *   fastcgi_buffer_size, grpc_buffer_size for the other modules; one memory page by default)
  *   and logs "upstream sent too big header" when it does not fit.
  */
-import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
+import type { Edit, Evidence, LogEvent } from '../model.ts';
 import {
   effective,
   parseSize,
