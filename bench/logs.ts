@@ -85,6 +85,7 @@ function run(name: string, chunks: Generator<string>) {
   let peakRss = process.memoryUsage().rss;
   let chars = 0;
   const agg = createLogAggregator(`${name}.log`);
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   let n = 0;
   for (const chunk of chunks) {
@@ -98,6 +99,8 @@ function run(name: string, chunks: Generator<string>) {
   }
   const result = agg.end();
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const m = process.memoryUsage();
   peakHeap = Math.max(peakHeap, m.heapUsed);
   peakRss = Math.max(peakRss, m.rss);
@@ -109,6 +112,10 @@ function run(name: string, chunks: Generator<string>) {
     seconds: +seconds.toFixed(2),
     linesPerSecond: Math.round(result.counters.lines / seconds),
     megabytesPerSecond: +(chars / 1e6 / seconds).toFixed(1),
+    // wall-clock rates suffer from other jobs on the machine; per CPU-second they do not
+    cpuSeconds: +cpuSeconds.toFixed(2),
+    linesPerCpuSecond: Math.round(result.counters.lines / cpuSeconds),
+    megabytesPerCpuSecond: +(chars / 1e6 / cpuSeconds).toFixed(1),
     peakHeapMB: +(peakHeap / 1e6).toFixed(1),
     heapGrowthMB: +((peakHeap - heapBefore) / 1e6).toFixed(1),
     peakRssMB: +(peakRss / 1e6).toFixed(1),

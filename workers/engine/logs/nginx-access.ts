@@ -15,11 +15,17 @@ export interface AccessFormat {
   name: string;
   re: RegExp;
   vars: string[];
+  /** Per variable, precomputed: its field name and whether it holds a (list of) number(s). */
+  names: string[];
+  lists: boolean[];
+  numeric: boolean[];
 }
 
 /** Variables whose value is a list (`a, b` across tries, `a : b` across internal redirects). */
 const LISTS =
   /^upstream_(addr|status|response_time|connect_time|header_time|response_length|bytes_received|bytes_sent|cache_status)$/;
+
+const CAMEL = (v: string): string => v.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
 function escapeRe(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -59,7 +65,14 @@ export function compileFormat(name: string, format: string): AccessFormat | null
   }
   if (!vars.length) return null;
   try {
-    return { name, re: new RegExp(re + '\\s*$'), vars };
+    return {
+      name,
+      re: new RegExp(re + '\\s*$'),
+      vars,
+      names: vars.map(CAMEL),
+      lists: vars.map((v) => LISTS.test(v)),
+      numeric: vars.map((v) => LISTS.test(v) || /_time$|_length$|bytes/.test(v)),
+    };
   } catch {
     return null;
   }
@@ -76,8 +89,6 @@ function last(text: string): string {
   const items = text.split(/, | : /);
   return items[items.length - 1]!.trim();
 }
-
-const CAMEL = (v: string): string => v.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
 /** Decodes a line with a compiled format, or null when it does not match. */
 export function decodeAccess(body: string, format: AccessFormat): DecodedLine | null {
@@ -136,9 +147,11 @@ export function decodeAccess(body: string, format: AccessFormat): DecodedLine | 
         fields.client = value;
         break;
       default: {
-        const n = LISTS.test(v) || /_time$|_length$|bytes/.test(v) ? num(last(value)) : undefined;
-        fields[CAMEL(v)] = n ?? value;
-        if (LISTS.test(v) && value !== last(value)) fields[CAMEL(v) + 'All'] = value;
+        const list = format.lists[i]!;
+        const lastValue = list ? last(value) : value;
+        const n = format.numeric[i] ? num(lastValue) : undefined;
+        fields[format.names[i]!] = n ?? value;
+        if (list && value !== lastValue) fields[format.names[i]! + 'All'] = value;
       }
     }
   });
