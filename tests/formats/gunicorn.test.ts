@@ -297,6 +297,18 @@ describe.skipIf(!haveGunicorn)('edited gunicorn configs load in the real gunicor
     expect(validated.length).toBeGreaterThanOrEqual(8));
 });
 
+describe('gunicorn pathological input', () => {
+  it('keeps reasons short and stays lossless on 1 MB of brackets', () => {
+    const text = 'timeout = ' + '('.repeat(1 << 20);
+    const p = parse(text);
+    expect(p.print()).toBe(text);
+    expect(p.errors).toEqual([{ line: 1, message: expect.stringContaining('never closed') }]);
+    const t = setting(p, 'timeout')!;
+    expect(t.value).toBeNull();
+    expect(t.dynamic!.length).toBeLessThan(200);
+  });
+});
+
 describe('gunicorn parser fuzz', () => {
   const pyish = fc.array(
     fc.constantFrom(

@@ -269,6 +269,20 @@ describe('Kubernetes edits keep the house style and every comment', () => {
   });
 });
 
+describe('Kubernetes pathological input', () => {
+  it('reports deep nesting and oversize pastes instead of throwing, and still prints the input', () => {
+    const deep = 'a: ' + '['.repeat(200_000);
+    const p = parse(deep);
+    expect(p.print()).toBe(deep);
+    expect(p.errors.length).toBeGreaterThan(0);
+    const big = 'a: b\n'.repeat(1_200_000);
+    const q = parse(big);
+    expect(q.errors).toEqual([{ line: 1, message: expect.stringContaining('too large') }]);
+    expect(q.print()).toBe(big);
+    expect(kubernetesWorkloads(q)).toEqual([]);
+  });
+});
+
 describe('Kubernetes parser fuzz', () => {
   const yamlish = fc.array(
     fc.constantFrom(

@@ -93,7 +93,9 @@ export function mergeGunicornLayers(layers: readonly GunicornLayer[]): Effective
     const multi = new Map<string, GunicornLayerSetting[]>();
     for (const s of layer.settings) {
       if (BY_NAME.get(s.name)?.multi && layer.kind !== 'config') {
-        multi.set(s.name, [...(multi.get(s.name) ?? []), s]);
+        const list = multi.get(s.name);
+        if (list) list.push(s);
+        else multi.set(s.name, [s]);
         continue;
       }
       out[s.name] = fromSetting(s, layer.kind);

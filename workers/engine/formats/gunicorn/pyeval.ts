@@ -63,7 +63,11 @@ class ExprParser {
 
   text(from: number, to: number): string {
     if (from >= to) return '';
-    return this.source.slice(this.toks[from]!.start, this.toks[to - 1]!.end).replace(/\s+/g, ' ');
+    // Quoted in reasons: keep it short whatever the input.
+    const start = this.toks[from]!.start;
+    const end = this.toks[to - 1]!.end;
+    const s = this.source.slice(start, Math.min(end, start + 120)).replace(/\s+/g, ' ');
+    return end - start > 120 ? `${s.slice(0, 100)}…` : s;
   }
   peek(): Tok | undefined {
     return this.toks[this.pos];

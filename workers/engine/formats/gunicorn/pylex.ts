@@ -41,12 +41,8 @@ export interface PyLexResult {
 const STRING_PREFIX = /(?:[rRbBuUfF]|[rR][bBfF]|[bBfF][rR])?(?='|")/y;
 const NAME = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*/y;
 const NUMBER = /(?:0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?[jJ]?)/y;
-const OPS = [
-  '**=',
-  '//=',
-  '>>=',
-  '<<=',
-  '...',
+const OPS3 = new Set(['**=', '//=', '>>=', '<<=', '...']);
+const OPS2 = new Set([
   '->',
   ':=',
   '**',
@@ -66,7 +62,16 @@ const OPS = [
   '|=',
   '^=',
   '@=',
-];
+]);
+
+/** The operator at `i`: longest match first, checked with set lookups (this runs per character). */
+function opAt(text: string, i: number): string {
+  const three = text.slice(i, i + 3);
+  if (OPS3.has(three)) return three;
+  const two = three.slice(0, 2);
+  if (OPS2.has(two)) return two;
+  return text[i]!;
+}
 
 export function pyLex(text: string): PyLexResult {
   const starts = lineStarts(text);
@@ -121,7 +126,7 @@ export function pyLex(text: string): PyLexResult {
     }
     pendingComment = undefined;
     STRING_PREFIX.lastIndex = i;
-    const pm = STRING_PREFIX.exec(text);
+    const pm = c === '"' || c === "'" || /[rRbBuUfF]/.test(c) ? STRING_PREFIX.exec(text) : null;
     if (pm) {
       const q = text[i + pm[0].length]!;
       const qStart = i + pm[0].length;
@@ -154,7 +159,10 @@ export function pyLex(text: string): PyLexResult {
       continue;
     }
     NAME.lastIndex = i;
-    const nm = NAME.exec(text);
+    const nm =
+      c === '_' || c > '\u007f' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        ? NAME.exec(text)
+        : null;
     if (nm) {
       cur.toks.push({ kind: 'name', text: nm[0], start: i, end: i + nm[0].length });
       i += nm[0].length;
@@ -167,7 +175,7 @@ export function pyLex(text: string): PyLexResult {
       i += num[0].length;
       continue;
     }
-    const op = OPS.find((o) => text.startsWith(o, i)) ?? c;
+    const op = opAt(text, i);
     if (op === '(' || op === '[' || op === '{') depth++;
     if (op === ')' || op === ']' || op === '}') {
       if (depth === 0) errors.push({ line: lineAt(starts, i), message: `unmatched '${op}'` });

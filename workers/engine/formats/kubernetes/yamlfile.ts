@@ -18,17 +18,50 @@ export interface YamlFile {
   errors: FileError[];
 }
 
+/**
+ * Above this size a paste is not parsed as YAML: the `yaml` parser runs at roughly 0.5 MB/s
+ * on the target machines (2 cores), and no manifest worth reading is this big.
+ */
+export const YAML_MAX_BYTES = 4 * 1024 * 1024;
+
 export function readYaml(text: string): YamlFile {
-  const tokens = Array.from(new Parser().parse(text));
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: false });
-  const docs = Array.from(composer.compose(tokens, true, text.length));
   const starts = lineStarts(text);
+  const empty = (message: string, line = 1): YamlFile => ({
+    text,
+    cstLossless: false,
+    tokens: [],
+    docs: [],
+    starts,
+    errors: [{ line, message }],
+  });
+  if (text.length > YAML_MAX_BYTES) {
+    return empty(
+      `too large to read as Kubernetes YAML (${(text.length / 1048576).toFixed(1)} MB; the limit is ${YAML_MAX_BYTES / 1048576} MB)`,
+    );
+  }
+  let tokens: CST.Token[];
+  let docs: Document.Parsed[];
+  try {
+    tokens = Array.from(new Parser().parse(text));
+    const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: false });
+    docs = Array.from(composer.compose(tokens, true, text.length));
+  } catch (e) {
+    // The parser recurses per nesting level: pathological nesting overflows the stack.
+    return empty(
+      e instanceof RangeError ? 'nested too deeply to read' : `cannot read this YAML: ${String(e)}`,
+    );
+  }
   const errors: FileError[] = [];
   for (const d of docs) {
     for (const e of d.errors)
       errors.push({ line: lineAt(starts, e.pos[0]), message: firstLine(e.message) });
   }
-  const cstLossless = stringifyTokens(tokens) === text;
+  let cstLossless: boolean;
+  try {
+    cstLossless = stringifyTokens(tokens) === text;
+  } catch {
+    cstLossless = false;
+  }
   if (!cstLossless && errors.length === 0)
     errors.push({ line: 1, message: 'the YAML parser could not keep this file byte for byte' });
   return { text, cstLossless, tokens, docs, starts, errors };

@@ -47,7 +47,9 @@ export function mergeUwsgiSettings(settings: readonly Setting[]): EffectiveSetti
   for (const s of settings) {
     if (s.key === 'ini') continue;
     if (UWSGI_MULTI.has(s.key)) {
-      multi.set(s.key, [...(multi.get(s.key) ?? []), s]);
+      const list = multi.get(s.key);
+      if (list) list.push(s);
+      else multi.set(s.key, [s]);
       continue;
     }
     // A bare `master` line (empty value) switches the flag on.
