@@ -110,7 +110,32 @@ const CASES: Case[] = [
     'nginx-error',
     'other',
   ],
+  // same errno, other system call: a missing file is not a missing socket
+  [
+    '2024/01/02 03:04:05 [error] 30#30: *5 open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 1.1.1.1, server: _, request: "GET /favicon.ico HTTP/1.1", host: "x"',
+    'nginx-error',
+    'other',
+  ],
+  [
+    '2024/01/02 03:04:05 [error] 30#30: *5 upstream timed out (110: Connection timed out) while SSL handshaking to upstream',
+    'nginx-error',
+    'upstream-timeout',
+    'ssl-handshake',
+  ],
   // messy forms
+  [
+    '4/01/02 03:04:05 [error] 30#30: *5 upstream prematurely closed connection while reading upstream',
+    'nginx-error',
+    'premature-close',
+    'reading-upstream',
+  ],
+  [
+    '2024-01-02T03:04:05.000000001Z ' + PREMATURE,
+    'nginx-error',
+    'premature-close',
+    'reading-response-header',
+  ],
+  ['nginx-1  | ' + PREMATURE, 'nginx-error', 'premature-close', 'reading-response-header'],
   ['web_1  | ' + PREMATURE, 'nginx-error', 'premature-close', 'reading-response-header'],
   [
     'api_nginx.1.abc123xyz@node-1    | ' + PREMATURE,
@@ -363,6 +388,14 @@ describe('decodeLine: fields', () => {
       syslogTime: 'May 17 14:10:09',
       workerPid: 12654,
     });
+  });
+
+  it('keeps a cut date out of time but the clock in fields', () => {
+    const e = decodeLine(
+      '4/01/02 03:04:05 [error] 30#30: *5 no live upstreams while connecting to upstream',
+    )!;
+    expect(e.time).toBeUndefined();
+    expect(e.fields?.timeOfDay).toBe('03:04:05');
   });
 
   it('keeps a kernel since-boot stamp as uptime', () => {
