@@ -16,6 +16,7 @@ import {
   setIngressNginxConfig,
   setTerminationGracePeriod,
 } from '../../workers/engine/formats/kubernetes/edit.ts';
+import { setContainerGunicornSetting } from '../../workers/engine/formats/kubernetes/edit-args.ts';
 import type { ParsedFile } from '../../workers/engine/formats/types.ts';
 import { corpusFiles } from './corpus.ts';
 
@@ -253,6 +254,30 @@ describe('Kubernetes edits keep the house style and every comment', () => {
     );
     expect(out2).toContain('data:\n  upstream-keepalive-timeout: "5"\nkind: ConfigMap');
     expect(kubernetesIngressNginx(parse(out2))['upstream-keepalive-timeout']!.value).toBe('5');
+  });
+  it('sets gunicorn options in container args: in place, after gunicorn, and inside sh -c', () => {
+    const out = apply(GUNICORN_DEPLOY, (p) => [
+      ...setContainerGunicornSetting(p, { container: 'app' }, 'timeout', 300),
+      ...setContainerGunicornSetting(p, { container: 'app' }, 'keepalive', 75),
+    ]);
+    expect(out).toContain('command: ["gunicorn", "--keep-alive", "75"]');
+    expect(out).toContain('"--timeout", "300"');
+    const g = kubernetesWorkloads(parse(out))[0]!.containers[0]!.runtime.gunicorn!.settings;
+    expect(g.timeout!.value).toBe('300');
+    expect(g.keepalive).toMatchObject({ value: '75', source: { layer: 'cmdline' } });
+    const block =
+      'kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - name: a\n    args:\n    - gunicorn\n    - app:app\n';
+    const b2 = apply(block, (p) => setContainerGunicornSetting(p, {}, 'timeout', 60));
+    expect(b2).toBe(
+      'kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - name: a\n    args:\n    - gunicorn\n    - --timeout\n    - "60"\n    - app:app\n',
+    );
+    const sh =
+      'kind: Pod\napiVersion: v1\nspec:\n  containers:\n  - name: a\n    command: ["sh", "-c", "exec gunicorn -t 30 app:app"]\n';
+    const s2 = apply(sh, (p) => setContainerGunicornSetting(p, {}, 'timeout', 90));
+    expect(s2).toContain('"exec gunicorn -t 90 app:app"');
+    expect(
+      kubernetesWorkloads(parse(s2))[0]!.containers[0]!.runtime.gunicorn!.settings.timeout!.value,
+    ).toBe('90');
   });
   it('inserts into flow-style manifests in flow style', () => {
     const f = corpus('kubernetes__website');

@@ -165,7 +165,7 @@ export interface ContainerTarget {
   container?: string;
 }
 
-function findTarget(
+export function findTarget(
   parsed: Parsed,
   t: ContainerTarget,
 ): { w: K8sWorkload; c: K8sContainer } | null {

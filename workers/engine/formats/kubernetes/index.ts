@@ -64,6 +64,15 @@ export function kubernetesIngressNginx(parsed: ParsedFile<KubernetesTree>): Effe
 }
 
 export { parseKubernetes, type KubernetesTree } from './parse.ts';
+export {
+  addPreStopHook,
+  setContainerField,
+  setIngressAnnotation,
+  setIngressNginxConfig,
+  setTerminationGracePeriod,
+  type ContainerTarget,
+} from './edit.ts';
+export { setContainerGunicornSetting } from './edit-args.ts';
 export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS } from './defaults.ts';
 export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from './objects.ts';
 export type { K8sIngress, IngressBackend } from './ingress.ts';
