@@ -24,7 +24,7 @@ import {
   type AppLimit,
   type ReadTimeout,
 } from './lib/app-limit.ts';
-import { eventEvidence, eventsForRoute, relatedEvents } from './lib/route-events.ts';
+import { eventEvidence, eventsForRoute, nearInTime, relatedEvents } from './lib/route-events.ts';
 
 /** A worker killed under a request closes the connection before any header was sent. */
 const CUT = ['premature-close', 'connection-reset'];
@@ -85,10 +85,11 @@ function checkBackend(
   const kills = relatedEvents(events, incidents, routes, (e) => own.has(e));
   // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
   if (!limit.hard && kills.length === 0) return null;
-  const cut =
-    kills.length > 0
-      ? routes.flatMap((r) => eventsForRoute(events, r, CUT)).filter((e) => e.phase === CUT_PHASE)
-      : [];
+  const onRoutes = routes
+    .flatMap((r) => eventsForRoute(events, r, CUT))
+    .filter((e) => e.phase === CUT_PHASE);
+  // Only the cuts logged right after a kill are the kill's doing.
+  const cut = kills.length > 0 ? nearInTime(onRoutes, kills) : [];
   const explains = events.filter((e) => kills.includes(e) || cut.includes(e));
 
   const target = longest.seconds + margin(longest.seconds);

@@ -10,8 +10,18 @@ import { keepaliveRace } from './keepalive-race.ts';
 import { upgradeHeader } from './upgrade-header.ts';
 import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
+import { oomKill } from './oom-kill.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, workerRecycle, bodyLimit, appTimeout, headerSize];
+export const rules: Rule[] = [
+  keepaliveInert,
+  keepaliveRace,
+  upgradeHeader,
+  workerRecycle,
+  bodyLimit,
+  appTimeout,
+  headerSize,
+  oomKill,
+];
 
 export interface Hit {
   rule: Rule;

@@ -17,7 +17,7 @@ import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { editableFile, numberOf, sourceOf, sourceOfBackend, writtenAt } from './lib/app-values.ts';
-import { eventEvidence, eventsForRoute, relatedEvents } from './lib/route-events.ts';
+import { eventEvidence, eventsForRoute, nearInTime, relatedEvents } from './lib/route-events.ts';
 
 /** A limit that recycles workers and the option that spreads it. */
 interface Pair {
@@ -108,7 +108,7 @@ function checkPair(
     (e) => e.source === source && e.kind === 'worker-recycle',
   );
   // Restart lines are routine; only nginx failures next to them are this rule's to explain.
-  const explains = recycles.length > 0 ? droppedRequests(events, routes) : [];
+  const explains = recycles.length > 0 ? nearInTime(droppedRequests(events, routes), recycles) : [];
 
   const step = Math.max(1, Math.round(limit * 0.1));
   const edits = fixEdits(topology, backend, pair, step);

@@ -8,6 +8,7 @@ import type { Incident, LogEvent } from '../../model.ts';
 import { parseUpstream } from '../../logs/index.ts';
 import { parseEndpoint, type Endpoint, type Route } from '../../topology/index.ts';
 import { eventsForUpstream } from '../match-events.ts';
+import { wallSeconds } from './event-time.ts';
 
 function sameEndpoint(a: Endpoint | null, b: Endpoint | null): boolean {
   if (!a || !b || a.type !== b.type) return false;
@@ -89,4 +90,22 @@ export function eventEvidence(
     if (out.length >= n) break;
   }
   return out;
+}
+
+/** How long before an nginx failure another event still counts as its cause (as `correlate`). */
+const BEFORE = 10;
+/** Same-second lines may be logged in either order. */
+const AFTER = 1;
+
+/**
+ * The failures that `causes` were logged just before (10 s before to 1 s after). When no cause
+ * has a usable time (dmesg uptime, kubectl rows), time cannot separate them: all are kept.
+ */
+export function nearInTime(failures: readonly LogEvent[], causes: readonly LogEvent[]): LogEvent[] {
+  const times = causes.map(wallSeconds).filter((t) => t !== null);
+  if (times.length === 0) return [...failures];
+  return failures.filter((e) => {
+    const t = wallSeconds(e);
+    return t !== null && times.some((c) => c >= t - BEFORE && c <= t + AFTER);
+  });
 }
