@@ -4,6 +4,7 @@ import { findAuthHeaders } from '../../workers/engine/redact/common/auth-header.
 import { findCommandLineSecrets } from '../../workers/engine/redact/common/cli.ts';
 import { findKeywordAssignments } from '../../workers/engine/redact/common/generic.ts';
 import { findNameValuePairs } from '../../workers/engine/redact/common/name-value.ts';
+import { findCookies } from '../../workers/engine/redact/common/cookie.ts';
 import { findQuerySecrets } from '../../workers/engine/redact/common/query.ts';
 import { findUriCredentials } from '../../workers/engine/redact/common/uri.ts';
 import type { Detector } from '../../workers/engine/redact/types.ts';
@@ -217,5 +218,20 @@ describe('name/value pairs', () => {
     expect(find(`{"name": "LOG_LEVEL", "value": "debug"}`)).toEqual([]);
     expect(find(`<add key="Timeout" value="30" />`)).toEqual([]);
     expect(find(`{"name":"DB_PASSWORD","value":"$(DB_PASSWORD)"}`)).toEqual([]);
+  });
+});
+
+describe('cookies in pasted headers', () => {
+  it('session-like values go, preferences and attributes stay', () => {
+    const sid = f.mixed(32);
+    const r = redactText(
+      `Cookie: theme=dark; sessionid=${sid}; lang=en\nSet-Cookie: csrftoken=${f.mixed(20)}; Path=/; Max-Age=3600`,
+      'log',
+    );
+    expect(r.text).toBe(
+      'Cookie: theme=dark; sessionid=«redacted:cookie:1»; lang=en\nSet-Cookie: csrftoken=«redacted:cookie:2»; Path=/; Max-Age=3600',
+    );
+    expect(found(findCookies, 'Cookie: a=b; pref=compact')).toEqual([]);
+    expect(found(findCookies, 'proxy_set_header Cookie $http_cookie;')).toEqual([]);
   });
 });

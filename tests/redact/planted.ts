@@ -197,6 +197,7 @@ export function plantedInputs(seed = 2024): Planted[] {
       `$ gunicorn -e API_TOKEN="${s(f.password(8))} ${s(f.password(8))}" --timeout 30 app:app`,
       `[2024-05-01 03:12:42 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:9)`,
       `token refresh failed for client ${s(f.googleApiKey())}`,
+      `> Cookie: theme=dark; sessionid=${s(f.mixed(32))}`,
       '',
     ].join('\n');
   });
@@ -213,6 +214,7 @@ export function plantedInputs(seed = 2024): Planted[] {
       `slack bot ${s(f.slackBot())}`,
       `MONGO_URL=mongodb+srv://admin:${s(f.password(16))}@cluster0.example.mongodb.net/app`,
       `amqp://svc:${s(f.password(12))}@rabbit:5672/`,
+      `admin:$apr1$${f.pick('abcdefgh', 8)}$${s(f.mixed(22))}`,
       'proxy_read_timeout 120s; keepalive_timeout 65;',
       '',
     ].join('\n'),

@@ -8,6 +8,7 @@ import { findGitHub } from '../../workers/engine/redact/vendor/github.ts';
 import { findGitLab } from '../../workers/engine/redact/vendor/gitlab.ts';
 import { findGoogle } from '../../workers/engine/redact/vendor/google.ts';
 import { findJwts } from '../../workers/engine/redact/vendor/jwt.ts';
+import { findPasswordHashes } from '../../workers/engine/redact/vendor/password-hash.ts';
 import { findPrivateKeys } from '../../workers/engine/redact/vendor/pem.ts';
 import { findRegistryTokens } from '../../workers/engine/redact/vendor/registries.ts';
 import { findSendGrid } from '../../workers/engine/redact/vendor/sendgrid.ts';
@@ -244,6 +245,37 @@ describe('vendor detectors', () => {
       const text = `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
       expect(findPrivateKeys(text)).toEqual([]);
       expect(redactText(text, 'log').redactions).toEqual([]);
+    }
+  });
+
+  it('crypt password hashes (htpasswd, shadow) go; nginx captures and variables stay', () => {
+    const salt = f.mixed(8, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./');
+    const apr1 =
+      '$' +
+      'apr1$' +
+      salt +
+      '$' +
+      f.mixed(22, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./');
+    const bcrypt =
+      '$' +
+      '2y$10$' +
+      f.mixed(53, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./');
+    const sha512 =
+      '$' +
+      '6$' +
+      salt +
+      '$' +
+      f.mixed(86, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./');
+    for (const h of [apr1, bcrypt, sha512]) {
+      expect(found(findPasswordHashes, `admin:${h}`)).toEqual([h]);
+      expect(redactText(`admin:${h}\n`, 'unknown').text).toBe('admin:«redacted:password-hash:1»\n');
+    }
+    for (const miss of [
+      'rewrite ^/(.*)$ /$1$2 break;',
+      'return 301 $1$request_uri;',
+      'set $a $1$uri$args;',
+    ]) {
+      expect(found(findPasswordHashes, miss)).toEqual([]);
     }
   });
 });

@@ -15,6 +15,7 @@ import type { FileKind, Redaction } from '../model.ts';
 import type { Candidate, Detector, RedactedSpan } from './types.ts';
 import { findAuthHeaders } from './common/auth-header.ts';
 import { findCommandLineSecrets } from './common/cli.ts';
+import { findCookies } from './common/cookie.ts';
 import { findKeywordAssignments } from './common/generic.ts';
 import { findNameValuePairs } from './common/name-value.ts';
 import { findQuerySecrets } from './common/query.ts';
@@ -83,6 +84,7 @@ export function detectSecrets(text: string, kind: FileKind): Candidate[] {
   out.push(...findQuerySecrets(text));
   out.push(...findCommandLineSecrets(text));
   out.push(...findNameValuePairs(text));
+  out.push(...findCookies(text));
   // Python values without quotes are code (`os.environ["X"]`), not secrets.
   out.push(...findKeywordAssignments(text, { unquoted: kind !== 'gunicorn' }));
   return withoutPlaceholders(text, out);

@@ -7,6 +7,7 @@ import { findGitHub } from './github.ts';
 import { findGitLab } from './gitlab.ts';
 import { findGoogle } from './google.ts';
 import { findJwts } from './jwt.ts';
+import { findPasswordHashes } from './password-hash.ts';
 import { findPrivateKeys } from './pem.ts';
 import { findRegistryTokens } from './registries.ts';
 import { findSendGrid } from './sendgrid.ts';
@@ -28,6 +29,7 @@ export const vendorDetectors: readonly Detector[] = [
   findTwilio,
   findAzure,
   findJwts,
+  findPasswordHashes,
 ];
 
 export function findVendorSecrets(text: string): Candidate[] {
