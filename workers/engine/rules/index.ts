@@ -8,6 +8,7 @@ import { bodyLimit } from './body-limit.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
 import { keepaliveRace } from './keepalive-race.ts';
 import { upgradeHeader } from './upgrade-header.ts';
+import { retryPolicy } from './retry-policy.ts';
 import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
 import { oomKill } from './oom-kill.ts';
@@ -16,6 +17,7 @@ export const rules: Rule[] = [
   keepaliveInert,
   keepaliveRace,
   upgradeHeader,
+  retryPolicy,
   workerRecycle,
   bodyLimit,
   appTimeout,

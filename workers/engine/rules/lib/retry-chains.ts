@@ -1,0 +1,60 @@
+/**
+ * Requests nginx passed to more than one server. The error log has one line per failed try,
+ * all with the same `*N` connection number and request line, each naming the server tried; the
+ * access log lists every server tried in $upstream_addr ("10.0.0.1:80, 10.0.0.2:80").
+ */
+import type { LogEvent } from '../../model.ts';
+import { parseUpstream } from '../../logs/index.ts';
+import { wallSeconds } from './event-time.ts';
+
+export interface RetryChain {
+  method?: string;
+  path?: string;
+  /** Servers tried, in order, without repeats. */
+  addresses: string[];
+  events: LogEvent[];
+}
+
+/** Tries of one request are minutes apart at most (a few read timeouts). */
+const WINDOW_SECONDS = 600;
+
+export function retryChains(events: readonly LogEvent[]): RetryChain[] {
+  const open = new Map<string, { chain: RetryChain; last: number | null }>();
+  const chains: RetryChain[] = [];
+  for (const e of events) {
+    if (e.source === 'nginx-access') {
+      const tries = Number(e.fields?.upstreamTries ?? 0);
+      if (tries >= 2 && e.upstream) {
+        const addresses = distinct(e.upstream.split(/, | : /).map((a) => a.trim()));
+        if (addresses.length >= 2) chains.push({ ...request(e), addresses, events: [e] });
+      }
+      continue;
+    }
+    if (e.source !== 'nginx-error' || e.fields?.connection === undefined || !e.upstream) continue;
+    const key = `${e.file}|${e.fields.pid ?? ''}|${e.fields.connection}|${e.method ?? ''} ${e.path ?? ''}`;
+    const address = parseUpstream(e.upstream)?.address ?? e.upstream;
+    const t = wallSeconds(e);
+    const current = open.get(key);
+    if (
+      current &&
+      (t === null || current.last === null || Math.abs(t - current.last) <= WINDOW_SECONDS)
+    ) {
+      current.chain.events.push(e);
+      if (!current.chain.addresses.includes(address)) current.chain.addresses.push(address);
+      current.last = t ?? current.last;
+      continue;
+    }
+    const chain: RetryChain = { ...request(e), addresses: [address], events: [e] };
+    open.set(key, { chain, last: t });
+    chains.push(chain);
+  }
+  return chains.filter((c) => c.addresses.length >= 2);
+}
+
+function request(e: LogEvent): Pick<RetryChain, 'method' | 'path'> {
+  return { ...(e.method ? { method: e.method } : {}), ...(e.path ? { path: e.path } : {}) };
+}
+
+function distinct(list: string[]): string[] {
+  return [...new Set(list.filter(Boolean))];
+}
