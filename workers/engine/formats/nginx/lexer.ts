@@ -33,8 +33,10 @@ export class Lexer {
   private vEnd = 0;
   private vEscaped = false;
   readonly comments: Comment[] = [];
-  private kinds = new Uint8Array(256);
-  private starts = new Int32Array(256);
+  // Sized from the text (about one token per 6 characters in real configs) so that large
+  // inputs rarely pay for growing copies.
+  private kinds: Uint8Array;
+  private starts: Int32Array;
   private count = 0;
 
   constructor(
@@ -45,6 +47,9 @@ export class Lexer {
     private readonly record = true,
   ) {
     this.pos = start;
+    const capacity = record ? Math.max(64, Math.ceil((text.length - start) / 6)) : 0;
+    this.kinds = new Uint8Array(capacity);
+    this.starts = new Int32Array(capacity);
   }
 
   tokens(): TokenStream {
@@ -54,10 +59,10 @@ export class Lexer {
   private push(kind: number, start: number): void {
     if (!this.record) return;
     if (this.count === this.kinds.length) {
-      const kinds = new Uint8Array(this.count * 2);
+      const kinds = new Uint8Array(this.count * 2 + 64);
       kinds.set(this.kinds);
       this.kinds = kinds;
-      const starts = new Int32Array(this.count * 2);
+      const starts = new Int32Array(this.count * 2 + 64);
       starts.set(this.starts);
       this.starts = starts;
     }
