@@ -27,6 +27,11 @@ export interface InvalidCase {
   mentions?: string[];
   unsafe?: boolean;
   version?: string;
+  /**
+   * Why the nginx -t oracle cannot judge this output (tests/helpers/nginx-t.ts rewrites
+   * `http://unix:` targets to 127.0.0.1, which breaks them): the output is then only compared.
+   */
+  skipNginxT?: string;
   /** Extra findings of this rule expected (default 1 in total). */
   count?: number;
 }
@@ -73,7 +78,7 @@ export function runRuleCases(rule: string, invalid: InvalidCase[], valid: ValidC
         const again = run(after, c);
         expect(again.findings.filter((f) => f.rule === rule)).toEqual([]);
         expect(again.fixed).toEqual([]);
-        checkOutputs(after, c.output);
+        checkOutputs(after, c.output, c.skipNginxT === undefined);
       });
     }
     for (const c of valid) {
@@ -86,9 +91,9 @@ export function runRuleCases(rule: string, invalid: InvalidCase[], valid: ValidC
 }
 
 /** nginx -t on the whole fixed nginx config; python3 compile() on fixed gunicorn files. */
-function checkOutputs(files: SourceFile[], output: Record<string, string>): void {
+function checkOutputs(files: SourceFile[], output: Record<string, string>, nginxT: boolean): void {
   const nginx = files.filter((f) => /\.conf$/.test(f.name) && !/gunicorn/.test(f.name));
-  if (!nginxMissing && nginx.some((f) => f.name in output)) {
+  if (nginxT && !nginxMissing && nginx.some((f) => f.name in output)) {
     const result = nginxTest(nginx);
     expect(result.ok, result.output).toBe(true);
   }

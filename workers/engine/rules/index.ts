@@ -3,6 +3,7 @@
  * add new ones to `rules` below.
  */
 import type { Rule, RuleContext, RuleHit } from './types.ts';
+import { addressMismatch } from './address-mismatch.ts';
 import { headerSize } from './header-size.ts';
 import { bodyLimit } from './body-limit.ts';
 import { keepaliveInert } from './keepalive-inert.ts';
@@ -13,17 +14,7 @@ import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
 import { oomKill } from './oom-kill.ts';
 
-export const rules: Rule[] = [
-  keepaliveInert,
-  keepaliveRace,
-  upgradeHeader,
-  retryPolicy,
-  workerRecycle,
-  bodyLimit,
-  appTimeout,
-  headerSize,
-  oomKill,
-];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch];
 
 export interface Hit {
   rule: Rule;
