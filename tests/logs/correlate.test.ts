@@ -178,3 +178,17 @@ describe('correlate', () => {
     expect(incident!.relatedTotal).toBe(80);
   });
 });
+
+describe('correlate: bounded', () => {
+  it('folds servers past the cap into one group instead of growing', () => {
+    const lines = Array.from({ length: 600 }, (_, i) =>
+      nginx('2024/01/02 03:04:05', i, RRH, 'GET /', `http://10.0.${i >> 8}.${i & 255}:80/`),
+    );
+    const incidents = correlate(all(['e', lines.join('\n')]));
+    expect(incidents).toHaveLength(501);
+    const other = incidents.find((i) => i.upstream === '(other upstreams)')!;
+    expect(other.count).toBe(100);
+    expect(other.address).toBeNull();
+    expect(incidents.reduce((n, i) => n + i.count, 0)).toBe(600);
+  });
+});

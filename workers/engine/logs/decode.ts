@@ -75,7 +75,7 @@ export function decodeWith(text: string, formats: AccessFormat[]): DecodedLine |
   return null;
 }
 
-/** Splits on LF, CRLF or CR-less; yields 1-based line numbers. */
+/** Splits on LF (dropping a CR before it, so CRLF works); yields 1-based line numbers. */
 export function* lines(text: string): Generator<[number, string]> {
   let start = 0;
   let n = 1;

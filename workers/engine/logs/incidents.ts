@@ -36,6 +36,7 @@ const LADDER = [1, 10, 60, 300, 900, 3600, 21600, 86400, 604800];
 const LIVE_BUCKETS = 4096;
 const MAX_GROUPS = 500;
 const MAX_RECENT = 500;
+const OVERFLOW = '\u0000overflow';
 
 export function isFailure(e: LogEvent): boolean {
   if (e.source === 'nginx-error') {
@@ -109,29 +110,31 @@ export class IncidentBuilder {
 
   private group(e: LogEvent): Group {
     const address = addressOf(e);
-    const key = address ?? '';
+    let key = address ?? '';
+    // Past MAX_GROUPS servers, the rest share one group so memory stays bounded.
+    if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = OVERFLOW;
     let g = this.groups.get(key);
     if (!g) {
-      if (this.groups.size >= MAX_GROUPS) g = this.groups.get('\u0000overflow');
-      if (!g) {
-        g = {
-          address,
-          upstream: null,
-          errors: 0,
-          responses: 0,
-          kinds: {},
-          phases: {},
-          statuses: {},
-          routes: new Map(),
-          related: new Map(),
-          relatedTotal: 0,
-          size: LADDER[0]!,
-          buckets: new Map(),
-        };
-        this.groups.set(this.groups.size >= MAX_GROUPS ? '\u0000overflow' : key, g);
-      }
+      g = {
+        address: key === OVERFLOW ? null : address,
+        upstream: key === OVERFLOW ? '(other upstreams)' : null,
+        errors: 0,
+        responses: 0,
+        kinds: {},
+        phases: {},
+        statuses: {},
+        routes: new Map(),
+        related: new Map(),
+        relatedTotal: 0,
+        size: LADDER[0]!,
+        buckets: new Map(),
+      };
+      this.groups.set(key, g);
     }
-    if (!g.upstream || (e.source === 'nginx-error' && !g.upstream.includes('://'))) {
+    if (
+      key !== OVERFLOW &&
+      (!g.upstream || (e.source === 'nginx-error' && !g.upstream.includes('://')))
+    ) {
       g.upstream = displayOf(e, address) ?? g.upstream;
     }
     return g;
