@@ -56,6 +56,15 @@ describe('detection of launchers and non-configs', () => {
     expect(detectKind('blob', '\u0000\u0001\u0002PNG\u0000\u0000').kind).toBe('unknown');
     expect(detectKind('empty', '   \n').kind).toBe('unknown');
   });
+  it('does not take pasted log lines (corpus errors.tsv) for a config, one by one or together', () => {
+    const rows = readFileSync(join(CORPUS, 'errors.tsv'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.slice(l.indexOf('\t') + 1));
+    expect(rows.length).toBeGreaterThan(20);
+    for (const r of rows) expect(detectKind('pasted', r).kind, r).toBe('unknown');
+    expect(detectKind('error.log', rows.join('\n')).kind).toBe('unknown');
+  });
   it('uses extra detectors (the lead passes the log detector) and picks the best', () => {
     const line =
       '2024/01/01 00:00:00 [error] 1#1: *5 upstream prematurely closed connection while reading response header from upstream';
