@@ -13,8 +13,21 @@ import { retryPolicy } from './retry-policy.ts';
 import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
 import { oomKill } from './oom-kill.ts';
+import { proxyTimeout } from './proxy-timeout.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch];
+export const rules: Rule[] = [
+  keepaliveInert,
+  keepaliveRace,
+  upgradeHeader,
+  retryPolicy,
+  workerRecycle,
+  bodyLimit,
+  appTimeout,
+  headerSize,
+  oomKill,
+  addressMismatch,
+  proxyTimeout,
+];
 
 export interface Hit {
   rule: Rule;
