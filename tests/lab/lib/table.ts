@@ -17,7 +17,8 @@ export function rows(results: ScenarioResult[]): string[][] {
       ? `${r.topCause}${r.causeMatches ? '' : ` (expected ${r.expectedCause})`}`
       : `- (expected ${r.expectedCause})`,
     r.fix,
-    r.status + (r.reason ? `: ${r.reason}` : ''),
+    // Reasons from the CLI already start with "cli not ready:".
+    r.reason?.startsWith(r.status) ? r.reason : r.status + (r.reason ? `: ${r.reason}` : ''),
   ]);
 }
 
