@@ -114,3 +114,12 @@ describe('nginx access logs', () => {
     expect(compileFormat('none', 'no variables here')).toBeNull();
   });
 });
+
+describe('nginx access logs: whose line it is', () => {
+  it('does not claim a combined-format line that journald says gunicorn wrote', () => {
+    const line = '10.0.0.1 - - [02/Jan/2024:03:04:05 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8.0"';
+    expect(decodeLine(line)?.source).toBe('nginx-access');
+    expect(decodeLine(`Jan 02 03:04:05 web gunicorn[12]: ${line}`)).toBeNull();
+    expect(decodeLine(`Jan 02 03:04:05 web nginx[12]: ${line}`)?.source).toBe('nginx-access');
+  });
+});

@@ -14,6 +14,7 @@ import { decodeUwsgi } from './uwsgi.ts';
 export const MAX_LINE = 16_384;
 /** Wrappers nest (journald around compose around Docker JSON …), but never this deep. */
 const MAX_LAYERS = 8;
+const OTHER_SERVERS = /gunicorn|uwsgi|php-fpm|node|puma|uvicorn/i;
 
 const DECODERS: readonly SourceDecoder[] = [
   decodeNginxError,
@@ -30,6 +31,9 @@ function tryAll(body: string, w: Wrapper, formats: AccessFormat[]): DecodedLine 
     const ev = decode(body, w);
     if (ev) return ev;
   }
+  // gunicorn's default access log is the combined format too: when a wrapper names another
+  // server as the writer, the line is not nginx's.
+  if (w.program && OTHER_SERVERS.test(w.program)) return null;
   for (const f of formats) {
     const ev = decodeAccess(body, f);
     if (ev) return ev;

@@ -9,3 +9,4 @@ export { correlate, type CorrelateOptions } from './correlate.ts';
 export { createLogAggregator, type LogAggregator, type AggregateResult } from './stream.ts';
 export { parseUpstream, upstreamServer, type UpstreamParts } from './upstream.ts';
 export { compileFormat, COMBINED } from './nginx-access.ts';
+export { summarizeIncident, type IncidentSummary } from './summary.ts';
