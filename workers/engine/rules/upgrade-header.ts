@@ -12,7 +12,7 @@
  * keepalive-inert and keepalive-race read through lib/connection-header.ts, so the rules agree
  * on what the fixed line means.
  */
-import type { ComparedValue, Edit, Evidence } from '../model.ts';
+import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
 import {
   blockLabel,
   insertBlock,
@@ -26,6 +26,7 @@ import type { Route } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { connectionHeader, findMap, mapDefining, setsUpgrade } from './lib/connection-header.ts';
 import { poolOf } from './lib/pool.ts';
+import { matchLocation } from './lib/location-match.ts';
 
 const VARIABLE = '$connection_upgrade';
 
@@ -53,7 +54,7 @@ export const upgradeHeader: Rule = {
       'upstream pools connections). The map goes into the http context; when the pasted ' +
       'files have none (a server or location snippet), the fix is advice only.',
   },
-  check({ topology }) {
+  check({ topology, events }) {
     const config = topology.nginx;
     if (!config) return [];
     const version = topology.nginxVersion;
@@ -82,10 +83,18 @@ export const upgradeHeader: Rule = {
       if (ordinary.length === 0) continue;
       const pooled = routes.some((r) => r.upstream && poolOf(r.upstream, version) !== null);
       const upgrade = connectionHeader(config, ordinary[0]!.location, version).headers;
+      const served = ordinaryRequests(config, ordinary, events);
       hits.push({
         key: `upgrade-header ${node.file} ${scopeOf(node)}`,
-        message: message(node, ordinary, pooled, setsUpgrade(upgrade)),
-        evidence: evidence(node, ordinary),
+        message: message(node, ordinary, pooled, setsUpgrade(upgrade), served),
+        evidence: [
+          ...evidence(node, ordinary),
+          ...served.slice(0, 3).map((e) => ({
+            file: e.file,
+            line: e.line,
+            note: `an ordinary ${e.method ?? ''} request through it`.replace('  ', ' '),
+          })),
+        ],
         compared: compared(node, ordinary, pooled),
         explains: [],
         fix: fix(config, node, ordinary, pooled),
@@ -113,11 +122,31 @@ function scopeOf(node: ConfigNode): string {
   return labels.length > 0 ? labels.join(' > ') : '(top level)';
 }
 
+/**
+ * Access-log lines (not 101 Switching Protocols) that these locations served: proof they carry
+ * ordinary traffic. Supporting evidence only — none of them is a failure this rule explains.
+ */
+function ordinaryRequests(
+  config: NginxConfig,
+  routes: Route[],
+  events: readonly LogEvent[],
+): LogEvent[] {
+  return events.filter((e) => {
+    if (e.source !== 'nginx-access' || e.status === 101 || !e.path) return false;
+    const host = typeof e.fields?.host === 'string' ? e.fields.host : null;
+    return routes.some((r) => {
+      const name = host ?? r.location.server.names.find((n) => n !== '_' && n !== '') ?? null;
+      return matchLocation(config, name, e.path!)?.node === r.location.node;
+    });
+  });
+}
+
 function message(
   node: ConfigNode,
   ordinary: Route[],
   pooled: boolean,
   forwardsUpgrade: boolean,
+  served: LogEvent[],
 ): string {
   const where = ordinary
     .slice(0, 3)
@@ -125,10 +154,12 @@ function message(
     .join(', ');
   const more = ordinary.length > 3 ? ` and ${ordinary.length - 3} more` : '';
   let out =
-    `${where}${more} send "Connection: ${node.args[1]}" (${node.file}:${node.line}) on every ` +
+    `${where}${more} ${ordinary.length > 1 ? 'send' : 'sends'} "Connection: ${node.args[1]}" (${node.file}:${node.line}) on every ` +
     'request, not only on WebSocket handshakes. Ordinary GETs and POSTs reach the app server ' +
     'asking for a protocol switch the client never requested; servers that honour the header ' +
     'may treat them as upgrade attempts or refuse them, and keep-alive no longer follows the client.';
+  if (served.length > 0)
+    out += ` The access log shows ${served.length} ordinary request(s) served there.`;
   if (!forwardsUpgrade)
     out +=
       ' No Upgrade header is forwarded either, so no WebSocket can work through it as written.';
