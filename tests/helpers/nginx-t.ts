@@ -26,7 +26,12 @@ import {
   type NginxFile,
 } from '../../workers/engine/formats/nginx/index.ts';
 
-export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null;
+/** The nginx binary: NGINX_T_BIN overrides (empty: behave as if nginx were not installed). */
+const override = process.env.NGINX_T_BIN;
+export const NGINX_BIN =
+  override !== undefined
+    ? override || null
+    : (['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p)) ?? null);
 export const nginxMissing = NGINX_BIN === null;
 export const nginxMissingReason =
   'nginx is not installed (apt-get install -y nginx): nginx -t oracle tests skipped';
