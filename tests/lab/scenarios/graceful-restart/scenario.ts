@@ -14,23 +14,24 @@ const scenario: Scenario = {
   quick: false,
   files: ['nginx.conf', 'gunicorn.conf.py'],
   app: { kind: 'gunicorn', config: 'gunicorn.conf.py', log: 'logs/gunicorn.log' },
+  // Paced (10 ms gaps) so the load outlasts the restart at 2 s on a fast or a slow machine.
   load: {
-    requests: 2000,
-    seconds: 10,
+    requests: 3000,
+    seconds: 8,
     concurrency: 4,
     keepAlive: true,
     paths: ['/fast'],
     gapMs: 10,
   },
   during: async (lab) => {
-    await lab.sleep(3000);
+    await lab.sleep(2000);
     await lab.stopApp('SIGTERM', 10_000);
     await lab.startApp();
   },
   advice: {
     text: 'reload with SIGHUP instead of stop + start',
     duringAfter: async (lab) => {
-      await lab.sleep(3000);
+      await lab.sleep(2000);
       lab.signalApp('SIGHUP');
     },
   },
