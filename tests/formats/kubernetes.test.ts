@@ -6,6 +6,7 @@ import {
   handler,
   kubernetesIngresses,
   kubernetesIngressNginx,
+  kubernetesServices,
   kubernetesWorkloads,
   type KubernetesTree,
 } from '../../workers/engine/formats/kubernetes/index.ts';
@@ -123,6 +124,50 @@ spec:
                 port:
                   number: 8000
 `;
+
+describe('Kubernetes services, ports and lists', () => {
+  it('maps Service ports to targetPorts and container ports, and reads kind: List items', () => {
+    const y = `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: web}
+    spec:
+      selector: {app: web}
+      ports:
+        - port: 80
+          targetPort: http
+        - port: 8443
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web}
+    spec:
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          containers:
+            - name: app
+              ports:
+                - {name: http, containerPort: 8000}
+`;
+    const p = parse(y);
+    expect(kubernetesServices(p)).toMatchObject([
+      {
+        name: 'web',
+        selector: { app: 'web' },
+        ports: [
+          { port: '80', targetPort: 'http', line: 10 },
+          { port: '8443', targetPort: '8443', line: 12 },
+        ],
+      },
+    ]);
+    const [w] = kubernetesWorkloads(p);
+    expect(w!.labels).toEqual({ app: 'web' });
+    expect(w!.containers[0]!.ports).toEqual([{ name: 'http', containerPort: '8000', line: 24 }]);
+  });
+});
 
 describe('Kubernetes runtime settings', () => {
   const p = parse(GUNICORN_DEPLOY);
@@ -295,6 +340,11 @@ describe('Kubernetes edits keep the house style and every comment', () => {
 });
 
 describe('Kubernetes pathological input', () => {
+  it('survives merge keys that refer to their own map (found by fuzzing)', () => {
+    const p = parse('kind: Pod\nspec: &a\n  <<: *a\n  containers:\n  - name: x\n');
+    expect(kubernetesWorkloads(p)[0]!.containers.map((c) => c.name)).toEqual(['x']);
+    expect(addPreStopHook(p, {}, 5).length).toBe(1);
+  });
   it('reports deep nesting and oversize pastes instead of throwing, and still prints the input', () => {
     const deep = 'a: ' + '['.repeat(200_000);
     const p = parse(deep);

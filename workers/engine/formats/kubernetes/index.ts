@@ -6,6 +6,13 @@ import { ingressEffective, ingresses, ingressNginxSettings, type K8sIngress } fr
 import { workloads, type K8sContainer, type K8sWorkload } from './objects.ts';
 import { parseKubernetes, type KubernetesTree } from './parse.ts';
 import { containerRuntime, type ContainerRuntime } from './runtime.ts';
+import {
+  containerPorts,
+  services,
+  templateLabels,
+  type ContainerPort,
+  type K8sService,
+} from './services.ts';
 
 function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
@@ -32,18 +39,27 @@ export const handler: FormatHandler<KubernetesTree> = {
 };
 
 export interface WorkloadView extends Omit<K8sWorkload, 'containers'> {
-  containers: (K8sContainer & { runtime: ContainerRuntime })[];
+  /** Pod template labels (what Service selectors match). */
+  labels: Record<string, string>;
+  containers: (K8sContainer & { runtime: ContainerRuntime; ports: ContainerPort[] })[];
 }
 
 /** Workloads with their containers and what each runs (gunicorn/uWSGI settings with lines). */
 export function kubernetesWorkloads(parsed: ParsedFile<KubernetesTree>): WorkloadView[] {
   return workloads(parsed.tree, parsed.name).map((w) => ({
     ...w,
+    labels: templateLabels(w, w.podSpecPath),
     containers: w.containers.map((c) => ({
       ...c,
       runtime: containerRuntime(w.doc, c, parsed.name, parsed.tree.starts),
+      ports: containerPorts(parsed.tree, w, c.node),
     })),
   }));
+}
+
+/** Services with their selectors and port → targetPort mappings. */
+export function kubernetesServices(parsed: ParsedFile<KubernetesTree>): K8sService[] {
+  return services(parsed.tree);
 }
 
 /** Ingresses with their effective ingress-nginx settings (annotation > ConfigMap in the same file > default). */
@@ -77,3 +93,4 @@ export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS } from './defaults.ts';
 export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from './objects.ts';
 export type { K8sIngress, IngressBackend } from './ingress.ts';
 export type { ContainerRuntime } from './runtime.ts';
+export type { K8sService, ServicePort, ContainerPort } from './services.ts';

@@ -24,9 +24,11 @@ export function pairOf(
   doc: Document.Parsed,
   map: AnyNode,
   key: string,
+  depth = 0,
 ): Pair<Node, Node> | undefined {
   const m = deref(doc, map);
-  if (!isMap(m)) return undefined;
+  // `<<: *self` cycles and long merge chains end here.
+  if (!isMap(m) || depth > 20) return undefined;
   for (const p of m.items as Pair<Node, Node>[]) {
     const k = deref(doc, p.key);
     if (isScalar(k) && String(k.value) === key) return p;
@@ -36,7 +38,7 @@ export function pairOf(
     const k = p.key;
     if (isScalar(k) && k.value === '<<') {
       const v = deref(doc, p.value);
-      const found = isMap(v) ? pairOf(doc, v, key) : undefined;
+      const found = isMap(v) && v !== m ? pairOf(doc, v, key, depth + 1) : undefined;
       if (found) return found;
     }
   }
