@@ -1,0 +1,53 @@
+/**
+ * Incident: a Django shop behind nginx. The reports location waits up to 120 s
+ * (`proxy_read_timeout 120s`), but gunicorn's sync workers are killed after `timeout = 30`:
+ * every report slower than 30 s ends in "WORKER TIMEOUT" and, at the same second, nginx's
+ * "upstream prematurely closed connection while reading response header" (a 502).
+ * Expected: app-timeout first, and gunicorn's timeout raised just above nginx's 120 s.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../workers/engine/analyze.ts';
+
+const DIR = join(import.meta.dirname, 'app-timeout');
+const read = (sub: string) =>
+  readdirSync(join(DIR, sub))
+    .sort()
+    .map((name) => ({ name, text: readFileSync(join(DIR, sub, name), 'utf8') }));
+
+describe('incident: app-timeout', () => {
+  const report = analyze(read('input'), { nginxVersion: '1.22.1' });
+
+  it('ranks the app server timeout first, citing both limits and the log lines', () => {
+    const top = report.findings[0]!;
+    expect(top.cause).toBe('app-timeout');
+    expect(top.compared).toEqual([
+      expect.objectContaining({ setting: 'timeout', value: '30 s', source: 'gunicorn.conf.py:7' }),
+      expect.objectContaining({
+        setting: 'proxy_read_timeout',
+        value: '120s',
+        source: 'shop.conf:19',
+      }),
+    ]);
+    const cited = top.evidence.map((e) => `${e.file}:${e.line}`);
+    expect(cited).toEqual(
+      expect.arrayContaining([
+        'gunicorn.conf.py:7',
+        'shop.conf:19',
+        'gunicorn.log:6',
+        'error.log:1',
+      ]),
+    );
+  });
+
+  it('fixes exactly the gunicorn config', () => {
+    const expected = read('expected');
+    expect(report.fixed.map((f) => ({ name: f.name, text: f.text }))).toEqual(expected);
+    const again = analyze(
+      read('input').map((f) => expected.find((e) => e.name === f.name) ?? f),
+      { nginxVersion: '1.22.1' },
+    );
+    expect(again.findings.map((f) => f.cause)).not.toContain('app-timeout');
+  });
+});
