@@ -3,6 +3,7 @@
  * add new ones to `rules` below.
  */
 import type { Rule, RuleContext, RuleHit } from './types.ts';
+import { protocolMismatch } from './protocol-mismatch.ts';
 import { backlogFull } from './backlog-full.ts';
 import { backendDown } from './backend-down.ts';
 import { addressMismatch } from './address-mismatch.ts';
@@ -17,7 +18,7 @@ import { appTimeout } from './app-timeout.ts';
 import { oomKill } from './oom-kill.ts';
 import { proxyTimeout } from './proxy-timeout.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch, proxyTimeout, backendDown, backlogFull];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch, proxyTimeout, backendDown, backlogFull, protocolMismatch];
 
 export interface Hit {
   rule: Rule;
