@@ -8,7 +8,7 @@
  *
  * Writes bench/results/formats.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,29 @@ for (const [label, h, name, text] of adv) {
   process.stdout.write(`${label}: ${Math.round(ms)} ms\n`);
 }
 results.adversarial = adversarial;
+
+// The real corpus (../shared/corpus), read in place: total parse + settings time per folder.
+const corpusDir = join(here, '../../shared/corpus');
+const corpus: Record<string, { files: number; kb: number; ms: number }> = {};
+for (const [folder, h] of [
+  ['gunicorn', gunicorn],
+  ['uwsgi', uwsgi],
+  ['k8s', kubernetes],
+] as const) {
+  const dir = join(corpusDir, folder);
+  if (!existsSync(dir)) continue;
+  const files = readdirSync(dir).map((f) => ({ f, text: readFileSync(join(dir, f), 'utf8') }));
+  const ms = median(5, () => {
+    for (const { f, text } of files) h.parse(f, text).settings();
+  });
+  corpus[folder] = {
+    files: files.length,
+    kb: Math.round(files.reduce((a, x) => a + x.text.length, 0) / 1024),
+    ms: Number(ms.toFixed(1)),
+  };
+  process.stdout.write(`corpus ${folder}: ${JSON.stringify(corpus[folder])}\n`);
+}
+results.corpus = corpus;
 
 const big = repeatTo(GENERATORS.uwsgi!.unit, 50 * MB);
 const det = time(() => detectKind('paste', big));
