@@ -337,9 +337,14 @@ function setOrInsert(
 }
 
 function describe(chains: RetryChain[]): string {
-  return chains
+  const counts = new Map<string, number>();
+  for (const c of chains) {
+    const text = `${c.method ?? '?'} ${c.path ?? '?'}: ${c.addresses.join(' → ')}`;
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts]
     .slice(0, 3)
-    .map((c) => `${c.method ?? '?'} ${c.path ?? '?'}: ${c.addresses.join(' → ')}`)
+    .map(([text, n]) => (n > 1 ? `${text} ×${n}` : text))
     .join('; ');
 }
 
