@@ -90,7 +90,8 @@ function checkBackend(
     .filter((e) => e.phase === CUT_PHASE);
   // Only the cuts logged right after a kill are the kill's doing.
   const cut = kills.length > 0 ? nearInTime(onRoutes, kills) : [];
-  const explains = events.filter((e) => kills.includes(e) || cut.includes(e));
+  const mine = new Set([...kills, ...cut]);
+  const explains = events.filter((e) => mine.has(e));
 
   const target = longest.seconds + margin(longest.seconds);
   const edits = setAppLimit(topology, backend, limit, target);

@@ -125,6 +125,8 @@ function cause(
   incidents: readonly Incident[],
 ): RuleHit {
   const dropped = droppedNear(events, incidents, ooms);
+  const droppedSet = new Set(dropped);
+  const oomSet = new Set(ooms);
   const n = numbers(topology, backend, ooms);
   const who = backend?.label ?? 'a process';
 
@@ -193,7 +195,7 @@ function cause(
     message,
     evidence,
     compared,
-    explains: events.filter((e) => ooms.includes(e) || dropped.includes(e)),
+    explains: events.filter((e) => oomSet.has(e) || droppedSet.has(e)),
     fix: {
       safety: 'manual',
       description:
@@ -231,7 +233,8 @@ function droppedNear(
     (e) => e.source === 'nginx-error' && DROPPED.has(e.kind) && e.phase !== 'sending-to-client',
   );
   if (ooms.some((e) => wallSeconds(e) !== null)) return nearInTime(failures, ooms);
-  const near = incidents.filter((i) => (i.untimed ?? []).some((e) => ooms.includes(e)));
+  const oomSet = new Set(ooms);
+  const near = incidents.filter((i) => (i.untimed ?? []).some((e) => oomSet.has(e)));
   const addresses = new Set(near.map((i) => i.address ?? null));
   return failures.filter((e) => {
     const address = typeof e.fields?.upstreamAddress === 'string' ? e.fields.upstreamAddress : null;

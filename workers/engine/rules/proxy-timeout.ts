@@ -79,9 +79,13 @@ export const proxyTimeout: Rule = {
     );
     if (timeouts.length === 0) return [];
     const groups = new Map<string, { route: Route | null; stage: Stage; events: LogEvent[] }>();
+    // Thousands of timeouts usually name a handful of host/path pairs: match each pair once.
+    const matched = new Map<string, Route | null>();
     for (const event of timeouts) {
       const stage = STAGE_OF[event.phase ?? ''] ?? 'read';
-      const route = routeOf(topology, event);
+      const pair = `${String(event.fields?.host ?? '')}\u0000${event.path ?? ''}\u0000${event.upstream ?? ''}`;
+      let route = matched.get(pair);
+      if (route === undefined) matched.set(pair, (route = routeOf(topology, event)));
       const id = `${route ? routeKey(route) : ''}\u0000${stage}`;
       const group = groups.get(id) ?? { route, stage, events: [] };
       group.events.push(event);

@@ -102,10 +102,27 @@ const AFTER = 1;
  * has a usable time (dmesg uptime, kubectl rows), time cannot separate them: all are kept.
  */
 export function nearInTime(failures: readonly LogEvent[], causes: readonly LogEvent[]): LogEvent[] {
-  const times = causes.map(wallSeconds).filter((t) => t !== null);
+  const times = causes
+    .map(wallSeconds)
+    .filter((t) => t !== null)
+    .sort((a, b) => a - b);
   if (times.length === 0) return [...failures];
   return failures.filter((e) => {
     const t = wallSeconds(e);
-    return t !== null && times.some((c) => c >= t - BEFORE && c <= t + AFTER);
+    if (t === null) return false;
+    // The first cause at or after t - BEFORE: is it still before t + AFTER?
+    const i = firstAtLeast(times, t - BEFORE);
+    return i < times.length && times[i]! <= t + AFTER;
   });
+}
+
+function firstAtLeast(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
