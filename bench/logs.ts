@@ -98,6 +98,9 @@ function run(name: string, chunks: Generator<string>) {
     }
   }
   const result = agg.end();
+  // What the aggregation really keeps (garbage collected first, when --expose-gc is given).
+  gc?.();
+  const retainedHeap = process.memoryUsage().heapUsed - heapBefore;
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -118,6 +121,7 @@ function run(name: string, chunks: Generator<string>) {
     megabytesPerCpuSecond: +(chars / 1e6 / cpuSeconds).toFixed(1),
     peakHeapMB: +(peakHeap / 1e6).toFixed(1),
     heapGrowthMB: +((peakHeap - heapBefore) / 1e6).toFixed(1),
+    retainedHeapMB: gc ? +(retainedHeap / 1e6).toFixed(1) : null,
     peakRssMB: +(peakRss / 1e6).toFixed(1),
     incidents: result.incidents.length,
     sampledEvents: result.events.length,
