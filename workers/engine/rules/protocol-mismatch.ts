@@ -17,7 +17,7 @@ import type { UwsgiTree } from '../formats/uwsgi/index.ts';
 import type { ParsedFile } from '../formats/types.ts';
 import type { Listener, Protocol, Route, Target, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { eventsForRoute } from './lib/route-events.ts';
+import { eventsOnRoute } from './lib/event-location.ts';
 import { httpMethodOfBlockSize } from './lib/uwsgi-block.ts';
 
 type Speaks = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
@@ -82,7 +82,7 @@ function mismatch(
 ): RuleHit | null {
   const found = expected(route, speaks);
   if (!found) return null;
-  const explains = explained(route, speaks, found, events);
+  const explains = explained(config, route, speaks, found, events);
   const fix = fixFor(config, topology, route, speaks, found);
   const where = `${route.pass.file}:${route.pass.line}`;
   const listens = found.listener
@@ -160,13 +160,14 @@ const KINDS: Record<string, readonly string[]> = {
 };
 
 function explained(
+  config: NginxConfig,
   route: Route,
   speaks: Speaks,
   found: Found,
   events: readonly LogEvent[],
 ): LogEvent[] {
   const kinds = speaks === 'https' ? KINDS.https! : (KINDS[speaks] ?? KINDS.http!);
-  const nginx = eventsForRoute(events, route, kinds).filter(
+  const nginx = eventsOnRoute(config, route, events, kinds).filter(
     (e) =>
       e.phase === undefined ||
       e.phase === 'reading-response-header' ||
