@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { applyEdits } from '../../workers/engine/fix/apply.ts';
 import {
+  gunicornBinds,
   gunicornSettings,
   handler,
   setGunicornSetting,
@@ -180,6 +181,17 @@ describe('gunicorn command lines and precedence', () => {
     });
     expect(sync.backlog!.value).toBe('2048');
     expect(sync.limit_request_line!.value).toBe('4094');
+  });
+  it('splits bind into TCP, unix socket and fd listeners', () => {
+    expect(gunicornBinds('unix:/run/app.sock, 0.0.0.0:8000, fd://3, [::]')).toEqual([
+      { kind: 'unix', address: '/run/app.sock' },
+      { kind: 'tcp', address: '0.0.0.0:8000' },
+      { kind: 'fd', address: '3' },
+      { kind: 'tcp', address: '[::]:8000' },
+    ]);
+    expect(
+      gunicornBinds(gunicornSettings(parse('bind = ["unix:/tmp/g.sock"]\n')).bind!.value),
+    ).toEqual([{ kind: 'unix', address: '/tmp/g.sock' }]);
   });
   it('reports unknown options with their line', () => {
     const p = handler.parse('Procfile', 'web: gunicorn --timeout 5 --bogus-flag app:app\n');

@@ -201,3 +201,24 @@ function annotate(out: EffectiveSettings): void {
     };
   }
 }
+
+export interface GunicornBind {
+  kind: 'tcp' | 'unix' | 'fd';
+  /** `host:port` (host may be empty or `[::]`), a socket path, or an fd number. */
+  address: string;
+}
+
+/** gunicorn's `bind` values (comma-separated when several): `unix:PATH`, `fd://N`, else TCP `HOST:PORT`. */
+export function gunicornBinds(value: string | null): GunicornBind[] {
+  if (value === null) return [];
+  return value
+    .split(/,\s*/)
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map((v): GunicornBind => {
+      if (v.startsWith('unix:')) return { kind: 'unix', address: v.slice(5) };
+      if (v.startsWith('fd://')) return { kind: 'fd', address: v.slice(5) };
+      // A bare host means port 8000.
+      return { kind: 'tcp', address: /:\d+$/.test(v) ? v : `${v}:8000` };
+    });
+}

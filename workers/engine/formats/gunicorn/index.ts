@@ -50,6 +50,8 @@ export {
   gunicornLayers,
   mergeGunicornLayers,
   effectiveWorkerClass,
+  gunicornBinds,
+  type GunicornBind,
   type GunicornLayer,
 } from './effective.ts';
 export { setGunicornSetting } from './edit.ts';
