@@ -67,6 +67,14 @@ const invalid: InvalidCase[] = [
 
 const valid: ValidCase[] = [
   {
+    name: 'refused on an address the pasted nginx config does not connect to (older lines)',
+    files: [
+      { name: 'app.conf', text: site },
+      { name: 'gunicorn.conf.py', text: gunicorn },
+      { name: 'error.log', text: refused('http://127.0.0.1:9999') },
+    ],
+  },
+  {
     name: 'refused on a port gunicorn does not use: that is address-mismatch, not backend-down',
     files: [
       { name: 'app.conf', text: site.replace('127.0.0.1:8000', '127.0.0.1:8001') },

@@ -43,13 +43,24 @@ export function failureGroups(
       group = {
         address: id,
         events: [],
-        routes: address ? topology.routes.filter((r) => addressOnRoute(address, r)) : [],
+        routes: address ? topology.routes.filter((r) => onRoute(address, r)) : [],
       };
       groups.set(id, group);
     }
     group.events.push(e);
   }
   return [...groups.values()];
+}
+
+/** addressOnRoute, plus unix sockets inside proxy_pass URLs (see targetEndpoint). */
+function onRoute(address: string, route: Route): boolean {
+  if (addressOnRoute(address, route)) return true;
+  const logged = parseEndpoint(address);
+  if (logged?.type !== 'unix') return false;
+  return route.targets.some((t) => {
+    const e = targetEndpoint(t);
+    return e?.type === 'unix' && e.path === logged.path;
+  });
 }
 
 /** IPv4-only binds: a client connecting to ::1 finds nothing there. */
