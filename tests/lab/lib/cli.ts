@@ -123,13 +123,15 @@ export function ruleExistsFor(cause: string): boolean {
     .some((f) => needle.test(readFileSync(join(dir, f), 'utf8')));
 }
 
-/** `fix --patch FILES` in `cwd`: the unified diff, '' when nothing changes. */
+/** `fix --patch [--unsafe] FILES` in `cwd`: the unified diff, '' when nothing changes. */
 export function fixPatch(
   cwd: string,
   files: string[],
+  unsafe = false,
   nginxVersion = '1.22.1',
 ): { patch: string } | NotReady {
-  const r = runWithVersion(cwd, ['fix', '--patch'], files, nginxVersion);
+  const cmd = unsafe ? ['fix', '--patch', '--unsafe'] : ['fix', '--patch'];
+  const r = runWithVersion(cwd, cmd, files, nginxVersion);
   if (r.status !== 0 && r.status !== 1) {
     return {
       ready: false,

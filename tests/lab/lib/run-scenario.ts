@@ -184,8 +184,12 @@ async function afterReference(
   log(`${sc.id}: after (${res.fix})`);
   res.after = await phase(sc, dir, vars, during);
   renameSync(join(dir, 'logs'), join(dir, 'logs-after'));
-  return res.after.failures > 0
-    ? finish('fail', `${res.after.failures} failures after the reference fix`)
+  const left = res.after.failures + res.after.errorLines;
+  return left > 0
+    ? finish(
+        'fail',
+        `${res.after.failures} failures, ${res.after.errorLines} error lines after the reference fix`,
+      )
     : finish('pass');
 }
 
@@ -250,11 +254,28 @@ export async function runScenario(
     }
 
     let during = sc.during;
-    if (sc.advice && (dx.fixSafety === 'manual' || dx.fixSafety === null)) {
-      res.fix = `advice: ${sc.advice.text}`;
-      during = sc.advice.duringAfter;
+    if (dx.fixSafety === 'manual' || dx.fixSafety === null) {
+      // Advice, not an edit: the lab performs what the advice says, the way the scenario
+      // knows how (a reload instead of a restart, or its hand-written config change).
+      if (!res.causeMatches) {
+        return finish(
+          'fail',
+          `top cause ${dx.topCause ?? 'none'}, expected ${sc.expectedCause}; advice only`,
+        );
+      }
+      if (sc.advice) {
+        res.fix = `advice: ${sc.advice.text}`;
+        during = sc.advice.duringAfter;
+      } else if (sc.referenceFix) {
+        const err = applyReference(sc, dir);
+        if (err) return finish('error', err);
+        res.fix = 'advice, done as the reference fix';
+      } else return finish('fail', 'the CLI gave advice only and the scenario cannot perform it');
     } else {
-      const fx = fixPatch(dir, files);
+      // The top finding's own fix, opted into when it is unsafe: the lab measures whether
+      // it works; whether to take the risk stays the user's call.
+      const unsafe = dx.fixSafety === 'unsafe';
+      const fx = fixPatch(dir, files, unsafe);
       if (!('patch' in fx)) return finish('cli not ready', fx.reason);
       if (fx.patch.trim() === '') {
         // Nothing changed: an "after" run would only repeat "before".
@@ -263,12 +284,11 @@ export async function runScenario(
           ? ''
           : `top cause ${dx.topCause ?? 'none'}, expected ${sc.expectedCause}; `;
         return finish('fail', `${why}the CLI proposed no change`);
-      } else {
-        writeFileSync(join(dir, 'fix.patch'), fx.patch);
-        const err = applyPatch(dir, fx.patch);
-        if (err) return finish('fail', `the CLI's patch did not apply: ${err}`);
-        res.fix = 'patch applied';
       }
+      writeFileSync(join(dir, 'fix.patch'), fx.patch);
+      const err = applyPatch(dir, fx.patch);
+      if (err) return finish('fail', `the CLI's patch did not apply: ${err}`);
+      res.fix = unsafe ? 'unsafe patch applied' : 'patch applied';
     }
     log(`${sc.id}: after (${res.fix})`);
     res.after = await phase(sc, dir, vars, during);
@@ -277,6 +297,9 @@ export async function runScenario(
     if (!res.causeMatches)
       problems.push(`top cause ${dx.topCause ?? 'none'}, expected ${sc.expectedCause}`);
     if (res.after.failures > 0) problems.push(`${res.after.failures} failures after the fix`);
+    // The line that proved the failure must be gone too (a retried GET fails no request).
+    if (res.after.errorLines > 0)
+      problems.push(`${res.after.errorLines} error lines after the fix`);
     return problems.length ? finish('fail', problems.join('; ')) : finish('pass');
   } catch (e) {
     await stopAll(2000);
