@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
@@ -365,5 +366,49 @@ describe('app-timeout', () => {
         expect(result.ok, `${c.name}\n${result.output}`).toBe(true);
       }
     }
+  });
+
+  it("property: fires exactly when a sync worker limit is not above nginx's wait, and the fix clears it", () => {
+    const duration = fc.oneof(
+      fc.integer({ min: 1, max: 400 }).map((n) => ({ text: `${n}s`, seconds: n })),
+      fc.integer({ min: 1, max: 6 }).map((n) => ({ text: `${n}m`, seconds: n * 60 })),
+      fc.integer({ min: 1, max: 400 }).map((n) => ({ text: String(n), seconds: n })),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('sync', 'gthread', 'gevent'),
+        fc.constantFrom(1, 2),
+        fc.integer({ min: 0, max: 400 }),
+        fc.option(duration, { nil: undefined }),
+        (workerClass, threads, timeout, read) => {
+          const files: SourceFile[] = [
+            {
+              name: 'gunicorn.conf.py',
+              text: `bind = "127.0.0.1:8000"\nworker_class = "${workerClass}"\nthreads = ${threads}\ntimeout = ${timeout}\n`,
+            },
+            {
+              name: 'site.conf',
+              text: site(
+                'proxy_pass http://127.0.0.1:8000',
+                read ? `        proxy_read_timeout ${read.text};\n` : '',
+              ),
+            },
+          ];
+          const wait = read?.seconds ?? 60;
+          const sync = workerClass === 'sync' && threads === 1;
+          const report = analyze(files, { nginxVersion: V, unsafe: true });
+          const hits = report.findings.filter((f) => f.rule === RULE);
+          expect(hits.length).toBe(sync && timeout > 0 && timeout <= wait ? 1 : 0);
+          if (hits.length === 0) return;
+          const raised = wait + (wait > 10 ? 5 : 1);
+          expect(report.fixed[0]!.text).toContain(`timeout = ${raised}\n`);
+          const fixed = files.map((f) =>
+            f.name === 'gunicorn.conf.py' ? { ...f, text: report.fixed[0]!.text } : f,
+          );
+          expect(ofRule(fixed)).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
@@ -282,4 +283,27 @@ describe('oom-kill', () => {
       expect(ofRule(c.input)).toEqual([]);
     });
   }
+
+  it('property: never fires without an OOM line, whatever else the logs hold', () => {
+    // A SIGKILL is only "not memory" next to the timeout that caused it: those come in pairs.
+    const notOom = fc.constantFrom(
+      '[2024-05-02 10:15:00 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:9)\n[2024-05-02 10:15:01 +0000] [1] [WARNING] Worker (pid:9) was sent SIGKILL! Perhaps out of memory?',
+      '[2024-05-02 10:15:01 +0000] [7] [INFO] Autorestarting worker after current request.',
+      'Thu May  2 10:15:30 2024 - *** HARAKIRI ON WORKER 2 (pid: 289, try: 1) ***\nThu May  2 10:15:31 2024 - DAMN ! worker 2 (pid: 289) died, killed by signal 9 :( trying respawn ...',
+      '[ 7093.543707] uwsgi invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=986',
+      '      Exit Code:    143',
+      '2024/05/02 10:15:30 [error] 31#31: *1 upstream prematurely closed connection while reading response header from upstream, client: 10.1.2.3, server: _, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "x"',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(notOom, fc.string({ maxLength: 120 })), { maxLength: 20 }),
+        (lines) => {
+          const files: SourceFile[] = [...gunicornPod.filter((f) => !/\.(txt|log)$/.test(f.name))];
+          files.push({ name: 'app.log', text: lines.join('\n') });
+          expect(ofRule(files)).toEqual([]);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
 });

@@ -4,6 +4,7 @@
  * read-timeout raise (exact fixed output, nginx -t) when the app server's limit is known to be
  * longer. Near misses: other failures, configs without timeouts in the logs.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { Finding, SourceFile } from '../../workers/engine/model.ts';
@@ -256,4 +257,40 @@ describe('proxy-timeout', () => {
     }
   });
   if (nginxMissing) it.skip(nginxMissingReason, () => {});
+
+  it('property: each timeout cites the location nginx picks for its Host and path', () => {
+    const segment = fc.stringMatching(/^[a-z0-9._-]{0,8}$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('shop.example.com', 'admin.example.com', 'other.example.com'),
+        fc.constantFrom('/', '/api/', '/api', '/apix/', '/static/'),
+        segment,
+        (host, prefix, rest) => {
+          const path = prefix + rest;
+          const found = ofRule([twoLocations, log(timedOut(path, { host }))]);
+          expect(found).toHaveLength(1);
+          // nginx: admin.example.com has only "/"; other hosts fall to the first server, where
+          // the longest matching prefix wins ("/api/" only for paths that start with it).
+          const expected =
+            host === 'admin.example.com'
+              ? 'site.conf:21'
+              : path.startsWith('/api/')
+                ? 'site.conf:12'
+                : 'nginx 1.22 default';
+          expect(found[0]!.compared![0]!.source).toBe(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('property: arbitrary log text never throws and only timeout lines are claimed', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 200 }), { maxLength: 30 }), (lines) => {
+        const found = ofRule([twoLocations, { name: 'junk.log', text: lines.join('\n') }]);
+        for (const f of found) expect(f.message).toMatch(/timed out/);
+      }),
+      { numRuns: 80 },
+    );
+  });
 });

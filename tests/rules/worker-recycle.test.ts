@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
@@ -346,5 +347,29 @@ describe('worker-recycle', () => {
       if (!f.name.endsWith('.py') || f.text.includes('os.environ')) continue;
       expect(() => gunicornReads(f.text, ['workers'])).not.toThrow();
     }
+  });
+
+  it('property: fires exactly for a recycle limit without jitter on more than one worker', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }),
+        (workers, maxRequests, jitter) => {
+          const text =
+            `workers = ${workers}\nmax_requests = ${maxRequests}\n` +
+            (jitter === undefined ? '' : `max_requests_jitter = ${jitter}\n`);
+          const report = analyze([{ name: 'gunicorn.conf.py', text }], { nginxVersion: '1.22.1' });
+          const hits = report.findings.filter((f) => f.rule === RULE);
+          const fires = maxRequests > 0 && !jitter && workers !== 1;
+          expect(hits.length).toBe(fires ? 1 : 0);
+          if (!fires) return;
+          const step = Math.max(1, Math.round(maxRequests * 0.1));
+          expect(report.fixed[0]!.text).toMatch(new RegExp(`^max_requests_jitter = ${step}$`, 'm'));
+          expect(ofRule([{ name: 'gunicorn.conf.py', text: report.fixed[0]!.text }])).toEqual([]);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
