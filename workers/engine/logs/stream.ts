@@ -118,8 +118,12 @@ export function createLogAggregator(
     if (tail.length > perKind) tail.shift();
   }
 
-  function line(text: string): void {
+  function line(raw: string): void {
     counters.lines++;
+    // A slice of a chunk keeps the whole chunk alive (V8 sliced strings), and kept events hold
+    // slices of their line: copy the line out of the chunk so only it can be retained.
+    // (Slicing a concatenation flattens it into a new string of the line's size.)
+    const text = (raw + ' ').slice(0, -1);
     const content = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
     if (!content.trim()) return;
     const ev = decodeWith(content, formats);
