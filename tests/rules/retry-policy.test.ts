@@ -73,8 +73,41 @@ const invalid: { name: string; input: string; output: string; titles: string[] }
 `,
     titles: ['nginx may retry POST requests on another server'],
   },
+  {
+    name: 'several locations of one server share one finding, bounded at server level',
+    input: `upstream api {
+    server 10.0.0.1:8000;
+    server 10.0.0.2:8000;
+}
+server {
+    listen 80;
+    location /a/ {
+        proxy_pass http://api;
+    }
+    location /b/ {
+        proxy_pass http://api;
+    }
+}
+`,
+    output: `upstream api {
+    server 10.0.0.1:8000;
+    server 10.0.0.2:8000;
+}
+server {
+    listen 80;
+    proxy_next_upstream_tries 2;
+    proxy_next_upstream_timeout 60s;
+    location /a/ {
+        proxy_pass http://api;
+    }
+    location /b/ {
+        proxy_pass http://api;
+    }
+}
+`,
+    titles: ['Retries to the next upstream server are unbounded'],
+  },
 ];
-
 const valid: { name: string; input: string; version?: string }[] = [
   {
     name: 'one server',

@@ -257,6 +257,19 @@ const valid: { name: string; files: SourceFile[] }[] = [
     ],
   },
   {
+    name: 'a regex WebSocket location and an events feed',
+    files: [
+      {
+        name: 'app.conf',
+        text: `server {
+  location ~ ^/servers/.*/ws$ { proxy_pass http://127.0.0.1:8000; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"; }
+  location /events { proxy_pass http://127.0.0.1:8888/events; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"; }
+}
+`,
+      },
+    ],
+  },
+  {
     name: 'the map pattern',
     files: [
       {

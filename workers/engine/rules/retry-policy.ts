@@ -70,6 +70,7 @@ export const retryPolicy: Rule = {
     const version = topology.nginxVersion;
     const chains = retryChains(events);
     const hits: RuleHit[] = [];
+    const unboundedGroups = new Map<string, Unbounded[]>();
     const nonIdempotent = new Map<string, { node: ConfigNode | null; routes: Route[] }>();
     for (const route of topology.routes) {
       const module = route.pass.directive.replace(/_pass$/, '');
@@ -99,11 +100,22 @@ export const retryPolicy: Rule = {
       const unbounded = (e: Effective) => (e.value?.[0] ?? '0') === '0';
       const slowRetried = flags.some((f) => f === 'timeout' || /^http_50[0234]$/.test(f));
       if (servers.count >= 2 && slowRetried && unbounded(tries) && unbounded(limit)) {
-        hits.push(
-          unboundedHit(config, route, module, next, tries, limit, servers, routeChains, version),
-        );
+        const read = effective(config, route.location, `${module}_read_timeout`, version);
+        const c: Unbounded = {
+          route,
+          module,
+          next,
+          tries,
+          limit,
+          read,
+          servers,
+          chains: routeChains,
+        };
+        const key = groupKey(c);
+        unboundedGroups.set(key, [...(unboundedGroups.get(key) ?? []), c]);
       }
     }
+    for (const group of unboundedGroups.values()) hits.push(unboundedHit(config, group));
     for (const { node, routes } of nonIdempotent.values())
       hits.push(nonIdempotentHit(config, node, routes, events, chains, version));
     return hits;
@@ -140,22 +152,45 @@ function peers(route: Route): Peers {
   };
 }
 
-function unboundedHit(
-  config: NginxConfig,
-  route: Route,
-  module: string,
-  next: Effective,
-  tries: Effective,
-  limit: Effective,
-  servers: Peers,
-  chains: RetryChain[],
-  version: string,
-): RuleHit {
-  const read = effective(config, route.location, `${module}_read_timeout`, version);
+interface Unbounded {
+  route: Route;
+  module: string;
+  next: Effective;
+  tries: Effective;
+  limit: Effective;
+  read: Effective;
+  servers: Peers;
+  chains: RetryChain[];
+}
+
+/**
+ * Locations of one server block that pass to the same servers with the same read timeout and
+ * inherit the retry bounds from the server (or the defaults) share one finding and one fix at
+ * server level; anything else is fixed in its own location.
+ */
+function groupKey(c: Unbounded): string {
+  const server = c.route.location.server.node;
+  const inherited = [c.tries, c.limit].every((e) => !e.node || e.node.parent === server);
+  if (!server || !inherited) return `location ${c.route.location.file}:${c.route.location.line}`;
+  const target = c.route.upstream?.name ?? c.route.pass.host ?? c.route.pass.target;
+  return `server ${server.file}:${server.line} ${c.module} ${target} ${c.read.value?.[0] ?? ''}`;
+}
+
+function unboundedHit(config: NginxConfig, group: Unbounded[]): RuleHit {
+  const first = group[0]!;
+  const { route, module, next, tries, limit, read, servers } = first;
   const readValue = read.value?.[0] ?? '60s';
-  const explains = chains.flatMap((c) => c.events);
+  const chains = [...new Set(group.flatMap((c) => c.chains))];
+  const explains = [...new Set(chains.flatMap((c) => c.events))];
+  const server = group.length > 1 ? route.location.server.node : null;
+  const where = server
+    ? `${group.length} locations of ${blockLabel(server.directive)} (${group
+        .slice(0, 3)
+        .map((c) => c.route.location.path)
+        .join(', ')}${group.length > 3 ? ', …' : ''})`
+    : route.label;
   let message =
-    `${route.label} passes a failed or slow request to the next of ${servers.count} servers ` +
+    `${where} ${server ? 'pass' : 'passes'} a failed or slow request to the next of ${servers.count} servers ` +
     `(${module}_next_upstream ${(next.value ?? ['error', 'timeout']).join(' ')}, ${whereSet(next)}) ` +
     `with no bound: ${module}_next_upstream_tries ${tries.value?.[0] ?? '0'} (${whereSet(tries)}) and ` +
     `${module}_next_upstream_timeout ${limit.value?.[0] ?? '0'} (${whereSet(limit)}). A request that ` +
@@ -164,18 +199,37 @@ function unboundedHit(
     'request lands on every backend when they are already struggling.';
   if (chains.length > 0)
     message += ` The logs show ${chains.length} request(s) tried on several servers (${describe(chains)}).`;
-  const at = route.location.node.directive;
-  const file = config.file(route.location.file)!;
-  const edits: Edit[] = [
-    ...setOrInsert(file, at.block!, `${module}_next_upstream_tries`, ['2'], route),
-    ...setOrInsert(file, at.block!, `${module}_next_upstream_timeout`, [readValue], route),
-  ];
+  const triesName = `${module}_next_upstream_tries`;
+  const timeoutName = `${module}_next_upstream_timeout`;
+  let edits: Edit[];
+  if (server) {
+    const file = config.file(server.file)!;
+    const block = server.directive.block!;
+    edits = [
+      ...setDirective(file, block, triesName, ['2']),
+      ...setDirective(file, block, timeoutName, [readValue]),
+    ];
+  } else {
+    const file = config.file(route.location.file)!;
+    const block = route.location.node.directive.block!;
+    edits = [
+      ...setOrInsert(file, block, triesName, ['2'], route),
+      ...setOrInsert(file, block, timeoutName, [readValue], route),
+    ];
+  }
+  const target = route.upstream ? `upstream ${route.upstream.name}` : route.pass.target;
   return {
-    key: `retry-policy unbounded ${route.location.file} ${route.label}`,
+    key: server
+      ? `retry-policy unbounded ${server.file} ${scopeOf(server)} > ${blockLabel(server.directive)} -> ${target}`
+      : `retry-policy unbounded ${route.location.file} ${route.label}`,
     title: 'Retries to the next upstream server are unbounded',
     message,
     evidence: [
-      { file: route.pass.file, line: route.pass.line, note: `proxies to ${servers.count} servers` },
+      ...group.slice(0, 3).map((c) => ({
+        file: c.route.pass.file,
+        line: c.route.pass.line,
+        note: `proxies to ${servers.count} servers`,
+      })),
       ...servers.lines.slice(0, 4),
       ...[next, tries, limit]
         .map(writtenLine)
@@ -189,15 +243,10 @@ function unboundedHit(
         value: (next.value ?? []).join(' '),
         source: whereSet(next),
       },
+      { hop: 'nginx', setting: triesName, value: tries.value?.[0] ?? '0', source: whereSet(tries) },
       {
         hop: 'nginx',
-        setting: `${module}_next_upstream_tries`,
-        value: tries.value?.[0] ?? '0',
-        source: whereSet(tries),
-      },
-      {
-        hop: 'nginx',
-        setting: `${module}_next_upstream_timeout`,
+        setting: timeoutName,
         value: limit.value?.[0] ?? '0',
         source: whereSet(limit),
       },
@@ -215,10 +264,10 @@ function unboundedHit(
     fix: {
       safety: 'unsafe',
       description:
-        `Add ${module}_next_upstream_tries 2 and ${module}_next_upstream_timeout ${readValue} to ` +
-        `${route.label}: a request that fails quickly (refused, reset) still gets one more ` +
-        `server, but one that already waited ${readValue} is not sent to another server to wait ` +
-        'again. Trade-off: a request a third server would have answered now fails, and a slow ' +
+        `Add ${triesName} 2 and ${timeoutName} ${readValue} to ${server ? blockLabel(server.directive) : route.label}: ` +
+        'a request that fails quickly (refused, reset) still gets one more server, but one ' +
+        `that already waited ${readValue} is not sent to another server to wait again. ` +
+        'Trade-off: a request a third server would have answered now fails, and a slow ' +
         'request is answered with 504 instead of being retried.',
       edits,
     },

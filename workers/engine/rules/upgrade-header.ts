@@ -32,7 +32,7 @@ const VARIABLE = '$connection_upgrade';
 
 /** Paths that by name serve WebSocket/streaming endpoints only: the hard-coded header is their recipe. */
 const WEBSOCKET_PATH =
-  /(^|[/_.-])(ws|wss|websockets?|sockets?|socket\.io|sockjs|cable|hubs?|signalr|realtime|live|graphql-ws|subscriptions|notifications-ws)([/_.-]|$)/i;
+  /(^|[^a-z0-9])(ws|wss|websockets?|sockets?|socket\.io|sockjs|cable|hubs?|signalr|realtime|live|events|graphql-ws|subscriptions)([^a-z0-9]|$)/i;
 
 export const upgradeHeader: Rule = {
   meta: {
