@@ -20,7 +20,12 @@ export interface Diagnosis {
   ready: true;
   topCause: string | null;
   topRule: string | null;
-  findings: { rule: string; cause: string; severity: string; fix: { safety: string } | null }[];
+  findings: {
+    rule: string;
+    cause: string;
+    severity: string;
+    fix: { safety: string; description: string; applied: boolean } | null;
+  }[];
   fixSafety: string | null;
 }
 export interface NotReady {
@@ -94,7 +99,13 @@ export function diagnose(
     rule: String(f.rule),
     cause: String(f.cause),
     severity: String(f.severity),
-    fix: f.fix ? { safety: String(f.fix.safety) } : null,
+    fix: f.fix
+      ? {
+          safety: String(f.fix.safety),
+          description: String(f.fix.description ?? ''),
+          applied: f.fix.applied === true,
+        }
+      : null,
   }));
   const top = findings[0];
   return {

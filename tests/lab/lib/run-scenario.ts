@@ -283,7 +283,9 @@ export async function runScenario(
         const why = res.causeMatches
           ? ''
           : `top cause ${dx.topCause ?? 'none'}, expected ${sc.expectedCause}; `;
-        return finish('fail', `${why}the CLI proposed no change`);
+        // The CLI says why it held its fix back (e.g. "not applied: … another finding").
+        const held = /\(not applied: [^)]*\)+/.exec(dx.findings[0]?.fix?.description ?? '')?.[0];
+        return finish('fail', `${why}the CLI proposed no change${held ? ` ${held}` : ''}`);
       }
       writeFileSync(join(dir, 'fix.patch'), fx.patch);
       const err = applyPatch(dir, fx.patch);
