@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
 import { nginxMissing, nginxMissingReason, nginxTest } from '../helpers/nginx-t.ts';
+import { checkCorpus } from './corpus-check.ts';
 
 const RULE = 'keepalive-race';
 const run = (files: SourceFile[], nginxVersion = '1.22.1') => analyze(files, { nginxVersion });
@@ -407,5 +408,11 @@ ${pooled().replace('listen 80;', 'listen 80;\n    access_log /var/log/nginx/acce
       { name: 'access.log', text: access, kind: 'log' },
     ])[0]!;
     expect(hit.evidence.filter((e) => e.file === 'access.log').map((e) => e.line)).toEqual([1]);
+  });
+});
+
+describe('keepalive-race on the real configs of the corpus', () => {
+  it('fires only where expected; applied fixes pass nginx -t and leave nothing behind', () => {
+    checkCorpus('keepalive-race', {});
   });
 });

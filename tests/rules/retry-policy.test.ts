@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
 import { nginxMissing, nginxMissingReason, nginxTest } from '../helpers/nginx-t.ts';
+import { checkCorpus } from './corpus-check.ts';
 
 const RULE = 'retry-policy';
 const run = (files: SourceFile[], opts: { unsafe?: boolean; nginxVersion?: string } = {}) =>
@@ -234,5 +235,14 @@ describe('retry-policy: what the logs prove', () => {
       { name: 'access.log', text: access, kind: 'log' },
     ]).findings.find((f) => f.rule === RULE)!;
     expect(hit.evidence.filter((e) => e.file === 'access.log').map((e) => e.line)).toEqual([1]);
+  });
+});
+
+describe('retry-policy on the real configs of the corpus', () => {
+  it('fires only where expected; applied fixes pass nginx -t and leave nothing behind', () => {
+    checkCorpus('retry-policy', {
+      'IBM__mcp-context-forge__infra__nginx__nginx.conf': 'unsafe',
+      'discourse__discourse__config__nginx.sample.conf': 'unsafe',
+    });
   });
 });

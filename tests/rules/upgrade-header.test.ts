@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
 import { nginxMissing, nginxMissingReason, nginxTest } from '../helpers/nginx-t.ts';
+import { checkCorpus } from './corpus-check.ts';
 
 const RULE = 'upgrade-header';
 const run = (files: SourceFile[], nginxVersion = '1.22.1') => analyze(files, { nginxVersion });
@@ -402,4 +403,13 @@ server {
     }
   });
   if (nginxMissing) it.skip(nginxMissingReason, () => {});
+});
+
+describe('upgrade-header on the real configs of the corpus', () => {
+  it('fires only where expected; applied fixes pass nginx -t and leave nothing behind', () => {
+    checkCorpus('upgrade-header', {
+      'GeoNode__geonode-project__docker__nginx__geonode.conf.envsubst': 'manual',
+      'laradock__laradock__nginx__sites__node.conf.example': 'safe',
+    });
+  });
 });
