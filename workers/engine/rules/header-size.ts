@@ -206,7 +206,8 @@ const SCHEME_MODULE: Record<string, string> = {
 function nginxHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   const config = topology.nginx;
   const big = events.filter((e) => e.source === 'nginx-error' && e.kind === 'header-too-big');
-  if (big.length === 0 || !config) return [];
+  if (big.length === 0) return [];
+  if (!config) return [nginxManual(big)];
   const groups = new Map<string, { where: EventContext; module: string; events: LogEvent[] }>();
   for (const event of big) {
     const where = eventContext(config, event);
@@ -225,6 +226,27 @@ function nginxHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
     if (hit) hits.push(hit);
   }
   return hits;
+}
+
+/** "upstream sent too big header" with no nginx config pasted: the module by the logged scheme. */
+function nginxManual(events: LogEvent[]): RuleHit {
+  const schemes = events.map((e) => (typeof e.fields?.scheme === 'string' ? e.fields.scheme : ''));
+  const modules = [...new Set(schemes.map((s) => SCHEME_MODULE[s] ?? 'proxy'))];
+  const names = modules.map((m) => `${m}_buffer_size`).join(' / ');
+  return {
+    key: `header-size nginx (no nginx config) ${names}`,
+    message:
+      `nginx logged "upstream sent too big header" ${events.length} time(s): the response header ` +
+      `did not fit ${names} (one memory page, 4k, by default) and nginx answered 502. Paste the ` +
+      'nginx config to get the exact change for the location involved.',
+    evidence: events.slice(0, 3).map((e) => ({ file: e.file, line: e.line })),
+    explains: events,
+    fix: {
+      safety: 'manual',
+      description: `Set ${names} 16k in the location that proxies these requests (with a matching *_busy_buffers_size if nginx -t asks for it).`,
+      edits: [],
+    },
+  };
 }
 
 function nginxHit(
