@@ -110,6 +110,31 @@ const CASES: Case[] = [
     'nginx-error',
     'other',
   ],
+  [
+    '2024/01/02 03:04:05 [error] 30#30: *5 upstream prematurely closed FastCGI stdout while reading response header from upstream, client: 1.1.1.1, server: _, request: "GET /index.php HTTP/1.1", upstream: "fastcgi://unix:/run/php/php8.2-fpm.sock:", host: "x"',
+    'nginx-error',
+    'premature-close',
+    'reading-response-header',
+  ],
+  [
+    '2012/01/02 03:04:05 [error] 30#0: *5 upstream closed prematurely FastCGI stdout while reading response header from upstream',
+    'nginx-error',
+    'premature-close',
+    'reading-response-header',
+  ],
+  // ECONNREFUSED noticed at the first read of a non-blocking connect
+  [
+    '2024/01/02 03:04:05 [error] 30#30: *5 recv() failed (111: Connection refused) while reading response header from upstream',
+    'nginx-error',
+    'connect-refused',
+    'reading-response-header',
+  ],
+  [
+    '2024/01/02 03:04:05 [error] 30#30: *5 FastCGI sent in stderr: "PHP message: PHP Fatal error:  Allowed memory size exhausted" while reading response header from upstream',
+    'nginx-error',
+    'other',
+    'reading-response-header',
+  ],
   // same errno, other system call: a missing file is not a missing socket
   [
     '2024/01/02 03:04:05 [error] 30#30: *5 open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), client: 1.1.1.1, server: _, request: "GET /favicon.ico HTTP/1.1", host: "x"',

@@ -8,13 +8,14 @@ import type { EventExplanation } from './types.ts';
 export const NGINX_ERROR: Record<string, EventExplanation> = {
   'premature-close': {
     title: 'Upstream closed the connection early',
-    what: 'nginx had sent the request (or part of it) and was reading the response when the upstream closed the connection: read() returned 0 bytes before a complete response header (or, "while reading upstream", before the whole body).',
+    what: 'nginx had sent the request (or part of it) and was reading the response when the upstream closed the connection: read() returned 0 bytes before a complete response header (or, "while reading upstream", before the whole body). With FastCGI nginx words it "upstream prematurely closed FastCGI stdout".',
     meaning:
       'Before the header: the client gets 502 unless nginx may pass the request to another server. After the header was sent: the client receives a truncated body. POST, LOCK and PATCH are not passed to the next server once the request was sent (since nginx 1.9.13) unless proxy_next_upstream has non_idempotent.',
     causes: [
       "A reused keepalive connection that the upstream had already closed as idle (its keep-alive timeout is shorter than nginx's upstream keepalive_timeout): the request loses the race.",
       'The app-server worker handling the request died: killed for timeout (gunicorn WORKER TIMEOUT, uWSGI HARAKIRI), by the OOM killer, or crashed.',
       'The worker was recycled (max_requests, uWSGI lifetime) or the app restarted during a deploy while requests were in flight.',
+      'php-fpm ended the child: request_terminate_timeout, or the child crashed (see "exited on signal" in the php-fpm log).',
       'Protocol mismatch: nginx speaks HTTP (proxy_pass) to a socket that expects uwsgi or FastCGI, or the reverse, and the server drops the connection.',
       'The request header or body exceeded an app-server limit (uWSGI buffer-size, gunicorn limit_request_line) and the server closed without answering.',
     ],

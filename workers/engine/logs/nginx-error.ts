@@ -78,6 +78,11 @@ function classify(message: string, upstreamSide: boolean): Classified | null {
   let m: RegExpExecArray | null;
   if (lower.includes('upstream prematurely closed connection'))
     return { kind: 'premature-close', fields };
+  // The FastCGI module's own wordings (old and new) for the same event.
+  if (/upstream (?:prematurely closed|closed prematurely) fastcgi (?:stdout|request)/.test(lower)) {
+    fields.detail = 'fastcgi';
+    return { kind: 'premature-close', fields };
+  }
   if (lower.includes('client prematurely closed connection'))
     return { kind: 'client-closed', fields };
   if (lower.includes('upstream timed out')) {
