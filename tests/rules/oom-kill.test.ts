@@ -4,13 +4,14 @@
  * recycling mitigation with its exact fixed output where workers are never recycled.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
+import { CORPUS, corpusFiles } from '../formats/corpus.ts';
 
 const RULE = 'oom-kill';
 const V = '1.22.1';
@@ -305,5 +306,35 @@ describe('oom-kill', () => {
       ),
       { numRuns: 80 },
     );
+  });
+
+  const errorsTsv = join(CORPUS, 'errors.tsv');
+  it.skipIf(!existsSync(errorsTsv))('corpus: real pasted lines, labelled by hand', () => {
+    const rows = readFileSync(errorsTsv, 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((row) => row.slice(row.indexOf('\t') + 1));
+    // OOM evidence: the kernel's kill line, Kubernetes' OOMKilled, a gunicorn worker ended by
+    // SIGKILL (20.x: "terminated due to signal 9", 21+: "was sent SIGKILL! Perhaps out of
+    // memory?") or a uWSGI worker "killed by signal 9", with no WORKER TIMEOUT or HARAKIRI
+    // beside it. "invoked oom-killer" alone names the process that asked, not the one killed.
+    const isOom = (line: string) =>
+      /Killed process \d+|OOMKilled|Perhaps out of memory|(terminated due to|killed by) signal 9\b/.test(
+        line,
+      );
+    let fired = 0;
+    for (const line of rows) {
+      const found = ofRule([{ name: 'pasted.log', text: line }]);
+      expect(found.length > 0, line).toBe(isOom(line));
+      fired += found.length > 0 ? 1 : 0;
+    }
+    expect(fired).toBeGreaterThanOrEqual(5);
+  });
+
+  it('corpus: configs alone (no log) never produce an OOM finding', () => {
+    for (const folder of ['gunicorn', 'uwsgi', 'k8s', 'nginx']) {
+      for (const f of corpusFiles(folder)) expect(ofRule([f]), f.name).toEqual([]);
+    }
   });
 });

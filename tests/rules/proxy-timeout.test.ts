@@ -5,10 +5,13 @@
  * longer. Near misses: other failures, configs without timeouts in the logs.
  */
 import fc from 'fast-check';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { Finding, SourceFile } from '../../workers/engine/model.ts';
 import { nginxMissing, nginxMissingReason, nginxTest } from '../helpers/nginx-t.ts';
+import { CORPUS } from '../formats/corpus.ts';
 
 const RULE = 'proxy-timeout';
 const V = '1.22.1';
@@ -293,4 +296,23 @@ describe('proxy-timeout', () => {
       { numRuns: 80 },
     );
   });
+
+  const errorsTsv = join(CORPUS, 'errors.tsv');
+  it.skipIf(!existsSync(errorsTsv))(
+    'corpus: every real "upstream timed out" line, and no other',
+    () => {
+      const rows = readFileSync(errorsTsv, 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((row) => row.slice(row.indexOf('\t') + 1));
+      let fired = 0;
+      for (const line of rows) {
+        const found = ofRule([{ name: 'pasted.log', text: line }]);
+        expect(found.length > 0, line).toBe(/upstream timed out \(110/.test(line));
+        fired += found.length;
+      }
+      expect(fired).toBeGreaterThanOrEqual(3);
+    },
+  );
 });

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
+import { corpusFiles } from '../formats/corpus.ts';
 
 const RULE = 'worker-recycle';
 const ofRule = (files: SourceFile[], unsafe = false) =>
@@ -371,5 +372,28 @@ describe('worker-recycle', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('corpus: real gunicorn and uWSGI configs; every fix re-parses cleanly and clears the finding', () => {
+    let fired = 0;
+    for (const f of [...corpusFiles('gunicorn'), ...corpusFiles('uwsgi')]) {
+      const report = analyze([f], { nginxVersion: '1.22.1', unsafe: true });
+      const hit = report.findings.find((x) => x.rule === RULE);
+      if (!hit) continue;
+      fired++;
+      expect(hit.compared![0]!.source, f.name).toMatch(
+        new RegExp(`^${f.name.replace(/\./g, '\\.')}:\\d+$`),
+      );
+      if (!hit.fix!.applied) continue;
+      const fixed = report.fixed.find((x) => x.name === f.name)!;
+      const again = analyze([{ name: f.name, text: fixed.text }], { nginxVersion: '1.22.1' });
+      expect(again.files[0]!.errors, f.name).toEqual(report.files[0]!.errors);
+      expect(
+        again.findings.filter((x) => x.rule === RULE),
+        f.name,
+      ).toEqual([]);
+    }
+    // Several published configs set max_requests without jitter (or the uWSGI equivalent).
+    expect(fired).toBeGreaterThan(0);
   });
 });
