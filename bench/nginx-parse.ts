@@ -108,7 +108,10 @@ function generateJson(bytes: number): string {
     size += text.length + 2;
     servers.push(s);
   }
-  return JSON.stringify({ servers }, null, 2);
+  // Nested inside the array each server is indented deeper than when measured alone: trim to size.
+  const full = JSON.stringify({ servers }, null, 2);
+  const keep = Math.max(1, Math.floor((servers.length * bytes) / full.length));
+  return JSON.stringify({ servers: servers.slice(0, keep) }, null, 2);
 }
 
 /**
