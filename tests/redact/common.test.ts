@@ -199,6 +199,10 @@ describe('keyword + value layer', () => {
       ).toEqual([]);
     }
   });
+  it('reads on inside a value that is not a secret', () => {
+    const text = 'password: ${DB_PASS} token: s3cr3tv4lue99';
+    expect(found((t) => findKeywordAssignments(t), text)).toEqual(['s3cr3tv4lue99']);
+  });
   it('ignores unquoted (code) values when told to (Python)', () => {
     expect(
       found((t) => findKeywordAssignments(t, { unquoted: false }), 'secret_key = SECRET'),

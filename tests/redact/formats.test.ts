@@ -7,6 +7,7 @@ import { findYamlSecrets } from '../../workers/engine/redact/formats/kubernetes.
 import { nginxStatements } from '../../workers/engine/redact/formats/nginx-lexer.ts';
 import { findNginxSecrets } from '../../workers/engine/redact/formats/nginx.ts';
 import { findPythonSecrets } from '../../workers/engine/redact/formats/python.ts';
+import { findSecretDataLines } from '../../workers/engine/redact/formats/secret-lines.ts';
 import type { Detector } from '../../workers/engine/redact/types.ts';
 import { Fake } from './fake.ts';
 
@@ -280,5 +281,34 @@ describe('.env files', () => {
     const r = redactText(env, 'dotenv');
     expect(r.text).toContain('PORT=8000');
     expect(r.text).toContain('export DB_PASSWORD="«redacted:password:1»"');
+  });
+});
+
+describe('Kubernetes Secret data without a YAML parser', () => {
+  it('hides data/stringData values in Helm-broken or huge manifests', () => {
+    const a = f.mixed(24);
+    const b = f.password(12);
+    const text = [
+      '{{- if .Values.enabled }}',
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: {{ include "app.fullname" . }}',
+      'data:',
+      `  api-key: ${a}`,
+      '  from-values: {{ .Values.key | b64enc }}',
+      'stringData:',
+      `  password: "${b}"`,
+      '  config.yaml: |',
+      `    token: ${a}x`,
+      `    other: ${b}y`,
+      'type: Opaque',
+      '{{- end }}',
+    ].join('\n');
+    const r = redactText(text, 'kubernetes');
+    for (const s of [a, b, `${a}x`, `${b}y`]) expect(r.text).not.toContain(s);
+    expect(r.text).toContain('from-values: {{ .Values.key | b64enc }}');
+    expect(r.text).toContain('type: Opaque');
+    expect(findSecretDataLines('kind: ConfigMap\ndata:\n  a: b\n')).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import { findIniSecrets } from './formats/ini.ts';
 import { findYamlSecrets } from './formats/kubernetes.ts';
 import { findNginxSecrets } from './formats/nginx.ts';
 import { findPythonSecrets } from './formats/python.ts';
+import { findSecretDataLines } from './formats/secret-lines.ts';
 import { applyMask, mergeCandidates, PlaceholderBook } from './mask.ts';
 import { lineOf, newlineOffsets } from './scan.ts';
 import { findVendorSecrets } from './vendor/index.ts';
@@ -56,7 +57,7 @@ const FORMAT_DETECTORS: Partial<Record<FileKind, readonly Detector[]>> = {
   gunicorn: [findPythonSecrets],
   uwsgi: [findIniSecrets],
   'php-fpm': [findIniSecrets],
-  kubernetes: [findYamlSecrets],
+  kubernetes: [findYamlSecrets, findSecretDataLines],
   dotenv: [findDotenvSecrets],
   log: [],
 };
@@ -70,6 +71,7 @@ const ALL_FORMATS: readonly Detector[] = [
   findPythonSecrets,
   findIniSecrets,
   (text) => (/^(?:apiVersion|kind):/m.test(text) ? findYamlSecrets(text) : []),
+  findSecretDataLines,
   findDotenvSecrets,
 ];
 

@@ -191,7 +191,8 @@ export function nameWords(name: string): string[] {
  * `private-key`, `secret`), or null when the name is not a credential's.
  */
 export function secretKindOfName(name: string): string | null {
-  if (name.length > 120) return null;
+  // A name holding a placeholder is redacted text being read again, not a name.
+  if (name.length > 120 || name.includes('«')) return null;
   const words = nameWords(name);
   if (words.length === 0) return null;
   const last = words[words.length - 1]!;

@@ -18,6 +18,8 @@ export function findAuthHeaders(text: string): Candidate[] {
   while ((m = SCHEME.exec(text)) !== null) {
     const [start, end] = m.indices![2]!;
     const value = m[2]!;
+    // A rejected value may itself start the next match (`Bearer Bearer <token>`).
+    SCHEME.lastIndex = start;
     if (isTemplateOrMasked(value)) continue;
     // Look back a bounded distance on the same line for what makes this a header.
     const before = text.slice(Math.max(0, m.index - 200), m.index);
@@ -27,6 +29,7 @@ export function findAuthHeaders(text: string): Candidate[] {
     // Even next to "Authorization", a plain lower-case word is prose ("Bearer tokens").
     const wordy = /^[a-z]+$/.test(value) && value.length < 16;
     if ((inContext && !wordy) || looksLikeCredential(scheme, value)) {
+      SCHEME.lastIndex = end;
       out.push({
         start,
         end,

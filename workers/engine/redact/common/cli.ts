@@ -1,15 +1,15 @@
 /**
  * Command lines (gunicorn/uWSGI/docker invocations in logs, Kubernetes `args`, shell snippets):
  * `-e NAME=value` / `--env NAME=value` / `--env=NAME=value` with quoted values that may contain
- * spaces, and `--password value` / `--token value` flags whose value is the next word.
- * (`--password=value` is an assignment and is left to the keyword layer.)
+ * spaces, and `--password value` / `--token=value` flags (the keyword layer ignores unquoted values in
+ * Python kinds, where a gunicorn command line may be pasted).
  */
 import type { Candidate } from '../types.ts';
 import { isNonSecretValue } from '../filters.ts';
 import { secretKindOfName } from '../keywords.ts';
 
 const ENV_FLAG = /(?<![^\s"'[,])(?:-e|--env)(?:[ \t]+|=)(["']?)([A-Za-z_][A-Za-z0-9_.]{0,200})=/g;
-const SECRET_FLAG = /(?<![^\s"'[,])--([a-z][a-z0-9-]{0,60})[ \t]+(?!-)/g;
+const SECRET_FLAG = /(?<![^\s"'[,])--([a-z][a-z0-9-]{0,60})(?:[ \t]+|=)(?!-)/g;
 
 export function findCommandLineSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];

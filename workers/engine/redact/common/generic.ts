@@ -53,6 +53,9 @@ export function findKeywordAssignments(text: string, options: GenericOptions = {
   const unquoted = options.unquoted ?? true;
   const out: Candidate[] = [];
   let lastNameEnd = -1;
+  // Characters that may be scanned again (inside values that turned out not to be secrets):
+  // a few passes over the text at most, so the cost stays linear on adversarial input.
+  let rescanBudget = 4 * text.length + 4096;
   KEYWORD.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = KEYWORD.exec(text)) !== null) {
@@ -79,19 +82,34 @@ export function findKeywordAssignments(text: string, options: GenericOptions = {
     if (kind === null) continue;
     const value = valueAfter(text, nameStart, nameEnd);
     if (value === null) continue;
-    // Names inside a value are part of that value: never scan the same characters twice.
+    // An accepted value is skipped whole (names inside it are part of the secret). A rejected
+    // one (`${DB_PASS} token: abc`) is read again for assignments inside it, within budget.
+    rescanBudget -= value.end - nameEnd;
+    const skipValue = () => {
+      KEYWORD.lastIndex =
+        rescanBudget > 0 ? Math.max(nameEnd, value.start) : Math.max(nameEnd, value.end);
+      lastNameEnd = KEYWORD.lastIndex;
+    };
+    if (!value.quoted && !unquoted) {
+      skipValue();
+      continue;
+    }
+    const raw = text.slice(value.start, value.end);
+    const from = authSchemeLength(raw);
+    const rejected =
+      isNonSecretValue(raw, value.quoted) ||
+      // A PEM block is left to the private-key detector, which keeps its BEGIN/END lines.
+      raw.startsWith('-----BEGIN ') ||
+      // Three or more plain words after `name:` are a sentence in a comment or a log message.
+      (!value.quoted && /^[A-Za-z]+(?:[ \t]+[A-Za-z,.()'-]+){2,}$/.test(raw)) ||
+      // `Authorization: Bearer …`: the scheme word stays, the rest must be a value.
+      (from > 0 && isNonSecretValue(raw.slice(from), value.quoted));
+    if (rejected) {
+      skipValue();
+      continue;
+    }
     KEYWORD.lastIndex = Math.max(nameEnd, value.end);
     lastNameEnd = KEYWORD.lastIndex;
-    if (!value.quoted && !unquoted) continue;
-    const raw = text.slice(value.start, value.end);
-    if (isNonSecretValue(raw, value.quoted)) continue;
-    // A PEM block is left to the private-key detector, which keeps its BEGIN/END lines.
-    if (raw.startsWith('-----BEGIN ')) continue;
-    // Three or more plain words after `name:` are a sentence in a comment or a log message.
-    if (!value.quoted && /^[A-Za-z]+(?:[ \t]+[A-Za-z,.()'-]+){2,}$/.test(raw)) continue;
-    // `Authorization: Bearer …`: the scheme word stays.
-    const from = authSchemeLength(raw);
-    if (from > 0 && isNonSecretValue(raw.slice(from), value.quoted)) continue;
     out.push({ start: value.start + from, end: value.end, kind, layer: 'generic' });
   }
   return out;

@@ -43,7 +43,8 @@ export function findIniSecrets(text: string): Candidate[] {
     const bracket = BRACKET_KEY.exec(lowerKey);
     if (NAME_VALUE_KEYS.has(lowerKey)) {
       const inner = value.indexOf('=');
-      const kind = inner > 0 ? secretKindOfName(value.slice(0, inner)) : null;
+      const name = inner > 0 ? value.slice(0, inner) : '';
+      const kind = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) ? secretKindOfName(name) : null;
       if (kind && !isNonSecretValue(value.slice(inner + 1))) add(vStart + inner + 1, vEnd, kind);
     } else if (bracket) {
       const kind = secretKindOfName(bracket[1]!);

@@ -55,7 +55,9 @@ function envString(text: string, start: number, end: number, out: Candidate[]): 
   const s = text.slice(start, end);
   const eq = s.indexOf('=');
   if (eq <= 0) return;
-  const kind = secretKindOfName(s.slice(0, eq));
+  const name = s.slice(0, eq);
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) return;
+  const kind = secretKindOfName(name);
   const value = s.slice(eq + 1);
   if (kind && !isNonSecretValue(value))
     out.push({ start: start + eq + 1, end, kind, layer: 'format' });
