@@ -114,6 +114,20 @@ const invalid: InvalidCase[] = [
     unsafe: true,
     explains: 0,
   },
+  {
+    name: 'the uWSGI signature alone (no nginx config): HTTP sent to a uwsgi socket, advice only',
+    files: [
+      { name: 'uwsgi.ini', text: '[uwsgi]\nsocket = :3031\n' },
+      {
+        name: 'uwsgi.log',
+        text: 'Thu May  2 10:11:12 2024 - invalid request block size: 21573 (max 4096)...skip\n',
+      },
+    ],
+    output: {},
+    safety: 'manual',
+    explains: 1,
+    mentions: ['21573 = "GET "', 'probe'],
+  },
 ];
 
 const valid: ValidCase[] = [

@@ -22,9 +22,8 @@ const MINE = new Set([
 function label(text: string): string | null {
   if (/client intended to send too large body: \d+ bytes/i.test(text)) return 'body-limit';
   const block = /invalid request block size: (\d+)/.exec(text);
-  // 21573 is "GET " read as a uwsgi header: a protocol mismatch, not a big header (and with
-  // no config the mismatch itself cannot be shown).
-  if (block) return block[1] === '21573' ? null : 'header-size';
+  // 21573 is "GET " read as a uwsgi header: a protocol mismatch, not a big header.
+  if (block) return block[1] === '21573' ? 'protocol-mismatch' : 'header-size';
   if (/\[error\].*upstream sent too big header/i.test(text)) return 'header-size';
   // The errno alone counts: pasted lines are often cut inside the error text.
   if (/connect\(\) (to \S+ )?failed \(11\b/.test(text)) return 'backlog-full';
@@ -38,7 +37,9 @@ describe('real pasted lines (no config)', () => {
   const labelled = lines.filter((l) => label(l.text) !== null);
   it('the corpus has lines for these causes', () => {
     const causes = new Set(labelled.map((l) => label(l.text)));
-    expect(causes).toEqual(new Set(['body-limit', 'header-size', 'backlog-full', 'backend-down']));
+    expect(causes).toEqual(
+      new Set(['body-limit', 'header-size', 'backlog-full', 'backend-down', 'protocol-mismatch']),
+    );
   });
   for (const l of labelled) {
     it(`${l.label} (errors.tsv:${l.line}) → ${label(l.text)}`, () => {

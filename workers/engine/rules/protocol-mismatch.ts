@@ -45,14 +45,22 @@ export const protocolMismatch: Rule = {
   },
   check({ topology, events }) {
     const config = topology.nginx;
-    if (!config) return [];
     const hits: RuleHit[] = [];
-    for (const route of topology.routes) {
+    for (const route of config ? topology.routes : []) {
       const speaks = passSpeaks(route);
       if (!speaks) continue;
-      const hit = mismatch(config, topology, route, speaks, events);
+      const hit = mismatch(config!, topology, route, speaks, events);
       if (hit) hits.push(hit);
     }
+    const unexplained = httpToUwsgi(events).filter(
+      (e) => !hits.some((h) => h.explains?.includes(e)),
+    );
+    // Only while a pasted uWSGI still has a uwsgi-protocol socket (or none was pasted): after
+    // socket → http-socket the same lines are history.
+    const uwsgi = topology.backends.filter((b) => b.kind === 'uwsgi');
+    const sockets = uwsgi.flatMap((b) => b.listeners).filter((l) => l.protocol === 'uwsgi');
+    if (unexplained.length > 0 && (uwsgi.length === 0 || sockets.length > 0))
+      hits.push(signatureOnly(unexplained, sockets));
     return hits;
   },
 };
@@ -175,17 +183,61 @@ function explained(
       e.phase === 'ssl-handshake',
   );
   // uWSGI's side of proxy_pass → socket: HTTP methods read as packet sizes.
-  const app =
-    speaks === 'http' && found.expects === 'uwsgi'
-      ? events.filter(
-          (e) =>
-            e.source === 'uwsgi' &&
-            e.kind === 'header-too-big' &&
-            typeof e.fields?.bytes === 'number' &&
-            httpMethodOfBlockSize(e.fields.bytes) !== null,
-        )
-      : [];
+  const app = speaks === 'http' && found.expects === 'uwsgi' ? httpToUwsgi(events) : [];
   return [...nginx, ...app];
+}
+
+/** uWSGI lines whose "block size" is an HTTP method: HTTP sent to a uwsgi-protocol socket. */
+function httpToUwsgi(events: readonly LogEvent[]): LogEvent[] {
+  return events.filter(
+    (e) =>
+      e.source === 'uwsgi' &&
+      e.kind === 'header-too-big' &&
+      typeof e.fields?.bytes === 'number' &&
+      httpMethodOfBlockSize(e.fields.bytes) !== null,
+  );
+}
+
+/**
+ * The uWSGI signature alone (no nginx route explains it): something speaks HTTP to a uwsgi
+ * socket — nginx's proxy_pass, or an HTTP health check (a Kubernetes httpGet probe, a load
+ * balancer) aimed at that port. Which one the pasted files do not say: advice only.
+ */
+function signatureOnly(lines: LogEvent[], sockets: readonly Listener[]): RuleHit {
+  const sizes = [...new Set(lines.map((e) => e.fields!.bytes as number))];
+  const methods = sizes.map((n) => `${n} = "${httpMethodOfBlockSize(n)} "`).join(', ');
+  return {
+    key: 'protocol-mismatch HTTP sent to a uwsgi socket',
+    message:
+      `uWSGI logged ${lines.length} "invalid request block size" line(s) whose size is an HTTP ` +
+      `method read as a uwsgi packet header (${methods}): something sends plain HTTP to a socket ` +
+      'that speaks the uwsgi protocol — nginx proxy_pass instead of uwsgi_pass, or an HTTP ' +
+      'health check or probe aimed at that port.',
+    evidence: [
+      ...sockets
+        .filter((l) => l.line !== null)
+        .slice(0, 2)
+        .map((l) => ({ file: l.file, line: l.line!, note: 'a uwsgi-protocol socket' })),
+      ...lines.slice(0, 3).map((e) => ({ file: e.file, line: e.line })),
+    ],
+    compared: [
+      { hop: 'client of uWSGI', setting: 'protocol', value: 'http', source: 'uWSGI log' },
+      {
+        hop: 'uWSGI socket',
+        setting: 'protocol',
+        value: 'uwsgi',
+        source: 'socket = (uwsgi protocol)',
+      },
+    ],
+    explains: lines,
+    fix: {
+      safety: 'manual',
+      description:
+        'Use uwsgi_pass with include uwsgi_params in nginx (or http-socket in uWSGI if HTTP is ' +
+        'wanted there); point HTTP health checks at an http-socket, or make them TCP checks.',
+      edits: [],
+    },
+  };
 }
 
 function fixFor(
