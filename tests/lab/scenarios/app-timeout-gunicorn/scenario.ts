@@ -13,7 +13,7 @@ const scenario: Scenario = {
   files: ['nginx.conf', 'gunicorn.conf.py'],
   app: { kind: 'gunicorn', config: 'gunicorn.conf.py', log: 'logs/gunicorn.log' },
   load: {
-    requests: 16,
+    requests: 8,
     seconds: 25,
     concurrency: 2,
     keepAlive: false,
