@@ -193,6 +193,14 @@ describe('gunicorn command lines and precedence', () => {
       gunicornBinds(gunicornSettings(parse('bind = ["unix:/tmp/g.sock"]\n')).bind!.value),
     ).toEqual([{ kind: 'unix', address: '/tmp/g.sock' }]);
   });
+  it('reports quotes left open in a command line with their line', () => {
+    const p = handler.parse(
+      'Procfile',
+      'release: migrate\nweb: gunicorn --bind "0.0.0.0:80 app:app\n',
+    );
+    expect(p.errors).toEqual([{ line: 2, message: expect.stringContaining('never closed') }]);
+    expect(p.print()).toBe('release: migrate\nweb: gunicorn --bind "0.0.0.0:80 app:app\n');
+  });
   it('reports unknown options with their line', () => {
     const p = handler.parse('Procfile', 'web: gunicorn --timeout 5 --bogus-flag app:app\n');
     expect(p.errors).toEqual([{ line: 1, message: expect.stringContaining('--bogus-flag') }]);

@@ -95,7 +95,7 @@ export const GUNICORN_SETTINGS: GunicornSettingDef[] = [
     name: 'control_socket_disable',
     flags: ['--no-control-socket'],
     flag: true,
-    def: d('false', 'gunicorn 23.x'),
+    def: d('false', 'gunicorn releases with the control socket'),
   },
 ];
 

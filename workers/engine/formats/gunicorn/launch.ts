@@ -27,6 +27,8 @@ export interface LaunchFile {
   form: LaunchForm;
   launches: Launch[];
   env: EnvAssignment[];
+  /** Offsets of quotes that are never closed. */
+  unclosedQuotes: number[];
 }
 
 export function launchForm(name: string, text: string): LaunchForm {
@@ -43,18 +45,23 @@ export function launchForm(name: string, text: string): LaunchForm {
   return 'script';
 }
 
+/** Quotes left open while reading the current file (reset by findLaunches). */
+let open: number[] = [];
+const split = (text: string, from?: number, to?: number, newlineEnds?: boolean): Word[][] =>
+  shellCommands(text, from, to, newlineEnds, open);
+
 export function findLaunches(name: string, text: string): LaunchFile {
+  open = [];
   const form = launchForm(name, text);
-  switch (form) {
-    case 'procfile':
-      return procfile(text);
-    case 'dockerfile':
-      return dockerfile(text);
-    case 'systemd':
-      return systemd(text);
-    default:
-      return script(text);
-  }
+  const found =
+    form === 'procfile'
+      ? procfile(text)
+      : form === 'dockerfile'
+        ? dockerfile(text)
+        : form === 'systemd'
+          ? systemd(text)
+          : script(text);
+  return { ...found, unclosedQuotes: open };
 }
 
 function procfile(text: string): LaunchFile {
@@ -62,14 +69,11 @@ function procfile(text: string): LaunchFile {
   for (const l of splitLines(text)) {
     const m = /^([A-Za-z0-9_-]+):[ \t]*/.exec(l.body);
     if (!m) continue;
-    for (const words of expand(
-      text,
-      shellCommands(text, l.start + m[0].length, l.start + l.body.length),
-    )) {
+    for (const words of expand(text, split(text, l.start + m[0].length, l.start + l.body.length))) {
       launches.push({ words, origin: `Procfile ${m[1]}` });
     }
   }
-  return { form: 'procfile', launches, env: [] };
+  return { unclosedQuotes: [], form: 'procfile', launches, env: [] };
 }
 
 /** Physical lines joined by trailing backslashes into logical instructions. */
@@ -113,7 +117,7 @@ function dockerfile(text: string): LaunchFile {
     const json = jsonArrayWords(text, from, ll.end);
     const form = json
       ? { words: json, exec: true }
-      : { words: shellCommands(text, from, ll.end, false).flat(), exec: false };
+      : { words: split(text, from, ll.end, false).flat(), exec: false };
     if (instr === 'CMD') cmd = form;
     else entry = form;
   }
@@ -124,6 +128,7 @@ function dockerfile(text: string): LaunchFile {
     if (cmd) launches.push({ words: cmd.words, origin: 'Dockerfile CMD' });
   }
   return {
+    unclosedQuotes: [],
     form: 'dockerfile',
     launches: launches.flatMap((l) =>
       expand(text, [l.words]).map((words) => ({ words, origin: l.origin })),
@@ -134,21 +139,21 @@ function dockerfile(text: string): LaunchFile {
 
 /** `ENV A=1 B="two words"`, legacy `ENV A value`, systemd `Environment="A=1" B=2`. */
 function envWords(text: string, from: number, to: number, origin: string): EnvAssignment[] {
-  const words = shellCommands(text, from, to, false).flat();
+  const ws = split(text, from, to, false).flat();
   const out: EnvAssignment[] = [];
-  if (words.length >= 2 && !words[0]!.value.includes('=')) {
-    const rest = words.slice(1);
+  if (ws.length >= 2 && !ws[0]!.value.includes('=')) {
+    const rest = ws.slice(1);
     const value = rest.map((w) => w.value).join(' ');
     out.push({
-      name: words[0]!.value,
+      name: ws[0]!.value,
       value: rest.some((w) => w.expansion) ? null : value,
-      start: words[0]!.start,
+      start: ws[0]!.start,
       end: rest[rest.length - 1]!.end,
       origin,
     });
     return out;
   }
-  for (const w of words) {
+  for (const w of ws) {
     const eq = w.value.indexOf('=');
     if (eq <= 0) continue;
     out.push({
@@ -174,16 +179,16 @@ function systemd(text: string): LaunchFile {
       continue;
     }
     while (from < ll.end && '-@:+!'.includes(text[from]!)) from++;
-    for (const words of expand(text, shellCommands(text, from, ll.end, false)))
+    for (const words of expand(text, split(text, from, ll.end, false)))
       launches.push({ words, origin: 'systemd ExecStart' });
   }
-  return { form: 'systemd', launches, env };
+  return { unclosedQuotes: [], form: 'systemd', launches, env };
 }
 
 function script(text: string): LaunchFile {
   const env: EnvAssignment[] = [];
   const launches: Launch[] = [];
-  for (const words of expand(text, shellCommands(text))) {
+  for (const words of expand(text, split(text))) {
     // `export A=b`, or `A=b` alone on a line.
     const assigns =
       words[0]?.value === 'export'
@@ -204,7 +209,7 @@ function script(text: string): LaunchFile {
     }
     if (assigns.length === 0) launches.push({ words, origin: 'script' });
   }
-  return { form: 'script', launches, env };
+  return { unclosedQuotes: [], form: 'script', launches, env };
 }
 
 /** Replaces `sh -c "…"` commands by the commands inside the script. */

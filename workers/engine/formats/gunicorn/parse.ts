@@ -79,6 +79,9 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
     tree = { form: 'python', config, chunks };
   } else {
     const launch = findLaunches(name, text);
+    const ls = lineStarts(text);
+    for (const o of launch.unclosedQuotes)
+      errors.push({ line: lineAt(ls, o), message: 'quote opened here is never closed' });
     const commands: GunicornCommand[] = [];
     for (const l of launch.launches) {
       const at = findProgram(l.words, isGunicornProgram);

@@ -15,12 +15,16 @@ export interface Word {
   expansion: boolean;
 }
 
-/** Commands found in text[from, to): each a list of words. */
+/**
+ * Commands found in text[from, to): each a list of words. Offsets of quotes left open are
+ * added to `problems` when given.
+ */
 export function shellCommands(
   text: string,
   from = 0,
   to = text.length,
   newlineEnds = true,
+  problems?: number[],
 ): Word[][] {
   const cmds: Word[][] = [[]];
   let i = from;
@@ -86,12 +90,14 @@ export function shellCommands(
       }
       if (d === "'") {
         const e = text.indexOf("'", i + 1);
+        if (e === -1 || e >= to) problems?.push(i);
         const end = e === -1 || e >= to ? to : e;
         value += text.slice(i + 1, end);
         i = end + 1;
         continue;
       }
       if (d === '"') {
+        const open = i;
         i++;
         while (i < to && text[i] !== '"') {
           if (text[i] === '\\' && i + 1 < to && '"\\$`\n'.includes(text[i + 1]!)) {
@@ -103,6 +109,7 @@ export function shellCommands(
           value += text[i];
           i++;
         }
+        if (i >= to) problems?.push(open);
         i++;
         continue;
       }

@@ -23,7 +23,12 @@ export function nodeDefault(name: NodeSettingName, major: number | null): Defaul
       return { value: '5000', holds: 'Node ≥ 8' };
     case 'headersTimeout':
       if (m >= 18) return { value: '60000', holds: 'Node ≥ 18 (min of 60000 and requestTimeout)' };
-      if (m >= 12) return { value: '60000', holds: 'Node 12–17' };
+      if (m >= 13) return { value: '60000', holds: 'Node 13–17' };
+      if (m === 12)
+        return {
+          value: '60000',
+          holds: 'Node 12 (40000 before the 12.x backport of nodejs/node#30071)',
+        };
       return { value: '40000', holds: 'Node 10.14–11' };
     case 'requestTimeout':
       return m >= 18

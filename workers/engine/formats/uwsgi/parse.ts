@@ -44,6 +44,9 @@ export function parseUwsgi(name: string, text: string): ParsedFile<UwsgiTree> {
     tree = { form: 'ini', doc };
   } else {
     const launch = findLaunches(name, text);
+    const ls = lineStarts(text);
+    for (const o of launch.unclosedQuotes)
+      errors.push({ line: lineAt(ls, o), message: 'quote opened here is never closed' });
     const commands: UwsgiCommand[] = [];
     for (const l of launch.launches) {
       const at = findProgram(l.words, isUwsgiProgram);
