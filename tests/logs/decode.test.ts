@@ -487,3 +487,31 @@ describe('decodeLog and logConfidence', () => {
     expect(logConfidence('')).toBe(0);
   });
 });
+
+describe('decodeLine: other JSON wrappers', () => {
+  it('reads journald JSON export with its identifier and microsecond time', () => {
+    const line = JSON.stringify({
+      __REALTIME_TIMESTAMP: '1704164645000000',
+      SYSLOG_IDENTIFIER: 'gunicorn',
+      MESSAGE: '[CRITICAL] WORKER TIMEOUT (pid:12)',
+    });
+    const e = decodeLine(line)!;
+    expect([e.source, e.kind, e.time]).toEqual([
+      'gunicorn',
+      'worker-timeout',
+      '2024-01-02T03:04:05.000Z',
+    ]);
+    expect(e.fields?.program).toBe('gunicorn');
+  });
+
+  it('reads Cloud Logging textPayload', () => {
+    const e = decodeLine(
+      JSON.stringify({ textPayload: PREMATURE, timestamp: '2024-01-02T03:04:06Z' }),
+    )!;
+    expect([e.kind, e.time]).toEqual(['premature-close', '2024-01-02T03:04:05']);
+  });
+
+  it('leaves other JSON alone', () => {
+    expect(decodeLine(JSON.stringify({ level: 'info', msg: 'hello' }))).toBeNull();
+  });
+});

@@ -25,17 +25,37 @@ function withTime(w: Wrapper, iso: string | undefined): void {
   if (iso) w.time = iso;
 }
 
-/** Docker's json-file driver: the line is JSON-escaped in "log"; it may be cut mid-string. */
-function dockerJson(body: string, w: Wrapper): string | null {
-  if (!body.startsWith('{') || !body.includes('"log"')) return null;
+/** journald's JSON export (`journalctl -o json`): MESSAGE, SYSLOG_IDENTIFIER, time in µs. */
+function journalJson(o: Record<string, unknown>, w: Wrapper): string | null {
+  if (typeof o.MESSAGE !== 'string') return null;
+  const id = o.SYSLOG_IDENTIFIER ?? o._COMM;
+  if (typeof id === 'string') w.program = id;
+  const us = Number(o.__REALTIME_TIMESTAMP);
+  if (Number.isFinite(us) && us > 0) withTime(w, new Date(us / 1000).toISOString());
+  return o.MESSAGE;
+}
+
+/**
+ * A line wrapped in JSON: Docker's json-file driver (`{"log":"…","stream":…,"time":…}`, the
+ * line JSON-escaped and possibly cut mid-string), journald's JSON, Cloud Logging's textPayload.
+ */
+function jsonWrapped(body: string, w: Wrapper): string | null {
+  if (!body.startsWith('{') || !/"(?:log|MESSAGE|textPayload)"/.test(body)) return null;
   try {
     const obj: unknown = JSON.parse(body);
-    if (obj && typeof obj === 'object' && typeof (obj as { log?: unknown }).log === 'string') {
-      const o = obj as { log: string; stream?: unknown; time?: unknown };
-      if (typeof o.stream === 'string') w.fields.stream = o.stream;
-      if (typeof o.time === 'string')
-        withTime(w, fromIsoLike(o.time.replace(/(\.\d{1,9})\d*/, '$1')));
-      return o.log.replace(/\r?\n$/, '');
+    if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
+      const o = obj as Record<string, unknown>;
+      if (typeof o.log === 'string') {
+        if (typeof o.stream === 'string') w.fields.stream = o.stream;
+        if (typeof o.time === 'string')
+          withTime(w, fromIsoLike(o.time.replace(/(\.\d{1,9})\d*/, '$1')));
+        return o.log.replace(/\r?\n$/, '');
+      }
+      if (typeof o.textPayload === 'string') {
+        if (typeof o.timestamp === 'string') withTime(w, fromIsoLike(o.timestamp));
+        return o.textPayload.replace(/\r?\n$/, '');
+      }
+      return journalJson(o, w);
     }
   } catch {
     // cut or broken JSON: read the "log" string up to where it stops
@@ -72,7 +92,7 @@ const ISO_PREFIX =
 export function peelAlways(body: string, w: Wrapper): string {
   for (let guard = 0; guard < 16; guard++) {
     let next: string | null = null;
-    const j = dockerJson(body, w);
+    const j = jsonWrapped(body, w);
     if (j !== null) next = j;
     else {
       const cri = CRI.exec(body);
