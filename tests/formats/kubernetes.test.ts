@@ -218,6 +218,24 @@ describe('Kubernetes runtime settings', () => {
     });
     expect(kubernetesIngressNginx(p)['upstream-keepalive-requests']!.value).toBe('10000');
   });
+  it('recognises an ingress-nginx ConfigMap by its keys, not any ConfigMap', () => {
+    const cm = (name: string, data: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}`;
+    const byKeys = parse(
+      cm('my-controller-config', '  proxy-read-timeout: "120"\n  keep-alive: "10"\n'),
+    );
+    expect(kubernetesIngressNginx(byKeys)['proxy-read-timeout']).toMatchObject({
+      value: '120',
+      source: { line: 6 },
+    });
+    const app = parse(
+      cm(
+        'app-settings',
+        '  DATABASE_URL: x\n  proxy-read-timeout: "5"\n  LOG_LEVEL: info\n  FEATURE: on\n',
+      ),
+    );
+    expect(kubernetesIngressNginx(app)['proxy-read-timeout']!.value).toBe('60');
+  });
   it('reports YAML errors with lines and keeps the text', () => {
     const bad = 'kind: Pod\nspec:\n  containers: [\n';
     const q = parse(bad);

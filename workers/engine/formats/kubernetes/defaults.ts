@@ -56,3 +56,9 @@ export const INGRESS_NGINX_DEFAULTS: Record<string, DefaultRow> = {
 
 /** Annotations (nginx.ingress.kubernetes.io/<key>) that override a ConfigMap key of the same name. */
 export const ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io/';
+
+/** Features whose availability depends on the cluster version. */
+export const K8S_FEATURES = {
+  /** `lifecycle.preStop.sleep`: beta and on by default in 1.30 (alpha behind PodLifecycleSleepAction in 1.29). */
+  preStopSleep: { since: '1.30', gate: 'PodLifecycleSleepAction' },
+} as const;

@@ -89,7 +89,7 @@ export {
   type ContainerTarget,
 } from './edit.ts';
 export { setContainerGunicornSetting } from './edit-args.ts';
-export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS } from './defaults.ts';
+export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS, K8S_FEATURES } from './defaults.ts';
 export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from './objects.ts';
 export type { K8sIngress, IngressBackend } from './ingress.ts';
 export type { ContainerRuntime } from './runtime.ts';

@@ -67,7 +67,10 @@ export function ingresses(y: YamlFile): K8sIngress[] {
   return out;
 }
 
-/** A ConfigMap that configures ingress-nginx: by its usual names or its labels. */
+/**
+ * A ConfigMap that configures ingress-nginx: by its usual names, its labels, or data made of
+ * ingress-nginx keys (at least two known ones, and nothing that looks like app settings).
+ */
 export function isIngressNginxConfigMap(o: K8sObject): boolean {
   if (o.kind !== 'ConfigMap') return false;
   if (
@@ -77,7 +80,12 @@ export function isIngressNginxConfigMap(o: K8sObject): boolean {
   )
     return true;
   const label = str(get(o.doc, o.node, 'metadata', 'labels', 'app.kubernetes.io/name'));
-  return label === 'ingress-nginx';
+  if (label === 'ingress-nginx') return true;
+  const keys = (asMap(get(o.doc, o.node, 'data'))?.items ?? []).map(
+    (p) => str(p.key as Node) ?? '',
+  );
+  const known = keys.filter((k) => k in INGRESS_NGINX_DEFAULTS).length;
+  return known >= 2 && known * 2 >= keys.length;
 }
 
 export function ingressNginxConfigMaps(y: YamlFile): K8sObject[] {
