@@ -98,9 +98,10 @@ function files(c: Case): SourceFile[] {
   return [{ name: 'app.conf', text: nginx }, app];
 }
 
-const atLeast = (v: string, min: string) => {
-  const [a, b] = [v, min].map((x) => x.split('.').map(Number) as [number, number, number]);
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+const atLeast = (v: string, min: string): number => {
+  const a = v.split('.').map(Number);
+  const b = min.split('.').map(Number);
+  return a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
 };
 
 /** The race, written out: a usable pool whose idle timeout is not below the backend's. */
