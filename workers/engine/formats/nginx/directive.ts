@@ -6,6 +6,9 @@ import { TOKEN, type Block, type Directive } from './tree.ts';
  * 10 MB config has ~10^6 arguments and most are never looked at, and allocating them all up
  * front made garbage collection the largest cost of parsing. Reading them again with the same
  * lexer gives exactly what a single pass would.
+ *
+ * `args` is an accessor on the prototype: a structuredClone or JSON copy of a directive does not
+ * carry it (copy `args` explicitly, or use settings(), when data must leave the worker).
  */
 export class DirectiveNode implements Directive {
   block: Block | undefined = undefined;
@@ -14,10 +17,12 @@ export class DirectiveNode implements Directive {
   end: number;
   argsStart: number;
   argsEnd: number;
-  private cached: string[] | undefined = undefined;
+  // Private fields: never enumerated, logged or copied by structuredClone (the file's whole text).
+  #text: string;
+  #cached: string[] | undefined = undefined;
 
   constructor(
-    private readonly text: string,
+    text: string,
     public name: string,
     public line: number,
     public start: number,
@@ -26,6 +31,7 @@ export class DirectiveNode implements Directive {
     public context: string,
     public parent: Block,
   ) {
+    this.#text = text;
     this.endLine = line;
     this.end = nameEnd;
     this.argsStart = nameEnd;
@@ -33,11 +39,11 @@ export class DirectiveNode implements Directive {
   }
 
   get args(): string[] {
-    return (this.cached ??= readArgs(this.text, this.argsStart, this.argsEnd));
+    return (this.#cached ??= readArgs(this.#text, this.argsStart, this.argsEnd));
   }
 
   set args(value: string[]) {
-    this.cached = value;
+    this.#cached = value;
   }
 }
 
