@@ -138,9 +138,54 @@ const invalid: InvalidCase[] = [
     explains: 1,
     mentions: ['5000000 bytes'],
   },
+  {
+    name: 'uWSGI limit-post below the client_max_body_size of a location that reaches it',
+    files: [
+      {
+        name: 'site.conf',
+        text: `server {
+    server_name media.test;
+    location /media/ {
+        client_max_body_size 20m;
+        include uwsgi_params;
+        uwsgi_pass 127.0.0.1:3031;
+    }
+}
+`,
+      },
+      {
+        name: 'uwsgi.ini',
+        text: '[uwsgi]\nsocket = 127.0.0.1:3031\nlimit-post = 10485760\n',
+      },
+    ],
+    output: { 'uwsgi.ini': '[uwsgi]\nsocket = 127.0.0.1:3031\nlimit-post = 20971520\n' },
+    safety: 'safe',
+    explains: 0,
+    mentions: ['limit-post 10485760 bytes (uwsgi.ini:3)', 'client_max_body_size 20m (site.conf:4)'],
+  },
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'uWSGI limit-post at or above what nginx lets through',
+    files: [
+      {
+        name: 'site.conf',
+        text: 'server {\n    location / {\n        include uwsgi_params;\n        uwsgi_pass 127.0.0.1:3031;\n    }\n}\n',
+      },
+      { name: 'uwsgi.ini', text: '[uwsgi]\nsocket = 127.0.0.1:3031\nlimit-post = 1048576\n' },
+    ],
+  },
+  {
+    name: "nginx unlimited (client_max_body_size 0): uWSGI's cap is the only one, by choice",
+    files: [
+      {
+        name: 'site.conf',
+        text: 'server {\n    client_max_body_size 0;\n    location / {\n        include uwsgi_params;\n        uwsgi_pass 127.0.0.1:3031;\n    }\n}\n',
+      },
+      { name: 'uwsgi.ini', text: '[uwsgi]\nsocket = 127.0.0.1:3031\nlimit-post = 1048576\n' },
+    ],
+  },
   {
     name: 'the same config without 413 lines (a limit alone is not a finding)',
     files: [{ name: 'app.conf', text: site }],

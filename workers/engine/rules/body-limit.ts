@@ -15,6 +15,7 @@ import type { Backend, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { eventContext, type EventContext } from './lib/event-location.ts';
 import { whereSet, writtenLine } from './lib/nginx-source.ts';
+import { appBodyLimitHits } from './lib/app-body-limit.ts';
 
 const MIB = 1024 * 1024;
 
@@ -41,7 +42,7 @@ export const bodyLimit: Rule = {
     const rejected = events.filter(
       (e) => e.source === 'nginx-error' && e.kind === 'body-too-large',
     );
-    if (rejected.length === 0) return [];
+    if (rejected.length === 0) return appBodyLimitHits(topology, events, new Set());
     if (!config) return [withoutConfig(rejected)];
     const groups = new Map<string, { context: EventContext | null; events: LogEvent[] }>();
     for (const event of rejected) {
@@ -52,11 +53,16 @@ export const bodyLimit: Rule = {
       groups.set(id, group);
     }
     const hits: RuleHit[] = [];
+    const covered = new Set<Backend>();
     for (const [label, group] of groups) {
       const hit = context(config, topology, label, group.context, group.events);
-      if (hit) hits.push(hit);
+      if (!hit) continue;
+      hits.push(hit);
+      // That fix raises limit-post with client_max_body_size: no second finding for it.
+      const route = topology.routes.find((r) => r.location.node === group.context?.location?.node);
+      for (const b of route?.backends ?? []) covered.add(b.backend);
     }
-    return hits;
+    return [...hits, ...appBodyLimitHits(topology, events, covered)];
   },
 };
 
