@@ -192,6 +192,11 @@ describe('keyword + value layer', () => {
       'password: ********',
       'api_key=«redacted:api-key:1»',
       'checksum/secret: 0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      'nginx.ingress.kubernetes.io/auth-secret: basic-auth',
+      'nginx.ingress.kubernetes.io/auth-tls-secret: default/ca-secret',
+      'existingSecret: my-release-postgresql',
+      'existingSecretPasswordKey: postgres-password',
+      'passwordKey: admin-password',
     ]) {
       expect(
         found((t) => findKeywordAssignments(t), text),

@@ -104,6 +104,14 @@ const NEGATIVES: Labelled[] = [
   ],
   ['kubernetes', 'serviceAccountName: app\nautomountServiceAccountToken: false'],
   ['kubernetes', 'imagePullSecrets:\n  - name: regcred'],
+  [
+    'kubernetes',
+    'metadata:\n  annotations:\n    nginx.ingress.kubernetes.io/auth-type: basic\n    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n    nginx.ingress.kubernetes.io/proxy-read-timeout: "120"',
+  ],
+  [
+    'kubernetes',
+    'auth:\n  existingSecret: pg-credentials\n  secretKeys:\n    adminPasswordKey: postgres-password',
+  ],
   ['kubernetes', 'password: "{{ .Values.db.password }}"\ntoken: ${API_TOKEN}'],
   ['dotenv', 'PORT=8000\nDEBUG=false\nALLOWED_HOSTS=example.com\nTOKEN_TTL=3600'],
   ['dotenv', 'PASSWORD_RESET_TIMEOUT=259200\nSESSION_COOKIE_AGE=1209600'],

@@ -199,6 +199,14 @@ export function secretKindOfName(name: string): string | null {
   if (DESCRIBING_SUFFIXES.has(last)) return null;
   // `checksum/secret`, `secret_sha256`: a digest of a secret is published on purpose.
   if (words.some((w) => DIGEST_WORDS.has(w))) return null;
+  // Names that point at where a secret is kept (Helm's `existingSecret`,
+  // `existingSecretPasswordKey`, `passwordKey: admin-password`): the value is a name.
+  if (words[0] === 'existing') return null;
+  const prevLast = words.length > 1 ? words[words.length - 2]! : '';
+  if (last === 'key' && /^(?:password|passwd|token|credentials?)$/.test(prevLast)) return null;
+  // Annotation and label keys (`nginx.ingress.kubernetes.io/auth-secret: basic-auth`) hold
+  // settings and object names; a real key in one is still caught by the vendor layer.
+  if (/^[a-z0-9-]+(?:\.[a-z0-9-]+)+\/./i.test(name)) return null;
   let kind: string | null = null;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
