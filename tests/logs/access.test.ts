@@ -123,3 +123,32 @@ describe('nginx access logs: whose line it is', () => {
     expect(decodeLine(`Jan 02 03:04:05 web nginx[12]: ${line}`)?.source).toBe('nginx-access');
   });
 });
+
+describe('nginx access logs: built-in formats', () => {
+  it('knows the stock main format and ingress-nginx upstreaminfo without a config', () => {
+    const main = decodeLine(
+      '172.17.0.1 - - [02/Jan/2024:03:04:05 +0000] "GET / HTTP/1.1" 502 157 "-" "curl/8.0" "10.0.0.9"',
+    )!;
+    expect(main.fields).toMatchObject({ format: 'main', httpXForwardedFor: '10.0.0.9' });
+    const ingress = decodeLine(
+      '192.168.1.1 - - [02/Jan/2024:03:04:05 +0000] "GET /api HTTP/2.0" 502 150 "-" "curl/7.68.0" 45 0.004 [default-web-80] [] 10.244.0.5:8000 0 0.004 502 4f2d2a0c8b1e',
+    )!;
+    expect(ingress.fields).toMatchObject({ format: 'ingress-nginx', upstreamStatus: 502 });
+  });
+
+  it('lets the pasted config redefine a built-in name', () => {
+    const e = decodeLine('GET /x 502', {
+      accessLogFormats: { main: '$request_method $uri $status' },
+    })!;
+    expect([e.method, e.path, e.status, e.fields?.format]).toEqual(['GET', '/x', 502, 'main']);
+  });
+});
+
+describe('nginx access logs: loose formats', () => {
+  it('rejects lines whose status or time does not have nginx shape', () => {
+    const ctx2 = { accessLogFormats: { loose: '$remote_addr $status' } };
+    expect(decodeLine('10.0.0.1 502', ctx2)?.status).toBe(502);
+    expect(decodeLine('Traceback (most recent call last):', ctx2)).toBeNull();
+    expect(decodeLine('hello world', ctx2)).toBeNull();
+  });
+});

@@ -94,6 +94,15 @@ function last(text: string): string {
 export function decodeAccess(body: string, format: AccessFormat): DecodedLine | null {
   const m = format.re.exec(body);
   if (!m) return null;
+  // A loose format ("$remote_addr $status") matches almost any text: the values nginx always
+  // writes in a fixed shape must have that shape, or this is not the format's line.
+  for (let i = 0; i < format.vars.length; i++) {
+    const v = format.vars[i]!;
+    const value = m[i + 1] ?? '';
+    if (v === 'status' && !/^[1-5]\d\d$/.test(value)) return null;
+    if (v === 'time_local' && !fromTimeLocal(value)) return null;
+    if (v === 'time_iso8601' && !fromIsoLike(value)) return null;
+  }
   const out: DecodedLine = { source: 'nginx-access', kind: 'response' };
   const fields: Fields = { format: format.name };
   format.vars.forEach((v, i) => {
@@ -164,11 +173,26 @@ export function decodeAccess(body: string, format: AccessFormat): DecodedLine | 
 
 const cache = new Map<string, AccessFormat | null>();
 
-/** Compiled formats for a context: the caller's log_formats first, then `combined`. */
+/**
+ * Formats people paste without their config: nginx's built-in `combined`, the `main` of the
+ * stock nginx.conf (Debian, the official image) and ingress-nginx's default `upstreaminfo`.
+ * A format of the same name in the pasted config replaces the built-in one.
+ */
+const BUILT_IN: Record<string, string> = {
+  combined: COMBINED,
+  main: COMBINED + ' "$http_x_forwarded_for"',
+  'ingress-nginx':
+    COMBINED +
+    ' $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id',
+};
+
+/** Compiled formats for a context: the caller's log_formats first, then the built-in ones. */
 export function formatsFor(extra: Record<string, string> | undefined): AccessFormat[] {
   const out: AccessFormat[] = [];
   const entries = Object.entries(extra ?? {});
-  entries.push(['combined', COMBINED]);
+  for (const [name, text] of Object.entries(BUILT_IN)) {
+    if (!(extra && name in extra)) entries.push([name, text]);
+  }
   for (const [name, text] of entries) {
     const key = `${name}\u0000${text}`;
     let f = cache.get(key);
