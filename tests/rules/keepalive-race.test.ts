@@ -107,6 +107,18 @@ server {
     compared: ['60s', '60s'],
   },
   {
+    name: 'uWSGI http11-socket waits socket-timeout (4 s by default) for the next request',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'uwsgi.ini',
+        text: `[uwsgi]\nhttp11-socket = 127.0.0.1:8000\nmodule = app:app\nthreads = 4\n`,
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 3s;'),
+    compared: ['60s', '4s'],
+  },
+  {
     name: 'threads > 1 makes sync run gthread; a Connection map that keeps ordinary requests pooled',
     files: [
       {

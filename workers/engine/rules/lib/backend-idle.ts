@@ -75,23 +75,47 @@ export function backendIdle(backend: Backend): BackendIdle | null {
       context: [],
     };
   }
-  // uWSGI keeps HTTP connections only in its HTTP router with `http-keepalive`; the router's
-  // socket timeout (`http-timeout`, 60 s by default) is then how long an idle one waits.
+  // uWSGI keeps HTTP connections open in two places (checked on uWSGI 2.0.21): an
+  // `http11-socket` worker socket waits `socket-timeout` (4 s by default) for the next request;
+  // the HTTP router (`http`) with `http-keepalive` waits `http-timeout` (60 s by default).
+  // A plain `http-socket`, and the router without http-keepalive, close after each response.
+  if (s['http11-socket']?.value) {
+    return uwsgiIdle(
+      backend,
+      'socket-timeout',
+      'a uWSGI http11-socket waits this long for the next request',
+      [],
+    );
+  }
   const keep = s['http-keepalive'];
   if (!s.http?.value || !keep || OFF.has((keep.value ?? '').toLowerCase())) return null;
-  const v = s['http-timeout'];
-  const seconds = Number.parseFloat(v?.value ?? '');
-  const src = v ? provenanceOf(v) : null;
-  if (!v || !src || !Number.isFinite(seconds) || seconds <= 0) return null;
   const keepSource = provenanceOf(keep);
+  return uwsgiIdle(
+    backend,
+    'http-timeout',
+    'the uWSGI HTTP router (http-keepalive) drops a connection idle this long',
+    keepSource?.line ? [{ ...keepSource.line, note: 'http-keepalive' }] : [],
+  );
+}
+
+function uwsgiIdle(
+  backend: Backend,
+  setting: string,
+  why: string,
+  context: Evidence[],
+): BackendIdle | null {
+  const v = backend.settings[setting];
+  const seconds = Number.parseFloat(v?.value ?? (setting === 'socket-timeout' ? '4' : '60'));
+  const src = v ? provenanceOf(v) : { text: `uWSGI default (uWSGI 2.0.x)`, line: null };
+  if (!src || !Number.isFinite(seconds) || seconds <= 0) return null;
   return {
     backend,
     seconds,
-    setting: 'http-timeout',
+    setting,
     display: `${seconds}s`,
     source: src.text,
     line: src.line,
-    why: 'the uWSGI HTTP router (http-keepalive) drops a connection idle this long',
-    context: keepSource?.line ? [{ ...keepSource.line, note: 'http-keepalive' }] : [],
+    why,
+    context,
   };
 }
