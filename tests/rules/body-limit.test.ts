@@ -25,7 +25,41 @@ const site = `server {
 }
 `;
 
+const ingress = (annotation: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: uploads
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: "120"${annotation}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: files.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: files
+                port:
+                  number: 8000
+`;
+
 const invalid: InvalidCase[] = [
+  {
+    name: 'behind ingress-nginx: the Ingress serving the host gets a proxy-body-size annotation',
+    files: [
+      { name: 'ingress.yaml', text: ingress('') },
+      { name: 'controller.log', text: tooLarge(8388608, '/api/blobs/7') },
+    ],
+    output: {
+      'ingress.yaml': ingress('\n    nginx.ingress.kubernetes.io/proxy-body-size: 8m'),
+    },
+    safety: 'safe',
+    explains: 1,
+    mentions: ['Ingress uploads', 'proxy-body-size 1m (ingress-nginx default'],
+  },
   {
     name: 'the location that served the upload sets its own limit: raised there only',
     files: [
@@ -166,6 +200,16 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'the Ingress already allows the logged body',
+    files: [
+      {
+        name: 'ingress.yaml',
+        text: ingress('\n    nginx.ingress.kubernetes.io/proxy-body-size: "64m"'),
+      },
+      { name: 'controller.log', text: tooLarge(8388608, '/api/blobs/7') },
+    ],
+  },
   {
     name: 'uWSGI limit-post at or above what nginx lets through',
     files: [

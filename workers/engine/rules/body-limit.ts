@@ -16,6 +16,7 @@ import type { Rule, RuleHit } from './types.ts';
 import { eventContext, type EventContext } from './lib/event-location.ts';
 import { whereSet, writtenLine } from './lib/nginx-source.ts';
 import { appBodyLimitHits } from './lib/app-body-limit.ts';
+import { ingressBodyLimitHits } from './lib/ingress-body-limit.ts';
 
 const MIB = 1024 * 1024;
 
@@ -43,7 +44,12 @@ export const bodyLimit: Rule = {
       (e) => e.source === 'nginx-error' && e.kind === 'body-too-large',
     );
     if (rejected.length === 0) return appBodyLimitHits(topology, events, new Set());
-    if (!config) return [withoutConfig(rejected)];
+    if (!config) {
+      const ingress = ingressBodyLimitHits(topology, rejected, limitFor);
+      return ingress.rest.length > 0
+        ? [...ingress.hits, withoutConfig(ingress.rest)]
+        : ingress.hits;
+    }
     const groups = new Map<string, { context: EventContext | null; events: LogEvent[] }>();
     for (const event of rejected) {
       const context = eventContext(config, event);
