@@ -13,6 +13,8 @@ export function rows(results: ScenarioResult[]): string[][] {
     String(r.before?.requests ?? '-'),
     failures(r.before),
     failures(r.after),
+    // The scenario's proving nginx error line: how often before / after.
+    r.before ? `${r.before.errorLines} / ${r.after?.errorLines ?? '-'}` : '-',
     r.topCause
       ? `${r.topCause}${r.causeMatches ? '' : ` (expected ${r.expectedCause})`}`
       : `- (expected ${r.expectedCause})`,
@@ -27,6 +29,7 @@ export const HEADER = [
   'requests',
   'failures before',
   'failures after',
+  'error lines before / after',
   'top cause',
   'fix applied',
   'result',
