@@ -51,7 +51,7 @@ function setInPython(
   const all = tree.config.assignments.filter((a) => a.name === name);
   const last = all[all.length - 1];
   if (last && last.topLevel) {
-    const envLiteral = envDefaultLiteral(text, last);
+    const envLiteral = envDefaultLiteral(last);
     if (envLiteral) {
       const lit =
         typeof value === 'string' || envLiteral.kind === 'string'
@@ -74,7 +74,6 @@ function setInPython(
 
 /** The string/number literal that is the default of an env lookup in the assignment, if unique. */
 function envDefaultLiteral(
-  text: string,
   a: PyAssignment,
 ): { start: number; end: number; kind: 'string' | 'number'; quote?: '"' | "'" } | null {
   const notes = notesOf(a.value);
@@ -98,7 +97,6 @@ function envDefaultLiteral(
     if (/^[a-zA-Z]*('''|""")/.test(m.text)) return null;
     return { start: m.start, end: m.end, kind: 'string', quote: q === "'" ? "'" : '"' };
   }
-  void text;
   return { start: m.start, end: m.end, kind: 'number' };
 }
 
@@ -146,7 +144,6 @@ function setInCommand(
       if (found.length === 0 && value === true)
         edits.push(
           insertAfterProgram(
-            text,
             file,
             cmd.words[0]!.end,
             [def.flags[def.flags.length - 1]!],
@@ -180,7 +177,7 @@ function setInCommand(
       }
     } else {
       const flag = def.flags.find((f) => f.startsWith('--')) ?? def.flags[0]!;
-      edits.push(insertAfterProgram(text, file, cmd.words[0]!.end, [flag, v], json));
+      edits.push(insertAfterProgram(file, cmd.words[0]!.end, [flag, v], json));
     }
   }
   return edits;
@@ -198,13 +195,11 @@ function wordText(v: string, json: boolean): string {
 }
 
 function insertAfterProgram(
-  text: string,
   file: string,
   at: number,
   words: string[],
   json: boolean,
 ): Edit {
-  void text;
   if (json)
     return { file, start: at, end: at, text: words.map((w) => `, ${JSON.stringify(w)}`).join('') };
   return { file, start: at, end: at, text: words.map((w) => ` ${wordText(w, false)}`).join('') };

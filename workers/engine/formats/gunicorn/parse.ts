@@ -132,13 +132,12 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
     errors,
     tree: t,
     print: () => t.chunks.map((c) => text.slice(c.start, c.end)).join(''),
-    settings: () => gunicornFileSettings(name, text, t, starts),
+    settings: () => gunicornFileSettings(name, t, starts),
   };
 }
 
 function gunicornFileSettings(
   file: string,
-  text: string,
   tree: GunicornTree,
   starts: number[],
 ): Setting[] {
@@ -169,6 +168,5 @@ function gunicornFileSettings(
     for (const s of c.args.settings) push(s, `command line (${c.origin})`);
     if (c.args.app) push(c.args.app, `command line (${c.origin})`);
   }
-  void text;
   return out;
 }
