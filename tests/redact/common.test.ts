@@ -244,3 +244,13 @@ describe('cookies in pasted headers', () => {
     expect(found(findCookies, 'proxy_set_header Cookie $http_cookie;')).toEqual([]);
   });
 });
+
+describe('numbers', () => {
+  it('a number under a password name is a password; under other names a count', () => {
+    expect(found((t) => findKeywordAssignments(t), 'DB_PASSWORD=123456')).toEqual(['123456']);
+    expect(found((t) => findKeywordAssignments(t), 'max_tokens: 4096')).toEqual([]);
+    expect(
+      redactText('- name: DB_PASSWORD\n  value: "123456"\n', 'kubernetes').redactions.length,
+    ).toBe(1);
+  });
+});

@@ -27,12 +27,15 @@ const DIGEST = /^(?:sha(?:1|224|256|384|512)|md5|blake2b?)[:-][A-Za-z0-9+/=_-]+$
 /**
  * True when `value` (as written, without its quotes) cannot be a credential.
  * `quoted` says whether the value was a string literal: an unquoted `get_secret()` or
- * `settings.TOKEN` is code that fetches the secret, a quoted one is a value.
+ * `settings.TOKEN` is code that fetches the secret, a quoted one is a value. `kind` is the
+ * credential kind the name says, when there is a name.
  */
-export function isNonSecretValue(value: string, quoted = true): boolean {
+export function isNonSecretValue(value: string, quoted = true, kind?: string): boolean {
   const v = value.trim();
   if (v.length < 3) return true;
-  if (SWITCHES.test(v) || NUMBERISH.test(v)) return true;
+  if (SWITCHES.test(v)) return true;
+  // Under a password name, digits are a (weak) password; elsewhere a count, port or timeout.
+  if (NUMBERISH.test(v) && !(kind === 'password' && /^[0-9]{4,}$/.test(v))) return true;
   if (isTemplateOrMasked(v)) return true;
   if (PATHLIKE.test(v) || (KEY_FILE_EXT.test(v) && !/\s/.test(v))) return true;
   if (DIGEST.test(v)) return true;

@@ -26,7 +26,7 @@ export function findCommandLineSecrets(text: string): Candidate[] {
       start++;
     }
     const end = wordEnd(text, start, quote);
-    if (!isNonSecretValue(text.slice(start, end), quote !== ''))
+    if (!isNonSecretValue(text.slice(start, end), quote !== '', kind))
       out.push({ start, end, kind, layer: 'common' });
   }
   SECRET_FLAG.lastIndex = 0;
@@ -37,7 +37,7 @@ export function findCommandLineSecrets(text: string): Candidate[] {
     const quote = text[start] === '"' || text[start] === "'" ? text[start]! : '';
     if (quote) start++;
     const end = wordEnd(text, start, quote);
-    if (!isNonSecretValue(text.slice(start, end), quote !== ''))
+    if (!isNonSecretValue(text.slice(start, end), quote !== '', kind))
       out.push({ start, end, kind, layer: 'common' });
   }
   return out;

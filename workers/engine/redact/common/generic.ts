@@ -97,7 +97,7 @@ export function findKeywordAssignments(text: string, options: GenericOptions = {
     const raw = text.slice(value.start, value.end);
     const from = authSchemeLength(raw);
     const rejected =
-      isNonSecretValue(raw, value.quoted) ||
+      isNonSecretValue(raw, value.quoted, kind) ||
       // A PEM block is left to the private-key detector, which keeps its BEGIN/END lines.
       raw.startsWith('-----BEGIN ') ||
       // Three or more plain words after `name:` are a sentence in a comment or a log message.

@@ -18,7 +18,8 @@ export function findNameValuePairs(text: string): Candidate[] {
   while ((m = PAIR.exec(text)) !== null) {
     const kind = secretKindOfName(m[2]!);
     const [start, end] = m.indices![4]!;
-    if (kind && !isNonSecretValue(m[4]!)) out.push({ start, end, kind, layer: 'common' });
+    if (kind && !isNonSecretValue(m[4]!, true, kind))
+      out.push({ start, end, kind, layer: 'common' });
   }
   return out;
 }

@@ -46,7 +46,7 @@ export function findDotenvSecrets(text: string): Candidate[] {
     const value = text.slice(start, end);
     const kind = secretKindOfName(name);
     // Unquoted `os.environ.get("X")`: this "env file" is code (a kind-less paste).
-    if (kind && !isNonSecretValue(value, quoted)) {
+    if (kind && !isNonSecretValue(value, quoted, kind)) {
       out.push({ start, end, kind, layer: 'format' });
     } else if (!kind && !/\s/.test(value) && looksRandom(value)) {
       out.push({ start, end, kind: 'secret', layer: 'format' });

@@ -45,10 +45,11 @@ export function findIniSecrets(text: string): Candidate[] {
       const inner = value.indexOf('=');
       const name = inner > 0 ? value.slice(0, inner) : '';
       const kind = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) ? secretKindOfName(name) : null;
-      if (kind && !isNonSecretValue(value.slice(inner + 1))) add(vStart + inner + 1, vEnd, kind);
+      if (kind && !isNonSecretValue(value.slice(inner + 1), true, kind))
+        add(vStart + inner + 1, vEnd, kind);
     } else if (bracket) {
       const kind = secretKindOfName(bracket[1]!);
-      if (kind && !isNonSecretValue(value, quoted)) add(vStart, vEnd, kind);
+      if (kind && !isNonSecretValue(value, quoted, kind)) add(vStart, vEnd, kind);
     } else if (lowerKey.startsWith('route')) {
       const auth = /basicauth(?:-next)?:[^,]*,([^:\s]*):(\S+)/.exec(value);
       if (auth && !isTemplateOrMasked(auth[2]!)) {
@@ -57,7 +58,7 @@ export function findIniSecrets(text: string): Candidate[] {
       }
     } else {
       const kind = secretKindOfName(key);
-      if (kind && !isNonSecretValue(value, quoted)) add(vStart, vEnd, kind);
+      if (kind && !isNonSecretValue(value, quoted, kind)) add(vStart, vEnd, kind);
     }
   });
   return out;

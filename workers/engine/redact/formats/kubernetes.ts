@@ -84,11 +84,7 @@ function walk(text: string, node: unknown, out: Candidate[], depth = 0): void {
   if (envName && isScalar(envValue)) {
     const kind = secretKindOfName(envName);
     const range = valueRange(text, envValue);
-    if (
-      kind &&
-      range &&
-      !isNonSecretValue(String(envValue.value ?? ''), envValue.type !== 'PLAIN')
-    ) {
+    if (kind && range && !isNonSecretValue(String(envValue.value ?? ''), true, kind)) {
       out.push({ start: range[0], end: range[1], kind, layer: 'format' });
     }
   }
@@ -110,7 +106,7 @@ function walk(text: string, node: unknown, out: Candidate[], depth = 0): void {
       }
       const kind = secretKindOfName(key);
       const str = typeof value.value === 'string' ? value.value : '';
-      if (kind && str && !isNonSecretValue(str, value.type !== 'PLAIN')) {
+      if (kind && str && !isNonSecretValue(str, true, kind)) {
         out.push({ start: range[0], end: range[1], kind, layer: 'format' });
       } else if (str && (value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED')) {
         embedded(text, key, range, out);

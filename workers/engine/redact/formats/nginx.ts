@@ -70,11 +70,12 @@ export function findNginxSecrets(text: string): Candidate[] {
       }
     } else if (directive === 'set' && args.length >= 2) {
       const kind = secretKindOfName(args[0]!.text.replace(/^\$/, ''));
-      if (kind && !isNonSecretValue(args[1]!.text)) push(args[1]!, 0, args[1]!.text.length, kind);
+      if (kind && !isNonSecretValue(args[1]!.text, true, kind))
+        push(args[1]!, 0, args[1]!.text.length, kind);
     } else if (directive === 'env' && args.length >= 1) {
       const eq = args[0]!.text.indexOf('=');
       const kind = eq > 0 ? secretKindOfName(args[0]!.text.slice(0, eq)) : null;
-      if (kind && !isNonSecretValue(args[0]!.text.slice(eq + 1)))
+      if (kind && !isNonSecretValue(args[0]!.text.slice(eq + 1), true, kind))
         push(args[0]!, eq + 1, args[0]!.text.length, kind);
     } else if (directive === 'secure_link_secret' && args.length >= 1) {
       if (!isTemplateOrMasked(args[0]!.text))

@@ -59,6 +59,6 @@ function envString(text: string, start: number, end: number, out: Candidate[]): 
   if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) return;
   const kind = secretKindOfName(name);
   const value = s.slice(eq + 1);
-  if (kind && !isNonSecretValue(value))
+  if (kind && !isNonSecretValue(value, true, kind))
     out.push({ start: start + eq + 1, end, kind, layer: 'format' });
 }
