@@ -10,7 +10,7 @@
  * gunicorn's gthread and async workers `timeout` is only a heartbeat, so the rule fires for
  * them only when the log shows WORKER TIMEOUT.
  */
-import type { ComparedValue, Evidence, Incident, LogEvent } from '../model.ts';
+import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
 import type { Backend, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
@@ -24,7 +24,13 @@ import {
   type AppLimit,
   type ReadTimeout,
 } from './lib/app-limit.ts';
-import { eventEvidence, eventsForRoute, nearInTime, relatedEvents } from './lib/route-events.ts';
+import {
+  causesNear,
+  eventEvidence,
+  eventsOnRoutes,
+  failuresOnRoutes,
+  nearInTime,
+} from './lib/route-events.ts';
 
 /** A worker killed under a request closes the connection before any header was sent. */
 const CUT = ['premature-close', 'connection-reset'];
@@ -56,10 +62,10 @@ export const appTimeout: Rule = {
       'better choice. Lowering nginx instead is never offered automatically: it would only turn ' +
       'the 502s into 504s and fail requests that succeed today.',
   },
-  check({ topology, events, incidents }) {
+  check({ topology, events }) {
     const hits: RuleHit[] = [];
     for (const backend of topology.backends) {
-      const hit = checkBackend(topology, backend, events, incidents);
+      const hit = checkBackend(topology, backend, events);
       if (hit) hits.push(hit);
     }
     return hits;
@@ -70,7 +76,6 @@ function checkBackend(
   topology: Topology,
   backend: Backend,
   events: readonly LogEvent[],
-  incidents: readonly Incident[],
 ): RuleHit | null {
   const limit = appLimit(backend);
   if (!limit) return null;
@@ -81,13 +86,12 @@ function checkBackend(
   const longest = reads.reduce((a, b) => (b.seconds > a.seconds ? b : a));
   if (limit.seconds > longest.seconds) return null;
 
-  const own = new Set(killLines(backend, events));
-  const kills = relatedEvents(events, incidents, routes, (e) => own.has(e));
+  // The app's kill lines logged next to failures on these routes (all of them when no nginx
+  // log shows failures there: the app log is then the only witness).
+  const kills = causesNear(killLines(backend, events), failuresOnRoutes(events, routes));
   // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
   if (!limit.hard && kills.length === 0) return null;
-  const onRoutes = routes
-    .flatMap((r) => eventsForRoute(events, r, CUT))
-    .filter((e) => e.phase === CUT_PHASE);
+  const onRoutes = eventsOnRoutes(events, routes, CUT).filter((e) => e.phase === CUT_PHASE);
   // Only the cuts logged right after a kill are the kill's doing.
   const cut = kills.length > 0 ? nearInTime(onRoutes, kills) : [];
   const mine = new Set([...kills, ...cut]);

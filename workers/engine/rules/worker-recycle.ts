@@ -17,7 +17,13 @@ import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { editableFile, numberOf, sourceOf, sourceOfBackend, writtenAt } from './lib/app-values.ts';
-import { eventEvidence, eventsForRoute, nearInTime, relatedEvents } from './lib/route-events.ts';
+import {
+  causesNear,
+  eventEvidence,
+  eventsOnRoutes,
+  failuresOnRoutes,
+  nearInTime,
+} from './lib/route-events.ts';
 
 /** A limit that recycles workers and the option that spreads it. */
 interface Pair {
@@ -67,12 +73,12 @@ export const workerRecycle: Rule = {
       'it exists from uWSGI 2.0.29 (and 2.1); older 2.0 releases accept the line but ignore it, ' +
       'so check `uwsgi --help | grep max-requests-delta` before relying on it.',
   },
-  check({ topology, events, incidents }) {
+  check({ topology, events }) {
     const hits: RuleHit[] = [];
     for (const backend of topology.backends) {
       const pairs = backend.kind === 'gunicorn' ? GUNICORN : backend.kind === 'uwsgi' ? UWSGI : [];
       for (const pair of pairs) {
-        const hit = checkPair(topology, backend, pair, events, incidents);
+        const hit = checkPair(topology, backend, pair, events);
         if (hit) hits.push(hit);
       }
     }
@@ -85,7 +91,6 @@ function checkPair(
   backend: Backend,
   pair: Pair,
   events: Parameters<Rule['check']>[0]['events'],
-  incidents: Parameters<Rule['check']>[0]['incidents'],
 ): RuleHit | null {
   const limitValue = backend.settings[pair.limit];
   const spreadValue = backend.settings[pair.spread];
@@ -101,11 +106,9 @@ function checkPair(
 
   const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
   const source = sourceOfBackend(backend);
-  const recycles = relatedEvents(
-    events,
-    incidents,
-    routes,
-    (e) => e.source === source && e.kind === 'worker-recycle',
+  const recycles = causesNear(
+    events.filter((e) => e.source === source && e.kind === 'worker-recycle'),
+    failuresOnRoutes(events, routes),
   );
   // Restart lines are routine; only nginx failures next to them are this rule's to explain.
   const explains = recycles.length > 0 ? nearInTime(droppedRequests(events, routes), recycles) : [];
@@ -173,11 +176,9 @@ function checkPair(
 }
 
 function droppedRequests(events: readonly LogEvent[], routes: readonly Route[]): LogEvent[] {
-  const seen = new Set<LogEvent>();
-  for (const route of routes)
-    for (const e of eventsForRoute(events, route, DROPPED))
-      if (e.phase !== undefined && DROPPED_PHASES.has(e.phase)) seen.add(e);
-  return events.filter((e) => seen.has(e));
+  return eventsOnRoutes(events, routes, DROPPED).filter(
+    (e) => e.phase !== undefined && DROPPED_PHASES.has(e.phase),
+  );
 }
 
 function fixEdits(topology: Topology, backend: Backend, pair: Pair, step: number): Edit[] {

@@ -4,10 +4,9 @@
  * failures. Rules use these so a finding only claims events its mechanism produces on the
  * hop it is about.
  */
-import type { Incident, LogEvent } from '../../model.ts';
-import { parseUpstream } from '../../logs/index.ts';
+import type { LogEvent } from '../../model.ts';
+import { NGINX_FAILURE_KINDS, parseUpstream } from '../../logs/index.ts';
 import { parseEndpoint, type Endpoint, type Route } from '../../topology/index.ts';
-import { eventsForUpstream } from '../match-events.ts';
 import { wallSeconds } from './event-time.ts';
 
 function sameEndpoint(a: Endpoint | null, b: Endpoint | null): boolean {
@@ -16,62 +15,110 @@ function sameEndpoint(a: Endpoint | null, b: Endpoint | null): boolean {
   return a.type === 'tcp' && b.type === 'tcp' && a.host === b.host && a.port === b.port;
 }
 
+function endpointOf(address: string): Endpoint | null {
+  const parts = parseUpstream(address);
+  if (!parts) return null;
+  const scheme = parts.scheme ?? 'http';
+  const port = scheme === 'https' ? 443 : scheme === 'http' ? 80 : null;
+  return parseEndpoint(parts.address, port);
+}
+
 /** Does an upstream address as nginx logs it (`127.0.0.1:8000`, `unix:/x`, `shop_api`) name this route's servers? */
 export function addressOnRoute(address: string, route: Route): boolean {
   const parts = parseUpstream(address);
   if (!parts) return false;
   if (route.upstream && parts.address.toLowerCase() === route.upstream.name.toLowerCase())
     return true;
-  const scheme = parts.scheme ?? 'http';
-  const port = scheme === 'https' ? 443 : scheme === 'http' ? 80 : null;
-  const endpoint = parseEndpoint(parts.address, port);
+  const endpoint = endpointOf(address);
   return route.targets.some((t) => sameEndpoint(t.endpoint, endpoint));
 }
 
-/** Events of this route's servers (by upstream group name or address), optionally of some kinds. */
+function endpointKey(e: Endpoint | null): string | null {
+  if (!e) return null;
+  return e.type === 'unix' ? `unix:${e.path}` : `tcp:${e.host}:${e.port ?? ''}`;
+}
+
+/** How nginx names a server in an upstream block or a log line, compared as written. */
+function nameKey(address: string): string {
+  const a = address.trim().toLowerCase();
+  return a.startsWith('unix:') ? 'unix:/' + a.slice(5).replace(/^\/+/, '') : `name:${a}`;
+}
+
+/** Events by every key their upstream can be looked up by, built once per event list. */
+const indexes = new WeakMap<readonly LogEvent[], Map<string, LogEvent[]>>();
+
+function indexOf(events: readonly LogEvent[]): Map<string, LogEvent[]> {
+  let index = indexes.get(events);
+  if (index) return index;
+  index = new Map();
+  const byText = new Map<string, string[]>();
+  for (const e of events) {
+    if (e.upstream === undefined) continue;
+    let keys = byText.get(e.upstream);
+    if (!keys) {
+      const parts = parseUpstream(e.upstream);
+      keys = parts
+        ? [nameKey(parts.address), endpointKey(endpointOf(e.upstream))].filter(
+            (k): k is string => k !== null,
+          )
+        : [];
+      byText.set(e.upstream, keys);
+    }
+    for (const k of new Set(keys)) {
+      const list = index.get(k);
+      if (list) list.push(e);
+      else index.set(k, [e]);
+    }
+  }
+  indexes.set(events, index);
+  return index;
+}
+
+/**
+ * Events of this route's servers, optionally of some kinds: by the upstream group's name, the
+ * server addresses as written, or the endpoint they denote (`10.0.0.1` is `10.0.0.1:80`).
+ */
 export function eventsForRoute(
   events: readonly LogEvent[],
   route: Route,
   kinds?: readonly string[],
 ): LogEvent[] {
-  if (route.upstream) return eventsForUpstream(events, route.upstream, kinds);
-  return events.filter(
-    (e) =>
-      (!kinds || kinds.includes(e.kind)) &&
-      e.upstream !== undefined &&
-      addressOnRoute(e.upstream, route),
-  );
+  return eventsOnRoutes(events, [route], kinds);
 }
 
-/** Incidents on this route's servers; incidents whose lines name no server may be anyone's. */
-export function incidentsForRoute(incidents: readonly Incident[], route: Route): Incident[] {
-  return incidents.filter((i) => {
-    const address = i.address ?? i.upstream;
-    return !address || addressOnRoute(address, route);
-  });
-}
-
-/**
- * Other-source events that `correlate` placed just before failures on these routes (or could
- * not place in time at all), matching `pred`. When none of the routes has an incident (no nginx
- * log pasted), every matching event counts: the app server's own log is then the only witness.
- */
-export function relatedEvents(
-  all: readonly LogEvent[],
-  incidents: readonly Incident[],
+/** The events of any of these routes, each once, in log order. */
+export function eventsOnRoutes(
+  events: readonly LogEvent[],
   routes: readonly Route[],
-  pred: (e: LogEvent) => boolean,
+  kinds?: readonly string[],
 ): LogEvent[] {
-  const mine = new Set<Incident>();
-  for (const route of routes) for (const i of incidentsForRoute(incidents, route)) mine.add(i);
-  if (mine.size === 0) return all.filter(pred);
-  const out = new Set<LogEvent>();
-  for (const i of mine) {
-    for (const r of i.related) if (pred(r.event)) out.add(r.event);
-    for (const e of i.untimed ?? []) if (pred(e)) out.add(e);
+  const index = indexOf(events);
+  const keys = new Set<string>();
+  for (const route of routes) {
+    if (route.upstream) {
+      keys.add(nameKey(route.upstream.name));
+      for (const s of route.upstream.servers) keys.add(nameKey(s.address));
+    }
+    for (const t of route.targets) {
+      const k = endpointKey(t.endpoint);
+      if (k) keys.add(k);
+    }
   }
-  // Keep log order, whatever order the incidents listed them in.
-  return all.filter((e) => out.has(e));
+  const found = new Set<LogEvent>();
+  for (const k of keys)
+    for (const e of index.get(k) ?? []) if (!kinds || kinds.includes(e.kind)) found.add(e);
+  if (found.size === 0) return [];
+  return events.filter((e) => found.has(e));
+}
+
+/** nginx error-log failures (refused, reset, closed, timed out, …) on any of these routes. */
+export function failuresOnRoutes(
+  events: readonly LogEvent[],
+  routes: readonly Route[],
+): LogEvent[] {
+  return eventsOnRoutes(events, routes).filter(
+    (e) => e.source === 'nginx-error' && NGINX_FAILURE_KINDS.has(e.kind),
+  );
 }
 
 /** Up to `n` evidence lines for events, de-duplicated by file and line. */
@@ -125,4 +172,25 @@ function firstAtLeast(sorted: readonly number[], x: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The `causes` (app-server, kernel lines) logged just before one of `failures` (10 s before to
+ * 1 s after), plus those with no usable time, which cannot be placed. With no failures at all
+ * (no nginx log pasted) every cause counts: the app server's own log is then the only witness.
+ */
+export function causesNear(causes: readonly LogEvent[], failures: readonly LogEvent[]): LogEvent[] {
+  if (failures.length === 0) return [...causes];
+  const times = failures
+    .map(wallSeconds)
+    .filter((t) => t !== null)
+    .sort((a, b) => a - b);
+  if (times.length === 0) return [...causes];
+  return causes.filter((c) => {
+    const t = wallSeconds(c);
+    if (t === null) return true;
+    // A failure at f is caused by c when c is in [f - BEFORE, f + AFTER]: f in [c - AFTER, c + BEFORE].
+    const i = firstAtLeast(times, t - AFTER);
+    return i < times.length && times[i]! <= t + BEFORE;
+  });
 }
