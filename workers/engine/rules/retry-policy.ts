@@ -26,11 +26,13 @@ import {
   type Effective,
   type NginxConfig,
 } from '../formats/nginx/index.ts';
-import { isLoopback, type Route } from '../topology/index.ts';
+import type { Route } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { addressOnRoute, eventsForRoute } from './lib/route-events.ts';
 import { whereSet, writtenLine } from './lib/nginx-source.ts';
-import { retryChains, type RetryChain } from './lib/retry-chains.ts';
+import { describeChains, retryChains, type RetryChain } from './lib/retry-chains.ts';
+import { peers, type Peers } from './lib/peers.ts';
+import { scopeOf } from './lib/scope.ts';
 
 const NON_IDEMPOTENT = new Set(['POST', 'PATCH', 'LOCK']);
 /** Failures after the request was (partly) sent, which nginx passes on for `error`/`timeout`. */
@@ -122,36 +124,6 @@ export const retryPolicy: Rule = {
   },
 };
 
-interface Peers {
-  count: number;
-  /** Host names that may resolve to several addresses (each one a server to nginx). */
-  hostnames: string[];
-  lines: Evidence[];
-}
-
-function peers(route: Route): Peers {
-  const servers = route.upstream
-    ? route.upstream.servers.filter((s) => !s.params.includes('down'))
-    : [];
-  const targets = route.upstream
-    ? route.targets.filter((t) => servers.some((s) => s.line === t.line && s.file === t.file))
-    : route.targets;
-  const hostnames = targets
-    .filter(
-      (t) =>
-        t.endpoint?.type === 'tcp' &&
-        !isLoopback(t.endpoint.host) &&
-        !/^(\d+\.){3}\d+$|^\[/.test(t.endpoint.host) &&
-        !(route.upstream && t.endpoint.host === route.upstream.name.toLowerCase()),
-    )
-    .map((t) => t.address);
-  return {
-    count: route.upstream ? servers.length : targets.length,
-    hostnames,
-    lines: targets.map((t) => ({ file: t.file, line: t.line, note: `server ${t.address}` })),
-  };
-}
-
 interface Unbounded {
   route: Route;
   module: string;
@@ -198,7 +170,7 @@ function unboundedHit(config: NginxConfig, group: Unbounded[]): RuleHit {
     `(${whereSet(read)}): up to ${servers.count} × ${readValue} for the client, and the same slow ` +
     'request lands on every backend when they are already struggling.';
   if (chains.length > 0)
-    message += ` The logs show ${chains.length} request(s) tried on several servers (${describe(chains)}).`;
+    message += ` The logs show ${chains.length} request(s) tried on several servers (${describeChains(chains)}).`;
   const triesName = `${module}_next_upstream_tries`;
   const timeoutName = `${module}_next_upstream_timeout`;
   let edits: Edit[];
@@ -312,7 +284,7 @@ function nonIdempotentHit(
   if (names.length > 0)
     message += ` ${names.join(', ')} may resolve to several addresses; nginx uses each as a server.`;
   if (proven.length > 0)
-    message += ` The logs show ${proven.length} such request(s) tried on several servers (${describe(proven)}).`;
+    message += ` The logs show ${proven.length} such request(s) tried on several servers (${describeChains(proven)}).`;
   else if (sent.length > 0)
     message += ` ${sent.length} non-idempotent request(s) failed after being sent; nginx passes those to the next server.`;
   const evidence: Evidence[] = [
@@ -383,24 +355,6 @@ function setOrInsert(
   return existing
     ? setDirective(file, block, name, args)
     : insertDirective(file, block, name, args, { after: route.pass.node.directive });
-}
-
-function describe(chains: RetryChain[]): string {
-  const counts = new Map<string, number>();
-  for (const c of chains) {
-    const text = `${c.method ?? '?'} ${c.path ?? '?'}: ${c.addresses.join(' → ')}`;
-    counts.set(text, (counts.get(text) ?? 0) + 1);
-  }
-  return [...counts]
-    .slice(0, 3)
-    .map(([text, n]) => (n > 1 ? `${text} ×${n}` : text))
-    .join('; ');
-}
-
-function scopeOf(node: ConfigNode): string {
-  const labels: string[] = [];
-  for (let p = node.parent; p; p = p.parent) labels.unshift(blockLabel(p.directive));
-  return labels.length > 0 ? labels.join(' > ') : '(top level)';
 }
 
 /** A chain belongs to a route when a server it tried is one of the route's. */

@@ -14,7 +14,6 @@
  */
 import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
 import {
-  blockLabel,
   insertBlock,
   setDirective,
   type Block,
@@ -27,6 +26,7 @@ import type { Rule, RuleHit } from './types.ts';
 import { connectionHeader, findMap, mapDefining, setsUpgrade } from './lib/connection-header.ts';
 import { poolOf } from './lib/pool.ts';
 import { matchLocation } from './lib/location-match.ts';
+import { scopeOf } from './lib/scope.ts';
 
 const VARIABLE = '$connection_upgrade';
 
@@ -113,13 +113,6 @@ function entryNode(first: ConfigNode | undefined): ConfigNode | null {
       (c) => c.name === 'proxy_set_header' && c.args[0]?.toLowerCase() === 'connection',
     ) ?? null
   );
-}
-
-/** "server shop > location /": where the line sits, stable while lines move. */
-function scopeOf(node: ConfigNode): string {
-  const labels: string[] = [];
-  for (let p = node.parent; p; p = p.parent) labels.unshift(blockLabel(p.directive));
-  return labels.length > 0 ? labels.join(' > ') : '(top level)';
 }
 
 /**

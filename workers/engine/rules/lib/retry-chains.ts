@@ -58,3 +58,16 @@ function request(e: LogEvent): Pick<RetryChain, 'method' | 'path'> {
 function distinct(list: string[]): string[] {
   return [...new Set(list.filter(Boolean))];
 }
+
+/** "POST /orders: 10.0.0.1:80 → 10.0.0.2:80 ×3" for messages. */
+export function describeChains(chains: RetryChain[]): string {
+  const counts = new Map<string, number>();
+  for (const c of chains) {
+    const text = `${c.method ?? '?'} ${c.path ?? '?'}: ${c.addresses.join(' → ')}`;
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts]
+    .slice(0, 3)
+    .map(([text, n]) => (n > 1 ? `${text} ×${n}` : text))
+    .join('; ');
+}
