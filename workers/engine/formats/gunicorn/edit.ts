@@ -143,12 +143,7 @@ function setInCommand(
     if (def.flag) {
       if (found.length === 0 && value === true)
         edits.push(
-          insertAfterProgram(
-            file,
-            cmd.words[0]!.end,
-            [def.flags[def.flags.length - 1]!],
-            json,
-          ),
+          insertAfterProgram(file, cmd.words[0]!.end, [def.flags[def.flags.length - 1]!], json),
         );
       continue;
     }
@@ -194,12 +189,7 @@ function wordText(v: string, json: boolean): string {
   return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
-function insertAfterProgram(
-  file: string,
-  at: number,
-  words: string[],
-  json: boolean,
-): Edit {
+function insertAfterProgram(file: string, at: number, words: string[], json: boolean): Edit {
   if (json)
     return { file, start: at, end: at, text: words.map((w) => `, ${JSON.stringify(w)}`).join('') };
   return { file, start: at, end: at, text: words.map((w) => ` ${wordText(w, false)}`).join('') };

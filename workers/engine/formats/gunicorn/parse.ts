@@ -136,11 +136,7 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
   };
 }
 
-function gunicornFileSettings(
-  file: string,
-  tree: GunicornTree,
-  starts: number[],
-): Setting[] {
+function gunicornFileSettings(file: string, tree: GunicornTree, starts: number[]): Setting[] {
   if (tree.form === 'python') {
     return settingAssignments(tree.config).map((a) => ({
       key: a.name,
