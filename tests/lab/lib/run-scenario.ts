@@ -293,7 +293,13 @@ export async function runScenario(
       res.fix = unsafe ? 'unsafe patch applied' : 'patch applied';
     }
     log(`${sc.id}: after (${res.fix})`);
-    res.after = await phase(sc, dir, vars, during);
+    try {
+      res.after = await phase(sc, dir, vars, during);
+    } catch (e) {
+      // The servers would not start from the patched files: the patch's fault, not the lab's.
+      await stopAll(2000);
+      return finish('fail', `after the fix: ${(e as Error).message.split('\n')[0]}`);
+    }
     renameSync(join(dir, 'logs'), join(dir, 'logs-after'));
     const problems: string[] = [];
     if (!res.causeMatches)
