@@ -197,6 +197,8 @@ describe('keyword + value layer', () => {
       'existingSecret: my-release-postgresql',
       'existingSecretPasswordKey: postgres-password',
       'passwordKey: admin-password',
+      'auth: ldap',
+      'authorization: oauth2',
     ]) {
       expect(
         found((t) => findKeywordAssignments(t), text),

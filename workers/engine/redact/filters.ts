@@ -36,6 +36,8 @@ export function isNonSecretValue(value: string, quoted = true, kind?: string): b
   if (SWITCHES.test(v)) return true;
   // Under a password name, digits are a (weak) password; elsewhere a count, port or timeout.
   if (NUMBERISH.test(v) && !(kind === 'password' && /^[0-9]{4,}$/.test(v))) return true;
+  // `auth: ldap`, `authorization: oauth2`: a method, not a credential.
+  if (kind === 'credential' && /^[A-Za-z][a-z0-9-]{0,11}$/.test(v)) return true;
   if (isTemplateOrMasked(v)) return true;
   if (PATHLIKE.test(v) || (KEY_FILE_EXT.test(v) && !/\s/.test(v))) return true;
   if (DIGEST.test(v)) return true;
