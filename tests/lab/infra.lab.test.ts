@@ -7,7 +7,8 @@ import { render } from './lib/scenario.ts';
 import { listenTarget } from './lib/listen.ts';
 import { groupAlive, startGroup, stopGroup } from './lib/procs.ts';
 import { accessStatuses } from './lib/logs.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { missingTools, startNginx } from './lib/servers.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -124,6 +125,21 @@ describe('process groups', () => {
       expect(groupAlive(g.pgid)).toBe(true);
       await stopGroup(g, 300);
       expect(groupAlive(g.pgid)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(missingTools().length > 0)('servers', () => {
+  it('refuses to start nginx from a broken config, quoting nginx -t with the line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ud-lab-test-'));
+    try {
+      mkdirSync(join(dir, 'logs'));
+      writeFileSync(join(dir, 'nginx.conf'), 'events {}\nhttp {\n    proxy_read_timeout;\n}\n');
+      await expect(startNginx(dir, 'nginx.conf', 1)).rejects.toThrow(
+        /nginx -t failed.*invalid number of arguments.*nginx\.conf:3/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
