@@ -100,6 +100,13 @@ describe('nginx parser: located, readable errors and a partial tree', () => {
     expect(p.print()).toBe(text);
   });
 
+  it('a byte order mark is kept, skipped for the tree, and reported (nginx would choke on it)', () => {
+    const p = parseNginx('t', '\ufeffuser www-data;\n');
+    expect(p.directives()[0]?.name).toBe('user');
+    expect(p.print()).toBe('\ufeffuser www-data;\n');
+    expect(p.errors).toEqual([{ line: 1, message: expect.stringMatching(/byte order mark/) }]);
+  });
+
   it('keeps at most 50 errors and counts the rest', () => {
     const p = parseNginx('t', ';'.repeat(1000));
     expect(p.errors.length).toBe(51);

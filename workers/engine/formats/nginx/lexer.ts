@@ -93,6 +93,17 @@ export class Lexer {
         }
         continue;
       }
+      if (c === 0xfeff && p === 0) {
+        // A byte order mark: kept (as trivia) so printing is lossless, but nginx would read it
+        // as part of the first directive's name, so say so.
+        this.push(TOKEN.space, p);
+        this.error(
+          1,
+          'the file starts with a byte order mark (BOM): nginx reads it as part of the first directive name',
+        );
+        p++;
+        continue;
+      }
       if (c === 35) {
         this.push(TOKEN.comment, p);
         let e = t.indexOf('\n', p);
