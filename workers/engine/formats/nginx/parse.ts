@@ -23,6 +23,8 @@ interface Frame {
   /** A `{` with no directive before it: its children go to the enclosing block. */
   anonymous: boolean;
   context: string;
+  /** Where this block's children start in `pending` (they are copied out when it closes). */
+  first: number;
 }
 
 /**
@@ -46,7 +48,10 @@ export function parseNginx(name: string, text: string): NginxFile {
     openLine: 1,
     closeLine: 1,
   };
-  const stack: Frame[] = [{ block: root, anonymous: false, context: 'main' }];
+  const stack: Frame[] = [{ block: root, anonymous: false, context: 'main', first: 0 }];
+  // Children of the open blocks, innermost last. Each block gets an exact-size copy when it
+  // closes: arrays grown by push() reserve 16+ slots, most of the heap for small blocks.
+  const pending: Directive[] = [];
   const all: Directive[] = [];
 
   let k = lx.next();
@@ -59,12 +64,17 @@ export function parseNginx(name: string, text: string): NginxFile {
     }
     if (k === TOKEN.open) {
       error(lx.tokLine, 'unexpected "{" (no directive before it)');
-      stack.push({ block: frame.block, anonymous: true, context: frame.context });
+      stack.push({
+        block: frame.block,
+        anonymous: true,
+        context: frame.context,
+        first: pending.length,
+      });
       k = tooDeep(stack, lx, error) ? lx.kind : lx.next();
       continue;
     }
     if (k === TOKEN.close) {
-      closeBlock(stack, lx, error);
+      closeBlock(stack, pending, lx, error);
       k = lx.next();
       continue;
     }
@@ -79,7 +89,7 @@ export function parseNginx(name: string, text: string): NginxFile {
       frame.context,
       frame.block,
     );
-    frame.block.children.push(d);
+    pending.push(d);
     all.push(d);
     k = lx.next();
     if (k === TOKEN.word) {
@@ -106,7 +116,7 @@ export function parseNginx(name: string, text: string): NginxFile {
         closeLine: lx.tokLine,
       };
       d.block = block;
-      stack.push({ block, anonymous: false, context: d.name });
+      stack.push({ block, anonymous: false, context: d.name, first: pending.length });
       if (d.name.endsWith('_by_lua_block')) {
         d.raw = lx.rawLua();
       }
@@ -118,7 +128,12 @@ export function parseNginx(name: string, text: string): NginxFile {
     }
   }
   for (let i = stack.length - 1; i > 0; i--) {
-    const open = (stack[i] as Frame).block;
+    const frame = stack[i] as Frame;
+    const open = frame.block;
+    if (!frame.anonymous) {
+      open.children = pending.slice(frame.first);
+      pending.length = frame.first;
+    }
     const what = open.directive ? `"${open.directive.name}" block` : 'block';
     error(
       open.openLine,
@@ -129,6 +144,7 @@ export function parseNginx(name: string, text: string): NginxFile {
       open.directive.endLine = lx.line;
     }
   }
+  root.children = pending.slice(0);
   checkTop(root, error);
   // Errors in line order (placement errors are found at different times than syntax errors).
   errors.sort((a, b) => a.line - b.line);
@@ -182,6 +198,7 @@ function tooDeep(
 
 function closeBlock(
   stack: Frame[],
+  pending: Directive[],
   lx: Lexer,
   error: (line: number, message: string) => void,
 ): void {
@@ -192,6 +209,8 @@ function closeBlock(
   const frame = stack.pop() as Frame;
   if (frame.anonymous) return;
   const block = frame.block;
+  block.children = pending.slice(frame.first);
+  pending.length = frame.first;
   block.close = lx.start;
   block.closeLine = lx.tokLine;
   if (block.directive) {
