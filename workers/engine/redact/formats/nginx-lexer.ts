@@ -44,7 +44,11 @@ function isSpace(c: number): boolean {
   return c === SPACE || c === TAB || c === LF || c === CR;
 }
 
-export function nginxStatements(text: string): Statement[] {
+/**
+ * Every statement of `text`, in order. With `visit`, each is handed over as it ends and nothing
+ * is kept (a large config then costs no more memory than its largest statement).
+ */
+export function nginxStatements(text: string, visit?: (st: Statement) => void): Statement[] {
   const out: Statement[] = [];
   const stack: Statement[] = [];
   let words: Word[] = [];
@@ -59,7 +63,8 @@ export function nginxStatements(text: string): Statement[] {
       parent: parent ? parent.words[0]!.text.toLowerCase() : '',
       parentWords: parent ? parent.words : [],
     };
-    out.push(st);
+    if (visit) visit(st);
+    else out.push(st);
     words = [];
     return st;
   };

@@ -45,15 +45,34 @@ const CREDENTIAL_HEADERS = new Set([
   'x-jwt-assertion',
 ]);
 
+/** Directives any rule below looks at (plus `*certificate_key` and entries of `map` blocks). */
+const INTERESTING = new Set([
+  ...NAME_VALUE_DIRECTIVES,
+  ...COLON_HEADER_DIRECTIVES,
+  'set',
+  'env',
+  'secure_link_secret',
+  'secure_link_md5',
+]);
+
 export function findNginxSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
   const push = (w: Word, start: number, end: number, kind: string) => {
     if (end > start)
       out.push({ start: w.start + start, end: w.start + end, kind, layer: 'format' });
   };
-  for (const st of nginxStatements(text)) {
-    const [head, ...args] = st.words;
-    const directive = head!.text.toLowerCase();
+  nginxStatements(text, (st) => {
+    const head = st.words[0]!;
+    // nginx directive names are case-sensitive: no lower-casing needed.
+    const directive = head.text;
+    if (
+      !INTERESTING.has(directive) &&
+      st.parent !== 'map' &&
+      !directive.endsWith('certificate_key')
+    ) {
+      return;
+    }
+    const args = st.words.slice(1);
     if (NAME_VALUE_DIRECTIVES.has(directive) && args.length >= 2) {
       headerValue(args[0]!.text, args[1]!, push);
     } else if (COLON_HEADER_DIRECTIVES.has(directive)) {
@@ -92,7 +111,7 @@ export function findNginxSecrets(text: string): Candidate[] {
     } else if (st.parent === 'map' && args.length >= 1) {
       const source = st.parentWords[1]?.text ?? '';
       const kind = mapSourceKind(source);
-      const key = head!;
+      const key = head;
       if (
         kind &&
         !/^(?:default|hostnames|include|volatile)$/.test(directive) &&
@@ -102,7 +121,7 @@ export function findNginxSecrets(text: string): Candidate[] {
         push(key, key.text.startsWith('~') ? 1 : 0, key.text.length, kind);
       }
     }
-  }
+  });
   return out;
 }
 
