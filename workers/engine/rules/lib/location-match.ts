@@ -42,10 +42,43 @@ export function matchLocation(
 ): LocationInfo | null {
   const server = matchServer(config, host, options);
   if (!server) return null;
-  const all = config.locations();
-  const byNode = new Map(all.map((l) => [l.node, l]));
-  const top = all.filter((l) => l.node.parent === server.node && l.modifier !== '@');
-  return findLevel(top, normalisePath(path), byNode).location;
+  const { byNode, topOf } = indexOf(config);
+  return findLevel(topOf.get(server.node) ?? [], normalisePath(path), byNode).location;
+}
+
+interface LocationIndex {
+  byNode: Map<ConfigNode, LocationInfo>;
+  /** The path-matchable locations directly inside each server (null: a loose snippet). */
+  topOf: Map<ConfigNode | null, LocationInfo[]>;
+  servers: ServerCandidate[];
+  /** Exact server names → the servers that carry them, in config order. */
+  exact: Map<string, ServerCandidate[]>;
+}
+
+/** Per-config indexes, built once: rules ask for one location per log line (thousands). */
+const indexes = new WeakMap<NginxConfig, LocationIndex>();
+
+function indexOf(config: NginxConfig): LocationIndex {
+  let index = indexes.get(config);
+  if (!index) {
+    const all = config.locations();
+    const topOf = new Map<ConfigNode | null, LocationInfo[]>();
+    for (const l of all) {
+      if (l.modifier === '@') continue;
+      const parent = l.node.parent;
+      if (parent !== null && parent.name !== 'server') continue;
+      const list = topOf.get(parent) ?? [];
+      list.push(l);
+      topOf.set(parent, list);
+    }
+    const servers = buildServers(config);
+    const exact = new Map<string, ServerCandidate[]>();
+    for (const s of servers)
+      for (const n of new Set(s.names)) exact.set(n, [...(exact.get(n) ?? []), s]);
+    index = { byNode: new Map(all.map((l) => [l.node, l])), topOf, servers, exact };
+    indexes.set(config, index);
+  }
+  return index;
 }
 
 /** The server block nginx would pick for `host`, or null when the config has none. */
@@ -54,7 +87,7 @@ export function matchServer(
   host: string | null,
   options: MatchOptions = {},
 ): ServerCandidate | null {
-  const servers = serverCandidates(config);
+  const servers = indexOf(config).servers;
   if (servers.length === 0) return null;
   const { name, port: hostPort } = splitHost(host);
   const port = options.port ?? hostPort;
@@ -63,7 +96,11 @@ export function matchServer(
   const portKnown = onPort.length > 0;
 
   if (name !== null) {
-    const named = byName(pool, name);
+    // Exact names first through the index (most lookups), in config order like nginx.
+    const exact = indexOf(config)
+      .exact.get(name)
+      ?.filter((s) => pool.includes(s));
+    const named = exact?.length ? exact : byName(pool, name);
     if (named.length > 0) return prefer(named, portKnown);
   }
   const defaults = pool.filter((s) =>
@@ -87,6 +124,10 @@ function prefer(servers: ServerCandidate[], portKnown: boolean): ServerCandidate
 }
 
 export function serverCandidates(config: NginxConfig): ServerCandidate[] {
+  return indexOf(config).servers;
+}
+
+function buildServers(config: NginxConfig): ServerCandidate[] {
   const out: ServerCandidate[] = [];
   for (const node of config.nodes()) {
     // http servers only: stream and mail have no locations, upstream `server` has no block.
@@ -137,16 +178,20 @@ function byName(servers: ServerCandidate[], name: string): ServerCandidate[] {
     let top = 0;
     let winners: ServerCandidate[] = [];
     for (const s of servers) {
-      const n = Math.max(0, ...s.names.map(score));
-      if (n > top) [top, winners] = [n, [s]];
-      else if (n === top && n > 0) winners.push(s);
+      let n = 0;
+      for (const written of s.names) n = Math.max(n, score(written));
+      if (n > top) {
+        top = n;
+        winners = [s];
+      } else if (n === top && n > 0) winners.push(s);
     }
     return winners;
   };
   const leading = best((n) => {
-    if (n.startsWith('*.')) return name.endsWith(n.slice(1)) ? n.length - 1 : 0;
-    if (n.startsWith('.') && n.length > 1)
-      return name === n.slice(1) || name.endsWith(n) ? n.length : 0;
+    if (n.charCodeAt(0) === 42 /* * */ && n.charCodeAt(1) === 46 /* . */)
+      return name.endsWith(n.slice(1)) ? n.length - 1 : 0;
+    if (n.charCodeAt(0) === 46 && n.length > 1)
+      return name.endsWith(n) || name === n.slice(1) ? n.length : 0;
     return 0;
   });
   if (leading.length > 0) return leading;
@@ -201,7 +246,7 @@ function findLevel(
   if (prefix?.modifier !== '^~') {
     for (const l of level) {
       if (l.modifier !== '~' && l.modifier !== '~*') continue;
-      if (!compileRegex(l.path, l.modifier === '~*')?.test(path)) continue;
+      if (!regexOf(l)?.test(path)) continue;
       const nested = findLevel(nestedOf(l, byNode), path, byNode);
       return { location: nested.location ?? l, final: true };
     }
@@ -216,6 +261,16 @@ function nestedOf(parent: LocationInfo, byNode: Map<ConfigNode, LocationInfo>): 
 }
 
 const regexCache = new Map<string, RegExp | null>();
+const locationRegex = new WeakMap<LocationInfo, RegExp | null>();
+
+function regexOf(l: LocationInfo): RegExp | null {
+  let re = locationRegex.get(l);
+  if (re === undefined) {
+    re = compileRegex(l.path, l.modifier === '~*');
+    locationRegex.set(l, re);
+  }
+  return re;
+}
 
 /**
  * A PCRE location or server_name regex as a JS RegExp: `(?P<name>` becomes `(?<name>` and a
