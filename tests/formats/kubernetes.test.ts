@@ -8,7 +8,10 @@ import {
   kubernetesServices,
   kubernetesWorkloads,
 } from '../../workers/engine/formats/kubernetes/index.ts';
-import { addPreStopHook } from '../../workers/engine/formats/kubernetes/edit.ts';
+import {
+  addPreStopHook,
+  setTerminationGracePeriod,
+} from '../../workers/engine/formats/kubernetes/edit.ts';
 import { corpus, files, GUNICORN_DEPLOY, parse } from './k8s-fixtures.ts';
 
 describe('Kubernetes corpus', () => {
@@ -176,6 +179,61 @@ describe('Kubernetes runtime settings', () => {
     expect(q.errors.length).toBeGreaterThan(0);
     expect(q.errors[0]!.line).toBeGreaterThanOrEqual(1);
     expect(q.print()).toBe(bad);
+  });
+});
+
+describe('Helm templates', () => {
+  const chart = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "app.fullname" . }}
+  labels:
+    {{- include "app.labels" . | nindent 4 }}
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  template:
+    spec:
+      terminationGracePeriodSeconds: {{ .Values.grace }}
+      containers:
+        - name: {{ .Chart.Name }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          args: ["gunicorn", "--timeout", "{{ .Values.timeout }}", "--keep-alive", "5", "app:app"]
+          env:
+            - name: MODE
+              value: {{ .Values.mode | quote }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+`;
+  it('reads around template actions: templated values are dynamic, the rest is known, print is exact', () => {
+    const p = parse(chart, 'templates/deployment.yaml');
+    expect(p.errors).toEqual([]);
+    expect(p.print()).toBe(chart);
+    const [w] = kubernetesWorkloads(p);
+    expect(w!.terminationGracePeriodSeconds).toMatchObject({
+      value: null,
+      source: { dynamic: expect.stringContaining('template'), line: 13 },
+    });
+    const c = w!.containers[0]!;
+    expect(c.env[0]).toMatchObject({
+      name: 'MODE',
+      value: null,
+      dynamic: expect.stringContaining('template'),
+    });
+    const g = c.runtime.gunicorn!.settings;
+    expect(g.keepalive).toMatchObject({ value: '5', source: { line: 17 } });
+    expect(g.timeout!.value).toBeNull();
+  });
+  it('does not overwrite templated values, but still inserts what is missing', () => {
+    const p = parse(chart, 'templates/deployment.yaml');
+    expect(setTerminationGracePeriod(p, undefined, 60)).toEqual([]);
+    const out = applyEdits(chart, addPreStopHook(p, {}, 5));
+    // After the templated resources block, not between `resources:` and its content.
+    expect(out).toContain(
+      '          resources:\n            {{- toYaml .Values.resources | nindent 12 }}\n          lifecycle:\n            preStop:\n              exec:\n                command: ["sleep", "5"]\n',
+    );
+    expect(kubernetesWorkloads(parse(out))[0]!.containers[0]!.preStop!.seconds).toBe(5);
   });
 });
 

@@ -18,6 +18,7 @@ import {
 import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../types.ts';
 import { ANNOTATION_PREFIX } from './defaults.ts';
+import { isTemplated } from './templates.ts';
 import { ingresses, ingressNginxConfigMaps } from './ingress.ts';
 import { asMap, asSeq, get, pairOf } from './nodes.ts';
 import { workloads, type K8sContainer, type K8sWorkload } from './objects.ts';
@@ -94,18 +95,44 @@ export function insertPair(
     (last?.value as Node | undefined)?.range?.[1] ??
     (last?.key as Node | undefined)?.range?.[1] ??
     map.range![1];
-  // After the line where the last entry's value ends.
-  if (end > 0 && text[end - 1] === '\n')
-    return { file, start: end, end, text: body + style.newline };
-  const nl = text.indexOf('\n', end);
-  if (nl === -1)
-    return {
-      file,
-      start: text.length,
-      end: text.length,
-      text: style.newline + body + style.newline,
-    };
-  return { file, start: nl + 1, end: nl + 1, text: body + style.newline };
+  // After the line where the last entry's value ends, and after any deeper-indented lines
+  // that still belong to it (content the parser did not see, such as a template action).
+  let at: number;
+  if (end > 0 && text[end - 1] === '\n') at = end;
+  else {
+    const nl = text.indexOf('\n', end);
+    if (nl === -1)
+      return {
+        file,
+        start: text.length,
+        end: text.length,
+        text: style.newline + body + style.newline,
+      };
+    at = nl + 1;
+  }
+  at = skipDeeper(text, at, col);
+  if (at === text.length && text.length > 0 && text[text.length - 1] !== '\n') {
+    return { file, start: at, end: at, text: style.newline + body + style.newline };
+  }
+  return { file, start: at, end: at, text: body + style.newline };
+}
+
+/** From line start `at`, skip lines indented deeper than `col` (and blank lines between them). */
+function skipDeeper(text: string, at: number, col: number): number {
+  let committed = at;
+  let pos = at;
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1) nl = text.length;
+    const line = text.slice(pos, nl).replace(/\r$/, '');
+    const indent = /^[ \t]*/.exec(line)![0].length;
+    if (line.trim() !== '') {
+      if (indent <= col) break;
+      committed = Math.min(nl + 1, text.length);
+    }
+    pos = nl + 1;
+  }
+  return committed;
 }
 
 /** Set `path` under `map` to `value`: in place when the scalar exists, else insert the missing part. */
@@ -128,6 +155,8 @@ export function setPath(
       return [fillNull(parsed, p, nested, style)];
     }
     if (i === path.length - 1) {
+      // A templated value belongs to the chart's values: leave it alone.
+      if (isScalar(p.value) && isTemplated(p.value.value)) return [];
       if (isScalar(p.value))
         return String(p.value.value) === String(value)
           ? []

@@ -11,6 +11,7 @@ import {
   type YAMLSeq,
 } from 'yaml';
 import { lineAt } from '../gunicorn/text.ts';
+import { isTemplated } from './templates.ts';
 
 export type AnyNode = Node | null | undefined;
 
@@ -67,7 +68,8 @@ export function asSeq(doc: Document.Parsed, n: AnyNode): Node[] {
 
 /** A scalar's value as a string (numbers and booleans printed), null otherwise. */
 export function str(n: AnyNode): string | null {
-  if (!isScalar(n) || n.value === null || n.value === undefined) return null;
+  if (!isScalar(n) || n.value === null || n.value === undefined || isTemplated(n.value))
+    return null;
   return String(n.value);
 }
 

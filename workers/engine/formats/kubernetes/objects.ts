@@ -7,6 +7,7 @@ import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap } from '
 import type { EffectiveValue } from '../gunicorn/text.ts';
 import { K8S_DEFAULTS } from './defaults.ts';
 import { asMap, asSeq, get, lineOf, str } from './nodes.ts';
+import { isTemplated } from './templates.ts';
 import type { YamlFile } from './yamlfile.ts';
 
 export interface K8sObject {
@@ -129,6 +130,12 @@ export function effective(
   defaultKey: string | null,
 ): EffectiveValue {
   const n = get(doc, map, ...path);
+  if (n && isScalar(n) && isTemplated(n.value)) {
+    return {
+      value: null,
+      source: { dynamic: 'filled in by a template', file, line: lineOf(y.starts, n) },
+    };
+  }
   if (n && isScalar(n)) return { value: str(n), source: { file, line: lineOf(y.starts, n) } };
   if (n)
     return {
@@ -237,12 +244,14 @@ function envOf(y: YamlFile, doc: Document.Parsed, m: YAMLMap<Node, Node>): EnvVa
     if (!name) continue;
     const v = get(doc, e, 'value');
     const offset = (v ?? e).range?.[0] ?? 0;
+    const templated = isScalar(v) && isTemplated(v.value);
     const entry: EnvVar = {
       name,
-      value: v ? (str(v) ?? '') : null,
+      value: v && !templated ? (str(v) ?? '') : null,
       line: lineOf(y.starts, v ?? e),
       offset,
     };
+    if (templated) entry.dynamic = 'filled in by a template';
     if (!v) {
       const from = asMap(get(doc, e, 'valueFrom'));
       const src = from?.items[0] ? str(from.items[0].key as Node) : null;

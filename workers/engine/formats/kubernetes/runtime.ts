@@ -16,6 +16,7 @@ import { envOption, parseUwsgiArgs } from '../uwsgi/cmdline.ts';
 import { mergeUwsgiSettings } from '../uwsgi/effective.ts';
 import { isUwsgiProgram } from '../uwsgi/parse.ts';
 import { asSeq } from './nodes.ts';
+import { isTemplated } from './templates.ts';
 import type { EnvVar, K8sContainer } from './objects.ts';
 
 export interface ContainerRuntime {
@@ -60,7 +61,12 @@ function seqWords(doc: Document.Parsed, n: Node | undefined, env: readonly EnvVa
     .filter((x) => isScalar(x))
     .map((x) => {
       const r = substitute(String((x as { value: unknown }).value ?? ''), env, false);
-      return { value: r.value, start: x.range![0], end: x.range![1], expansion: r.unresolved };
+      return {
+        value: r.value,
+        start: x.range![0],
+        end: x.range![1],
+        expansion: r.unresolved || isTemplated(r.value),
+      };
     });
 }
 

@@ -6,12 +6,15 @@
 import { CST, Composer, Parser, type Document } from 'yaml';
 import type { FileError } from '../../model.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
+import { maskTemplates } from './templates.ts';
 
 export interface YamlFile {
   /** The input, kept because yaml's CST does not print some broken inputs back exactly. */
   text: string;
   /** Whether printing the CST gives the input back (true for every well-formed file seen). */
   cstLossless: boolean;
+  /** Template actions were masked before parsing (see templates.ts). */
+  templated: boolean;
   tokens: CST.Token[];
   docs: Document.Parsed[];
   starts: number[];
@@ -29,6 +32,7 @@ export function readYaml(text: string): YamlFile {
   const empty = (message: string, line = 1): YamlFile => ({
     text,
     cstLossless: false,
+    templated: false,
     tokens: [],
     docs: [],
     starts,
@@ -45,12 +49,14 @@ export function readYaml(text: string): YamlFile {
       `nested more than ${MAX_DEPTH} levels deep: not read as Kubernetes YAML`,
       lineAt(starts, deep.at),
     );
+  const source = maskTemplates(text);
+  const templated = source !== text;
   let tokens: CST.Token[];
   let docs: Document.Parsed[];
   try {
-    tokens = Array.from(new Parser().parse(text));
+    tokens = Array.from(new Parser().parse(source));
     const composer = new Composer({ prettyErrors: false, uniqueKeys: false, strict: false });
-    docs = Array.from(composer.compose(tokens, true, text.length));
+    docs = Array.from(composer.compose(tokens, true, source.length));
   } catch (e) {
     // The parser recurses per nesting level: pathological nesting overflows the stack.
     return empty(
@@ -64,13 +70,13 @@ export function readYaml(text: string): YamlFile {
   }
   let cstLossless: boolean;
   try {
-    cstLossless = stringifyTokens(tokens) === text;
+    cstLossless = stringifyTokens(tokens) === source;
   } catch {
     cstLossless = false;
   }
   if (!cstLossless && errors.length === 0)
     errors.push({ line: 1, message: 'the YAML parser could not keep this file byte for byte' });
-  return { text, cstLossless, tokens, docs, starts, errors };
+  return { text, cstLossless, templated, tokens, docs, starts, errors };
 }
 
 /** Real manifests nest a few dozen levels; the parser slows down badly on thousands. */
@@ -104,9 +110,13 @@ function stringifyTokens(tokens: readonly CST.Token[]): string {
   return tokens.map((t) => CST.stringify(t)).join('');
 }
 
-/** The CST printed back; for the rare broken input the CST cannot reproduce, the input itself. */
+/**
+ * The CST printed back; for the rare broken input the CST cannot reproduce, the input itself.
+ * With templates the CST reproduces the masked text, and masking keeps every other byte, so
+ * the input is the faithful print.
+ */
 export function printYaml(y: YamlFile): string {
-  return y.cstLossless ? stringifyTokens(y.tokens) : y.text;
+  return y.cstLossless && !y.templated ? stringifyTokens(y.tokens) : y.text;
 }
 
 function firstLine(s: string): string {
