@@ -88,9 +88,37 @@ const invalid: InvalidCase[] = [
     explains: 2,
     mentions: ['"localhost" resolves to ::1'],
   },
+  {
+    name: 'docker-compose: nginx proxies to app:5000, gunicorn listens on 0.0.0.0:8000',
+    files: [
+      {
+        name: 'default.conf',
+        text: 'server {\n    listen 80;\n    location / {\n        proxy_pass http://app:5000;\n    }\n}\n',
+      },
+      { name: 'gunicorn.conf.py', text: 'bind = "0.0.0.0:8000"\ntimeout = 75\n' },
+      { name: 'error.log', text: refused('http://172.18.0.3:5000') },
+    ],
+    output: {
+      'default.conf':
+        'server {\n    listen 80;\n    location / {\n        proxy_pass http://app:8000;\n    }\n}\n',
+    },
+    safety: 'safe',
+    explains: 1,
+    mentions: ['connects to app:5000'],
+  },
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'the only route goes to an outside HTTPS API; the pasted gunicorn is something else',
+    files: [
+      {
+        name: 'app.conf',
+        text: 'server {\n    location /partner/ {\n        proxy_pass https://api.partner.example;\n    }\n}\n',
+      },
+      { name: 'gunicorn.conf.py', text: 'bind = "0.0.0.0:8000"\n' },
+    ],
+  },
   {
     name: 'a socket inside a proxy_pass URL that matches the bind (topology reads the path with its URI)',
     files: [

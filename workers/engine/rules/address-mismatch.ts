@@ -18,6 +18,8 @@ import {
   type Mismatch,
 } from './lib/connect-failures.ts';
 import { replaceTarget } from './lib/target-edit.ts';
+import { eventsOnRoute } from './lib/event-location.ts';
+import type { NginxConfig } from '../formats/nginx/index.ts';
 
 const EXPLAINED = ['connect-refused', 'socket-missing'];
 
@@ -42,7 +44,7 @@ export const addressMismatch: Rule = {
     const config = topology.nginx;
     if (!config) return [];
     return addressMismatches(topology).map((m): RuleHit => {
-      const explains = explained(m, events);
+      const explains = explained(config, m, events);
       const edits = replaceTarget(config, m.target, m.replacement);
       const where = `${m.target.file}:${m.target.line}`;
       const bind =
@@ -106,9 +108,19 @@ export const addressMismatch: Rule = {
   },
 };
 
-function explained(m: Mismatch, events: readonly LogEvent[]): LogEvent[] {
+function explained(config: NginxConfig, m: Mismatch, events: readonly LogEvent[]): LogEvent[] {
   const t = targetEndpoint(m.target);
+  // A DNS-named target is logged with the address it resolved to: same port, same location.
+  const resolved =
+    t?.type === 'tcp' && !/^\d+\.\d+\.\d+\.\d+$/.test(t.host) && !t.host.startsWith('[')
+      ? new Set(
+          eventsOnRoute(config, m.route, events, EXPLAINED).filter(
+            (e) => parseUpstream(e.upstream ?? '')?.port === t.port,
+          ),
+        )
+      : new Set<LogEvent>();
   return events.filter((e) => {
+    if (resolved.has(e)) return true;
     if (e.source !== 'nginx-error' || !EXPLAINED.includes(e.kind) || !e.upstream) return false;
     const parts = parseUpstream(e.upstream);
     if (!parts) return false;

@@ -132,6 +132,13 @@ export function addressMismatches(topology: Topology): Mismatch[] {
       const endpoint = targetEndpoint(target);
       // topology missed the link (see targetEndpoint): they do match, nothing to fix.
       if (endpoint && backend.listeners.some((l) => connects(endpoint, l.endpoint))) return [];
+      // https:// to a name is an outside service far more often than the app itself.
+      if (
+        /^https:/i.test(route.pass.target) &&
+        endpoint?.type === 'tcp' &&
+        /[a-z]/i.test(endpoint.host)
+      )
+        return [];
       const listener = backend.listeners.find((l) => near(target, l) && speaks(route, l));
       return listener ? [{ route, target, listener }] : [];
     }),
@@ -166,7 +173,11 @@ function near(target: Target, listener: Listener): boolean {
   if (t.port === l.port) return true;
   const local = (h: string) =>
     ['127.0.0.1', 'localhost', '::1', '[::1]', '', '0.0.0.0', '::', '[::]', '*'].includes(h);
-  return t.host === l.host || (local(t.host) && local(l.host));
+  const wildcard = ['', '0.0.0.0', '::', '[::]', '*'].includes(l.host);
+  // A container or Service name (docker-compose `app:5000`) and an app listening on all
+  // interfaces on another port: the port is what disagrees.
+  const named = !local(t.host) && !/^\d+\.\d+\.\d+\.\d+$/.test(t.host) && !t.host.startsWith('[');
+  return t.host === l.host || (local(t.host) && local(l.host)) || (named && wildcard);
 }
 
 /** A unix socket on one side and a loopback TCP address on the other: one machine, two spellings. */
