@@ -23,6 +23,22 @@ const debianGunicorn =
   existsSync('/usr/bin/python3') &&
   spawnSync('/usr/bin/python3', ['-c', 'import gunicorn']).status === 0;
 const UWSGI = existsSync('/usr/bin/uwsgi') ? '/usr/bin/uwsgi' : null;
+const PHP_FPM = ['/usr/sbin/php-fpm8.2', '/usr/sbin/php-fpm'].find((p) => existsSync(p)) ?? null;
+
+/** php-fpm's own reading of a pool (`-tt` prints every value it parsed), socket moved to a temp dir. */
+function fpmReads(pool: string): string {
+  return inTemp('pool.conf', '', (path, dir) => {
+    writeFileSync(path, pool.replace(/^listen = .*$/m, `listen = ${join(dir, 'fpm.sock')}`));
+    const main = join(dir, 'main.conf');
+    writeFileSync(
+      main,
+      `[global]\npid = ${join(dir, 'fpm.pid')}\nerror_log = ${join(dir, 'err.log')}\ninclude = ${path}\n`,
+    );
+    const run = spawnSync(PHP_FPM!, ['-tt', '-y', main], { encoding: 'utf8', timeout: 20_000 });
+    if (run.status !== 0) throw new Error(`${run.stdout}${run.stderr}`);
+    return `${run.stdout}${run.stderr}`;
+  });
+}
 
 function inTemp<T>(name: string, text: string, run: (path: string, dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'app-timeout-'));
@@ -216,6 +232,26 @@ const invalid: Invalid[] = [
       ['proxy_read_timeout', 'nginx 1.22 default'],
     ],
   },
+  {
+    name: 'php-fpm request_terminate_timeout under fastcgi_read_timeout',
+    input: [
+      {
+        name: 'www.conf',
+        text: `[www]\nuser = www-data\nlisten = /run/php/php8.2-fpm.sock\npm = dynamic\npm.max_children = 10\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\nrequest_terminate_timeout = 30s\n`,
+      },
+      {
+        name: 'site.conf',
+        text: 'server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n        fastcgi_read_timeout 120s;\n    }\n}\n',
+      },
+    ],
+    file: 'www.conf',
+    output: `[www]\nuser = www-data\nlisten = /run/php/php8.2-fpm.sock\npm = dynamic\npm.max_children = 10\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\nrequest_terminate_timeout = 125s\n`,
+    safety: 'safe',
+    compared: [
+      ['request_terminate_timeout', 'www.conf:9'],
+      ['fastcgi_read_timeout', 'site.conf:7'],
+    ],
+  },
 ];
 
 const valid: { name: string; input: SourceFile[] }[] = [
@@ -271,6 +307,35 @@ const valid: { name: string; input: SourceFile[] }[] = [
       { name: 'site.conf', text: site('proxy_pass http://127.0.0.1:8000') },
     ],
   },
+  {
+    name: 'php-fpm without request_terminate_timeout (0: off)',
+    input: [
+      {
+        name: 'www.conf',
+        text: `[www]\nuser = www-data\nlisten = /run/php/php8.2-fpm.sock\npm = dynamic\npm.max_children = 10\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n`,
+      },
+      {
+        name: 'site.conf',
+        text: site(
+          'fastcgi_pass unix:/run/php/php8.2-fpm.sock',
+          '        include fastcgi_params;\n',
+        ),
+      },
+    ],
+  },
+  {
+    name: 'php-fpm pool on another socket than the fastcgi_pass',
+    input: [
+      {
+        name: 'www.conf',
+        text: `[www]\nuser = www-data\nlisten = /run/php/php8.2-fpm.sock\npm = dynamic\npm.max_children = 10\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\nrequest_terminate_timeout = 30\n`,
+      },
+      {
+        name: 'site.conf',
+        text: site('fastcgi_pass unix:/run/php/other.sock', '        include fastcgi_params;\n'),
+      },
+    ],
+  },
 ];
 
 describe('app-timeout', () => {
@@ -291,6 +356,10 @@ describe('app-timeout', () => {
         expect(gunicornTimeout(c.output)).toBe(Number(/timeout = (\d+)/.exec(c.output)![1]));
       if (c.file.endsWith('.ini') && UWSGI)
         expect(uwsgiStrict(c.output)).not.toMatch(/unknown config directive/);
+      if (c.file === 'www.conf' && PHP_FPM)
+        expect(fpmReads(c.output)).toContain(
+          `request_terminate_timeout = ${/= (\d+s)/.exec(c.output)![1]}`,
+        );
       if (c.file.endsWith('.js'))
         expect(inTemp('server.js', c.output, (p) => spawnSync('node', ['--check', p]).status)).toBe(
           0,
@@ -361,7 +430,7 @@ describe('app-timeout', () => {
 
   it.skipIf(nginxMissing)('every nginx config above is valid nginx', () => {
     for (const c of [...invalid, ...valid]) {
-      for (const f of c.input.filter((x) => x.name.endsWith('.conf'))) {
+      for (const f of c.input.filter((x) => x.name === 'site.conf')) {
         const result = nginxTest([f]);
         expect(result.ok, `${c.name}\n${result.output}`).toBe(true);
       }

@@ -101,6 +101,27 @@ const fixable: Fixable[] = [
       ['timeout', '90 s', 'gunicorn.conf.py:2'],
     ],
   },
+  {
+    name: 'php-fpm allows 5m behind fastcgi_pass: fastcgi_read_timeout raised to 295s',
+    input: [
+      {
+        name: 'www.conf',
+        text: '[www]\nuser = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 10\nrequest_terminate_timeout = 5m\n',
+      },
+      {
+        name: 'site.conf',
+        text: 'server {\n    listen 80;\n    server_name shop.example.com;\n    location / {\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n',
+      },
+      log(timedOut('/index.php', { upstream: 'fastcgi://127.0.0.1:9000' })),
+    ],
+    output:
+      'server {\n    listen 80;\n    server_name shop.example.com;\n    location / {\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n        fastcgi_read_timeout 295s;\n    }\n}\n',
+    safety: 'safe',
+    compared: [
+      ['fastcgi_read_timeout', '60s', 'nginx 1.22 default'],
+      ['request_terminate_timeout', '300 s', 'www.conf:6'],
+    ],
+  },
 ];
 
 const twoLocations: SourceFile = {

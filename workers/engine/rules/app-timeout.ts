@@ -10,20 +10,12 @@
  * gunicorn's gthread and async workers `timeout` is only a heartbeat, so the rule fires for
  * them only when the log shows WORKER TIMEOUT.
  */
-import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
-import type { Backend, Topology } from '../topology/index.ts';
+import type { Evidence, LogEvent } from '../model.ts';
+import type { Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
-import {
-  appLimit,
-  killLines,
-  limitText,
-  margin,
-  readTimeout,
-  setAppLimit,
-  type AppLimit,
-  type ReadTimeout,
-} from './lib/app-limit.ts';
+import { margin, readTimeout, type AppLimit, type ReadTimeout } from './lib/app-limit.ts';
+import { appServers, type AppServer } from './lib/app-servers.ts';
 import {
   causesNear,
   eventEvidence,
@@ -64,22 +56,20 @@ export const appTimeout: Rule = {
   },
   check({ topology, events }) {
     const hits: RuleHit[] = [];
-    for (const backend of topology.backends) {
-      const hit = checkBackend(topology, backend, events);
+    for (const server of appServers(topology, events)) {
+      const hit = checkServer(topology, server, events);
       if (hit) hits.push(hit);
     }
     return hits;
   },
 };
 
-function checkBackend(
+function checkServer(
   topology: Topology,
-  backend: Backend,
+  server: AppServer,
   events: readonly LogEvent[],
 ): RuleHit | null {
-  const limit = appLimit(backend);
-  if (!limit) return null;
-  const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
+  const { limit, routes } = server;
   const reads = routes.map((r) => readTimeout(topology, r)).filter((r) => r !== null);
   if (reads.length === 0) return null;
   // The longest nginx wait is the one the app limit must outlast.
@@ -88,7 +78,7 @@ function checkBackend(
 
   // The app's kill lines logged next to failures on these routes (all of them when no nginx
   // log shows failures there: the app log is then the only witness).
-  const kills = causesNear(killLines(backend, events), failuresOnRoutes(events, routes));
+  const kills = causesNear(server.kills, failuresOnRoutes(events, routes));
   // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
   if (!limit.hard && kills.length === 0) return null;
   const onRoutes = eventsOnRoutes(events, routes, CUT).filter((e) => e.phase === CUT_PHASE);
@@ -98,18 +88,18 @@ function checkBackend(
   const explains = events.filter((e) => mine.has(e));
 
   const target = longest.seconds + margin(longest.seconds);
-  const edits = setAppLimit(topology, backend, limit, target);
+  const edits = server.setLimit(target);
   const safety = edits.length === 0 ? 'manual' : target <= SAFE_LIMIT ? 'safe' : 'unsafe';
   const appAt = sourceOf(limit.value.source);
   const nginxAt = nginxSource(longest);
-  const program =
-    backend.kind === 'gunicorn' ? 'gunicorn' : backend.kind === 'uwsgi' ? 'uWSGI' : 'Node.js';
+  const { program } = server;
+  const now = server.text(limit.seconds);
 
   let message =
-    `${backend.label} ${limit.how} ${limit.setting} = ${limitText(backend, limit.seconds)} ` +
+    `${server.label} ${limit.how} ${limit.setting} = ${now} ` +
     `(${appAt}), but nginx waits up to ${longest.directive} ${longest.effective.value!.join(' ')} ` +
     `(${nginxAt}) on ${longest.route.label}: a request slower than ` +
-    `${limitText(backend, limit.seconds)} is killed by ${program} while nginx still waits, ` +
+    `${now} is killed by ${program} while nginx still waits, ` +
     'so nginx sees the connection close before any response header and answers 502.';
   if (kills.length > 0)
     message += ` The ${program} log shows ${kills.length} such kill(s)${
@@ -119,14 +109,22 @@ function checkBackend(
     }.`;
 
   const fixText =
-    `Raise ${limit.setting} to ${limitText(backend, target)}, just above ${longest.directive} ` +
+    `Raise ${limit.setting} to ${server.text(target)}, just above ${longest.directive} ` +
     `(${longest.seconds} s), so nginx gives up first with a clean 504 and the app never kills a ` +
     'request nginx is still waiting for. A slow request then holds its worker up to that long.';
   return {
-    key: `app-timeout ${backend.label}`,
+    key: `app-timeout ${server.label}`,
     message,
     evidence: evidence(limit, longest, kills, cut),
-    compared: compared(backend, limit, longest, appAt, nginxAt),
+    compared: [
+      { hop: server.label, setting: limit.setting, value: now, source: appAt },
+      {
+        hop: `nginx ${longest.route.label}`,
+        setting: longest.directive,
+        value: longest.effective.value!.join(' '),
+        source: nginxAt,
+      },
+    ],
     explains,
     fix: {
       safety,
@@ -165,27 +163,4 @@ function evidence(
   out.push(...eventEvidence(kills, 3, 'app server kills the request'));
   out.push(...eventEvidence(cut, 3));
   return out;
-}
-
-function compared(
-  backend: Backend,
-  limit: AppLimit,
-  read: ReadTimeout,
-  appAt: string,
-  nginxAt: string,
-): ComparedValue[] {
-  return [
-    {
-      hop: backend.label,
-      setting: limit.setting,
-      value: limitText(backend, limit.seconds),
-      source: appAt,
-    },
-    {
-      hop: `nginx ${read.route.label}`,
-      setting: read.directive,
-      value: read.effective.value!.join(' '),
-      source: nginxAt,
-    },
-  ];
 }

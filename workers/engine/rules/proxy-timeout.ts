@@ -21,7 +21,8 @@ import {
 import type { Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { matchLocation } from './lib/location-match.ts';
-import { appLimit, limitText, margin, READ_TIMEOUT, type AppLimit } from './lib/app-limit.ts';
+import { margin, READ_TIMEOUT } from './lib/app-limit.ts';
+import { appServers, type AppServer } from './lib/app-servers.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { eventEvidence, eventsForRoute } from './lib/route-events.ts';
 
@@ -91,6 +92,7 @@ export const proxyTimeout: Rule = {
       group.events.push(event);
       groups.set(id, group);
     }
+    const servers = appServers(topology, events);
     const hits: RuleHit[] = [];
     for (const { route, stage, events: list } of groups.values()) {
       if (!route || !topology.nginx) {
@@ -99,9 +101,10 @@ export const proxyTimeout: Rule = {
       }
       const directive = READ_TIMEOUT[route.pass.directive].replace('_read_', `_${stage}_`);
       const eff = effective(topology.nginx, route.location, directive, topology.nginxVersion);
-      const raise = stage === 'read' ? raiseToApp(topology, route, directive, eff, list) : null;
+      const raise =
+        stage === 'read' ? raiseToApp(topology, servers, route, directive, eff, list) : null;
       if (raise) hits.push(raise);
-      hits.push(advice(route, stage, directive, eff, list));
+      hits.push(advice(servers, route, stage, directive, eff, list));
     }
     return hits;
   },
@@ -135,6 +138,7 @@ function sample(list: readonly LogEvent[]): string {
 }
 
 function advice(
+  servers: readonly AppServer[],
   route: Route,
   stage: Stage,
   directive: string,
@@ -151,15 +155,13 @@ function advice(
       note: `${directive} not set: ${eff.source.default} ${value}`,
     });
   evidence.push(...eventEvidence(list, 5));
-  const limits = route.backends
-    .map((l) => ({ backend: l.backend, limit: appLimit(l.backend) }))
-    .filter((x): x is { backend: typeof x.backend; limit: AppLimit } => x.limit !== null);
+  const limits = servers.filter((s) => s.routes.includes(route));
   const compared: ComparedValue[] = [
     { hop: `nginx ${route.label}`, setting: directive, value, source: where(eff) },
-    ...limits.map(({ backend, limit }) => ({
-      hop: backend.label,
+    ...limits.map(({ label, limit, text }) => ({
+      hop: label,
       setting: limit.setting,
-      value: limitText(backend, limit.seconds),
+      value: text(limit.seconds),
       source: sourceOf(limit.value.source),
     })),
   ];
@@ -178,18 +180,18 @@ function advice(
 /** A second hit when the app would have finished: raise nginx's read timeout to just below it. */
 function raiseToApp(
   topology: Topology,
+  servers: readonly AppServer[],
   route: Route,
   directive: string,
   eff: Effective,
   list: LogEvent[],
 ): RuleHit | null {
   const current = eff.value?.[0] !== undefined ? parseDuration(eff.value[0]) : null;
-  const limits = route.backends
-    .map((l) => ({ backend: l.backend, limit: appLimit(l.backend) }))
-    .filter((x): x is { backend: typeof x.backend; limit: AppLimit } => x.limit?.hard === true);
+  const limits = servers.filter((s) => s.routes.includes(route) && s.limit.hard);
   if (current === null || limits.length === 0) return null;
   // The shortest app limit behind this location: nginx must still give up before it.
-  const { backend, limit } = limits.reduce((a, b) => (b.limit.seconds < a.limit.seconds ? b : a));
+  const server = limits.reduce((a, b) => (b.limit.seconds < a.limit.seconds ? b : a));
+  const { limit } = server;
   const target = Math.floor(limit.seconds - margin(limit.seconds));
   if (target <= current) return null;
   const config = topology.nginx!;
@@ -206,8 +208,8 @@ function raiseToApp(
     title: 'nginx gives up before the app server would',
     message:
       `nginx stops waiting after ${directive} ${eff.value!.join(' ')} (${where(eff)}) on ` +
-      `${route.label}, but ${backend.label} lets a request run up to ${limit.setting} = ` +
-      `${limitText(backend, limit.seconds)} (${appAt}): the ${list.length} timed-out request(s) ` +
+      `${route.label}, but ${server.label} lets a request run up to ${limit.setting} = ` +
+      `${server.text(limit.seconds)} (${appAt}): the ${list.length} timed-out request(s) ` +
       'might have finished.',
     evidence: [
       ...('file' in eff.source
@@ -226,9 +228,9 @@ function raiseToApp(
         source: where(eff),
       },
       {
-        hop: backend.label,
+        hop: server.label,
         setting: limit.setting,
-        value: limitText(backend, limit.seconds),
+        value: server.text(limit.seconds),
         source: appAt,
       },
     ],
@@ -237,7 +239,7 @@ function raiseToApp(
       safety: written ? 'unsafe' : 'safe',
       description:
         `Set ${directive} ${text} in ${route.label}: just below ${limit.setting} ` +
-        `(${limitText(backend, limit.seconds)}), so requests the app finishes in time are no ` +
+        `(${server.text(limit.seconds)}), so requests the app finishes in time are no ` +
         'longer cut off and nginx still answers 504 before the app kills a worker. Clients may ' +
         'wait that long for slow requests.',
       edits,
