@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { applyEdits } from '../../workers/engine/fix/apply.ts';
 import {
   kubernetesIngresses,
@@ -126,5 +127,71 @@ describe('Kubernetes edits keep the house style and every comment', () => {
     const out = apply(y, (p) => addPreStopHook(p, {}, 3));
     expect(out).not.toMatch(/[^\r]\n/);
     expect(kubernetesWorkloads(parse(out))[0]!.containers[0]!.preStop!.seconds).toBe(3);
+  });
+});
+
+describe('Kubernetes edits never break a valid manifest (property)', () => {
+  const tok = fc.array(
+    fc.constantFrom(
+      'kind: Deployment\n',
+      'kind: ConfigMap\n',
+      'kind: Ingress\n',
+      'spec:\n',
+      '  template:\n',
+      '    spec:\n',
+      'containers:\n',
+      '- name: a\n',
+      '  ',
+      '    ',
+      '\n',
+      '---\n',
+      '[',
+      ']',
+      '{',
+      '}',
+      '"',
+      '&a ',
+      '*a',
+      '<<: *a\n',
+      '#c',
+      ': ',
+      'lifecycle:\n',
+      'preStop:\n',
+      'args: ["gunicorn", "-t", "5"]\n',
+      '- gunicorn\n',
+      '|\n',
+      'null',
+      'metadata:\n',
+      'annotations:\n',
+      'data:\n',
+      '{{ .Values.x }}',
+      '{{- if .x }}\n',
+      'resources:\n',
+      'limits:\n',
+      '\r\n',
+    ),
+    { maxLength: 60 },
+  );
+  it('every edit of an error-free input re-parses without errors', () => {
+    fc.assert(
+      fc.property(
+        tok.map((a) => a.join('')),
+        (text) => {
+          const p = parse(text);
+          if (p.errors.length) return;
+          for (const edits of [
+            addPreStopHook(p, {}, 5),
+            setTerminationGracePeriod(p, undefined, 9),
+            setIngressAnnotation(p, undefined, 'proxy-read-timeout', 5),
+            setContainerGunicornSetting(p, {}, 'timeout', 5),
+            setIngressNginxConfig(p, 'keep-alive', 3),
+            setContainerField(p, {}, ['resources', 'limits', 'memory'], '1Gi'),
+          ]) {
+            expect(parse(applyEdits(text, edits)).errors).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
   });
 });
