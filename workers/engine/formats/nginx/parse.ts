@@ -52,6 +52,9 @@ export function parseNginx(name: string, text: string): NginxFile {
   // Children of the open blocks, innermost last. Each block gets an exact-size copy when it
   // closes: arrays grown by push() reserve 16+ slots, most of the heap for small blocks.
   const pending: Directive[] = [];
+  // Names repeat (proxy_set_header ×10^4): one shared string per name keeps the heap small.
+  const names = new Map<string, string>();
+  const source = { name, text };
   const all: Directive[] = [];
 
   let k = lx.next();
@@ -79,16 +82,10 @@ export function parseNginx(name: string, text: string): NginxFile {
       continue;
     }
     // A word: a directive's name, then its arguments up to `;` or `{`.
-    const d = new DirectiveNode(
-      text,
-      lx.value(),
-      lx.tokLine,
-      lx.start,
-      lx.pos,
-      name,
-      frame.context,
-      frame.block,
-    );
+    const word = lx.value();
+    let internedName = names.get(word);
+    if (internedName === undefined) names.set(word, (internedName = word));
+    const d = new DirectiveNode(source, internedName, lx.tokLine, lx.start, lx.pos, frame.block);
     pending.push(d);
     all.push(d);
     k = lx.next();
