@@ -27,6 +27,7 @@ import { connectionHeader } from './lib/connection-header.ts';
 import { poolOf, type Pool } from './lib/pool.ts';
 import { backendIdle, type BackendIdle } from './lib/backend-idle.ts';
 import { withoutNearbyKills } from './lib/event-time.ts';
+import { ingressRaceHits } from './lib/ingress-keepalive-race.ts';
 
 /** What a closed-under-us reused connection looks like in the error log. */
 const RACE_KINDS = ['premature-close', 'connection-reset', 'broken-pipe'];
@@ -43,7 +44,9 @@ export const keepaliveRace: Rule = {
       "nginx keeps idle upstream connections for the upstream block's keepalive_timeout (60s " +
       'by default), but the app server closes idle keep-alive connections sooner (gunicorn ' +
       'gthread/gevent/eventlet `keepalive`, 2 s by default; Node `keepAliveTimeout`, 5 s; the ' +
-      "uWSGI HTTP router's `http-timeout` with http-keepalive). A request written onto a " +
+      "uWSGI HTTP router's `http-timeout` with http-keepalive, an http11-socket's " +
+      '`socket-timeout`). ingress-nginx pools too (`upstream-keepalive-timeout`, 60 s). A ' +
+      'request written onto a ' +
       'connection the server is closing fails with "upstream prematurely closed connection" ' +
       'or "Connection reset by peer". nginx retries idempotent requests on a new connection, ' +
       'but not POST, PATCH or LOCK (since 1.9.13, unless proxy_next_upstream non_idempotent), ' +
@@ -55,8 +58,10 @@ export const keepaliveRace: Rule = {
       'is a new TCP connection after a quiet spell longer than that.',
   },
   check({ topology, events }) {
+    // ingress-nginx pools too: its side comes from the ConfigMap, not from an nginx config.
+    const ingress = ingressRaceHits(topology, events);
     const config = topology.nginx;
-    if (!config) return [];
+    if (!config) return ingress;
     const version = topology.nginxVersion;
     const usable = new Map<UpstreamInfo, Route[]>();
     for (const route of topology.routes) {
@@ -88,7 +93,7 @@ export const keepaliveRace: Rule = {
         fix: fix(config, upstream, pool, backend),
       });
     }
-    return hits;
+    return [...hits, ...ingress];
   },
 };
 

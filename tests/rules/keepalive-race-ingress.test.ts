@@ -1,0 +1,134 @@
+/**
+ * keepalive-race through ingress-nginx: Ingress → Service → Deployment running gunicorn. The
+ * controller's pool (upstream-keepalive-timeout, 60 s by default) against the app server's idle
+ * timeout; the fix goes into the ingress-nginx ConfigMap when it is pasted, else raises the app
+ * server's keepalive on the container's command line. Exact outputs, re-analysed.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../workers/engine/analyze.ts';
+import type { SourceFile } from '../../workers/engine/model.ts';
+
+const RULE = 'keepalive-race';
+
+const manifest = (opts: { command?: string; className?: string } = {}) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: shop/web:1.4.2
+          command: ${opts.command ?? '["gunicorn", "shop.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8"]'}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8000
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: ${opts.className ?? 'nginx'}
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`;
+
+const configMap = (extra = '') => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ingress-nginx-controller
+  namespace: ingress-nginx
+data:
+  proxy-body-size: "20m"${extra}
+`;
+
+const LOG = {
+  name: 'controller.log',
+  text: '2026/11/21 07:56:13 [error] 41#41: *8812 upstream prematurely closed connection while reading response header from upstream, client: 10.2.0.7, server: shop.example.com, request: "POST /cart HTTP/1.1", upstream: "http://10.244.1.17:8000/cart", host: "shop.example.com"\n',
+};
+
+const hitsOf = (files: SourceFile[]) => analyze(files).findings.filter((f) => f.rule === RULE);
+
+describe('keepalive-race through ingress-nginx', () => {
+  it('with the ConfigMap pasted: upstream-keepalive-timeout goes below gunicorn keepalive', () => {
+    const files = [
+      { name: 'web.yaml', text: manifest() },
+      { name: 'ingress-nginx.yaml', text: configMap() },
+      LOG,
+    ];
+    const report = analyze(files);
+    const hit = report.findings.find((f) => f.rule === RULE)!;
+    expect(hit.compared!.map((c) => `${c.setting}=${c.value}`)).toEqual([
+      'upstream-keepalive-connections=320',
+      'upstream-keepalive-timeout=60s',
+      'keepalive=2s',
+    ]);
+    expect(hit.evidence.filter((e) => e.file === 'controller.log').map((e) => e.line)).toEqual([1]);
+    expect(hit.fix).toMatchObject({ safety: 'safe', applied: true });
+    expect(report.fixed.map((f) => [f.name, f.text])).toEqual([
+      ['ingress-nginx.yaml', configMap('\n  upstream-keepalive-timeout: "1"')],
+    ]);
+    const again = analyze([files[0]!, { ...files[1]!, text: report.fixed[0]!.text }, LOG]);
+    expect(again.findings.filter((f) => f.rule === RULE)).toEqual([]);
+  });
+
+  it("without it: gunicorn's keepalive is raised on the container's command line", () => {
+    const report = analyze([{ name: 'web.yaml', text: manifest() }, LOG]);
+    expect(report.fixed.map((f) => f.name)).toEqual(['web.yaml']);
+    const expected = manifest({
+      command:
+        '["gunicorn", "--keep-alive", "65", "shop.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8"]',
+    });
+    expect(report.fixed[0]!.text).toBe(expected);
+    expect(hitsOf([{ name: 'web.yaml', text: expected }, LOG])).toEqual([]);
+  });
+
+  it('does not trigger for another ingress class, a disabled pool, a sync worker or a shorter controller timeout', () => {
+    expect(hitsOf([{ name: 'web.yaml', text: manifest({ className: 'traefik' }) }])).toEqual([]);
+    expect(
+      hitsOf([
+        { name: 'web.yaml', text: manifest() },
+        { name: 'cm.yaml', text: configMap('\n  upstream-keepalive-connections: "0"') },
+      ]),
+    ).toEqual([]);
+    expect(
+      hitsOf([
+        {
+          name: 'web.yaml',
+          text: manifest({ command: '["gunicorn", "shop.wsgi", "--bind", "0.0.0.0:8000"]' }),
+        },
+      ]),
+    ).toEqual([]);
+    expect(
+      hitsOf([
+        { name: 'web.yaml', text: manifest() },
+        { name: 'cm.yaml', text: configMap('\n  upstream-keepalive-timeout: "1"') },
+      ]),
+    ).toEqual([]);
+  });
+});
