@@ -2,15 +2,18 @@
 import { it, expect } from 'vitest';
 import fc from 'fast-check';
 import { applyEdits } from '../../workers/engine/fix/apply.ts';
+import type { ParsedFile } from '../../workers/engine/formats/types.ts';
 import {
   handler,
   setGunicornSetting,
   gunicornSettings,
+  type GunicornTree,
 } from '../../workers/engine/formats/gunicorn/index.ts';
 import {
   handler as uh,
   setUwsgiOption,
   uwsgiSettings,
+  type UwsgiTree,
 } from '../../workers/engine/formats/uwsgi/index.ts';
 const py = fc.array(
   fc.constantFrom(
@@ -37,7 +40,7 @@ it('gunicorn: setting a value on an error-free config re-parses cleanly and take
     fc.property(
       py.map((a) => a.join('')),
       (text) => {
-        const p = handler.parse('g.py', text) as any;
+        const p = handler.parse('g.py', text) as ParsedFile<GunicornTree>;
         if (p.errors.length) return;
         const out = applyEdits(text, setGunicornSetting(p, 'timeout', 77));
         const q = handler.parse('g.py', out);
@@ -67,7 +70,7 @@ it('uWSGI: setting an option on an error-free ini re-parses cleanly and takes ef
     fc.property(
       ini.map((a) => a.join('')),
       (text) => {
-        const p = uh.parse('u.ini', text) as any;
+        const p = uh.parse('u.ini', text) as ParsedFile<UwsgiTree>;
         if (p.errors.length) return;
         const out = applyEdits(text, setUwsgiOption(p, 'harakiri', 77));
         const q = uh.parse('u.ini', out);
