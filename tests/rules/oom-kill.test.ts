@@ -233,6 +233,18 @@ describe('oom-kill', () => {
     expect(found.map((f) => f.cause)).toEqual(['oom-kill']);
   });
 
+  it('php-fpm child ended by SIGKILL: the cause (php-fpm itself only sends SIGTERM on timeouts)', () => {
+    const found = ofRule([
+      {
+        name: 'php-fpm.log',
+        text: '[02-May-2024 10:15:31] WARNING: [pool www] child 4711 exited on signal 9 (SIGKILL) after 812.004 seconds from start\n',
+      },
+    ]);
+    expect(found.map((f) => f.message)).toEqual([
+      expect.stringMatching(/php-fpm child killed by SIGKILL/),
+    ]);
+  });
+
   const valid: { name: string; input: SourceFile[] }[] = [
     {
       name: 'a memory limit and many workers but no OOM line',
@@ -259,6 +271,18 @@ describe('oom-kill', () => {
           text: [
             'Thu May  2 10:15:30 2024 - *** HARAKIRI ON WORKER 2 (pid: 289, try: 1) ***',
             'Thu May  2 10:15:31 2024 - DAMN ! worker 2 (pid: 289) died, killed by signal 9 :( trying respawn ...',
+          ].join('\n'),
+        },
+      ],
+    },
+    {
+      name: 'php-fpm child killed after its own request_terminate_timeout',
+      input: [
+        {
+          name: 'php-fpm.log',
+          text: [
+            '[02-May-2024 10:15:31] WARNING: [pool www] child 4711, script \'/var/www/html/report.php\' (request: "GET /report.php") execution timed out (30.012 sec), terminating',
+            '[02-May-2024 10:15:32] WARNING: [pool www] child 4711 exited on signal 9 (SIGKILL) after 31.5 seconds from start',
           ].join('\n'),
         },
       ],

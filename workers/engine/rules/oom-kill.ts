@@ -214,6 +214,7 @@ function describe(ooms: readonly LogEvent[]): string {
     kubernetes: 'Kubernetes OOMKilled / exit 137',
     gunicorn: 'gunicorn worker sent SIGKILL',
     uwsgi: 'uWSGI worker killed by signal 9',
+    'php-fpm': 'php-fpm child killed by SIGKILL',
     node: 'V8 heap out of memory',
   };
   return [...new Set(ooms.map((e) => by[e.source] ?? e.source))].join(', ');

@@ -10,7 +10,7 @@
 import type { LogEvent } from '../../model.ts';
 import type { Backend } from '../../topology/index.ts';
 
-/** Workers a timeout (not memory) killed: gunicorn WORKER TIMEOUT / uWSGI HARAKIRI pids. */
+/** Workers a timeout (not memory) killed: gunicorn WORKER TIMEOUT, uWSGI HARAKIRI, php-fpm pids. */
 function timedOutPids(events: readonly LogEvent[]): Set<string> {
   const out = new Set<string>();
   for (const e of events) {
@@ -18,7 +18,8 @@ function timedOutPids(events: readonly LogEvent[]): Set<string> {
     if (pid === undefined) continue;
     if (
       (e.source === 'gunicorn' && e.kind === 'worker-timeout') ||
-      (e.source === 'uwsgi' && e.kind === 'harakiri')
+      (e.source === 'uwsgi' && e.kind === 'harakiri') ||
+      (e.source === 'php-fpm' && e.kind === 'request-timeout')
     )
       out.add(`${e.source}:${pid}`);
   }
@@ -41,6 +42,7 @@ export function oomEvents(events: readonly LogEvent[]): LogEvent[] {
         );
       case 'gunicorn':
       case 'uwsgi':
+      case 'php-fpm':
         return (
           e.kind === 'worker-killed' &&
           (e.fields?.signal === 9 || e.fields?.signal === 'SIGKILL') &&
