@@ -11,7 +11,7 @@
 import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
 import { setUwsgiOption, type UwsgiTree } from '../formats/uwsgi/index.ts';
 import type { ParsedFile } from '../formats/types.ts';
-import type { Backend, Topology } from '../topology/index.ts';
+import { parseEndpoint, type Backend, type Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { editableFile, numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { failureGroups, type FailureGroup } from './lib/connect-failures.ts';
@@ -38,12 +38,22 @@ export const backlogFull: Rule = {
       'only absorbs bursts: add workers or speed up slow requests for the lasting fix.',
   },
   check({ topology, events }) {
-    const queueLines = events.filter((e) => e.source === 'uwsgi' && e.kind === 'listen-queue-full');
+    const allQueue = events.filter((e) => e.source === 'uwsgi' && e.kind === 'listen-queue-full');
     const groups = failureGroups(topology, events, ['connect-eagain']);
-    if (groups.length === 0 && queueLines.length === 0) return [];
-    if (groups.length === 0) groups.push({ address: '(uWSGI socket)', events: [], routes: [] });
+    if (groups.length === 0 && allQueue.length === 0) return [];
+    // uWSGI names the socket in its line: one group per socket when nginx said nothing.
+    if (groups.length === 0) {
+      const sockets = [...new Set(allQueue.map((e) => String(e.fields?.socket ?? '')))];
+      for (const socket of sockets)
+        groups.push({
+          address: socket ? `unix:${socket}` : '(uWSGI socket)',
+          events: [],
+          routes: [],
+        });
+    }
     const hits: RuleHit[] = [];
     for (const group of groups) {
+      const queueLines = allQueue.filter((e) => sameSocket(e, group.address, groups.length));
       const backends = backendsOf(topology, group);
       if (backends.length === 0) {
         hits.push(unknownBackend(group, queueLines));
@@ -62,6 +72,21 @@ export const backlogFull: Rule = {
     return hits;
   },
 };
+
+/**
+ * Does uWSGI's queue line belong to this group? Its socket is a path (`/run/app.sock`) or an
+ * address (`:3031`); with a single group every line is taken (the paste is about one app).
+ */
+function sameSocket(line: LogEvent, address: string, groupCount: number): boolean {
+  if (groupCount === 1) return true;
+  const socket = String(line.fields?.socket ?? '');
+  if (!socket) return false;
+  const a = parseEndpoint(address);
+  const b = parseEndpoint(socket);
+  if (!a || !b) return false;
+  if (a.type === 'unix' && b.type === 'unix') return a.path === b.path;
+  return a.type === 'tcp' && b.type === 'tcp' && a.port === b.port;
+}
 
 function backendsOf(topology: Topology, group: FailureGroup): Backend[] {
   const linked = [...new Set(group.routes.flatMap((r) => r.backends.map((b) => b.backend)))];
