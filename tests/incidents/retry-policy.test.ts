@@ -9,7 +9,9 @@
  * The access log uses the config's own log_format: detection does not read log_format yet,
  * so its kind is given, as a user picks it in the page or with the CLI.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
@@ -25,6 +27,29 @@ const read = (dir: string): SourceFile[] =>
       text: readFileSync(join(dir, name), 'utf8'),
       ...(name === 'access.log' ? { kind: 'log' as const } : {}),
     }));
+
+/** Applies the report's patch to the originals with `patch -p1`, as a user would. */
+function applyPatch(originals: { name: string; text: string }[], patch: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-'));
+  try {
+    for (const f of originals) writeFileSync(join(dir, f.name), f.text);
+    const run = spawnSync('patch', ['-p1', '--quiet'], {
+      cwd: dir,
+      input: patch,
+      encoding: 'utf8',
+    });
+    return {
+      status: run.status,
+      output: `${run.stdout}${run.stderr}`,
+      files: originals.map((f) => ({
+        name: f.name,
+        text: readFileSync(join(dir, f.name), 'utf8'),
+      })),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('incident: retry-policy (doubled payments through non_idempotent retries)', () => {
   const inputs = read(DIR);
@@ -56,5 +81,13 @@ describe('incident: retry-policy (doubled payments through non_idempotent retrie
       const result = nginxTest(expected);
       expect(result.ok, result.output).toBe(true);
     }
+  });
+  it('its patch applies to the originals with patch -p1 and gives the fixed files', () => {
+    const report = analyze(inputs, { nginxVersion: '1.22.1', unsafe: true });
+    const expected = read(join(DIR, 'fixed'));
+    const originals = inputs.filter((f) => expected.some((e) => e.name === f.name));
+    const result = applyPatch(originals, report.patch);
+    expect(result.status, result.output).toBe(0);
+    expect(result.files).toEqual(expected.map((e) => ({ name: e.name, text: e.text })));
   });
 });
