@@ -137,7 +137,8 @@ describe('robustness', () => {
       fill('x\n'),
     ];
     for (const text of inputs) {
-      for (const kind of ['unknown', 'log'] as FileKind[]) {
+      // `unknown` runs every layer (the YAML one when the text says it is Kubernetes).
+      for (const kind of ['unknown'] as FileKind[]) {
         const r = redactText(text, kind);
         expect(r.text.length).toBeGreaterThan(0);
       }
