@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { applyEdits } from '../../workers/engine/fix/apply.ts';
 import {
   handler,
+  nodeMajorFrom,
   nodeSettings,
   setNodeTimeouts,
   type NodeTree,
@@ -74,6 +75,12 @@ describe('Node.js servers', () => {
       nodeSettings(parse(`const app = Fastify();\nimport Fastify from 'fastify';\n`))
         .keepAliveTimeout!.value,
     ).toBe('72000');
+  });
+  it('reads the Node major a Dockerfile, package.json or .nvmrc pins', () => {
+    expect(nodeMajorFrom('FROM node:16-alpine AS build\nRUN npm ci\n')).toBe(16);
+    expect(nodeMajorFrom('{"engines": {"node": ">=18.17"}}')).toBe(18);
+    expect(nodeMajorFrom('v20.11.1\n')).toBe(20);
+    expect(nodeMajorFrom('FROM python:3.12\n')).toBeNull();
   });
   it('reports unterminated strings with their line', () => {
     expect(parse('const a = 1;\nconst s = "oops;\n').errors).toEqual([

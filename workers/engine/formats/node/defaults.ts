@@ -49,3 +49,15 @@ export const FASTIFY_DEFAULTS: Partial<Record<NodeSettingName, DefaultRow>> = {
   requestTimeout: { value: '0', holds: 'Fastify ≥ 3.36' },
   timeout: { value: '0', holds: 'Fastify ≥ 4 (connectionTimeout)' },
 };
+
+/**
+ * The Node.js major a pasted file pins, when it says: `FROM node:18-alpine` (Dockerfile),
+ * `"node": ">=20"` (package.json engines), a bare `v18.19.0` (.nvmrc / `node -v`).
+ */
+export function nodeMajorFrom(text: string): number | null {
+  const m =
+    /^\s*FROM\s+(?:--platform=\S+\s+)?(?:[\w.-]+\/)*node:(\d+)/im.exec(text) ??
+    /"node"\s*:\s*"[^\d"]*(\d+)/.exec(text) ??
+    /^\s*v?(\d+)\.\d+\.\d+\s*$/.exec(text);
+  return m ? Number(m[1]) : null;
+}
