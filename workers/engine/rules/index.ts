@@ -17,8 +17,9 @@ import { workerRecycle } from './worker-recycle.ts';
 import { appTimeout } from './app-timeout.ts';
 import { oomKill } from './oom-kill.ts';
 import { proxyTimeout } from './proxy-timeout.ts';
+import { deployTermination } from './deploy-termination.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch, proxyTimeout, backendDown, backlogFull, protocolMismatch];
+export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch, proxyTimeout, backendDown, backlogFull, protocolMismatch, deployTermination];
 
 export interface Hit {
   rule: Rule;
