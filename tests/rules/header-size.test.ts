@@ -42,7 +42,38 @@ const proxySite = `server {
 const tooBig = (path: string, upstream = 'http://127.0.0.1:8000') =>
   `2024/05/02 10:11:12 [error] 90#90: *7 upstream sent too big header while reading response header from upstream, client: 10.0.0.9, server: api.test, request: "GET ${path} HTTP/1.1", upstream: "${upstream}${path}", host: "api.test"\n`;
 
+const ingress = (annotation: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: sso
+  annotations:
+    nginx.ingress.kubernetes.io/ssl-redirect: "true"${annotation}
+spec:
+  rules:
+    - host: api.test
+      http:
+        paths:
+          - path: /auth
+            pathType: Prefix
+            backend:
+              service:
+                name: keycloak
+                port:
+                  number: 8080
+`;
+
 const invalid: InvalidCase[] = [
+  {
+    name: 'behind ingress-nginx: the Ingress serving /auth gets proxy-buffer-size 16k',
+    files: [
+      { name: 'ingress.yaml', text: ingress('') },
+      { name: 'controller.log', text: tooBig('/auth/realms/x/callback', 'http://10.42.0.17:8080') },
+    ],
+    output: { 'ingress.yaml': ingress('\n    nginx.ingress.kubernetes.io/proxy-buffer-size: 16k') },
+    safety: 'safe',
+    explains: 1,
+    mentions: ['proxy-buffer-size 4k (ingress-nginx default', 'Ingress sso'],
+  },
   {
     name: 'uWSGI at its 4096 default: buffer-size 32768 is added, the nginx close is explained too',
     files: [
@@ -131,6 +162,16 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
+  {
+    name: 'the Ingress already has proxy-buffer-size 16k',
+    files: [
+      {
+        name: 'ingress.yaml',
+        text: ingress('\n    nginx.ingress.kubernetes.io/proxy-buffer-size: "16k"'),
+      },
+      { name: 'controller.log', text: tooBig('/auth/realms/x/callback', 'http://10.42.0.17:8080') },
+    ],
+  },
   {
     name: '"invalid request block size: 21573" is "GET " read as a uwsgi header (protocol mismatch)',
     files: [

@@ -28,6 +28,7 @@ import { whereSet, writtenLine } from './lib/nginx-source.ts';
 import { eventsForRoute } from './lib/route-events.ts';
 import { wallSeconds } from './lib/event-time.ts';
 import { httpMethodOfBlockSize } from './lib/uwsgi-block.ts';
+import { ingressHeaderHits } from './lib/ingress-header-size.ts';
 
 /** Enough for the big-cookie headers seen in practice; uwsgi packets cannot exceed 65535. */
 const UWSGI_TARGET = 32768;
@@ -207,7 +208,10 @@ function nginxHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   const config = topology.nginx;
   const big = events.filter((e) => e.source === 'nginx-error' && e.kind === 'header-too-big');
   if (big.length === 0) return [];
-  if (!config) return [nginxManual(big)];
+  if (!config) {
+    const ingress = ingressHeaderHits(topology, big);
+    return ingress.rest.length > 0 ? [...ingress.hits, nginxManual(ingress.rest)] : ingress.hits;
+  }
   const groups = new Map<string, { where: EventContext; module: string; events: LogEvent[] }>();
   for (const event of big) {
     const where = eventContext(config, event);

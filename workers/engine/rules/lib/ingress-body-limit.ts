@@ -5,41 +5,12 @@
  */
 import type { LogEvent } from '../../model.ts';
 import { parseSize } from '../../formats/nginx/index.ts';
-import {
-  kubernetesIngresses,
-  setIngressAnnotation,
-  type K8sIngress,
-  type KubernetesTree,
-} from '../../formats/kubernetes/index.ts';
-import type { EffectiveSettings } from '../../formats/gunicorn/index.ts';
+import { setIngressAnnotation, type KubernetesTree } from '../../formats/kubernetes/index.ts';
 import type { ParsedFile } from '../../formats/types.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { sourceOf, writtenAt } from './app-values.ts';
-
-type Ingress = K8sIngress & { settings: EffectiveSettings };
-
-/** The Ingress whose rule matches the event's host and the longest path prefix. */
-function ingressFor(
-  list: { file: ParsedFile<KubernetesTree>; ingress: Ingress }[],
-  event: LogEvent,
-): { file: ParsedFile<KubernetesTree>; ingress: Ingress } | null {
-  const host = String(event.fields?.host ?? event.fields?.server ?? '')
-    .toLowerCase()
-    .replace(/:\d+$/, '');
-  const path = (event.path ?? '/').split('?')[0]!;
-  let best: { file: ParsedFile<KubernetesTree>; ingress: Ingress; len: number } | null = null;
-  for (const item of list) {
-    for (const b of item.ingress.backends) {
-      if (b.host && b.host.toLowerCase() !== host) continue;
-      const prefix = b.path ?? '/';
-      if (!path.startsWith(prefix)) continue;
-      const len = prefix.length + (b.host ? 1000 : 0);
-      if (!best || len > best.len) best = { ...item, len };
-    }
-  }
-  return best;
-}
+import { ingressFor, pastedIngresses, type Ingress } from './ingress-match.ts';
 
 /** Hits per Ingress; events no Ingress serves are returned for the generic advice. */
 export function ingressBodyLimitHits(
@@ -47,9 +18,7 @@ export function ingressBodyLimitHits(
   events: LogEvent[],
   wanted: (bytes: number) => { bytes: number; text: string },
 ): { hits: RuleHit[]; rest: LogEvent[] } {
-  const list = topology.files
-    .filter((f): f is ParsedFile<KubernetesTree> => f.kind === 'kubernetes')
-    .flatMap((file) => kubernetesIngresses(file).map((ingress) => ({ file, ingress })));
+  const list = pastedIngresses(topology);
   if (list.length === 0) return { hits: [], rest: events };
   const groups = new Map<Ingress, { file: ParsedFile<KubernetesTree>; events: LogEvent[] }>();
   const rest: LogEvent[] = [];
