@@ -4,11 +4,19 @@
  * timeout; the fix goes into the ingress-nginx ConfigMap when it is pasted, else raises the app
  * server's keepalive on the container's command line. Exact outputs, re-analysed.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../workers/engine/analyze.ts';
+import { analyze as analyzeAll } from '../../workers/engine/analyze.ts';
+import { rules } from '../../workers/engine/rules/index.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
 
 const RULE = 'keepalive-race';
+// Only this rule's fixes: other rules (deploy-termination, …) may fix the same manifests.
+const analyze = (files: SourceFile[]) =>
+  analyzeAll(files, { disabledFixes: rules.map((r) => r.meta.id).filter((id) => id !== RULE) });
 
 const manifest = (opts: { command?: string; className?: string } = {}) => `apiVersion: apps/v1
 kind: Deployment
@@ -131,4 +139,50 @@ describe('keepalive-race through ingress-nginx', () => {
       ]),
     ).toEqual([]);
   });
+  it("a pasted gunicorn.conf.py gets keepalive = 65, and Debian's python3 compiles it", () => {
+    const conf = {
+      name: 'gunicorn.conf.py',
+      text: 'bind = "0.0.0.0:8000"\nworker_class = "gthread"\nthreads = 8\n',
+    };
+    const command = '["gunicorn", "-c", "/etc/gunicorn/gunicorn.conf.py", "shop.wsgi"]';
+    const report = analyze([{ name: 'web.yaml', text: manifest({ command }) }, conf]);
+    expect(report.fixed.map((f) => [f.name, f.text])).toEqual([
+      ['gunicorn.conf.py', `${conf.text}keepalive = 65\n`],
+    ]);
+    expect(
+      compiles('/usr/bin/python3', ['-m', 'py_compile'], 'gunicorn.conf.py', report.fixed[0]!.text),
+    ).toBe(true);
+  });
+
+  it('a Node server behind the Service gets keepAliveTimeout and headersTimeout above 60 s; node --check accepts it', () => {
+    const server = {
+      name: 'server.js',
+      text: "const http = require('http');\nconst server = http.createServer((req, res) => res.end('ok'));\nserver.listen(8000);\n",
+    };
+    const command = '["node", "server.js"]';
+    const report = analyze([{ name: 'web.yaml', text: manifest({ command }) }, server]);
+    const hit = report.findings.find((f) => f.rule === RULE)!;
+    expect(hit.compared!.at(-1)).toMatchObject({ setting: 'keepAliveTimeout', value: '5000 ms' });
+    expect(report.fixed.map((f) => [f.name, f.text])).toEqual([
+      [
+        'server.js',
+        server.text.replace(
+          'server.listen',
+          'server.keepAliveTimeout = 65000;\nserver.headersTimeout = 66000;\nserver.listen',
+        ),
+      ],
+    ]);
+    expect(compiles(process.execPath, ['--check'], 'server.js', report.fixed[0]!.text)).toBe(true);
+  });
 });
+
+function compiles(program: string, args: string[], name: string, text: string): boolean {
+  if (!existsSync(program)) return true;
+  const dir = mkdtempSync(join(tmpdir(), 'ka-ingress-'));
+  try {
+    writeFileSync(join(dir, name), text);
+    return spawnSync(program, [...args, join(dir, name)], { encoding: 'utf8' }).status === 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
