@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseNginx, type Directive } from '../../workers/engine/formats/nginx/index.ts';
+import {
+  parseNginx,
+  printTokens,
+  TOKEN,
+  type Directive,
+} from '../../workers/engine/formats/nginx/index.ts';
 import { corpus } from './corpus.ts';
 
 const args = (text: string): string[][] =>
@@ -23,6 +28,38 @@ describe('nginx parser: lossless round trip', () => {
       expect(parsed.directives().length).toBeGreaterThan(0);
     },
   );
+
+  it('has a token at every directive, brace, semicolon and comment (the stream print() relies on)', () => {
+    for (const f of files) {
+      const p = parseNginx(f.name, f.text);
+      const { starts, kinds, count } = p.tree.tokens;
+      const kindAt = new Map<number, number>();
+      for (let i = 0; i < count; i++) kindAt.set(starts[i] as number, kinds[i] as number);
+      for (const d of p.directives()) {
+        expect(kindAt.get(d.start), `${f.name}:${d.line}`).toBe(TOKEN.word);
+        if (d.block && d.raw === undefined) {
+          expect(kindAt.get(d.block.open)).toBe(TOKEN.open);
+          expect(kindAt.get(d.block.close)).toBe(TOKEN.close);
+        } else if (!d.block) expect(kindAt.get(d.end - 1)).toBe(TOKEN.semicolon);
+      }
+      for (const c of p.tree.comments) expect(kindAt.get(c.start)).toBe(TOKEN.comment);
+      // Tokens tile the text: every space/comment/word boundary in the text is a token start.
+      const kindsSeen = new Set(Array.from(kinds.slice(0, count)));
+      expect(kindsSeen.has(TOKEN.space)).toBe(true);
+    }
+  });
+
+  it('print() shows a broken token stream instead of hiding it', () => {
+    const kinds = new Uint8Array(2);
+    expect(printTokens('abcdefgh', { count: 2, kinds, starts: Int32Array.of(0, 5) })).toBe(
+      'abcdefgh',
+    );
+    expect(printTokens('abcdefgh', { count: 2, kinds, starts: Int32Array.of(3, 5) })).toBe('defgh');
+    expect(printTokens('abcdefgh', { count: 3, kinds, starts: Int32Array.of(0, 6, 4) })).toBe(
+      'abcdefefgh',
+    );
+    expect(printTokens('abc', { count: 0, kinds, starts: new Int32Array(0) })).toBe('');
+  });
 
   it('keeps CRLF line endings, tabs and a missing final newline', () => {
     for (const f of files) {
