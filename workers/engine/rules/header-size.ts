@@ -108,7 +108,7 @@ function uwsgiHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
         `${backend.label} rejected ${big.length} request(s) whose headers took ${seen} bytes, ` +
         `over its buffer-size ${current} (${sourceOf(setting.source)}); uWSGI closes the ` +
         'connection and nginx answers 502.' +
-        (closes.length ? ` nginx logged ${closes.length} matching premature close(s).` : ''),
+        (closes.length ? ` nginx logged ${closes.length} matching closed connection(s).` : ''),
       evidence,
       compared: [
         {
@@ -144,7 +144,7 @@ function uwsgiHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   return hits;
 }
 
-/** nginx premature closes on routes to this backend within 2 s of a uWSGI rejection. */
+/** nginx closed/reset connections on routes to this backend within 2 s of a uWSGI rejection. */
 function nginxClosesNear(
   topology: Topology,
   backend: Backend,
@@ -155,7 +155,9 @@ function nginxClosesNear(
   const times = big.map(wallSeconds).filter((t): t is number => t !== null);
   const out = new Set<LogEvent>();
   for (const route of routes) {
-    for (const e of eventsForRoute(events, route, ['premature-close'])) {
+    // Checked with uWSGI 2.0.21 behind nginx 1.22: the dropped request shows up as a
+    // premature close or as recv() failed (104: Connection reset by peer).
+    for (const e of eventsForRoute(events, route, ['premature-close', 'connection-reset'])) {
       if (e.phase !== undefined && e.phase !== 'reading-response-header') continue;
       const t = wallSeconds(e);
       if (t !== null && times.some((u) => Math.abs(u - t) <= 2)) out.add(e);
