@@ -126,7 +126,9 @@ export type Cause =
   | 'address-mismatch'
   | 'backlog-full'
   | 'upgrade-header'
-  | 'retry-policy';
+  | 'retry-policy'
+  /** No rule explains these logged failures: the fallback finding with the kind's checklist. */
+  | 'unexplained';
 
 export interface Evidence {
   file: string;
