@@ -206,6 +206,20 @@ describe('keyword + value layer', () => {
       ).toEqual([]);
     }
   });
+  it('a comma inside a value is part of it; a comma and a space end it', () => {
+    expect(found((t) => findKeywordAssignments(t), 'password: a1,b2,c3')).toEqual(['a1,b2,c3']);
+    expect(found((t) => findKeywordAssignments(t), '{password: a1b2c3, user: x}')).toEqual([
+      'a1b2c3',
+    ]);
+  });
+  it('a Compose file pasted as unknown is read as YAML', () => {
+    const text =
+      'services:\n  db:\n    environment:\n      POSTGRES_PASSWORD: s3cret, with a comma\n';
+    // The keyword layer alone would stop at `, `; the YAML reader takes the whole plain scalar.
+    expect(redactText(text, 'unknown').text).toContain(
+      'POSTGRES_PASSWORD: «redacted:password:1»\n',
+    );
+  });
   it('reads on inside a value that is not a secret', () => {
     const text = 'password: ${DB_PASS} token: s3cr3tv4lue99';
     expect(found((t) => findKeywordAssignments(t), text)).toEqual(['s3cr3tv4lue99']);

@@ -64,13 +64,13 @@ const FORMAT_DETECTORS: Partial<Record<FileKind, readonly Detector[]>> = {
 /**
  * For a file of unknown kind, every format's rules: hiding too much beats showing a key.
  * The YAML reader is the one costly layer (a full parse), so it runs only on text that says it
- * is a Kubernetes object.
+ * is a Kubernetes object or a Compose file.
  */
 const ALL_FORMATS: readonly Detector[] = [
   findNginxSecrets,
   findPythonSecrets,
   findIniSecrets,
-  (text) => (/^(?:apiVersion|kind):/m.test(text) ? findYamlSecrets(text) : []),
+  (text) => (/^(?:apiVersion|kind|services):/m.test(text) ? findYamlSecrets(text) : []),
   findSecretDataLines,
   findDotenvSecrets,
 ];

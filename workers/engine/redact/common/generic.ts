@@ -154,7 +154,9 @@ function valueAfter(text: string, nameStart: number, nameEnd: number): ValueRang
     // YAML-like: the value may hold spaces; it ends at a comment, a flow separator or the line end.
     while (end < text.length && end - start < MAX_VALUE) {
       const c = text[end]!;
-      if (c === '\n' || c === '\r' || c === ',' || c === '}' || c === ']' || c === ';') break;
+      if (c === '\n' || c === '\r' || c === '}' || c === ']' || c === ';') break;
+      // `, ` separates flow-mapping entries; a comma inside a word is part of the value.
+      if (c === ',' && (end + 1 >= text.length || /\s/.test(text[end + 1]!))) break;
       if (c === '"' || c === "'" || c === '`') break;
       if (c === '#' && (text[end - 1] === ' ' || text[end - 1] === '\t')) break;
       end++;
