@@ -1,14 +1,15 @@
 /**
- * worker-recycle: workers restarted after a fixed number of requests (or seconds) with no
- * random spread, so they all restart at about the same moment.
+ * worker-recycle: app servers that restart their own workers (gunicorn `max_requests`, uWSGI
+ * `max-requests`, `max-worker-lifetime`, `reload-on-rss`), seen from nginx.
  *
- * gunicorn's sync and gthread workers share one listen socket and take requests about evenly,
- * so with `max_requests = 1000` and no `max_requests_jitter` every worker reaches request 1000
- * within seconds of the others. While they exit and boot, requests already handed to an
- * exiting worker (gthread queues, pooled keepalive connections nginx is about to reuse) are
- * dropped: nginx logs "upstream prematurely closed connection" or "connection reset by peer"
- * right next to gunicorn's "Autorestarting worker after current request" lines. uWSGI's
- * `max-requests` and `max-worker-lifetime` do the same without their `-delta` options.
+ * Two findings. (1) The 502s: a recycling worker that keeps connections alive (gunicorn
+ * gthread/async, uWSGI with HTTP keep-alive) closes them when it exits, and when nginx pools
+ * connections to it, a request nginx has just written to one of them fails ("connection reset
+ * by peer", "upstream prematurely closed connection") right next to gunicorn's
+ * "Autorestarting worker after current request" lines; non-idempotent requests are not
+ * retried and get 502. The lab measured it (tests/lab/NOTES.md): jitter does not help, removing
+ * the pool does. (2) Restarts all at once: workers that share the load evenly reach
+ * `max_requests` together when there is no jitter, so capacity dips while they all boot.
  */
 import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
 import { setGunicornSetting, type GunicornTree } from '../formats/gunicorn/index.ts';
@@ -17,6 +18,7 @@ import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { editableFile, numberOf, sourceOf, sourceOfBackend, writtenAt } from './lib/app-values.ts';
+import { pooledUpstreams, recyclers, removePool, type PooledUpstream } from './lib/recycle-pool.ts';
 import {
   causesNear,
   eventEvidence,
@@ -60,14 +62,17 @@ export const workerRecycle: Rule = {
     severity: 'warning',
     title: 'Workers are recycled all at once (no jitter)',
     docs:
-      'gunicorn `max_requests` without `max_requests_jitter`, uWSGI `max-requests` without ' +
-      '`max-requests-delta` or `max-worker-lifetime` without `max-worker-lifetime-delta`: ' +
-      'workers that share the load evenly hit the limit together and restart together. ' +
-      'Requests in flight on the exiting workers (and connections nginx reuses to them) are ' +
-      'cut, which nginx logs as "upstream prematurely closed connection" or "connection reset" ' +
-      "next to the app server's restart lines, and capacity drops while the new workers boot.",
+      'Worker recycling (gunicorn `max_requests`, uWSGI `max-requests`, `max-worker-lifetime`, ' +
+      '`reload-on-rss`) drops requests when nginx pools keep-alive connections to workers that ' +
+      'keep them open: an exiting worker closes its connections under requests nginx just ' +
+      'sent (reset / prematurely closed, 502 for POSTs, next to the restart lines). Separately, ' +
+      'a limit without jitter (`max_requests_jitter`, `max-requests-delta`, ' +
+      '`max-worker-lifetime-delta`) restarts all workers at about the same moment.',
     fixSafety:
-      'Safe for gunicorn and for uWSGI max-worker-lifetime: the spread (10% of the limit) only ' +
+      'Removing the upstream pool is unsafe (opt-in): every request then opens its own ' +
+      'connection, a handshake that is cheap over loopback or a unix socket but adds latency ' +
+      'and TIME_WAIT sockets on a busy remote hop. ' +
+      'Jitter is safe for gunicorn and for uWSGI max-worker-lifetime: the spread (10% of the limit) only ' +
       "moves each worker's restart to a random point a little later, never sooner, so memory " +
       'is still bounded and nothing else changes. Unsafe (opt-in) for uWSGI max-requests-delta: ' +
       'it exists from uWSGI 2.0.29 (and 2.1); older 2.0 releases accept the line but ignore it, ' +
@@ -76,6 +81,10 @@ export const workerRecycle: Rule = {
   check({ topology, events }) {
     const hits: RuleHit[] = [];
     for (const backend of topology.backends) {
+      const active = recyclers(backend);
+      if (active.length > 0)
+        for (const pooled of pooledUpstreams(topology, backend))
+          hits.push(poolHit(topology, backend, active, pooled, events));
       const pairs = backend.kind === 'gunicorn' ? GUNICORN : backend.kind === 'uwsgi' ? UWSGI : [];
       for (const pair of pairs) {
         const hit = checkPair(topology, backend, pair, events);
@@ -104,14 +113,10 @@ function checkPair(
   // One worker has nobody to restart "together" with: its restart gap is the same either way.
   if (workers === 1) return null;
 
-  const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
   const source = sourceOfBackend(backend);
-  const recycles = causesNear(
-    events.filter((e) => e.source === source && e.kind === 'worker-recycle'),
-    failuresOnRoutes(events, routes),
-  );
-  // Restart lines are routine; only nginx failures next to them are this rule's to explain.
-  const explains = recycles.length > 0 ? nearInTime(droppedRequests(events, routes), recycles) : [];
+  // Restart lines show the restarts; they are not failures, and jitter does not stop the
+  // 502s that pooled connections suffer (poolHit's finding), so this one explains nothing.
+  const recycles = events.filter((e) => e.source === source && e.kind === 'worker-recycle');
 
   const step = Math.max(1, Math.round(limit * 0.1));
   const edits = fixEdits(topology, backend, pair, step);
@@ -126,7 +131,6 @@ function checkPair(
   const spreadLine = spreadValue ? writtenAt(spreadValue.source) : null;
   if (spreadLine) evidence.push({ ...spreadLine, note: `${pair.spread} 0` });
   evidence.push(...eventEvidence(recycles, 3, 'worker restart'));
-  evidence.push(...eventEvidence(explains, 3));
 
   const compared: ComparedValue[] = [
     { hop: backend.label, setting: pair.limit, value: String(limit), source: limitAt },
@@ -146,12 +150,9 @@ function checkPair(
     `(${limitAt}) with ${pair.spread} = 0 (${spreadAt}): ${who} ` +
     (pair.unit === 'requests'
       ? 'share the load evenly, so they reach the limit at about the same time and restart together.'
-      : 'started together, so they reach the lifetime together and restart together.');
-  if (explains.length > 0)
-    message +=
-      ` ${explains.length} nginx failure(s) (connection closed or reset under a request) came ` +
-      `within seconds of ${recycles.length} worker restart line(s) in the ${program} log.`;
-  else if (recycles.length > 0)
+      : 'started together, so they reach the lifetime together and restart together.') +
+    ' While they all boot, requests wait in the listen queue.';
+  if (recycles.length > 0)
     message += ` The ${program} log shows ${recycles.length} worker restart line(s).`;
 
   return {
@@ -159,7 +160,6 @@ function checkPair(
     message,
     evidence,
     compared,
-    explains,
     fix: {
       safety,
       description:
@@ -170,6 +170,88 @@ function checkPair(
             (pair.everywhere
               ? ''
               : ' Needs uWSGI 2.0.29 or 2.1: older releases ignore the option without a warning.'),
+      edits,
+    },
+  };
+}
+
+function poolHit(
+  topology: Topology,
+  backend: Backend,
+  active: { setting: string; value: number }[],
+  pooled: PooledUpstream,
+  events: readonly LogEvent[],
+): RuleHit {
+  const { upstream, pool, routes, idle } = pooled;
+  const source = sourceOfBackend(backend);
+  const recycles = causesNear(
+    events.filter((e) => e.source === source && e.kind === 'worker-recycle'),
+    failuresOnRoutes(events, routes),
+  );
+  // Only the drops logged right after a restart are the restart's doing.
+  const explains = recycles.length > 0 ? nearInTime(droppedRequests(events, routes), recycles) : [];
+  const program = backend.kind === 'gunicorn' ? 'gunicorn' : 'uWSGI';
+  const limits = active.map(({ setting, value }) => {
+    const at = sourceOf(backend.settings[setting]!.source);
+    return { setting, value, at, line: writtenAt(backend.settings[setting]!.source) };
+  });
+  let message =
+    `${backend.label} restarts its workers (${limits
+      .map((l) => `${l.setting} = ${l.value}, ${l.at}`)
+      .join('; ')}) and nginx pools connections to it in upstream ${upstream.name} ` +
+    `(${pool.size}, ${pool.sizeSource}), which ${idle.why} (${idle.setting} ${idle.display}, ` +
+    `${idle.source}). A worker that exits closes the connections it holds; a request nginx has ` +
+    'just written to one of them fails, and nginx does not retry non-idempotent requests ' +
+    '(POST, PATCH) on another connection: 502. Jitter does not help: every restart drops its ' +
+    'connections.';
+  if (explains.length > 0)
+    message +=
+      ` ${explains.length} nginx failure(s) (connection reset or closed under a request) came ` +
+      `right after ${recycles.length} worker restart line(s) in the ${program} log.`;
+  const edits = topology.nginx ? removePool(topology.nginx, upstream) : [];
+  const evidence: Evidence[] = [
+    ...limits.flatMap((l) => (l.line ? [{ ...l.line, note: `${l.setting} ${l.value}` }] : [])),
+    ...(pool.sizeLine ? [{ ...pool.sizeLine, note: pool.size }] : []),
+    ...(idle.line ? [{ ...idle.line, note: `${idle.setting} ${idle.display}` }] : []),
+    ...eventEvidence(recycles, 3, 'worker restart'),
+    ...eventEvidence(explains, 3),
+  ];
+  const compared: ComparedValue[] = [
+    ...limits.map((l) => ({
+      hop: backend.label,
+      setting: l.setting,
+      value: String(l.value),
+      source: l.at,
+    })),
+    {
+      hop: `nginx upstream ${upstream.name}`,
+      setting: 'keepalive',
+      value: pool.size,
+      source: pool.sizeSource,
+    },
+    { hop: backend.label, setting: idle.setting, value: idle.display, source: idle.source },
+  ];
+  const alternatives =
+    'Alternatives, not applied: let nginx retry non-idempotent requests ' +
+    '(proxy_next_upstream error timeout non_idempotent: unsafe, a POST may run twice), or stop ' +
+    'recycling workers if memory allows.';
+  return {
+    key: `worker-recycle ${backend.label} pool ${upstream.file} ${upstream.name}`,
+    title: 'Recycled workers drop the connections nginx pools',
+    message,
+    evidence,
+    compared,
+    explains,
+    fix: {
+      safety: edits.length > 0 ? 'unsafe' : 'manual',
+      description:
+        (edits.length > 0
+          ? `Remove the connection pool of upstream ${upstream.name} (${pool.size}): each ` +
+            'request then opens its own connection, so an exiting worker never takes one with it. ' +
+            'The cost is a TCP handshake per request: cheap over loopback or a unix socket, ' +
+            'latency and TIME_WAIT sockets on a busy remote hop. '
+          : `The pool is nginx's default (${pool.sizeSource}) and no line in the block turns it off. `) +
+        alternatives,
       edits,
     },
   };
