@@ -117,7 +117,8 @@ export function parseNginx(name: string, text: string): NginxFile {
       if (d.name.endsWith('_by_lua_block')) {
         d.raw = lx.rawLua();
       }
-      k = tooDeep(stack, lx, error) ? lx.kind : lx.next();
+      // (A Lua body was already read up to its `}`: nothing to skip.)
+      k = d.raw === undefined && tooDeep(stack, lx, error) ? lx.kind : lx.next();
     } else if (k === TOKEN.close) {
       error(d.line, `"${d.name}" is not terminated by ";" before the "}" on line ${lx.tokLine}`);
     } else {
