@@ -1,0 +1,163 @@
+/**
+ * rules/rank.ts with crafted hits: evidence before config smells, coverage of the pasted
+ * failures, corroborating app-side lines, volume, ties by severity then explained count, the
+ * fallback's fixed place, and the documented confidence values.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Cause, LogEvent, Severity } from '../../workers/engine/model.ts';
+import type { Hit } from '../../workers/engine/rules/index.ts';
+import { confidenceOf, rank, UNEXPLAINED_RULE } from '../../workers/engine/rules/rank.ts';
+
+let line = 0;
+const failure = (kind = 'premature-close'): LogEvent => ({
+  file: 'error.log',
+  line: ++line,
+  source: 'nginx-error',
+  kind,
+});
+const app = (kind = 'worker-timeout'): LogEvent => ({
+  file: 'gunicorn.log',
+  line: ++line,
+  source: 'gunicorn',
+  kind,
+});
+const failures = (n: number) => Array.from({ length: n }, () => failure());
+
+function hit(id: string, severity: Severity, explains: LogEvent[] = [], cause = id): Hit {
+  return {
+    rule: {
+      meta: { id, cause: cause as Cause, severity, title: id, docs: '', fixSafety: '' },
+      check: () => [],
+    },
+    hit: { key: id, message: id, evidence: [], explains },
+  };
+}
+const ids = (hits: Hit[]) => hits.map((h) => h.rule.meta.id);
+
+describe('rank', () => {
+  it('a warning that explains one event beats an error that only holds in the configs', () => {
+    const smell = hit('smell', 'error');
+    const evidenced = hit('evidenced', 'warning', [failure()]);
+    expect(ids(rank([smell, evidenced]))).toEqual(['evidenced', 'smell']);
+    expect(confidenceOf(smell)).toBeLessThan(0.5);
+    expect(confidenceOf(evidenced)).toBeGreaterThan(0.5);
+  });
+
+  it('config-only confidence by severity: info 0.3, warning 0.4, error 0.49', () => {
+    const hits = [hit('i', 'info'), hit('w', 'warning'), hit('e', 'error')];
+    expect(ids(rank(hits))).toEqual(['e', 'w', 'i']);
+    expect(hits.map((h) => confidenceOf(h))).toEqual([0.3, 0.4, 0.49]);
+  });
+
+  it('coverage: the hit that accounts for most of the incident comes first', () => {
+    const events = failures(10);
+    const few = hit('few', 'error', events.slice(0, 1));
+    const most = hit('most', 'warning', events.slice(1));
+    expect(ids(rank([few, most], events))).toEqual(['most', 'few']);
+    // 0.55 + 0.25 × 9/10 + 0.1 × log10(10)/2 = 0.825 → 0.83; 0.55 + 0.025 + 0.015 → 0.59
+    expect(confidenceOf(most)).toBe(0.83);
+    expect(confidenceOf(few)).toBe(0.59);
+  });
+
+  it('the denominator is every failure in the paste, not only the explained ones', () => {
+    const events = failures(4);
+    const alone = hit('alone', 'error', events.slice(0, 1));
+    rank([alone]);
+    const withoutEvents = confidenceOf(alone);
+    rank([alone], events);
+    expect(confidenceOf(alone)).toBeLessThan(withoutEvents);
+    expect(withoutEvents).toBe(0.82); // 0.55 + 0.25 + 0.015
+    expect(confidenceOf(alone)).toBe(0.63); // 0.55 + 0.0625 + 0.015
+  });
+
+  it('correlated app-server lines add support over the same nginx lines alone', () => {
+    const events = failures(2);
+    const nginxOnly = hit('nginx-only', 'error', events);
+    const correlated = hit('correlated', 'warning', [...events, app()]);
+    expect(ids(rank([nginxOnly, correlated], events))).toEqual(['correlated', 'nginx-only']);
+    expect(confidenceOf(correlated) - confidenceOf(nginxOnly)).toBeGreaterThan(0.1 - 0.001);
+  });
+
+  it('only app-side lines pasted (no nginx failure): they are the whole incident', () => {
+    const oom = hit('oom', 'error', [app('worker-killed')]);
+    rank([oom], [...oom.hit.explains!]);
+    expect(confidenceOf(oom)).toBe(0.82);
+  });
+
+  it('ties go to severity, then to the number of explained events, then to rule order', () => {
+    const events = failures(2);
+    // Same confidence: both explain both failures from one source, same volume bucket.
+    const warning = hit('warning', 'warning', events);
+    const error = hit('error', 'error', events);
+    expect(ids(rank([warning, error], events))).toEqual(['error', 'warning']);
+    const first = hit('first', 'info');
+    const second = hit('second', 'info');
+    expect(ids(rank([first, second]))).toEqual(['first', 'second']);
+    expect(ids(rank([second, first]))).toEqual(['second', 'first']);
+  });
+
+  it('the unexplained fallback sits at 0.5: above config smells, below any explanation', () => {
+    const events = failures(20);
+    const fallback = hit(UNEXPLAINED_RULE, 'info', events.slice(1), 'unexplained');
+    const smell = hit('keepalive-inert', 'error');
+    const weak = hit('backend-down', 'info', events.slice(0, 1));
+    expect(ids(rank([smell, fallback, weak], events))).toEqual([
+      'backend-down',
+      UNEXPLAINED_RULE,
+      'keepalive-inert',
+    ]);
+    expect(confidenceOf(fallback)).toBe(0.5);
+  });
+
+  it('confidenceOf reports the value the order was made with', () => {
+    const events = failures(3);
+    const h = hit('h', 'warning', events.slice(0, 1));
+    rank([h], events);
+    expect(confidenceOf(h)).toBe(0.65); // 0.55 + 0.25/3 + 0.015 = 0.648
+    // Asked afresh with a denominator, it recomputes.
+    expect(confidenceOf(h, 1)).toBe(0.82);
+  });
+
+  it('property: a permutation, sorted by confidence, evidence above 0.5 above config-only', () => {
+    const arbHit = fc.record({
+      severity: fc.constantFrom<Severity>('error', 'warning', 'info'),
+      nginx: fc.integer({ min: 0, max: 30 }),
+      appLines: fc.integer({ min: 0, max: 3 }),
+      fallback: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(arbHit, { maxLength: 8 }),
+        fc.integer({ min: 0, max: 40 }),
+        (specs, extra) => {
+          const all: LogEvent[] = failures(extra);
+          const hits = specs.map((s, i) => {
+            const explains = [
+              ...failures(s.nginx),
+              ...Array.from({ length: s.appLines }, () => app()),
+            ];
+            all.push(...explains);
+            return s.fallback && s.nginx > 0
+              ? hit(UNEXPLAINED_RULE, 'info', explains, 'unexplained')
+              : hit(`r${i}`, s.severity, explains);
+          });
+          const ranked = rank(hits, all);
+          expect(new Set(ranked)).toEqual(new Set(hits));
+          const scores = ranked.map((h) => confidenceOf(h));
+          for (let i = 1; i < scores.length; i++)
+            expect(scores[i]!).toBeLessThanOrEqual(scores[i - 1]!);
+          for (const h of hits) {
+            const c = confidenceOf(h);
+            expect(c).toBeGreaterThanOrEqual(0);
+            expect(c).toBeLessThanOrEqual(1);
+            if (h.rule.meta.id === UNEXPLAINED_RULE) expect(c).toBe(0.5);
+            else if ((h.hit.explains ?? []).length > 0) expect(c).toBeGreaterThan(0.5);
+            else expect(c).toBeLessThan(0.5);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
