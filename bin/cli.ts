@@ -15,14 +15,14 @@ const usage = `usage: upstream-doctor <command> [options] FILE...
   redact [--json] FILE
 Logs and configs can be mixed; each file's kind is detected from its content.`;
 
-const commands: Record<string, (argv: string[]) => number> = {
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: runAnalyze,
   fix: runFix,
   parse: runParse,
   redact: runRedact,
 };
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage + '\n');
@@ -34,7 +34,7 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError) {
     process.stderr.write(`upstream-doctor: ${error.message}\n`);

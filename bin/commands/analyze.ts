@@ -1,7 +1,7 @@
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { AnalyzeOptions, Severity } from '../../workers/engine/model.ts';
 import { parseArgs, UsageError } from '../args.ts';
-import { readInputs } from '../read-inputs.ts';
+import { readInputs, streamLarge } from '../read-inputs.ts';
 import { formatReport } from '../format-report.ts';
 
 const severities: Severity[] = ['info', 'warning', 'error'];
@@ -20,7 +20,7 @@ export function analyzeOptions(values: Map<string, string>, switches: Set<string
   };
 }
 
-export function runAnalyze(argv: string[]): number {
+export async function runAnalyze(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     values: ['nginx-version', 'fail-on'],
     switches: ['json', 'redact', 'unsafe'],
@@ -29,7 +29,12 @@ export function runAnalyze(argv: string[]): number {
   if (failOn !== undefined && !severities.includes(failOn)) {
     throw new UsageError(`--fail-on must be one of ${severities.join(', ')}`);
   }
-  const report = analyze(readInputs(args.positional), analyzeOptions(args.values, args.switches));
+  const inputs = await readInputs(args.positional);
+  const report = analyze(
+    inputs.sources,
+    analyzeOptions(args.values, args.switches),
+    await streamLarge(inputs),
+  );
   process.stdout.write(
     args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report),
   );

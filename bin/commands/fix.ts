@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { analyze } from '../../workers/engine/analyze.ts';
 import { parseArgs, UsageError } from '../args.ts';
-import { readInputs } from '../read-inputs.ts';
+import { readInputs, streamLarge } from '../read-inputs.ts';
 import { analyzeOptions } from './analyze.ts';
 
 /** `fix --patch` prints a unified diff; `fix --out DIR` writes the fixed files under DIR. */
-export function runFix(argv: string[]): number {
+export async function runFix(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     values: ['nginx-version', 'out'],
     switches: ['patch', 'redact', 'unsafe'],
@@ -15,7 +15,12 @@ export function runFix(argv: string[]): number {
   if (args.switches.has('patch') === (out !== undefined)) {
     throw new UsageError('fix needs exactly one of --patch or --out DIR');
   }
-  const report = analyze(readInputs(args.positional), analyzeOptions(args.values, args.switches));
+  const inputs = await readInputs(args.positional);
+  const report = analyze(
+    inputs.sources,
+    analyzeOptions(args.values, args.switches),
+    await streamLarge(inputs),
+  );
   if (out === undefined) {
     process.stdout.write(report.patch);
     return 0;

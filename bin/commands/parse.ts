@@ -4,10 +4,10 @@ import { parseArgs, UsageError } from '../args.ts';
 import { readInputs } from '../read-inputs.ts';
 
 /** `parse FILE`: what the engine makes of one file: kind, errors, round trip and settings. */
-export function runParse(argv: string[]): number {
+export async function runParse(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['kind'], switches: ['json'] });
   if (args.positional.length !== 1) throw new UsageError('parse takes exactly one FILE');
-  const [input] = readInputs(args.positional);
+  const [input] = (await readInputs(args.positional, false)).sources;
   const kind = args.values.get('kind');
   const result = parseOne({ ...input!, ...(kind ? { kind: kind as FileKind } : {}) });
   if (args.switches.has('json')) {

@@ -7,7 +7,7 @@
  * A worker that throws, fails to load or exceeds the time limit is also replaced, and the
  * caller gets a plain message for the user.
  */
-import { wrap, type Remote } from 'comlink';
+import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker.ts';
 import type { AnalyzeOptions, Report, SourceFile } from '../../workers/engine/model.ts';
 
@@ -50,7 +50,16 @@ export class EngineClient {
     this.createWorker = options.createWorker ?? defaultCreateWorker;
   }
 
-  async analyze(inputs: SourceFile[], options: AnalyzeOptions = {}): Promise<Report> {
+  /**
+   * `largeLogs` are Files the worker streams itself (never read into a string on this thread);
+   * `onProgress` hears how many of their bytes have been read.
+   */
+  async analyze(
+    inputs: SourceFile[],
+    options: AnalyzeOptions = {},
+    largeLogs: File[] = [],
+    onProgress?: (progress: { file: string; done: number; total: number }) => void,
+  ): Promise<Report> {
     const generation = ++this.generation;
     // A busy worker is working for a request nobody wants any more: stop it now.
     if (this.current?.busy) this.replaceWorker();
@@ -81,7 +90,16 @@ export class EngineClient {
       running.worker.addEventListener('error', onError);
     });
     try {
-      const report = await Promise.race([running.api.analyze(inputs, options), failure]);
+      const work =
+        largeLogs.length > 0
+          ? running.api.analyzeWithLargeLogs(
+              inputs,
+              largeLogs,
+              options,
+              onProgress ? proxy(onProgress) : undefined,
+            )
+          : running.api.analyze(inputs, options);
+      const report = await Promise.race([work, failure]);
       if (generation !== this.generation) throw new Superseded();
       return report;
     } catch (error) {

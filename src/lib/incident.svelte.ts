@@ -8,8 +8,10 @@ import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 export interface InputFile {
   id: number;
   name: string;
+  /** Empty for a large log, which stays a File and is streamed by the worker. */
   text: string;
   kind?: FileKind;
+  large?: File;
 }
 
 type Status = 'idle' | 'analyzing' | 'done' | 'failed';
@@ -23,6 +25,8 @@ export class Incident {
   nginxVersion = $state('');
   report = $state<Report | null>(null);
   status = $state<Status>('idle');
+  /** Bytes of large logs read so far, while they stream. */
+  progress = $state<{ file: string; done: number; total: number } | null>(null);
   error = $state<string | null>(null);
 
   private nextId = 1;
@@ -40,6 +44,18 @@ export class Incident {
 
   addFile(name: string, text: string): void {
     this.files.push({ id: this.nextId++, name: this.uniqueName(name), text });
+    this.schedule();
+  }
+
+  /** A log too big to hold as text: the worker reads it in chunks. */
+  addLargeLog(file: File): void {
+    this.files.push({
+      id: this.nextId++,
+      name: this.uniqueName(file.name),
+      text: '',
+      kind: 'log',
+      large: file,
+    });
     this.schedule();
   }
 
@@ -77,11 +93,13 @@ export class Incident {
   }
 
   inputs(): SourceFile[] {
-    const inputs: SourceFile[] = this.files.map((f) => ({
-      name: f.name,
-      text: f.text,
-      ...(f.kind ? { kind: f.kind } : {}),
-    }));
+    const inputs: SourceFile[] = this.files
+      .filter((f) => !f.large)
+      .map((f) => ({
+        name: f.name,
+        text: f.text,
+        ...(f.kind ? { kind: f.kind } : {}),
+      }));
     if (this.log.trim()) inputs.unshift({ name: 'pasted log', text: this.log });
     return inputs;
   }
@@ -94,7 +112,8 @@ export class Incident {
   private async run(): Promise<void> {
     clearTimeout(this.timer);
     const inputs = this.inputs();
-    if (inputs.length === 0) {
+    const largeLogs = this.files.flatMap((f) => (f.large ? [f.large] : []));
+    if (inputs.length === 0 && largeLogs.length === 0) {
       this.report = null;
       this.status = 'idle';
       return;
@@ -103,14 +122,19 @@ export class Incident {
     try {
       // $state.snapshot: the worker gets plain objects, not Svelte proxies (which cannot be cloned).
       const version = this.nginxVersion.trim();
-      const report = await this.engine.analyze($state.snapshot(inputs), {
-        ...(version ? { nginxVersion: version } : {}),
-      });
+      const report = await this.engine.analyze(
+        $state.snapshot(inputs),
+        { ...(version ? { nginxVersion: version } : {}) },
+        largeLogs,
+        (progress) => (this.progress = progress),
+      );
       this.report = report;
+      this.progress = null;
       this.error = null;
       this.status = 'done';
     } catch (error) {
       if (error instanceof Superseded) return;
+      this.progress = null;
       this.error =
         error instanceof EngineFailure ? error.message : `Unexpected error: ${String(error)}`;
       this.status = 'failed';

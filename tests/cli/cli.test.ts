@@ -74,6 +74,23 @@ describe('cli', () => {
     );
   });
 
+  it('streams a log over the threshold instead of reading it whole', () => {
+    const line =
+      '2026/05/06 07:08:09 [error] 12#12: *1 upstream prematurely closed connection while reading response header from upstream, client: 192.0.2.1, server: a.test, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "a.test"\n';
+    const count = Math.ceil((9 * 1024 * 1024) / line.length);
+    writeFileSync(join(dir, 'big.log'), line.repeat(count));
+    const { code, stdout } = cli('analyze', '--json', join(dir, 'big.log'), join(dir, 'app.conf'));
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.files).toContainEqual(
+      expect.objectContaining({
+        kind: 'log',
+        stats: { lines: count, events: count, sampled: true },
+      }),
+    );
+    expect(report.incidents[0].count).toBe(count);
+  });
+
   it('bad usage and unreadable files exit 2 with a one-line reason', () => {
     const cases = [
       cli('analyze', '--no-such-flag', join(dir, 'app.conf')),

@@ -22,7 +22,7 @@ test('?sample= opens the named sample, and an unknown one says so', async ({ pag
   await page.goto('/?sample=keepalive-inert');
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await page.goto('/?sample=no-such-sample');
-  await expect(page.getByRole('alert')).toContainText('no sample called "no-such-sample"');
+  await expect(page.getByTestId('error-notice')).toContainText('no sample called "no-such-sample"');
 });
 
 test('Monaco is not in the first chunk: the page works before it loads', async ({ page }) => {
@@ -65,12 +65,12 @@ test('an engine that fails to load is reported, and a fresh one is used next tim
     route.fulfill({ contentType: 'text/javascript', body: 'throw new Error("broken engine")' }),
   );
   await page.goto('/');
-  await expect(page.getByRole('alert')).toContainText('engine failed to load or crashed');
+  await expect(page.getByTestId('error-notice')).toContainText('engine failed to load or crashed');
   await context.unroute(engine);
   // Any new input starts a new worker, which loads the real engine.
   await page
     .getByTestId('log-input')
     .fill(readFileSync(new URL('./files/upload-error.log', import.meta.url), 'utf8'));
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
-  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByTestId('error-notice')).toHaveCount(0);
 });

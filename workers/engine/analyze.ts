@@ -16,8 +16,15 @@ import { diagnose } from './pipeline/diagnose.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { withEvidenceText } from './pipeline/evidence.ts';
+import { summarizeIncident } from './logs/index.ts';
+import type { StreamedLog } from './pipeline/stream.ts';
 
-export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions = {}): Report {
+export function analyze(
+  sources: readonly SourceFile[],
+  options: AnalyzeOptions = {},
+  /** Huge logs already streamed through the aggregator (see pipeline/stream.ts). */
+  streamed: readonly StreamedLog[] = [],
+): Report {
   // 1. detect: what each input is (dumps split into their files)
   const classified = classify(sources);
 
@@ -37,6 +44,7 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
   const logs = decodeLogs(
     inputs.filter((i) => i.kind === 'log'),
     nginxFiles,
+    streamed,
   );
 
   // 5 + 6. topology and rules, ranked by how well the logs support each finding
@@ -60,13 +68,27 @@ export function analyze(sources: readonly SourceFile[], options: AnalyzeOptions 
     schema: 1,
     nginxVersion: version,
     nginxVersionSource: versionSource,
-    files: inputs.map((input): FileReport => fileReport(input, parsed.get(input.name))),
+    files: [
+      ...inputs.map((input): FileReport => fileReport(input, parsed.get(input.name))),
+      ...streamed.map(streamedReport),
+    ],
     events: logs.events,
     unrecognised: logs.unrecognised,
-    incidents: logs.incidents,
+    incidents: logs.incidents.map((i) => ({ ...i, summary: summarizeIncident(i) })),
     findings: hits.map((hit) => withEvidenceText(toFinding(hit, outcome, options), textOf)),
     ...fixedFiles(inputs, outcome, options.raw === true),
-    redactions,
+    redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
+  };
+}
+
+function streamedReport(log: StreamedLog): FileReport {
+  const { lines, events, sampled } = log.result.counters;
+  return {
+    name: log.name,
+    kind: 'log',
+    confidence: 1,
+    errors: [],
+    stats: { lines, events, sampled },
   };
 }
 

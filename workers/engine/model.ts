@@ -1,8 +1,12 @@
 /**
  * The shared types of the engine and its contract with the page, the CLI and embeds.
  * `Report` is schema version 1 (see DESIGN.md): fields may be added, never repurposed.
- * This file holds types only, so the page can import it without pulling in the engine.
+ * This file holds types (and one constant), so the page can import it without pulling in
+ * the engine.
  */
+
+/** Log files larger than this are streamed to the engine as Blobs rather than read whole. */
+export const STREAM_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
 /** What a pasted or uploaded file is. `log` covers every log format (decoded line by line). */
 export type FileKind =
@@ -50,6 +54,8 @@ export interface FileReport {
   /** 0..1: how sure detection is of `kind` (1 when the user chose it). */
   confidence: number;
   errors: FileError[];
+  /** For logs streamed rather than read whole: how much was read (events are then a sample). */
+  stats?: { lines: number; events: number; sampled: boolean };
 }
 
 export type EventSource =
@@ -212,8 +218,24 @@ export interface Incident {
   untimed?: LogEvent[];
   /** Counts per time bucket and kind, for the small timeline plot. */
   timeline: { start: string; counts: Record<string, number> }[];
+  /** The same in plain words (filled in by the report stage). */
+  summary?: IncidentSummary;
   /** Width of each timeline bucket. */
   bucketSeconds?: number;
+}
+
+/** An incident in plain words, for the page's summary and the CLI's text output. */
+export interface IncidentSummary {
+  /** "Upstream closed the connection early: 12 times on http://127.0.0.1:8000" */
+  headline: string;
+  /** "while waiting for the response header (10), while reading the response body (2)" */
+  where: string | null;
+  /** "from 2024-01-02T03:04:05 to 2024-01-02T03:10:00", or a single time, or null. */
+  when: string | null;
+  /** "POST /api/orders (10)", most frequent first, at most three. */
+  routes: string[];
+  /** "gunicorn killed a worker for timeout, 1 s before" (closest first, at most five). */
+  before: string[];
 }
 
 export interface Report {

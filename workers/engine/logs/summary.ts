@@ -1,23 +1,12 @@
 import { EVENT_KNOWLEDGE, PHASE_KNOWLEDGE } from '../knowledge/events.ts';
-import type { EventSource, Incident, Phase } from '../model.ts';
+import type { EventSource, Incident, IncidentSummary, Phase } from '../model.ts';
+
+export type { IncidentSummary };
 
 /**
  * Plain-text lines for an incident (the page's incident summary, the CLI's text output):
  * what failed, where in the request, how often, since when, what happened just before.
  */
-export interface IncidentSummary {
-  /** "Upstream closed the connection early: 12 times on http://127.0.0.1:8000" */
-  headline: string;
-  /** "while waiting for the response header (10), while reading the response body (2)" */
-  where: string | null;
-  /** "from 2024-01-02T03:04:05 to 2024-01-02T03:10:00", or a single time, or null. */
-  when: string | null;
-  /** "POST /api/orders (10)", most frequent first, at most three. */
-  routes: string[];
-  /** "gunicorn killed a worker for timeout, 1 s before" (closest first, at most five). */
-  before: string[];
-}
-
 function title(source: EventSource, kind: string): string {
   return EVENT_KNOWLEDGE[source]?.[kind]?.title ?? `${source} ${kind}`;
 }

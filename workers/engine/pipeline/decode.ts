@@ -5,6 +5,7 @@
 import type { Incident, LogEvent } from '../model.ts';
 import type { NginxFile } from '../formats/nginx/index.ts';
 import { correlate, decodeLog } from '../logs/index.ts';
+import type { StreamedLog } from './stream.ts';
 
 export interface DecodedLogs {
   events: LogEvent[];
@@ -15,6 +16,7 @@ export interface DecodedLogs {
 export function decodeLogs(
   logs: readonly { name: string; text: string }[],
   nginxFiles: readonly NginxFile[],
+  streamed: readonly StreamedLog[] = [],
 ): DecodedLogs {
   const ctx = { accessLogFormats: accessLogFormats(nginxFiles) };
   const events: LogEvent[] = [];
@@ -26,7 +28,16 @@ export function decodeLogs(
       unrecognised.push({ file: log.name, lines: decoded.unrecognised });
     }
   }
-  return { events, unrecognised, incidents: correlate(events) };
+  const incidents = correlate(events);
+  // Streamed logs were correlated as they were read (their events are only a sample).
+  for (const log of streamed) {
+    events.push(...log.result.events);
+    incidents.push(...log.result.incidents);
+    if (log.result.unrecognised.length > 0) {
+      unrecognised.push({ file: log.name, lines: log.result.unrecognised });
+    }
+  }
+  return { events, unrecognised, incidents };
 }
 
 /**

@@ -9,7 +9,7 @@ import type { FixOutcome } from '../fix/index.ts';
 import { wantsFix } from '../fix/index.ts';
 import { applyEdits } from '../fix/apply.ts';
 import { unifiedPatch } from '../fix/patch.ts';
-import { mapOffsetToOriginal } from '../redact/index.ts';
+import { unredactEdits } from '../redact/index.ts';
 import { confidenceOf } from '../rules/rank.ts';
 import type { RedactedInput } from './redact.ts';
 
@@ -55,14 +55,7 @@ export function fixedFiles(
     if (!edits || edits.length === 0) continue;
     const original = raw ? input.raw : input.text;
     const text = raw
-      ? applyEdits(
-          input.raw,
-          edits.map((e) => ({
-            ...e,
-            start: mapOffsetToOriginal(input.spans, e.start),
-            end: mapOffsetToOriginal(input.spans, e.end),
-          })),
-        )
+      ? applyEdits(input.raw, unredactEdits(input.spans, input.raw, edits))
       : outcome.texts.get(input.name)!;
     fixed.push({ name: input.name, kind: input.kind, text, original });
   }
