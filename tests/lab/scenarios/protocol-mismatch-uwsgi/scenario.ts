@@ -13,6 +13,7 @@ const scenario: Scenario = {
   app: { kind: 'uwsgi', config: 'uwsgi.ini', log: 'logs/uwsgi.log' },
   // Each request hangs ~4 s before uWSGI drops it: a few are enough to prove 100 %.
   load: { requests: 20, seconds: 6, concurrency: 2, keepAlive: true, paths: ['/fast'] },
+  expectError: /upstream prematurely closed connection while reading response header/,
   referenceFix: [{ file: 'uwsgi.ini', find: 'http-socket =', replace: 'socket =' }],
 };
 
