@@ -480,4 +480,77 @@ describe('app-timeout', () => {
       { numRuns: 60 },
     );
   });
+
+  const ingressed = (annotation: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: shop:1.2
+          command: ['gunicorn', '-c', 'gunicorn.conf.py', 'shop.wsgi']
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  annotations:
+${annotation}spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: shop
+                port:
+                  number: 8000
+`;
+
+  it('behind ingress-nginx: the Ingress proxy-read-timeout is the wait to outlast', () => {
+    const files: SourceFile[] = [
+      { name: 'gunicorn.conf.py', text: 'bind = "0.0.0.0:8000"\nworkers = 4\n' },
+      {
+        name: 'k8s.yaml',
+        text: ingressed("    nginx.ingress.kubernetes.io/proxy-read-timeout: '120'\n"),
+      },
+      {
+        name: 'controller.log',
+        text: '2024/05/02 10:15:31 [error] 31#31: *8812 upstream prematurely closed connection while reading response header from upstream, client: 10.1.2.3, server: shop.example.com, request: "GET /reports HTTP/1.1", upstream: "http://10.42.0.17:8000/reports", host: "shop.example.com"\n',
+      },
+      {
+        name: 'gunicorn.log',
+        text: '[2024-05-02 10:15:31 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:9)\n',
+      },
+    ];
+    const report = analyze(files, { nginxVersion: V });
+    const hit = report.findings[0]!;
+    expect(hit.rule).toBe(RULE);
+    expect(hit.compared!.map((c) => [c.setting, c.value, c.source])).toEqual([
+      ['timeout', '30 s', 'gunicorn default (gunicorn 19.x–23.x)'],
+      ['proxy-read-timeout', '120', 'k8s.yaml:18'],
+    ]);
+    expect(hit.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
+      'k8s.yaml:18',
+      'gunicorn.log:1',
+      'controller.log:1',
+    ]);
+    expect(report.fixed.map((f) => [f.name, f.text])).toEqual([
+      ['gunicorn.conf.py', 'bind = "0.0.0.0:8000"\nworkers = 4\ntimeout = 125\n'],
+    ]);
+  });
+
+  it('behind ingress-nginx: the controller default (60) against a longer app limit is fine', () => {
+    const found = ofRule([
+      { name: 'gunicorn.conf.py', text: 'bind = "0.0.0.0:8000"\ntimeout = 90\n' },
+      { name: 'k8s.yaml', text: ingressed('    kubernetes.io/ingress.class: nginx\n') },
+    ]);
+    expect(found).toEqual([]);
+  });
 });

@@ -14,7 +14,8 @@ import type { Evidence, LogEvent } from '../model.ts';
 import type { Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
-import { margin, readTimeout, type AppLimit, type ReadTimeout } from './lib/app-limit.ts';
+import { margin, type AppLimit } from './lib/app-limit.ts';
+import { ingressWaits, nginxWaits, type Wait } from './lib/waits.ts';
 import { appServers, type AppServer } from './lib/app-servers.ts';
 import {
   causesNear,
@@ -70,10 +71,10 @@ function checkServer(
   events: readonly LogEvent[],
 ): RuleHit | null {
   const { limit, routes } = server;
-  const reads = routes.map((r) => readTimeout(topology, r)).filter((r) => r !== null);
-  if (reads.length === 0) return null;
-  // The longest nginx wait is the one the app limit must outlast.
-  const longest = reads.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+  const waits = [...nginxWaits(topology, routes), ...ingressWaits(topology, server.backend)];
+  if (waits.length === 0) return null;
+  // The longest proxy wait is the one the app limit must outlast.
+  const longest = waits.reduce((a, b) => (b.seconds > a.seconds ? b : a));
   if (limit.seconds > longest.seconds) return null;
 
   // The app's kill lines logged next to failures on these routes (all of them when no nginx
@@ -81,7 +82,12 @@ function checkServer(
   const kills = causesNear(server.kills, failuresOnRoutes(events, routes));
   // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
   if (!limit.hard && kills.length === 0) return null;
-  const onRoutes = eventsOnRoutes(events, routes, CUT).filter((e) => e.phase === CUT_PHASE);
+  // Behind an Ingress the controller's log names pod IPs no config has: any cut may be ours.
+  const candidates =
+    routes.length > 0
+      ? eventsOnRoutes(events, routes, CUT)
+      : events.filter((e) => e.source === 'nginx-error' && CUT.includes(e.kind));
+  const onRoutes = candidates.filter((e) => e.phase === CUT_PHASE);
   // Only the cuts logged right after a kill are the kill's doing.
   const cut = kills.length > 0 ? nearInTime(onRoutes, kills) : [];
   const mine = new Set([...kills, ...cut]);
@@ -91,14 +97,14 @@ function checkServer(
   const edits = server.setLimit(target);
   const safety = edits.length === 0 ? 'manual' : target <= SAFE_LIMIT ? 'safe' : 'unsafe';
   const appAt = sourceOf(limit.value.source);
-  const nginxAt = nginxSource(longest);
+  const nginxAt = longest.source;
   const { program } = server;
   const now = server.text(limit.seconds);
 
   let message =
     `${server.label} ${limit.how} ${limit.setting} = ${now} ` +
-    `(${appAt}), but nginx waits up to ${longest.directive} ${longest.effective.value!.join(' ')} ` +
-    `(${nginxAt}) on ${longest.route.label}: a request slower than ` +
+    `(${appAt}), but ${longest.label} waits up to ${longest.directive} ${longest.value} ` +
+    `(${nginxAt}): a request slower than ` +
     `${now} is killed by ${program} while nginx still waits, ` +
     'so nginx sees the connection close before any response header and answers 502.';
   if (kills.length > 0)
@@ -118,12 +124,7 @@ function checkServer(
     evidence: evidence(limit, longest, kills, cut),
     compared: [
       { hop: server.label, setting: limit.setting, value: now, source: appAt },
-      {
-        hop: `nginx ${longest.route.label}`,
-        setting: longest.directive,
-        value: longest.effective.value!.join(' '),
-        source: nginxAt,
-      },
+      { hop: longest.label, setting: longest.directive, value: longest.value, source: nginxAt },
     ],
     explains,
     fix: {
@@ -137,28 +138,21 @@ function checkServer(
   };
 }
 
-function nginxSource(read: ReadTimeout): string {
-  const s = read.effective.source;
-  return 'file' in s ? `${s.file}:${s.line}` : s.default;
-}
-
 function evidence(
   limit: AppLimit,
-  read: ReadTimeout,
+  wait: Wait,
   kills: readonly LogEvent[],
   cut: readonly LogEvent[],
 ): Evidence[] {
   const out: Evidence[] = [];
   const app = writtenAt(limit.value.source);
   if (app) out.push({ ...app, note: `${limit.setting} ${limit.value.value}` });
-  const s = read.effective.source;
-  if ('file' in s)
-    out.push({ ...s, note: `${read.directive} (effective for ${read.route.label})` });
+  if (wait.line)
+    out.push({ ...wait.line, note: `${wait.directive} (effective for ${wait.label})` });
   else
     out.push({
-      file: read.route.location.file,
-      line: read.route.location.line,
-      note: `${read.directive} not set: ${s.default} ${read.effective.value!.join(' ')}`,
+      ...wait.anchor,
+      note: `${wait.directive} not set: ${wait.source} ${wait.value}`,
     });
   out.push(...eventEvidence(kills, 3, 'app server kills the request'));
   out.push(...eventEvidence(cut, 3));

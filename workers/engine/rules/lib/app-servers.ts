@@ -16,6 +16,7 @@ import {
 import {
   connects,
   parseEndpoint,
+  type Backend,
   type Endpoint,
   type Route,
   type Topology,
@@ -24,6 +25,8 @@ import { appLimit, killLines, limitText, setAppLimit, type AppLimit } from './ap
 import { writtenAt } from './app-values.ts';
 
 export interface AppServer {
+  /** The topology's backend, for servers that come from it (not php-fpm pools). */
+  backend?: Backend;
   /** For people: "gunicorn (gunicorn.conf.py)", "php-fpm pool www (www.conf)". */
   label: string;
   /** The program's name in messages: gunicorn, uWSGI, Node.js, php-fpm. */
@@ -46,6 +49,7 @@ export function appServers(topology: Topology, events: readonly LogEvent[]): App
     const limit = appLimit(backend);
     if (!limit) continue;
     out.push({
+      backend,
       label: backend.label,
       program: PROGRAM[backend.kind],
       limit,
