@@ -14,6 +14,7 @@ import {
 } from '../../workers/engine/formats/gunicorn/index.ts';
 import type { ParsedFile } from '../../workers/engine/formats/types.ts';
 import { corpusFiles, hasProgram } from './corpus.ts';
+import { detectKind } from '../../workers/engine/formats/detect.ts';
 
 const parse = (text: string, name = 'gunicorn.conf.py') =>
   handler.parse(name, text) as ParsedFile<GunicornTree>;
@@ -151,6 +152,29 @@ describe('gunicorn command lines and precedence', () => {
     const e2 = gunicornSettings(sh);
     expect(e2.timeout!.value).toBe('20');
     expect(e2.bind!.value).toBeNull();
+  });
+  it('reads Docker Compose command/entrypoint and environment, and compose is not Kubernetes', () => {
+    const compose = [
+      'services:',
+      '  web:',
+      '    build: .',
+      '    command: gunicorn -w 3 --timeout 90 app:app  # the API',
+      '    environment:',
+      '      - GUNICORN_CMD_ARGS=--keep-alive 5',
+      '      - PORT=8000',
+      '  worker:',
+      '    image: x',
+      '    entrypoint: ["gunicorn", "--graceful-timeout", "45", "w:app"]',
+      '',
+    ].join('\n');
+    expect(detectKind('docker-compose.yml', compose).kind).toBe('gunicorn');
+    expect(detectKind('pasted', compose).kind).toBe('gunicorn');
+    const p = handler.parse('docker-compose.yml', compose);
+    expect(p.print()).toBe(compose);
+    const eff = gunicornSettings(p);
+    expect(eff.timeout).toMatchObject({ value: '90', source: { line: 4 } });
+    expect(eff.keepalive).toMatchObject({ value: '5', source: { line: 6, layer: 'env' } });
+    expect(eff.graceful_timeout).toMatchObject({ value: '45', source: { line: 10 } });
   });
   it('config file < GUNICORN_CMD_ARGS < command line', () => {
     const conf = parse('timeout = 10\nkeepalive = 3\nworkers = 2\n');

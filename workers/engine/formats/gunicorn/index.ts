@@ -9,7 +9,8 @@ const SETTING_LINE =
 /** A line that starts gunicorn: elsewhere (prose, an nginx comment) the word alone does not count. */
 const START_LINE =
   /^\s*(?:[\w-]+:\s*|ExecStart=\S*\s*|(?:CMD|ENTRYPOINT)\s+\[?\s*"?|exec\s+|\S+=\S*\s+)*(?:\S*\/)?gunicorn3?["\s]/m;
-const LAUNCHER_NAME = /^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash)$/i;
+const LAUNCHER_NAME =
+  /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
 
 function detect(name: string, text: string): number {
   const base = name.replace(/\\/g, '/').replace(/.*\//, '');

@@ -6,7 +6,7 @@
 import { basename, innerScript, jsonArrayWords, shellCommands, type Word } from './shell.ts';
 import { splitLines } from './text.ts';
 
-export type LaunchForm = 'procfile' | 'dockerfile' | 'systemd' | 'script';
+export type LaunchForm = 'procfile' | 'dockerfile' | 'systemd' | 'compose' | 'script';
 
 export interface Launch {
   words: Word[];
@@ -37,6 +37,7 @@ export function launchForm(name: string, text: string): LaunchForm {
   if (/^(Docker|Container)file(\.|$)|\.(docker|container)file$/i.test(base)) return 'dockerfile';
   if (/\.(service|socket)$/.test(base)) return 'systemd';
   if (/\.(sh|bash)$/.test(base)) return 'script';
+  if (isComposeFile(name, text)) return 'compose';
   if (/^\s*\[Service\]/m.test(text) || /^\s*ExecStart=/m.test(text)) return 'systemd';
   if (/^\s*FROM\s+\S+/im.test(text) && /^\s*(CMD|ENTRYPOINT|RUN)\b/im.test(text))
     return 'dockerfile';
@@ -60,7 +61,9 @@ export function findLaunches(name: string, text: string): LaunchFile {
         ? dockerfile(text)
         : form === 'systemd'
           ? systemd(text)
-          : script(text);
+          : form === 'compose'
+            ? compose(text)
+            : script(text);
   return { ...found, unclosedQuotes: open };
 }
 
@@ -239,4 +242,69 @@ export function findProgram(words: readonly Word[], isProgram: (base: string) =>
       return i + 2;
   }
   return -1;
+}
+
+/** A Docker Compose file: by name, or a top-level `services:` without Kubernetes' apiVersion/kind. */
+export function isComposeFile(name: string, text: string): boolean {
+  if (/(^|\/)(docker-)?compose[\w.-]*\.ya?ml$/i.test(name.replace(/\\/g, '/'))) return true;
+  return (
+    /^services:\s*$/m.test(text) &&
+    !/^\s*apiVersion:/m.test(text) &&
+    /^\s+(image|build|command):/m.test(text)
+  );
+}
+
+/**
+ * Compose `command:`/`entrypoint:` (a string, or a flow list `["gunicorn", "-w", "4"]`) and
+ * `environment:` entries (`- KEY=value` or `KEY: value`). Block-list commands are not read.
+ */
+function compose(text: string): LaunchFile {
+  const launches: Launch[] = [];
+  const env: EnvAssignment[] = [];
+  let inEnv = -1;
+  for (const l of splitLines(text)) {
+    const indent = /^\s*/.exec(l.body)![0].length;
+    const m = /^(\s*)(command|entrypoint):[ \t]*(\S.*)$/.exec(l.body);
+    if (m) {
+      inEnv = -1;
+      const from = l.start + l.body.length - m[3]!.length;
+      const to = l.start + l.body.replace(/\s+#.*$/, '').length;
+      const json = jsonArrayWords(text, from, to);
+      const unquoted = m[3]!.replace(/^(["'])(.*)\1\s*$/, '$2');
+      const words =
+        json ??
+        split(
+          text,
+          unquoted === m[3] ? from : from + 1,
+          unquoted === m[3] ? to : to - 1,
+          false,
+        ).flat();
+      launches.push({ words, origin: `compose ${m[2]}` });
+      continue;
+    }
+    if (/^\s*environment:\s*$/.test(l.body)) {
+      inEnv = indent;
+      continue;
+    }
+    if (inEnv >= 0) {
+      if (l.body.trim() === '' || indent > inEnv) {
+        const item =
+          /^\s*-\s*["']?([A-Za-z_]\w*)=(.*?)["']?\s*$/.exec(l.body) ??
+          /^\s*([A-Za-z_]\w*):\s*["']?(.*?)["']?\s*$/.exec(l.body);
+        if (item) {
+          const start = l.start + l.body.indexOf(item[1]!);
+          env.push({
+            name: item[1]!,
+            value: /\$/.test(item[2]!) ? null : item[2]!,
+            start,
+            end: l.start + l.body.length,
+            origin: 'compose environment',
+          });
+        }
+        continue;
+      }
+      inEnv = -1;
+    }
+  }
+  return { unclosedQuotes: [], form: 'compose', launches, env };
 }

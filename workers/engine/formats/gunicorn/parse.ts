@@ -7,7 +7,7 @@ import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import { parseGunicornArgs, type ArgSetting, type ParsedArgs } from './cmdline.ts';
 import { describe, readPyConfig, settingAssignments, type PyConfig } from './config.ts';
-import { findLaunches, findProgram, type LaunchFile } from './launch.ts';
+import { findLaunches, findProgram, isComposeFile, type LaunchFile } from './launch.ts';
 import { shellCommands, type Word } from './shell.ts';
 import { lineAt, lineStarts } from './text.ts';
 
@@ -41,6 +41,7 @@ export function isGunicornProgram(base: string): boolean {
 /** Python or launcher? By name first, then by content. */
 export function looksLikePython(name: string, text: string): boolean {
   if (/\.py$/i.test(name)) return true;
+  if (isComposeFile(name, text)) return false;
   if (
     /^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash|dockerfile)$/i.test(
       name.replace(/.*\//, ''),

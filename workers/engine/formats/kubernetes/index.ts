@@ -1,6 +1,7 @@
 /** Kubernetes manifests: workloads, containers (and the gunicorn/uWSGI they run), Ingress, ingress-nginx ConfigMap. */
 import type { ParsedFile } from '../types.ts';
 import type { FormatHandler } from '../types.ts';
+import { isComposeFile } from '../gunicorn/launch.ts';
 import type { EffectiveSettings } from '../gunicorn/text.ts';
 import { ingressEffective, ingresses, ingressNginxSettings, type K8sIngress } from './ingress.ts';
 import { workloads, type K8sContainer, type K8sWorkload } from './objects.ts';
@@ -16,6 +17,8 @@ import {
 
 function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
+  // Docker Compose is YAML with containers too, but not Kubernetes.
+  if (isComposeFile(name, head)) return 0;
   const yamlName = /\.(ya?ml)$/i.test(name);
   const api = /^\s*["']?apiVersion["']?\s*:\s*["']?[\w./-]+/m.test(head);
   const kind = /^\s*["']?kind["']?\s*:\s*["']?[A-Z]\w+/m.test(head);

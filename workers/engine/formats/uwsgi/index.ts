@@ -14,7 +14,10 @@ function detect(name: string, text: string): number {
     .size;
   if (hasSection) return /uwsgi/i.test(base) ? 0.98 : hits >= 1 ? 0.93 : 0.8;
   if (/\.ini$/i.test(base)) return /uwsgi/i.test(base) ? 0.7 : hits >= 3 ? 0.5 : 0.05;
-  const launcherName = /^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash)$/i.test(base);
+  const launcherName =
+    /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i.test(
+      base,
+    );
   const startLine =
     /^\s*(?:[\w-]+:\s*|ExecStart=\S*\s*|(?:CMD|ENTRYPOINT)\s+\[?\s*"?|exec\s+|\S+=\S*\s+)*(?:\S*\/)?uwsgi["\s]/m;
   if ((launcherName && /\buwsgi\b/.test(head)) || startLine.test(head)) {
