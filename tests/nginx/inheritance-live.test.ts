@@ -31,6 +31,11 @@ const SITE = (port: number) => `server {
   location /inner {
     return 200 "inner";
   }
+  location /p {
+    proxy_pass http://127.0.0.1:9;
+    if ($arg_c) { add_header X-C c always; }
+    location /p/nested { }
+  }
 }
 `;
 
@@ -104,6 +109,25 @@ describe.skipIf(nginxMissing)(nginxMissing ? `${title} (${nginxMissingReason})` 
       );
       const sent = [...headers.keys()].filter((h) => h.startsWith('x-'));
       expect(sent.sort(), query).toEqual(added.sort());
+    }
+  });
+
+  it('matches where proxy_pass applies: into if, not into a nested location', async () => {
+    const config = buildConfig([parseNginx('site.conf', SITE(port))]);
+    const p = config.locations().find((l) => l.path === '/p')!;
+    const nested = config.locations().find((l) => l.path === '/p/nested')!;
+    const ifNode = p.node.children.find((n) => n.name === 'if')!;
+    const cases: [string, ConfigNode][] = [
+      ['p', p.node],
+      ['p?c=1', ifNode],
+      ['p/nested', nested.node],
+    ];
+    for (const [path, node] of cases) {
+      const res = await fetch(`http://127.0.0.1:${port}/${path}`);
+      await res.text();
+      const proxied = effective(config, node, 'proxy_pass', '1.22.1').value !== null;
+      // Port 9 refuses connections: proxied requests fail with 502; the static handler gives 404.
+      expect(res.status, path).toBe(proxied ? 502 : 404);
     }
   });
 });
