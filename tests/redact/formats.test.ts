@@ -312,3 +312,34 @@ describe('Kubernetes Secret data without a YAML parser', () => {
     expect(findSecretDataLines('kind: ConfigMap\ndata:\n  a: b\n')).toEqual([]);
   });
 });
+
+describe('kubectl get secrets -o yaml (kind: List)', () => {
+  it('hides the data of every Secret item', () => {
+    const a = btoa(f.password(12));
+    const b = btoa(f.mixed(30));
+    const text = [
+      'apiVersion: v1',
+      'items:',
+      '- apiVersion: v1',
+      '  data:',
+      `    password: ${a}`,
+      `    token: ${b}`,
+      '  kind: Secret',
+      '  metadata:',
+      '    name: one',
+      '- apiVersion: v1',
+      '  data:',
+      `    ca.crt: ${b}`,
+      '  kind: ConfigMap',
+      '  metadata:',
+      '    name: not-a-secret',
+      'kind: List',
+    ].join('\n');
+    expect([...new Set(found(findYamlSecrets, text))]).toEqual([a, b]);
+    const r = redactText(text, 'kubernetes');
+    expect(r.text).not.toContain(a);
+    expect(r.text).not.toContain(b);
+    // The ConfigMap's copy of the token goes too: a known secret is hidden wherever it appears.
+    expect(r.text).toMatch(/ {4}ca\.crt: «redacted:[a-z0-9-]+:\d+»/);
+  });
+});

@@ -50,6 +50,37 @@ describe('placeholders', () => {
   });
 });
 
+describe('a known secret is hidden everywhere', () => {
+  it('a password from .env is hidden in a log line that does not name it', () => {
+    const a = f.password(16);
+    const r = redactFiles([
+      { name: '.env', kind: 'dotenv', text: `DB_PASSWORD=${a}\n` },
+      { name: 'app.log', kind: 'log', text: `ERROR connect failed (tried ${a})\n` },
+    ]);
+    expect(r.files[1]!.text).toBe('ERROR connect failed (tried «redacted:password:1»)\n');
+    expect(r.redactions).toContainEqual({ file: 'app.log', line: 1, kind: 'password' });
+  });
+  it('the clear text of a base64 Secret value is hidden in other files', () => {
+    const a = f.password(16);
+    const r = redactFiles([
+      { name: 's.yaml', kind: 'kubernetes', text: `kind: Secret\ndata:\n  pw: ${btoa(a)}\n` },
+      { name: 'notes', kind: 'unknown', text: `remember ${a}\n` },
+    ]);
+    expect(r.files[1]!.text).toBe(`remember ${r.files[0]!.spans[0]!.placeholder}\n`);
+  });
+  it('plain words do not travel (a Secret holding "password" does not hide the word)', () => {
+    const r = redactFiles([
+      {
+        name: 's.yaml',
+        kind: 'kubernetes',
+        text: `kind: Secret\ndata:\n  pw: ${btoa('password')}\n`,
+      },
+      { name: 'd.yaml', kind: 'kubernetes', text: 'secretKeyRef:\n  name: db\n  key: password\n' },
+    ]);
+    expect(r.files[1]!.text).toBe('secretKeyRef:\n  name: db\n  key: password\n');
+  });
+});
+
 describe('merging overlapping candidates', () => {
   it('takes the union and the most specific kind', () => {
     const merged = mergeCandidates(

@@ -27,6 +27,7 @@ import { findNginxSecrets } from './formats/nginx.ts';
 import { findPythonSecrets } from './formats/python.ts';
 import { findSecretDataLines } from './formats/secret-lines.ts';
 import { applyMask, mergeCandidates, PlaceholderBook } from './mask.ts';
+import { propagateKnownSecrets } from './propagate.ts';
 import { lineOf, newlineOffsets } from './scan.ts';
 import { findVendorSecrets } from './vendor/index.ts';
 
@@ -123,8 +124,12 @@ function withoutPlaceholders(text: string, candidates: Candidate[]): Candidate[]
 export function redactFiles(files: readonly RedactInput[]): RedactResult {
   const book = new PlaceholderBook();
   const redactions: Redaction[] = [];
-  const out: RedactedFile[] = files.map((file) => {
-    const merged = mergeCandidates(detectSecrets(file.text, file.kind), file.text.length);
+  const found = propagateKnownSecrets(
+    files.map((f) => f.text),
+    files.map((f) => detectSecrets(f.text, f.kind)),
+  );
+  const out: RedactedFile[] = files.map((file, i) => {
+    const merged = mergeCandidates(withoutPlaceholders(file.text, found[i]!), file.text.length);
     const { text, spans } = applyMask(file.text, merged, book);
     const newlines = newlineOffsets(file.text);
     for (const s of spans)

@@ -9,6 +9,7 @@
  * Values that reference secrets (`valueFrom.secretKeyRef`, `secretName`) are names and stay.
  */
 import {
+  type YAMLMap,
   isAlias,
   isMap,
   isPair,
@@ -37,34 +38,7 @@ export function findYamlSecrets(text: string): Candidate[] {
   try {
     const docs = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
     const list = Array.isArray(docs) ? docs : [];
-    for (const doc of list) {
-      const root = doc.contents;
-      if (!isMap(root)) {
-        walk(text, root, out);
-        continue;
-      }
-      const kind = scalarString(root.get('kind', true));
-      walk(text, root, out);
-      if (kind === 'Secret') {
-        for (const field of ['data', 'stringData']) {
-          const map = root.get(field, true);
-          if (!isMap(map)) continue;
-          for (const pair of map.items) {
-            if (!isScalar(pair.value)) continue;
-            const range = valueRange(text, pair.value);
-            if (!range) continue;
-            const raw = text.slice(range[0], range[1]);
-            out.push({
-              start: range[0],
-              end: range[1],
-              kind: 'k8s-secret',
-              layer: 'format',
-              identity: field === 'data' ? decodeBase64(raw) : undefined,
-            });
-          }
-        }
-      }
-    }
+    for (const doc of list) walk(text, doc.contents, out);
   } catch {
     // A YAML the library cannot read at all: the text layers still run.
   }
@@ -113,6 +87,30 @@ function walk(text: string, node: unknown, out: Candidate[], depth = 0): void {
       }
     } else {
       walk(text, value, out, depth + 1);
+    }
+  }
+  // A Secret anywhere: a document, or an item of `kind: List` (`kubectl get secrets -o yaml`).
+  // After the pairs, so a value's name-based kind (`password`) names it when both apply.
+  if (scalarString(node.get('kind', true)) === 'Secret') secretData(text, node, out);
+}
+
+/** Every value under a Secret's `data` and `stringData`. */
+function secretData(text: string, secret: YAMLMap, out: Candidate[]): void {
+  for (const field of ['data', 'stringData']) {
+    const map = secret.get(field, true);
+    if (!isMap(map)) continue;
+    for (const pair of map.items) {
+      if (!isScalar(pair.value)) continue;
+      const range = valueRange(text, pair.value);
+      if (!range) continue;
+      const raw = text.slice(range[0], range[1]);
+      out.push({
+        start: range[0],
+        end: range[1],
+        kind: 'k8s-secret',
+        layer: 'format',
+        identity: field === 'data' ? decodeBase64(raw) : undefined,
+      });
     }
   }
 }
