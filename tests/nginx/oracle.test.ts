@@ -3,6 +3,7 @@ import { applyEdits } from '../../workers/engine/fix/apply.ts';
 import type { Edit } from '../../workers/engine/model.ts';
 import {
   buildConfig,
+  effective,
   insertBlock,
   parseNginx,
   removeDirective,
@@ -121,6 +122,60 @@ describe.skipIf(nginxMissing)(
           text: 'location / { proxy_pass http://127.0.0.1:8000; }\n',
         },
       ]);
+      expect(r.output).toBe('');
+      expect(r.ok).toBe(true);
+    });
+
+    it('edits across included files land in the file that holds the setting, and still pass', () => {
+      const files = [
+        {
+          name: '/etc/nginx/nginx.conf',
+          text: 'events {}\nhttp {\n\tinclude /etc/nginx/conf.d/*.conf;\n}\n',
+        },
+        {
+          name: '/etc/nginx/conf.d/app.conf',
+          text: 'upstream app {\r\n    server 127.0.0.1:8000;\r\n}\r\nserver {\r\n    listen 127.0.0.1:18080;\r\n    location / {\r\n        include snippets/proxy.conf;\r\n        proxy_pass http://app;\r\n    }\r\n}\r\n',
+        },
+        {
+          name: '/etc/nginx/snippets/proxy.conf',
+          text: 'proxy_read_timeout 30s;\nproxy_set_header Host $host;\n',
+        },
+      ];
+      const parsed = files.map((f) => parseNginx(f.name, f.text));
+      const config = buildConfig(parsed);
+      expect(config.errors).toEqual([]);
+      const loc = config.locations()[0]!;
+      const timeout = effective(config, loc, 'proxy_read_timeout', '1.22.1');
+      expect(timeout.source).toEqual({ file: '/etc/nginx/snippets/proxy.conf', line: 1 });
+      // Change it where it is written; add keepalive where the upstream is written.
+      const snippet = config.file('/etc/nginx/snippets/proxy.conf')!;
+      const app = config.file('/etc/nginx/conf.d/app.conf')!;
+      const edited = new Map<string, string>([
+        [
+          snippet.name,
+          applyEdits(snippet.text, setDirective(snippet, null, 'proxy_read_timeout', ['120s'])),
+        ],
+        [
+          app.name,
+          applyEdits(
+            app.text,
+            setDirective(app, loc.upstream!.node.directive.block!, 'keepalive', ['16']),
+          ),
+        ],
+      ]);
+      expect(edited.get(snippet.name)).toBe(
+        'proxy_read_timeout 120s;\nproxy_set_header Host $host;\n',
+      );
+      expect(edited.get(app.name)).toContain(
+        '    server 127.0.0.1:8000;\r\n    keepalive 16;\r\n}',
+      );
+      const after = files.map((f) => ({ name: f.name, text: edited.get(f.name) ?? f.text }));
+      const again = buildConfig(after.map((f) => parseNginx(f.name, f.text)));
+      expect(effective(again, again.locations()[0]!, 'proxy_read_timeout', '1.22.1').value).toEqual(
+        ['120s'],
+      );
+      expect(again.upstreams()[0]?.keepalive?.value).toEqual(['16']);
+      const r = nginxTest(after);
       expect(r.output).toBe('');
       expect(r.ok).toBe(true);
     });
