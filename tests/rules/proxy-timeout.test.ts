@@ -336,4 +336,85 @@ describe('proxy-timeout', () => {
       expect(fired).toBeGreaterThanOrEqual(3);
     },
   );
+
+  const ingress: SourceFile = {
+    name: 'ingress.yaml',
+    text: `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: shop
+                port:
+                  number: 8000
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop-export
+  annotations:
+    nginx.ingress.kubernetes.io/proxy-read-timeout: '30'
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: shop.example.com
+      http:
+        paths:
+          - path: /export
+            pathType: Prefix
+            backend:
+              service:
+                name: shop
+                port:
+                  number: 8000
+`,
+  };
+
+  it('behind ingress-nginx: each timeout cites the proxy-*-timeout of the Ingress path it matched', () => {
+    const found = ofRule([
+      ingress,
+      log(
+        timedOut('/export/2023.csv', { upstream: 'http://10.42.0.17:8000/export/2023.csv' }),
+        timedOut('/cart', { upstream: 'http://10.42.0.17:8000/cart' }),
+        timedOut('/cart', {
+          upstream: 'http://10.42.0.17:8000/cart',
+          phase: 'connecting to upstream',
+        }),
+      ),
+    ]);
+    expect(found.map((f) => f.compared![0])).toEqual([
+      {
+        hop: 'Ingress shop-export (shop.example.com /export → shop)',
+        setting: 'proxy-read-timeout',
+        value: '30',
+        source: 'ingress.yaml:24',
+      },
+      {
+        hop: 'Ingress shop (shop.example.com / → shop)',
+        setting: 'proxy-read-timeout',
+        value: '60',
+        source: expect.stringMatching(/^ingress-nginx default/),
+      },
+      {
+        hop: 'Ingress shop (shop.example.com / → shop)',
+        setting: 'proxy-connect-timeout',
+        value: '5',
+        source: expect.stringMatching(/^ingress-nginx default/),
+      },
+    ]);
+    expect(found.every((f) => f.fix!.safety === 'manual')).toBe(true);
+    expect(found[0]!.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
+      'ingress.yaml:24',
+      'error.log:1',
+    ]);
+  });
 });

@@ -23,6 +23,7 @@ import type { Rule, RuleHit } from './types.ts';
 import { matchLocation } from './lib/location-match.ts';
 import { margin, READ_TIMEOUT } from './lib/app-limit.ts';
 import { appServers, type AppServer } from './lib/app-servers.ts';
+import { ingressPaths, ingressWait, matchIngress, type IngressPath } from './lib/waits.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { eventEvidence, eventsForRoute } from './lib/route-events.ts';
 
@@ -79,7 +80,12 @@ export const proxyTimeout: Rule = {
       (e) => e.source === 'nginx-error' && e.kind === 'upstream-timeout',
     );
     if (timeouts.length === 0) return [];
-    const groups = new Map<string, { route: Route | null; stage: Stage; events: LogEvent[] }>();
+    const groups = new Map<
+      string,
+      { route: Route | null; ingress: IngressPath | null; stage: Stage; events: LogEvent[] }
+    >();
+    // Without an nginx location for them, the requests may have gone through ingress-nginx.
+    const ingresses = ingressPaths(topology);
     // Thousands of timeouts usually name a handful of host/path pairs: match each pair once.
     const matched = new Map<string, Route | null>();
     for (const event of timeouts) {
@@ -87,16 +93,21 @@ export const proxyTimeout: Rule = {
       const pair = `${String(event.fields?.host ?? '')}\u0000${event.path ?? ''}\u0000${event.upstream ?? ''}`;
       let route = matched.get(pair);
       if (route === undefined) matched.set(pair, (route = routeOf(topology, event)));
-      const id = `${route ? routeKey(route) : ''}\u0000${stage}`;
-      const group = groups.get(id) ?? { route, stage, events: [] };
+      const host = typeof event.fields?.host === 'string' ? event.fields.host : null;
+      const ingress =
+        route || !event.path ? null : matchIngress(ingresses, host, event.path.split('?')[0]!);
+      const id = `${route ? routeKey(route) : ingress ? ingressKey(ingress) : ''}\u0000${stage}`;
+      const group = groups.get(id) ?? { route, ingress, stage, events: [] };
       group.events.push(event);
       groups.set(id, group);
     }
     const servers = appServers(topology, events);
     const hits: RuleHit[] = [];
-    for (const { route, stage, events: list } of groups.values()) {
+    for (const { route, ingress, stage, events: list } of groups.values()) {
+      const viaIngress = ingress ? ingressAdvice(ingress, stage, list) : null;
+      if (viaIngress) hits.push(viaIngress);
       if (!route || !topology.nginx) {
-        hits.push(unplaced(topology, stage, list));
+        if (!viaIngress) hits.push(unplaced(topology, stage, list));
         continue;
       }
       const directive = READ_TIMEOUT[route.pass.directive].replace('_read_', `_${stage}_`);
@@ -109,6 +120,38 @@ export const proxyTimeout: Rule = {
     return hits;
   },
 };
+
+function ingressKey(p: IngressPath): string {
+  return `ingress ${p.file} ${p.ingress} ${p.host ?? '*'} ${p.path}`;
+}
+
+/** Timeouts of requests ingress-nginx routed by an Ingress path: its own proxy-*-timeout. */
+function ingressAdvice(p: IngressPath, stage: Stage, list: LogEvent[]): RuleHit | null {
+  const setting = `proxy-${stage}-timeout`;
+  const wait = ingressWait(p, setting);
+  if (!wait) return null;
+  return {
+    key: `proxy-timeout ${ingressKey(p)} ${setting}`,
+    message:
+      `${list.length} request(s) to ${wait.label}${sample(list)} timed out in ingress-nginx ` +
+      `after ${setting} ${wait.value} s (${wait.source}): ${WHY[stage]}.`,
+    evidence: [
+      wait.line
+        ? { ...wait.line, note: `${setting} ${wait.value}` }
+        : { ...wait.anchor, note: `${setting} not set: ${wait.source} ${wait.value}` },
+      ...eventEvidence(list, 5),
+    ],
+    compared: [{ hop: wait.label, setting, value: wait.value, source: wait.source }],
+    explains: list,
+    fix: {
+      safety: 'manual',
+      description:
+        `${ADVICE[stage]} On ingress-nginx the per-Ingress knob is the annotation ` +
+        `nginx.ingress.kubernetes.io/${setting} (seconds).`,
+      edits: [],
+    },
+  };
+}
 
 function routeKey(route: Route): string {
   return `${route.location.file} ${route.label}`;

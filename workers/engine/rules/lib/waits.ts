@@ -5,6 +5,7 @@
  * app's workload. The app-timeout rule compares the longest of these with the app's limit.
  */
 import type { ParsedFile } from '../../formats/types.ts';
+import type { EffectiveSettings } from '../../formats/gunicorn/index.ts';
 import {
   kubernetesIngresses,
   kubernetesIngressNginx,
@@ -51,6 +52,74 @@ export function nginxWaits(topology: Topology, routes: readonly Route[]): Wait[]
   });
 }
 
+/** One path of an Ingress, with the Ingress's effective ingress-nginx settings. */
+export interface IngressPath {
+  ingress: string;
+  host: string | null;
+  path: string;
+  service: string;
+  settings: EffectiveSettings;
+  file: string;
+  line: number;
+}
+
+/** Every Ingress path in the pasted manifests (ConfigMap settings from any pasted file). */
+export function ingressPaths(topology: Topology): IngressPath[] {
+  const files = topology.files.filter(
+    (f): f is ParsedFile<KubernetesTree> => f.kind === 'kubernetes',
+  );
+  const globals = files.map((f) => kubernetesIngressNginx(f));
+  const global =
+    globals.find((g) => Object.values(g).some((v) => writtenAt(v.source) !== null)) ?? globals[0];
+  return files.flatMap((file) =>
+    kubernetesIngresses(file, global).flatMap((ing) =>
+      ing.backends.map((b) => ({
+        ingress: ing.name,
+        host: b.host,
+        path: b.path ?? '/',
+        service: b.service ?? '',
+        settings: ing.settings,
+        file: file.name,
+        line: b.line,
+      })),
+    ),
+  );
+}
+
+/** The Ingress path ingress-nginx serves `host` + `path` from (the longest matching prefix). */
+export function matchIngress(
+  paths: readonly IngressPath[],
+  host: string | null,
+  path: string,
+): IngressPath | null {
+  const h = host?.replace(/:\d+$/, '').toLowerCase() ?? null;
+  const fits = paths.filter(
+    (p) => (p.host === null || p.host.toLowerCase() === h) && path.startsWith(p.path),
+  );
+  // An exact host beats a catch-all rule; then the longest path.
+  return (
+    fits.sort(
+      (a, b) => Number(b.host !== null) - Number(a.host !== null) || b.path.length - a.path.length,
+    )[0] ?? null
+  );
+}
+
+/** An ingress-nginx timeout setting of a path as a Wait. */
+export function ingressWait(p: IngressPath, setting: string): Wait | null {
+  const value = p.settings[setting];
+  const seconds = numberOf(value);
+  if (!value || seconds === null) return null;
+  return {
+    label: `Ingress ${p.ingress} (${p.host ?? '*'} ${p.path} → ${p.service || '?'})`,
+    directive: setting,
+    value: value.value!,
+    seconds,
+    source: sourceOf(value.source),
+    line: writtenAt(value.source),
+    anchor: { file: p.file, line: p.line },
+  };
+}
+
 /**
  * ingress-nginx waits for a backend that runs in a pod: Ingress paths whose Service is named
  * like the pod's workload (`web` → Deployment `web`, `web-svc`), or any Ingress path when this
@@ -60,34 +129,10 @@ export function ingressWaits(topology: Topology, backend: Backend | undefined): 
   if (!backend?.pod) return [];
   const workload = backend.pod.workload.name;
   const inPods = topology.backends.filter((b) => b.pod).length;
-  const files = topology.files.filter(
-    (f): f is ParsedFile<KubernetesTree> => f.kind === 'kubernetes',
-  );
-  // The ConfigMap may sit in another pasted file than the Ingress.
-  const globals = files.map((f) => kubernetesIngressNginx(f));
-  const global =
-    globals.find((g) => writtenAt(g['proxy-read-timeout']!.source) !== null) ?? globals[0];
-  const out: Wait[] = [];
-  for (const file of files) {
-    for (const ing of kubernetesIngresses(file, global)) {
-      const value = ing.settings['proxy-read-timeout'];
-      const seconds = numberOf(value);
-      if (!value || seconds === null) continue;
-      for (const b of ing.backends) {
-        const service = b.service ?? '';
-        const named = service === workload || service.startsWith(`${workload}-`);
-        if (!named && inPods !== 1) continue;
-        out.push({
-          label: `Ingress ${ing.name} (${b.host ?? '*'} ${b.path ?? '/'} → ${service || '?'})`,
-          directive: 'proxy-read-timeout',
-          value: value.value!,
-          seconds,
-          source: sourceOf(value.source),
-          line: writtenAt(value.source),
-          anchor: { file: file.name, line: b.line },
-        });
-      }
-    }
-  }
-  return out;
+  return ingressPaths(topology).flatMap((p) => {
+    const named = p.service === workload || p.service.startsWith(`${workload}-`);
+    if (!named && inPods !== 1) return [];
+    const wait = ingressWait(p, 'proxy-read-timeout');
+    return wait ? [wait] : [];
+  });
 }
