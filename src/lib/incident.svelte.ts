@@ -2,7 +2,7 @@
  * What the user has given us and what the engine made of it. Components stay thin and read
  * this; every change of input schedules a new analysis, which supersedes the one in flight.
  */
-import type { FileKind, Report, SourceFile } from '../../workers/engine/model.ts';
+import type { FileKind, Finding, Report, SourceFile } from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 
 export interface InputFile {
@@ -25,6 +25,11 @@ export class Incident {
   nginxVersion = $state('');
   report = $state<Report | null>(null);
   status = $state<Status>('idle');
+  /** Safe fixes the user switched off and unsafe ones they opted into (finding keys). */
+  disabledFixes = $state<string[]>([]);
+  enabledFixes = $state<string[]>([]);
+  /** The evidence line the user asked to see. */
+  focus = $state<{ file: string; line: number; at: number } | null>(null);
   /** Bytes of large logs read so far, while they stream. */
   progress = $state<{ file: string; done: number; total: number } | null>(null);
   error = $state<string | null>(null);
@@ -76,6 +81,21 @@ export class Incident {
     this.schedule();
   }
 
+  /** Applies or withdraws one finding's fix, and re-analyses at once. */
+  toggleFix(finding: Finding): void {
+    if (!finding.key || !finding.fix || finding.fix.safety === 'manual') return;
+    const list = finding.fix.safety === 'safe' ? 'disabledFixes' : 'enabledFixes';
+    const key = finding.key;
+    this[list] = this[list].includes(key)
+      ? this[list].filter((k) => k !== key)
+      : [...this[list], key];
+    void this.run();
+  }
+
+  showLine(file: string, line: number): void {
+    this.focus = { file, line, at: Date.now() };
+  }
+
   /** Replaces every input at once (a sample, a share link) and analyses right away. */
   load(input: { log: string; files: SourceFile[]; nginxVersion?: string }): Promise<void> {
     this.log = input.log;
@@ -87,6 +107,9 @@ export class Incident {
   clear(): void {
     this.log = '';
     this.files = [];
+    this.disabledFixes = [];
+    this.enabledFixes = [];
+    this.focus = null;
     this.report = null;
     this.error = null;
     this.status = 'idle';
@@ -124,7 +147,11 @@ export class Incident {
       const version = this.nginxVersion.trim();
       const report = await this.engine.analyze(
         $state.snapshot(inputs),
-        { ...(version ? { nginxVersion: version } : {}) },
+        {
+          ...(version ? { nginxVersion: version } : {}),
+          disabledFixes: $state.snapshot(this.disabledFixes),
+          enabledFixes: $state.snapshot(this.enabledFixes),
+        },
         largeLogs,
         (progress) => (this.progress = progress),
       );

@@ -3,7 +3,7 @@
  * editor, the codicon font and the few languages the app shows. Importing the whole package
  * would pull in TypeScript/CSS/HTML/JSON workers the app never uses.
  */
-import { editor } from 'monaco-editor/editor';
+import { editor, Range } from 'monaco-editor/editor';
 import 'monaco-editor/features/diffEditor/register';
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/languages/definitions/yaml/register';
@@ -18,10 +18,30 @@ self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 registerNginx();
 
 export type DiffHandle = {
-  show(original: string, modified: string, language: string): void;
+  /** Shows a change; when `modified` is null the file is shown as it is (no change proposed). */
+  show(original: string, modified: string | null, language: string): void;
+  /** Scrolls to a 1-based line of the original text and marks it. */
+  reveal(line: number): void;
   setTheme(dark: boolean): void;
   dispose(): void;
 };
+
+/** Where a line of the original text ends up in the modified text. */
+function modifiedLine(changes: readonly editor.ILineChange[], line: number): number {
+  let shift = 0;
+  for (const c of changes) {
+    const removedLast =
+      c.originalEndLineNumber === 0 ? c.originalStartLineNumber : c.originalEndLineNumber;
+    if (removedLast >= line && c.originalEndLineNumber !== 0) break;
+    if (c.originalStartLineNumber > line) break;
+    const removed =
+      c.originalEndLineNumber === 0 ? 0 : c.originalEndLineNumber - c.originalStartLineNumber + 1;
+    const added =
+      c.modifiedEndLineNumber === 0 ? 0 : c.modifiedEndLineNumber - c.modifiedStartLineNumber + 1;
+    shift += added - removed;
+  }
+  return Math.max(1, line + shift);
+}
 
 export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
   const diff = editor.createDiffEditor(host, {
@@ -34,14 +54,39 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     scrollBeyondLastLine: false,
     fontSize: 13,
     theme: dark ? 'vs-dark' : 'vs',
+    ariaLabel: 'Proposed change: original on the left, fixed on the right',
   });
   let models: editor.ITextModel[] = [];
+  let marks: editor.IEditorDecorationsCollection[] = [];
+  const mark = (side: editor.ICodeEditor, line: number) => {
+    side.revealLineInCenter(line);
+    marks.push(
+      side.createDecorationsCollection([
+        {
+          range: new Range(line, 1, line, 1),
+          options: { isWholeLine: true, className: 'evidence-line' },
+        },
+      ]),
+    );
+  };
   return {
     show(original, modified, language) {
-      const next = [editor.createModel(original, language), editor.createModel(modified, language)];
+      const next = [
+        editor.createModel(original, language),
+        editor.createModel(modified ?? original, language),
+      ];
+      diff.updateOptions({ renderSideBySide: modified !== null });
       diff.setModel({ original: next[0]!, modified: next[1]! });
       for (const model of models) model.dispose();
       models = next;
+    },
+    reveal(line) {
+      // Evidence lines are lines of the original input. Mark them on both sides: the modified
+      // side is the only one visible in the inline view (narrow screens, unchanged files).
+      for (const m of marks) m.clear();
+      marks = [];
+      mark(diff.getOriginalEditor(), line);
+      mark(diff.getModifiedEditor(), modifiedLine(diff.getLineChanges() ?? [], line));
     },
     setTheme(isDark) {
       editor.setTheme(isDark ? 'vs-dark' : 'vs');

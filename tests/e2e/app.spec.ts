@@ -10,7 +10,9 @@ test('the default sample shows the incident, a finding with evidence and the Mon
   await expect(finding).toBeVisible();
   const firstFindingMs = Date.now() - started;
   await expect(finding.getByText(/shop\.conf:\d+/).first()).toBeVisible();
-  await expect(page.getByTestId('incident-summary')).toContainText('No local address or port available');
+  await expect(page.getByTestId('incident-summary')).toContainText(
+    'No local address or port available',
+  );
   // Monaco replaces the text patch once it has loaded lazily.
   await expect(page.getByTestId('diff-view').locator('.monaco-diff-editor')).toBeVisible();
   await expect(page.getByTestId('diff-view')).toContainText('proxy_http_version');
@@ -53,7 +55,9 @@ test('uploaded files are analysed', async ({ page }) => {
   const finding = page.locator('[data-testid="finding"][data-cause="keepalive-inert"]');
   await expect(finding).toBeVisible();
   await expect(finding).toContainText('app.conf:');
-  await expect(page.getByTestId('incident-summary')).toContainText('Upstream closed the connection early');
+  await expect(page.getByTestId('incident-summary')).toContainText(
+    'Upstream closed the connection early',
+  );
 });
 
 test('an engine that fails to load is reported, and a fresh one is used next time', async ({

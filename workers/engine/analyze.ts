@@ -78,6 +78,7 @@ export function analyze(
     findings: hits.map((hit) => withEvidenceText(toFinding(hit, outcome, options), textOf)),
     ...fixedFiles(inputs, outcome, options.raw === true),
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
+    sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),
   };
 }
 

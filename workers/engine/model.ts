@@ -33,8 +33,10 @@ export interface AnalyzeOptions {
   nginxVersion?: string;
   /** Apply fixes whose safety is `unsafe` too (they are always reported). */
   unsafe?: boolean;
-  /** Rule ids whose fixes the user switched off in the page. */
+  /** Fixes the user switched off: rule ids (every finding of the rule) or finding keys. */
   disabledFixes?: string[];
+  /** Unsafe fixes the user opted into one by one: finding keys (or rule ids). */
+  enabledFixes?: string[];
   /**
    * Quote evidence and build `fixed`/`patch` from the raw inputs instead of the redacted ones.
    * Only for the user's explicit request (the CLI on their own machine, "download raw").
@@ -155,6 +157,8 @@ export interface ComparedValue {
 
 export interface Finding {
   rule: string;
+  /** Identifies this finding across re-analyses (for per-fix toggles); stable when lines move. */
+  key?: string;
   cause: Cause;
   severity: Severity;
   title: string;
@@ -254,4 +258,6 @@ export interface Report {
   /** Unified diff of those changes (redacted text). */
   patch: string;
   redactions: Redaction[];
+  /** The inputs as analysed (redacted unless `raw`), so evidence can be shown in context. */
+  sources?: { name: string; kind: FileKind; text: string }[];
 }

@@ -30,11 +30,15 @@ export interface FixOutcome {
   texts: Map<string, string>;
 }
 
+/** Whether the user wants this hit's fix: safe ones unless switched off, unsafe ones if opted in. */
 export function wantsFix(hit: Hit, options: AnalyzeOptions): boolean {
   const fix = hit.hit.fix;
   if (!fix || fix.edits.length === 0) return false;
-  if (options.disabledFixes?.includes(hit.rule.meta.id)) return false;
-  return fix.safety === 'safe' || (fix.safety === 'unsafe' && options.unsafe === true);
+  const named = (list: string[] | undefined) =>
+    list?.includes(hit.rule.meta.id) === true || list?.includes(hit.hit.key) === true;
+  if (named(options.disabledFixes)) return false;
+  if (fix.safety === 'safe') return true;
+  return fix.safety === 'unsafe' && (options.unsafe === true || named(options.enabledFixes));
 }
 
 export function applyFixes(

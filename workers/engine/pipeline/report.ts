@@ -17,6 +17,7 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
   const { rule, hit: h } = hit;
   return {
     rule: rule.meta.id,
+    key: h.key,
     cause: rule.meta.cause,
     severity: rule.meta.severity,
     title: h.title ?? rule.meta.title,
@@ -39,7 +40,7 @@ function fixNote(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): string
   const rejected = outcome.rejected.get(hit);
   if (rejected) return ` (not applied: ${rejected})`;
   if (outcome.applied.has(hit) || hit.hit.fix?.safety === 'manual') return '';
-  if (options.disabledFixes?.includes(hit.rule.meta.id)) return ' (switched off)';
+  if (hit.hit.fix?.safety === 'safe') return ' (switched off)';
   return wantsFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
 }
 
