@@ -180,6 +180,23 @@ describe.skipIf(nginxMissing)(
       expect(r.ok).toBe(true);
     });
 
+    it.each([
+      ['unquoted regex quantifier', 'location ~* \\.(png|jpe?g){2}$ { return 204; }', false],
+      ['quoted regex quantifier', 'location ~* "\\.(png|jpe?g){2}$" { return 204; }', true],
+      ['quotes holding ; { } #', 'location / { return 200 "a;b{c}#d"; }', true],
+      ['escaped quote', "location / { return 200 'it\\'s'; }", true],
+      ['${var} in a word', 'location / { set $b 127.0.0.1:8000; proxy_pass http://${b}; }', true],
+      ['missing ;', 'location / { return 204 }', false],
+      ['unclosed block', 'location / { return 204;', false],
+      ['extra }', 'location / { return 204; } }', false],
+      ['text glued to a quote', 'location / { return 200 "a"b; }', false],
+      ['unterminated quote', 'location / { return 200 "a; }', false],
+    ])('agrees with nginx -t on %s', (_label, text, valid) => {
+      const parsed = parseNginx('site.conf', `server {\n  listen 127.0.0.1:18080;\n  ${text}\n}\n`);
+      expect(parsed.errors.length === 0).toBe(valid);
+      expect(nginxTest([{ name: 'site.conf', text: parsed.text }]).ok).toBe(valid);
+    });
+
     const passing = nginxMissing ? [] : files.filter((f) => nginxTest([f]).ok);
 
     it('passes on most of the corpus as published', () => {

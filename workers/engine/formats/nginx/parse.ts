@@ -17,6 +17,8 @@ import {
 const MAX_ERRORS = 50;
 /** Deepest block nesting parsed (nginx configs rarely pass 6). */
 const MAX_DEPTH = 64;
+/** `{2}`, `{2,}`, `{2,4}` right after an argument: a regex quantifier nginx takes for a block. */
+const QUANTIFIER = /^\{\d+(,\d*)?\}/;
 
 interface Frame {
   block: Block;
@@ -104,6 +106,13 @@ export function parseNginx(name: string, text: string): NginxFile {
       d.endLine = lx.tokLine;
       k = lx.next();
     } else if (k === TOKEN.open) {
+      if (d.argsEnd === lx.start && QUANTIFIER.test(text.slice(lx.start, lx.start + 12))) {
+        error(
+          d.line,
+          `the regex quantifier "${(QUANTIFIER.exec(text.slice(lx.start, lx.start + 12)) as RegExpExecArray)[0]}" ` +
+            'is read by nginx as the start of a block: put the regex in quotes',
+        );
+      }
       const block: Block = {
         directive: d,
         children: [],
