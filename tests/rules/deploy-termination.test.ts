@@ -235,6 +235,57 @@ const invalid: Invalid[] = [
     mentions: ['Kubernetes Killing', '1 failed request(s)'],
   },
   {
+    name: 'uWSGI in a StatefulSet (grace 60 is enough): the hook only, and the die-on-term note',
+    files: [
+      {
+        name: 'sts.yaml',
+        text: `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      terminationGracePeriodSeconds: 60
+      containers:
+      - name: uwsgi
+        image: api:3
+        args:
+        - uwsgi
+        - --http-socket=:8000
+        - --module=api.wsgi
+`,
+      },
+    ],
+    output: {
+      'sts.yaml': `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      terminationGracePeriodSeconds: 60
+      containers:
+      - name: uwsgi
+        image: api:3
+        args:
+        - uwsgi
+        - --http-socket=:8000
+        - --module=api.wsgi
+        lifecycle:
+          preStop:
+            exec:
+              command:
+              - sleep
+              - "10"
+`,
+    },
+    safety: 'safe',
+    explains: false,
+    mentions: ['StatefulSet api / uwsgi runs uWSGI', 'unless die-on-term is set'],
+  },
+  {
     name: 'failures that no pod stop explains (504s, no SIGTERM): advice only, no edit',
     files: [
       { name: 'deployment.yaml', text: deployment(GUNICORN_FLOW) },
@@ -278,7 +329,7 @@ describe(RULE, () => {
       for (const text of c.mentions) expect(hit.message).toContain(text);
       const logs = new Set(report.events.map((e) => e.file));
       expect(hit.evidence.some((e) => logs.has(e.file))).toBe(c.explains);
-      expect(hit.evidence.some((e) => e.file === 'deployment.yaml')).toBe(true);
+      expect(hit.evidence.some((e) => /\.ya?ml$/.test(e.file))).toBe(true);
       if (c.explains) expect(hit.confidence!).toBeGreaterThan(0.5);
       else expect(hit.confidence!).toBeLessThan(0.5);
 

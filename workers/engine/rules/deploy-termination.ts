@@ -186,9 +186,16 @@ function check(
   } else if (terminations.length > 0) {
     message += ` The logs show the pod being stopped, but no nginx failure while it stopped.`;
   }
-  if (backend.kind === 'uwsgi')
-    message +=
-      ' uWSGI 2.0 treats SIGTERM as a brutal reload unless die-on-term is set; its shutdown time is not modelled here.';
+  if (backend.kind === 'uwsgi') {
+    const dieOnTerm = backend.settings['die-on-term'];
+    const off =
+      !dieOnTerm ||
+      'default' in dieOnTerm.source ||
+      /^(false|0|no|off)$/i.test(dieOnTerm.value ?? '');
+    message += off
+      ? ` uWSGI 2.0 also treats SIGTERM as a brutal reload, not a shutdown, unless die-on-term is set (${dieOnTerm ? sourceOf(dieOnTerm.source) : 'not set'}): set it, or the kubelet's SIGKILL ends it.`
+      : " uWSGI's own shutdown time is not modelled here.";
+  }
 
   const fix = advice
     ? {
