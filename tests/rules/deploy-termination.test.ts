@@ -355,16 +355,12 @@ describe(RULE, () => {
     ]);
     const cited = hit!.evidence.map((e) => `${e.file}:${e.line}`);
     expect(cited).toEqual(
-      expect.arrayContaining([
-        'deployment.yaml:2',
-        'gunicorn.log:1',
-        'gunicorn.log:3',
-        'error.log:1',
-        'error.log:2',
-      ]),
+      expect.arrayContaining(['deployment.yaml:2', 'gunicorn.log:1', 'error.log:1', 'error.log:2']),
     );
-    // The worker exiting is part of the stop, not a termination line of its own.
+    // A worker exiting is part of the stop, and "Shutting down: Master" also ends failed
+    // boots: neither counts as a termination line of its own.
     expect(cited).not.toContain('gunicorn.log:2');
+    expect(cited).not.toContain('gunicorn.log:3');
   });
 
   it('ranks above backend-down, which sees only the refused connections', () => {
@@ -380,6 +376,20 @@ describe(RULE, () => {
         text: '3m          Normal    Killing             pod/shop-7d9f8b6c5-x2x9k    Container web failed liveness probe, will be restarted\n',
       },
     ];
+    const [hit] = mine(files);
+    expect(hit!.confidence!).toBeLessThan(0.5);
+    expect(hit!.fix?.safety).toBe('manual');
+  });
+
+  it('a failed boot ("Shutting down: Master", no signal) is a crash, not a pod stop', () => {
+    const crash = `[2024-05-02 10:14:03 +0000] [9] [ERROR] Exception in worker process
+[2024-05-02 10:14:03 +0000] [1] [ERROR] Worker (pid:9) exited with code 3
+[2024-05-02 10:14:03 +0000] [1] [ERROR] Shutting down: Master
+[2024-05-02 10:14:03 +0000] [1] [ERROR] Reason: Worker failed to boot.
+`;
+    const files = invalid[0]!.files.map((f) =>
+      f.name === 'gunicorn.log' ? { ...f, text: crash } : f,
+    );
     const [hit] = mine(files);
     expect(hit!.confidence!).toBeLessThan(0.5);
     expect(hit!.fix?.safety).toBe('manual');

@@ -26,8 +26,11 @@ export function terminationEvents(events: readonly LogEvent[]): LogEvent[] {
   return events.filter((e) => {
     switch (e.source) {
       case 'gunicorn':
-        // "Handling signal: term/int/quit" or "Shutting down: Master"; HUP is a reload.
-        return e.kind === 'shutdown' && e.fields?.signal !== 'SIGHUP';
+        // "Handling signal: term/int/quit". A bare "Shutting down: Master" also ends a
+        // failed boot ("Reason: Worker failed to boot."), which is a crash, not a stop.
+        return (
+          e.kind === 'shutdown' && e.fields?.signal !== undefined && e.fields.signal !== 'SIGHUP'
+        );
       case 'uwsgi':
         return e.kind === 'shutdown';
       case 'kubernetes':
