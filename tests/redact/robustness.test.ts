@@ -145,3 +145,13 @@ describe('robustness', () => {
     }
   }, 120_000);
 });
+
+describe('volume', () => {
+  it('hundreds of thousands of secrets in one paste (no argument-count limits)', () => {
+    const line = 'GET /a?access_token=Z9y8X7w6V5u4T3s2 HTTP/1.1\n';
+    const text = line.repeat(300_000);
+    const r = redactText(text, 'log');
+    expect(r.spans.length).toBe(300_000);
+    expect(r.text).not.toContain('Z9y8X7w6V5u4T3s2');
+  }, 120_000);
+});

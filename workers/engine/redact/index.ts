@@ -79,17 +79,21 @@ const ALL_FORMATS: readonly Detector[] = [
 /** Every candidate secret in one file's text. Exported for tests and the benchmark. */
 export function detectSecrets(text: string, kind: FileKind): Candidate[] {
   const formats = FORMAT_DETECTORS[kind] ?? ALL_FORMATS;
+  const detectors: Detector[] = [
+    ...formats,
+    findVendorSecrets,
+    findUriCredentials,
+    findAuthHeaders,
+    findQuerySecrets,
+    findCommandLineSecrets,
+    findNameValuePairs,
+    findCookies,
+    // Python values without quotes are code (`os.environ["X"]`), not secrets.
+    (t) => findKeywordAssignments(t, { unquoted: kind !== 'gunicorn' }),
+  ];
   const out: Candidate[] = [];
-  for (const detect of formats) out.push(...detect(text));
-  out.push(...findVendorSecrets(text));
-  out.push(...findUriCredentials(text));
-  out.push(...findAuthHeaders(text));
-  out.push(...findQuerySecrets(text));
-  out.push(...findCommandLineSecrets(text));
-  out.push(...findNameValuePairs(text));
-  out.push(...findCookies(text));
-  // Python values without quotes are code (`os.environ["X"]`), not secrets.
-  out.push(...findKeywordAssignments(text, { unquoted: kind !== 'gunicorn' }));
+  // A loop, not `push(...found)`: a huge paste can yield more candidates than a call takes arguments.
+  for (const detect of detectors) for (const c of detect(text)) out.push(c);
   return withoutPlaceholders(text, out);
 }
 

@@ -124,7 +124,7 @@ function embedded(text: string, key: string, range: [number, number], out: Candi
   else if (/\.ini$/.test(name)) found = findIniSecrets(slice);
   else if (/\.py$/.test(name)) found = findPythonSecrets(slice);
   else if (/(?:^|\.)env$/.test(name)) found = findDotenvSecrets(slice);
-  out.push(...shift(found, range[0]));
+  for (const c of shift(found, range[0])) out.push(c);
 }
 
 function scalarString(node: unknown): string | null {

@@ -5,7 +5,7 @@
  */
 import type { Candidate } from '../types.ts';
 
-const HEADER = /-----BEGIN ([A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?)-----/g;
+const HEADER = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
 /** What a truncated key body may contain: base64, PEM headers (`Proc-Type: …`), escaped or real newlines. */
 const BODY_CHAR = /[A-Za-z0-9+/=:,\-\s\\]/;
 
@@ -33,7 +33,7 @@ export function findPrivateKeys(text: string): Candidate[] {
   return out;
 }
 
-/** Drops whitespace, quotes' neighbours and literal `\n` escapes at both ends of a body. */
+/** Drops whitespace and literal `\n` / `\r` escapes at both ends of a body. */
 function trimBody(text: string, start: number, end: number): [number, number] {
   for (;;) {
     if (start < end && /\s/.test(text[start]!)) start++;
