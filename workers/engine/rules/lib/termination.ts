@@ -73,6 +73,21 @@ export function failuresDuring(
   if (starts.length === 0) return terminations.length > 0 ? failures : [];
   return failures.filter((e) => {
     const t = wallSeconds(e);
-    return t !== null && starts.some((s) => t >= s - 1 && t <= s + seconds);
+    if (t === null) return false;
+    // s - 1 <= t <= s + seconds, i.e. a start s in [t - seconds, t + 1]: the first start at
+    // or after t - seconds decides (binary search, so many stops × many failures stays fast).
+    const i = firstAtLeast(starts, t - seconds);
+    return i < starts.length && starts[i]! <= t + 1;
   });
+}
+
+function firstAtLeast(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
