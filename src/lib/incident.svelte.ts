@@ -37,9 +37,11 @@ export class Incident {
   private nextId = 1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly engine: EngineClient;
+  private readonly createRawEngine: () => EngineClient;
 
-  constructor(engine = new EngineClient()) {
+  constructor(engine = new EngineClient(), createRawEngine = () => new EngineClient()) {
     this.engine = engine;
+    this.createRawEngine = createRawEngine;
   }
 
   setLog(text: string): void {
@@ -130,6 +132,30 @@ export class Incident {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.run(), DEBOUNCE_MS);
+  }
+
+  /**
+   * The same analysis on the raw inputs, for the user's explicit "download raw" only. A
+   * separate worker, so it neither supersedes nor is superseded by the live analysis; it is
+   * stopped as soon as the answer is in, so no raw text lingers in a worker.
+   */
+  async rawReport(): Promise<Report> {
+    const engine = this.createRawEngine();
+    try {
+      const version = this.nginxVersion.trim();
+      return await engine.analyze(
+        $state.snapshot(this.inputs()),
+        {
+          ...(version ? { nginxVersion: version } : {}),
+          disabledFixes: $state.snapshot(this.disabledFixes),
+          enabledFixes: $state.snapshot(this.enabledFixes),
+          raw: true,
+        },
+        this.files.flatMap((f) => (f.large ? [f.large] : [])),
+      );
+    } finally {
+      engine.dispose();
+    }
   }
 
   private async run(): Promise<void> {
