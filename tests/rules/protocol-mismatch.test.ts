@@ -128,6 +128,20 @@ const invalid: InvalidCase[] = [
     explains: 1,
     mentions: ['21573 = "GET "', 'probe'],
   },
+  {
+    name: 'proxy_pass http:// to gunicorn serving TLS (certfile): the scheme becomes https://',
+    files: [
+      { name: 'app.conf', text: proxySite('http://127.0.0.1:8000') },
+      {
+        name: 'gunicorn.conf.py',
+        text: 'bind = "127.0.0.1:8000"\ncertfile = "/etc/app/tls.crt"\nkeyfile = "/etc/app/tls.key"\ntimeout = 75\n',
+      },
+    ],
+    output: { 'app.conf': proxySite('https://127.0.0.1:8000') },
+    safety: 'safe',
+    explains: 0,
+    mentions: ['expects https'],
+  },
 ];
 
 const valid: ValidCase[] = [

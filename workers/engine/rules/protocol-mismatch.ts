@@ -15,7 +15,7 @@ import type { Edit, Evidence, LogEvent } from '../model.ts';
 import type { NginxConfig } from '../formats/nginx/index.ts';
 import type { UwsgiTree } from '../formats/uwsgi/index.ts';
 import type { ParsedFile } from '../formats/types.ts';
-import type { Listener, Protocol, Route, Target, Topology } from '../topology/index.ts';
+import type { Backend, Listener, Protocol, Route, Target, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { eventsOnRoute } from './lib/event-location.ts';
 import { httpMethodOfBlockSize } from './lib/uwsgi-block.ts';
@@ -135,13 +135,9 @@ function expected(route: Route, speaks: Speaks): Found | null {
   for (const link of route.backends) {
     const l = link.listener;
     if (!l) continue;
-    if (compatible(speaks, l.protocol)) return null; // a linked listener that agrees: fine
-    return {
-      listener: l,
-      backendLabel: link.backend.label,
-      expects: l.protocol,
-      target: link.target,
-    };
+    const expects = protocolOf(link.backend, l);
+    if (compatible(speaks, expects)) return null; // a linked listener that agrees: fine
+    return { listener: l, backendLabel: link.backend.label, expects, target: link.target };
   }
   if (speaks !== 'http') return null;
   const tls = route.targets.find(
@@ -155,6 +151,19 @@ function expected(route: Route, speaks: Speaks): Found | null {
         target: tls,
       }
     : null;
+}
+
+/**
+ * The listener's protocol; gunicorn with `certfile` serves TLS on every bind (topology marks
+ * gunicorn listeners http — worked around here, reported to the topology owner).
+ */
+function protocolOf(backend: Backend, l: Listener): Protocol {
+  if (backend.kind === 'gunicorn' && l.protocol === 'http') {
+    const cert = backend.settings.certfile;
+    if (cert && cert.value !== null && cert.value !== '' && !('default' in cert.source))
+      return 'https';
+  }
+  return l.protocol;
 }
 
 function compatible(speaks: Speaks, expects: Protocol): boolean {
