@@ -152,3 +152,35 @@ describe('analyze(): inputs it cannot use', () => {
     expect(report.nginxVersion).toMatch(/^1\.\d+\.\d+$/);
   });
 });
+
+describe('analyze(): incidents follow the upstream blocks of the config', () => {
+  it('failures on two servers of one upstream block and on its name are one incident', () => {
+    const config = `upstream shop { server 10.0.3.17:8000; server 10.0.3.18; }
+server { location / { proxy_pass http://shop; } }
+`;
+    const line = (upstream: string, kind: string) =>
+      `2026/11/20 23:41:07 [error] 1#1: *1 ${kind}, client: 192.0.2.1, server: s, request: "GET / HTTP/1.1", upstream: "${upstream}", host: "s"`;
+    const log = [
+      line(
+        'http://10.0.3.17:8000/',
+        'upstream prematurely closed connection while reading response header from upstream',
+      ),
+      line(
+        'http://10.0.3.18:80/',
+        'upstream prematurely closed connection while reading response header from upstream',
+      ),
+      line('http://shop/', 'no live upstreams while connecting to upstream'),
+      line(
+        'http://10.9.9.9:8000/',
+        'upstream prematurely closed connection while reading response header from upstream',
+      ),
+    ].join('\n');
+    const report = analyze([
+      { name: 'site.conf', text: config },
+      { name: 'error.log', text: log },
+    ]);
+    const shop = report.incidents!.find((i) => i.upstream === 'upstream shop')!;
+    expect(shop.count).toBe(3);
+    expect(report.incidents!.filter((i) => i !== shop).map((i) => i.count)).toEqual([1]);
+  });
+});

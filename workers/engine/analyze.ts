@@ -1,6 +1,8 @@
 /**
  * The engine's pipeline, top to bottom:
- *   detect → redact → parse → decode logs → topology → rules → fix → report.
+ *   detect → redact → parse → topology → decode logs → rules → fix → report.
+ * (The topology comes from the configs alone; it goes before the logs so their failures can
+ * be grouped by the upstream blocks the config defines.)
  * Secrets are masked right after detection, so no tree, event, finding, diff or patch ever
  * holds one (unless the caller asks for raw fixed files, mapped back at the very end).
  */
@@ -12,7 +14,8 @@ import { redactClassified } from './pipeline/redact.ts';
 import { parseInput } from './pipeline/parse.ts';
 import { decodeLogs } from './pipeline/decode.ts';
 import { resolveNginxVersion } from './pipeline/version.ts';
-import { diagnose } from './pipeline/diagnose.ts';
+import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
+import { buildTopology, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { withEvidenceText } from './pipeline/evidence.ts';
@@ -40,16 +43,20 @@ export function analyze(
   const configs = [...parsed.values()];
   const nginxFiles = configs.filter((f): f is NginxFile => f.kind === 'nginx');
 
-  // 4. decode logs, in the access log formats the nginx config defines
+  // 4. topology: each location's path to the app server, with effective settings
+  const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
+  const topology = buildTopology(configs, version);
+
+  // 5. decode logs, in the config's access log formats, grouped by its upstream blocks
   const logs = decodeLogs(
     inputs.filter((i) => i.kind === 'log'),
     nginxFiles,
     streamed,
+    upstreamGroupOf(topology.nginx),
   );
 
-  // 5 + 6. topology and rules, ranked by how well the logs support each finding
-  const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
-  const hits = diagnose(configs, logs, version);
+  // 6. rules, ranked by how well the logs support each finding
+  const hits = diagnoseTopology(topology, logs);
 
   // 7. fix: apply the wanted fixes one by one, keeping those that verify
   const outcome = applyFixes(hits, inputs, options, (changed) => {

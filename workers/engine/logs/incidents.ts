@@ -18,6 +18,12 @@ export interface BuilderOptions {
   maxUntimed: number;
   maxBuckets: number;
   basis: 'wall' | 'abs';
+  /**
+   * The upstream group a server address belongs to (from the nginx config: `upstream shop {
+   * server 10.0.0.1:80; server 10.0.0.2:80; }`), so failures on its servers and on the group
+   * name form one incident. Null or absent: group by address.
+   */
+  groupOf?: (address: string) => string | null;
 }
 
 export const DEFAULT_OPTIONS: BuilderOptions = {
@@ -110,14 +116,15 @@ export class IncidentBuilder {
 
   private group(e: LogEvent): Group {
     const address = addressOf(e);
-    let key = address ?? '';
+    const named = address ? (this.opt.groupOf?.(address) ?? null) : null;
+    let key = named ? `upstream ${named}` : (address ?? '');
     // Past MAX_GROUPS servers, the rest share one group so memory stays bounded.
     if (!this.groups.has(key) && this.groups.size >= MAX_GROUPS) key = OVERFLOW;
     let g = this.groups.get(key);
     if (!g) {
       g = {
         address: key === OVERFLOW ? null : address,
-        upstream: key === OVERFLOW ? '(other upstreams)' : null,
+        upstream: key === OVERFLOW ? '(other upstreams)' : named ? `upstream ${named}` : null,
         errors: 0,
         responses: 0,
         kinds: {},
@@ -133,6 +140,7 @@ export class IncidentBuilder {
     }
     if (
       key !== OVERFLOW &&
+      !named &&
       (!g.upstream || (e.source === 'nginx-error' && !g.upstream.includes('://')))
     ) {
       g.upstream = displayOf(e, address) ?? g.upstream;

@@ -17,6 +17,7 @@ export function decodeLogs(
   logs: readonly { name: string; text: string }[],
   nginxFiles: readonly NginxFile[],
   streamed: readonly StreamedLog[] = [],
+  groupOf?: (address: string) => string | null,
 ): DecodedLogs {
   const ctx = { accessLogFormats: accessLogFormats(nginxFiles) };
   const events: LogEvent[] = [];
@@ -28,7 +29,7 @@ export function decodeLogs(
       unrecognised.push({ file: log.name, lines: decoded.unrecognised });
     }
   }
-  const incidents = correlate(events);
+  const incidents = correlate(events, groupOf ? { groupOf } : {});
   // Streamed logs were correlated as they were read (their events are only a sample).
   for (const log of streamed) {
     events.push(...log.result.events);

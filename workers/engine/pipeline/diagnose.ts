@@ -1,18 +1,20 @@
 /**
- * Stages 5 and 6 together: topology, then every rule, ranked. The fix stage calls this again
- * on the fixed texts to verify that a fix removes its finding and adds none.
+ * Stage 6, rules: every rule over the topology and the decoded events, ranked. The fix stage
+ * calls `diagnose` again on the fixed texts to verify that a fix removes its finding and adds
+ * none.
  */
 import type { Incident, LogEvent } from '../model.ts';
 import type { ParsedFile } from '../formats/types.ts';
-import { buildTopology } from '../topology/index.ts';
+import { buildTopology, type Topology } from '../topology/index.ts';
 import { runRules, type Hit } from '../rules/index.ts';
 import { rank } from '../rules/rank.ts';
 
-export function diagnose(
-  files: readonly ParsedFile[],
-  logs: { events: readonly LogEvent[]; incidents: readonly Incident[] },
-  nginxVersion: string,
-): Hit[] {
-  const topology = buildTopology(files, nginxVersion);
+type Logs = { events: readonly LogEvent[]; incidents: readonly Incident[] };
+
+export function diagnoseTopology(topology: Topology, logs: Logs): Hit[] {
   return rank(runRules({ topology, events: logs.events, incidents: logs.incidents }));
+}
+
+export function diagnose(files: readonly ParsedFile[], logs: Logs, nginxVersion: string): Hit[] {
+  return diagnoseTopology(buildTopology(files, nginxVersion), logs);
 }

@@ -50,6 +50,7 @@ export function buildTopology(files: readonly ParsedFile[], nginxVersion: string
 export type { Route, BackendLink, Target } from './routes.ts';
 export type { Backend, Listener, Protocol } from './backends.ts';
 export { routeLabel } from './routes.ts';
+export { upstreamGroupOf } from './groups.ts';
 export {
   connects,
   parseEndpoint,
