@@ -23,7 +23,7 @@ describe.skipIf(missing.length > 0)(`lab (${full ? 'full' : 'quick'})`, () => {
     return r;
   };
 
-  for (const sc of scenarios) {
+  for (const sc of scenarios.filter((s) => !s.control)) {
     it(`${sc.id}: the failure reproduces before the fix`, () => {
       const r = result(sc.id);
       expect(r.status, r.reason).not.toBe('error');
@@ -38,6 +38,21 @@ describe.skipIf(missing.length > 0)(`lab (${full ? 'full' : 'quick'})`, () => {
       // The reason carries the CLI's own words (a held-back fix, a patch that did not apply).
       expect(r.status, r.reason).toBe('pass');
       expect(r.after?.failures, r.fix).toBe(0);
+    });
+  }
+
+  for (const sc of scenarios.filter((s) => s.control)) {
+    it(`${sc.id} (control): nothing fails on the healthy setup`, () => {
+      const r = result(sc.id);
+      expect(r.before?.requests ?? 0).toBeGreaterThan(0);
+      expect(r.before?.failures, JSON.stringify(r.before?.statuses)).toBe(0);
+      expect(r.before?.errorLines).toBe(0);
+    });
+
+    it(`${sc.id} (control): the CLI claims no ${sc.expectedCause} and no error-level cause`, (ctx) => {
+      const r = result(sc.id);
+      if (r.status === 'cli not ready') ctx.skip(r.reason);
+      expect(r.status, r.reason).toBe('pass');
     });
   }
 });

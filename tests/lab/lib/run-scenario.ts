@@ -46,6 +46,8 @@ export interface ScenarioResult {
   id: string;
   title: string;
   expectedCause: string;
+  /** A negative control: `expectedCause` is what must *not* be claimed. */
+  control: boolean;
   status: Status;
   before: PhaseResult | null;
   /** How the failure was shown to reproduce: "rate" (≥ 1%), "error line", or null (it did not). */
@@ -204,6 +206,7 @@ export async function runScenario(
     id: sc.id,
     title: sc.title,
     expectedCause: sc.expectedCause,
+    control: sc.control ?? false,
     status: 'error',
     before: null,
     reproducedBy: null,
@@ -224,8 +227,15 @@ export async function runScenario(
     log(`${sc.id}: before (${sc.load.requests} requests max, ${sc.load.seconds} s max)`);
     res.before = await phase(sc, dir, vars, sc.during);
     renameSync(join(dir, 'logs'), join(dir, 'logs-before'));
-    res.reproducedBy = reproduced(sc, res.before);
-    if (!res.reproducedBy) return finish('fail', 'the failure did not reproduce before the fix');
+    if (sc.control) {
+      const { failures, errorLines } = res.before;
+      if (failures > 0 || errorLines > 0) {
+        return finish('fail', `control: ${failures} failures, ${errorLines} error lines`);
+      }
+    } else {
+      res.reproducedBy = reproduced(sc, res.before);
+      if (!res.reproducedBy) return finish('fail', 'the failure did not reproduce before the fix');
+    }
     if (opts.beforeOnly) return finish('pass', 'before only');
 
     // The CLI sees the configs that ran and the logs they produced, under plain names.
@@ -241,10 +251,24 @@ export async function runScenario(
       logs.push(to);
     }
     const files = [...sc.files, ...logs];
+    if (sc.control && opts.referenceFix) return finish('pass', 'control: nothing failed');
     if (opts.referenceFix) return await afterReference(sc, dir, vars, res, finish, log);
     const dx = diagnose(dir, files);
     if (!dx.ready) return finish('cli not ready', dx.reason);
     res.topCause = dx.topCause;
+    if (sc.control) {
+      // Nothing failed, so nothing may be presented as the cause of a failure.
+      res.fix = 'none (control)';
+      const claims = dx.findings.filter(
+        (f) => f.severity === 'error' || f.cause === sc.expectedCause,
+      );
+      return claims.length
+        ? finish(
+            'fail',
+            `control: the CLI claims ${claims.map((f) => `${f.cause} (${f.severity})`).join(', ')}`,
+          )
+        : finish('pass');
+    }
     res.causeMatches = dx.topCause === sc.expectedCause;
     if (!res.causeMatches && !ruleExistsFor(sc.expectedCause)) {
       return finish(

@@ -21,6 +21,11 @@ export interface Scenario {
   title: string;
   /** The `cause` (DESIGN.md) the CLI must rank first for this scenario's files and logs. */
   expectedCause: Cause;
+  /**
+   * A healthy setup under the same kind of load (a negative control): nothing may fail or
+   * log `expectError`, and the CLI must not claim `expectedCause` or any error-level cause.
+   */
+  control?: boolean;
   /** Part of `--quick` (deterministic and a few seconds long). */
   quick: boolean;
   /**

@@ -7,6 +7,12 @@ function failures(r: ScenarioResult['before']): string {
   return `${r.failures} (${pct}%)`;
 }
 
+function topCause(r: ScenarioResult): string {
+  if (r.control) return `${r.topCause ?? '-'} (control: no ${r.expectedCause})`;
+  if (!r.topCause) return `- (expected ${r.expectedCause})`;
+  return `${r.topCause}${r.causeMatches ? '' : ` (expected ${r.expectedCause})`}`;
+}
+
 export function rows(results: ScenarioResult[]): string[][] {
   return results.map((r) => [
     r.id,
@@ -15,9 +21,7 @@ export function rows(results: ScenarioResult[]): string[][] {
     failures(r.after),
     // The scenario's proving nginx error line: how often before / after.
     r.before ? `${r.before.errorLines} / ${r.after?.errorLines ?? '-'}` : '-',
-    r.topCause
-      ? `${r.topCause}${r.causeMatches ? '' : ` (expected ${r.expectedCause})`}`
-      : `- (expected ${r.expectedCause})`,
+    topCause(r),
     r.fix,
     // Reasons from the CLI already start with "cli not ready:".
     r.reason?.startsWith(r.status) ? r.reason : r.status + (r.reason ? `: ${r.reason}` : ''),
