@@ -71,6 +71,24 @@ describe('rank', () => {
     expect(confidenceOf(alone)).toBe(0.63); // 0.55 + 0.0625 + 0.015
   });
 
+  it('access-log 502s are the same requests again when the error log names the failures', () => {
+    const errors = failures(3);
+    const responses: LogEvent[] = errors.map((e) => ({
+      file: 'access.log',
+      line: e.line,
+      source: 'nginx-access',
+      kind: 'response',
+      status: 502,
+    }));
+    const all = hit('all-errors', 'warning', errors);
+    rank([all], [...errors, ...responses]);
+    expect(confidenceOf(all)).toBe(0.83); // coverage 3/3, not 3/6: 0.55 + 0.25 + 0.03
+    // With only the access log pasted, its 502s are the failures.
+    const fromAccess = hit('from-access', 'warning', responses.slice(0, 1));
+    rank([fromAccess], responses);
+    expect(confidenceOf(fromAccess)).toBe(0.65); // 0.55 + 0.25/3 + 0.015
+  });
+
   it('correlated app-server lines add support over the same nginx lines alone', () => {
     const events = failures(2);
     const nginxOnly = hit('nginx-only', 'error', events);

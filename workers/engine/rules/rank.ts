@@ -10,7 +10,8 @@
  *   hit that explains events.
  * - A hit that explains events starts at 0.55 and gains, up to 1:
  *     + 0.25 × coverage: the share of the pasted upstream failures (nginx error lines of a
- *       failure kind, access-log 502/503/504) it explains. Rules put an event in `explains`
+ *       failure kind; access-log 502/503/504 only when no error line names a failure, since
+ *       they are the same requests again) it explains. Rules put an event in `explains`
  *       only when the phase, method, timing and hop fit their mechanism, so coverage is
  *       "how much of the incident this cause accounts for". When no failure line was pasted
  *       (only an app-server or kernel log), the app-side lines are the whole incident: 1.
@@ -37,6 +38,22 @@ export function isUpstreamFailure(e: LogEvent): boolean {
   return e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status);
 }
 
+/**
+ * How many failed requests these events show. When the error log names failures, the
+ * access log's 502/503/504 lines are the same requests again, so they count only when no
+ * error-log failure is there (as incidents count them).
+ */
+export function failureCount(events: readonly LogEvent[]): number {
+  let errors = 0;
+  let responses = 0;
+  for (const e of events) {
+    if (!isUpstreamFailure(e)) continue;
+    if (e.source === 'nginx-error') errors++;
+    else responses++;
+  }
+  return errors > 0 ? errors : responses;
+}
+
 const remembered = new WeakMap<Hit, number>();
 
 /**
@@ -56,7 +73,7 @@ function score({ rule, hit }: Hit, failures?: number): number {
   if (rule.meta.id === UNEXPLAINED_RULE) return 0.5;
   const explains = hit.explains ?? [];
   if (explains.length === 0) return Math.min(0.49, 0.2 + 0.1 * severityWeight[rule.meta.severity]);
-  const explainedFailures = explains.filter(isUpstreamFailure).length;
+  const explainedFailures = failureCount(explains);
   const total = failures ?? explainedFailures;
   const coverage = total === 0 ? 1 : Math.min(1, explainedFailures / total);
   const sources = new Set(explains.map((e) => e.source)).size;
@@ -73,10 +90,9 @@ function round(x: number): number {
  * events) gives coverage its denominator; without it the failures any hit explains are used.
  */
 export function rank(hits: readonly Hit[], events?: readonly LogEvent[]): Hit[] {
-  const failures =
-    events !== undefined
-      ? events.filter(isUpstreamFailure).length
-      : new Set(hits.flatMap((h) => (h.hit.explains ?? []).filter(isUpstreamFailure))).size;
+  const failures = failureCount(
+    events ?? [...new Set(hits.flatMap((h) => (h.hit.explains ?? []).filter(isUpstreamFailure)))],
+  );
   const scored = hits.map((hit, order) => {
     const confidence = round(score(hit, failures));
     remembered.set(hit, confidence);
