@@ -10,6 +10,7 @@ import { findGoogle } from '../../workers/engine/redact/vendor/google.ts';
 import { findJwts } from '../../workers/engine/redact/vendor/jwt.ts';
 import { findPasswordHashes } from '../../workers/engine/redact/vendor/password-hash.ts';
 import { findPrivateKeys } from '../../workers/engine/redact/vendor/pem.ts';
+import { findPrefixedTokens } from '../../workers/engine/redact/vendor/prefixed.ts';
 import { findRegistryTokens } from '../../workers/engine/redact/vendor/registries.ts';
 import { findSendGrid } from '../../workers/engine/redact/vendor/sendgrid.ts';
 import { findSlack } from '../../workers/engine/redact/vendor/slack.ts';
@@ -36,7 +37,43 @@ interface Case {
   nearMisses: string[];
 }
 
+const HEXCHARS = '0123456789abcdef';
 const cases: Case[] = [
+  {
+    name: 'Vault token',
+    detect: findPrefixedTokens,
+    kind: 'vault-token',
+    make: () => 'hv' + 's.' + f.mixed(90),
+    nearMisses: ['hvs.short', 'chvs.' + 'x'.repeat(30)],
+  },
+  {
+    name: 'Docker Hub token',
+    detect: findPrefixedTokens,
+    kind: 'docker-hub-token',
+    make: () => 'dckr' + '_pat_' + f.mixed(27),
+    nearMisses: ['dckr_pat_short'],
+  },
+  {
+    name: 'Hugging Face token',
+    detect: findPrefixedTokens,
+    kind: 'huggingface-token',
+    make: () => 'h' + 'f_' + f.mixed(34),
+    nearMisses: ['hf_transfer_enabled', 'h' + 'f_' + 'short'],
+  },
+  {
+    name: 'DigitalOcean token',
+    detect: findPrefixedTokens,
+    kind: 'digitalocean-token',
+    make: () => 'do' + 'p_v1_' + f.pick(HEXCHARS, 64),
+    nearMisses: ['dop_v1_' + 'zz'],
+  },
+  {
+    name: 'Databricks token',
+    detect: findPrefixedTokens,
+    kind: 'databricks-token',
+    make: () => 'da' + 'pi' + f.pick(HEXCHARS, 32),
+    nearMisses: ['dapi-gateway', 'rapid' + f.pick(HEXCHARS, 32)],
+  },
   {
     name: 'AWS access key id',
     detect: findAws,

@@ -9,6 +9,7 @@ import { findGoogle } from './google.ts';
 import { findJwts } from './jwt.ts';
 import { findPasswordHashes } from './password-hash.ts';
 import { findPrivateKeys } from './pem.ts';
+import { findPrefixedTokens } from './prefixed.ts';
 import { findRegistryTokens } from './registries.ts';
 import { findSendGrid } from './sendgrid.ts';
 import { findSlack } from './slack.ts';
@@ -30,6 +31,7 @@ export const vendorDetectors: readonly Detector[] = [
   findAzure,
   findJwts,
   findPasswordHashes,
+  findPrefixedTokens,
 ];
 
 export function findVendorSecrets(text: string): Candidate[] {
