@@ -6,6 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLab, loadScenarios, type LabReport } from './run.ts';
 import { missingTools } from './lib/servers.ts';
+import { table } from './lib/table.ts';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const missing = missingTools();
 const full = process.env.LAB_FULL === '1';
@@ -15,6 +18,12 @@ describe.skipIf(missing.length > 0)(`lab (${full ? 'full' : 'quick'})`, () => {
   let report: LabReport;
   beforeAll(async () => {
     report = await runLab({ quick: !full });
+    // The same table and JSON as run.ts, so a CI log shows what was measured.
+    writeFileSync(
+      fileURLToPath(new URL('./results.json', import.meta.url)),
+      JSON.stringify(report, null, 2) + '\n',
+    );
+    console.log(table(report.results));
   });
 
   const result = (id: string) => {
