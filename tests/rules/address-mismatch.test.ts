@@ -106,6 +106,22 @@ const invalid: InvalidCase[] = [
     explains: 1,
     mentions: ['connects to app:5000'],
   },
+  {
+    name: 'docker-compose: gunicorn binds 127.0.0.1 in its container, nginx connects to app:8000 (opt-in bind fix)',
+    files: [
+      {
+        name: 'default.conf',
+        text: 'server {\n    listen 80;\n    location / {\n        proxy_pass http://app:8000;\n    }\n}\n',
+      },
+      { name: 'gunicorn.conf.py', text: 'bind = "127.0.0.1:8000"\ntimeout = 75\n' },
+      { name: 'error.log', text: refused('http://172.18.0.3:8000') },
+    ],
+    output: { 'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\ntimeout = 75\n' },
+    safety: 'unsafe',
+    unsafe: true,
+    explains: 1,
+    mentions: ['only its own container'],
+  },
 ];
 
 const valid: ValidCase[] = [

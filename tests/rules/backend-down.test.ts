@@ -67,6 +67,17 @@ const invalid: InvalidCase[] = [
 
 const valid: ValidCase[] = [
   {
+    name: 'refused at the resolved IP of app:8000 while gunicorn binds 127.0.0.1: address-mismatch',
+    files: [
+      {
+        name: 'default.conf',
+        text: 'server {\n    location / {\n        proxy_pass http://app:8000;\n    }\n}\n',
+      },
+      { name: 'gunicorn.conf.py', text: gunicorn },
+      { name: 'error.log', text: refused('http://172.18.0.3:8000') },
+    ],
+  },
+  {
     name: 'refused on an address the pasted nginx config does not connect to (older lines)',
     files: [
       { name: 'app.conf', text: site },

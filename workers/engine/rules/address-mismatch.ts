@@ -7,21 +7,20 @@
  * `localhost`, which resolves to ::1 as well as 127.0.0.1, while the app listens on IPv4 only:
  * every connection nginx tries to [::1] is refused (and retried on 127.0.0.1 when it can).
  */
-import type { Evidence, LogEvent } from '../model.ts';
-import { parseUpstream } from '../logs/index.ts';
-import { formatEndpoint, parseEndpoint } from '../topology/index.ts';
+import type { Evidence } from '../model.ts';
 import type { Rule, RuleHit } from './types.ts';
 import {
   addressMismatches,
+  mismatchEvents,
   targetAddress,
-  targetEndpoint,
   type Mismatch,
 } from './lib/connect-failures.ts';
 import { replaceTarget } from './lib/target-edit.ts';
-import { eventsOnRoute } from './lib/event-location.ts';
+import { editableFile } from './lib/app-values.ts';
+import { setGunicornSetting, type GunicornTree } from '../formats/gunicorn/index.ts';
+import type { ParsedFile } from '../formats/types.ts';
+import type { Topology } from '../topology/index.ts';
 import type { NginxConfig } from '../formats/nginx/index.ts';
-
-const EXPLAINED = ['connect-refused', 'socket-missing'];
 
 export const addressMismatch: Rule = {
   meta: {
@@ -44,8 +43,7 @@ export const addressMismatch: Rule = {
     const config = topology.nginx;
     if (!config) return [];
     return addressMismatches(topology).map((m): RuleHit => {
-      const explains = explained(config, m, events);
-      const edits = replaceTarget(config, m.target, m.replacement);
+      const explains = mismatchEvents(config, m, events);
       const where = `${m.target.file}:${m.target.line}`;
       const bind =
         m.listener.line !== null ? `${m.listener.file}:${m.listener.line}` : m.listener.file;
@@ -66,13 +64,16 @@ export const addressMismatch: Rule = {
       const failures = explains.length
         ? ` ${explains.length} connect() failure(s) in the log come from this.`
         : '';
+      const target = `${m.route.label} connects to ${targetAddress(m.target)} (${where})`;
+      const listens = `${m.backend.label} listens on ${m.listener.address} (${bind})`;
       const message =
         m.kind === 'localhost'
-          ? `${m.route.label} connects to ${targetAddress(m.target)} (${where}); "localhost" resolves to ::1 ` +
-            `as well as 127.0.0.1, but ${m.backend.label} listens on ${m.listener.address} (${bind}), IPv4 ` +
+          ? `${target}; "localhost" resolves to ::1 as well as 127.0.0.1, but ${listens}, IPv4 ` +
             `only, so connections to [::1] are refused.${failures}`
-          : `${m.route.label} connects to ${targetAddress(m.target)} (${where}), but ${m.backend.label} ` +
-            `listens on ${m.listener.address} (${bind}) and nothing else reaches it.${failures}`;
+          : m.kind === 'loopback-bind'
+            ? `${target}, a container or service name, but ${listens}: only its own container ` +
+              `(or host) can connect there, so nginx is refused.${failures}`
+            : `${target}, but ${listens} and nothing else reaches it.${failures}`;
       return {
         key: `address-mismatch ${m.route.location.file} ${m.route.label} ${m.kind}`,
         message,
@@ -87,48 +88,48 @@ export const addressMismatch: Rule = {
           { hop: m.backend.label, setting: 'listens on', value: m.listener.address, source: bind },
         ],
         explains,
-        fix:
-          edits.length > 0
-            ? {
-                safety: 'safe',
-                description:
-                  `Point nginx at ${m.replacement}, where the app listens` +
-                  (m.kind === 'localhost'
-                    ? ' (an IPv4 address, so nginx no longer tries ::1 first).'
-                    : '. If the app is meant to move instead, change its bind and leave nginx alone.'),
-                edits,
-              }
-            : {
-                safety: 'manual',
-                description: `Make nginx connect to ${m.replacement}.`,
-                edits: [],
-              },
+        fix: m.kind === 'loopback-bind' ? bindFix(topology, m) : targetFix(config, m),
       };
     });
   },
 };
 
-function explained(config: NginxConfig, m: Mismatch, events: readonly LogEvent[]): LogEvent[] {
-  const t = targetEndpoint(m.target);
-  // A DNS-named target is logged with the address it resolved to: same port, same location.
-  const resolved =
-    t?.type === 'tcp' && !/^\d+\.\d+\.\d+\.\d+$/.test(t.host) && !t.host.startsWith('[')
-      ? new Set(
-          eventsOnRoute(config, m.route, events, EXPLAINED).filter(
-            (e) => parseUpstream(e.upstream ?? '')?.port === t.port,
-          ),
-        )
-      : new Set<LogEvent>();
-  return events.filter((e) => {
-    if (resolved.has(e)) return true;
-    if (e.source !== 'nginx-error' || !EXPLAINED.includes(e.kind) || !e.upstream) return false;
-    const parts = parseUpstream(e.upstream);
-    if (!parts) return false;
-    if (m.kind === 'localhost')
-      return t?.type === 'tcp' && parts.address === `[::1]${t.port === null ? '' : `:${t.port}`}`;
-    if (t === null) return false;
-    // The failing address must be this target (not another server of the same upstream).
-    const logged = parseEndpoint(parts.address, t.type === 'tcp' ? t.port : null);
-    return logged !== null && formatEndpoint(logged) === formatEndpoint(t);
-  });
+function targetFix(config: NginxConfig, m: Mismatch): NonNullable<RuleHit['fix']> {
+  const edits = replaceTarget(config, m.target, m.replacement);
+  if (edits.length === 0)
+    return { safety: 'manual', description: `Make nginx connect to ${m.replacement}.`, edits: [] };
+  return {
+    safety: 'safe',
+    description:
+      `Point nginx at ${m.replacement}, where the app listens` +
+      (m.kind === 'localhost'
+        ? ' (an IPv4 address, so nginx no longer tries ::1 first).'
+        : '. If the app is meant to move instead, change its bind and leave nginx alone.'),
+    edits,
+  };
+}
+
+/** The app listens on loopback: make gunicorn bind all interfaces of its container. */
+function bindFix(topology: Topology, m: Mismatch): NonNullable<RuleHit['fix']> {
+  const file = m.backend.kind === 'gunicorn' ? editableFile(topology, m.backend, 'bind') : null;
+  const edits = file
+    ? setGunicornSetting(file as ParsedFile<GunicornTree>, 'bind', m.replacement)
+    : [];
+  if (edits.length === 0)
+    return {
+      safety: 'manual',
+      description: `Make ${m.backend.label} listen on ${m.replacement} (all interfaces of its container).`,
+      edits: [],
+    };
+  // In a pod, all interfaces are the pod's own; on a plain host, 0.0.0.0 also opens the port
+  // to the network, which the user must decide (firewall) — opt-in there.
+  return {
+    safety: m.backend.pod ? 'safe' : 'unsafe',
+    description:
+      `Bind ${m.backend.label} to ${m.replacement} so other containers (nginx) can reach it.` +
+      (m.backend.pod
+        ? ' Inside a pod this only exposes the port to the pod network.'
+        : ' On a host (not a container) this also opens the port to the network: firewall it.'),
+    edits,
+  };
 }

@@ -5,13 +5,12 @@
  * the address-mismatch rule claims those lines instead; both read lib/connect-failures.ts.
  */
 import type { ComparedValue, Evidence, Incident, LogEvent } from '../model.ts';
-import { parseUpstream } from '../logs/index.ts';
-import { formatEndpoint, parseEndpoint, type BackendLink } from '../topology/index.ts';
+import type { BackendLink, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import {
   addressMismatches,
   failureGroups,
-  targetEndpoint,
+  mismatchEvents,
   type FailureGroup,
   type Mismatch,
 } from './lib/connect-failures.ts';
@@ -53,7 +52,7 @@ export const backendDown: Rule = {
     const mismatches = addressMismatches(topology);
     const hits: RuleHit[] = [];
     for (const group of failureGroups(topology, events, ['connect-refused', 'socket-missing'])) {
-      if (claimedByMismatch(group, mismatches)) continue;
+      if (claimedByMismatch(group, mismatches, topology, events)) continue;
       // The pasted nginx config no longer connects there: the lines predate it (or a fix).
       if (topology.nginx && topology.routes.length > 0 && group.routes.length === 0) continue;
       hits.push(hit(group, events, incidents));
@@ -62,16 +61,17 @@ export const backendDown: Rule = {
   },
 };
 
-function claimedByMismatch(group: FailureGroup, mismatches: readonly Mismatch[]): boolean {
-  const parts = parseUpstream(group.address);
-  if (!parts) return false;
+function claimedByMismatch(
+  group: FailureGroup,
+  mismatches: readonly Mismatch[],
+  topology: Topology,
+  events: readonly LogEvent[],
+): boolean {
+  const config = topology.nginx;
+  if (!config) return false;
   return mismatches.some((m) => {
-    const t = targetEndpoint(m.target);
-    if (!t) return false;
-    if (m.kind === 'localhost')
-      return t.type === 'tcp' && parts.address === `[::1]${t.port === null ? '' : `:${t.port}`}`;
-    const logged = parseEndpoint(parts.address, t.type === 'tcp' ? t.port : null);
-    return logged !== null && formatEndpoint(logged) === formatEndpoint(t);
+    const claimed = new Set(mismatchEvents(config, m, events));
+    return group.events.some((e) => claimed.has(e));
   });
 }
 

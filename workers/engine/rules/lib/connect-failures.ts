@@ -18,6 +18,8 @@ import {
   type Topology,
 } from '../../topology/index.ts';
 import { addressOnRoute } from './route-events.ts';
+import { eventsOnRoute } from './event-location.ts';
+import type { NginxConfig } from '../../formats/nginx/index.ts';
 
 export interface FailureGroup {
   /** As nginx names the server: `127.0.0.1:8000`, `[::1]:8000`, `unix:/run/app.sock`. */
@@ -90,8 +92,13 @@ export function targetAddress(target: Target): string {
 export interface Mismatch {
   route: Route;
   target: Target;
-  /** 'localhost': the name resolves to ::1 too and the app listens on IPv4 only. */
-  kind: 'localhost' | 'elsewhere';
+  /**
+   * 'localhost': the name resolves to ::1 too and the app listens on IPv4 only;
+   * 'loopback-bind': nginx reaches the app by a container/Service name, but the app listens on
+   * 127.0.0.1, which only its own container can connect to (`replacement` is then the bind);
+   * 'elsewhere': another port or socket.
+   */
+  kind: 'localhost' | 'loopback-bind' | 'elsewhere';
   backend: Backend;
   listener: Listener;
   /** The address nginx should use instead, as nginx writes it. */
@@ -108,8 +115,24 @@ export function addressMismatches(topology: Topology): Mismatch[] {
   for (const route of topology.routes) {
     for (const link of route.backends) {
       const t = link.target?.endpoint;
-      if (!link.target || !link.listener || t?.type !== 'tcp' || t.host !== 'localhost') continue;
-      if (!ipv4Only(link.listener)) continue;
+      if (!link.target || !link.listener || t?.type !== 'tcp') continue;
+      const l = link.listener.endpoint;
+      if (
+        link.how === 'port' &&
+        l.type === 'tcp' &&
+        ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(l.host)
+      ) {
+        out.push({
+          route,
+          target: link.target,
+          kind: 'loopback-bind',
+          backend: link.backend,
+          listener: link.listener,
+          replacement: l.host.includes(':') ? `[::]:${l.port}` : `0.0.0.0:${l.port}`,
+        });
+        continue;
+      }
+      if (t.host !== 'localhost' || !ipv4Only(link.listener)) continue;
       out.push({
         route,
         target: link.target,
@@ -218,4 +241,36 @@ export function targetOf(group: FailureGroup): Target | null {
     for (const t of route.targets)
       if (t.endpoint && e && formatEndpoint(t.endpoint) === formatEndpoint(e)) return t;
   return null;
+}
+
+const EXPLAINED = ['connect-refused', 'socket-missing'];
+
+/** The refused / missing-socket events this mismatch accounts for (also what backend-down leaves). */
+export function mismatchEvents(
+  config: NginxConfig,
+  m: Mismatch,
+  events: readonly LogEvent[],
+): LogEvent[] {
+  const t = targetEndpoint(m.target);
+  // A DNS-named target is logged with the address it resolved to: same port, same location.
+  const resolved =
+    t?.type === 'tcp' && !/^\d+\.\d+\.\d+\.\d+$/.test(t.host) && !t.host.startsWith('[')
+      ? new Set(
+          eventsOnRoute(config, m.route, events, EXPLAINED).filter(
+            (e) => parseUpstream(e.upstream ?? '')?.port === t.port,
+          ),
+        )
+      : new Set<LogEvent>();
+  return events.filter((e) => {
+    if (resolved.has(e)) return true;
+    if (e.source !== 'nginx-error' || !EXPLAINED.includes(e.kind) || !e.upstream) return false;
+    const parts = parseUpstream(e.upstream);
+    if (!parts) return false;
+    if (m.kind === 'localhost')
+      return t?.type === 'tcp' && parts.address === `[::1]${t.port === null ? '' : `:${t.port}`}`;
+    if (t === null) return false;
+    // The failing address must be this target (not another server of the same upstream).
+    const logged = parseEndpoint(parts.address, t.type === 'tcp' ? t.port : null);
+    return logged !== null && formatEndpoint(logged) === formatEndpoint(t);
+  });
 }
