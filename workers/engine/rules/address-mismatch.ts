@@ -5,7 +5,8 @@
  * differ (another port, another socket path, a socket on one side and TCP on the other), so
  * connect() fails with 111 (refused) or, for a unix socket, 2 (no such file); or nginx names
  * `localhost`, which resolves to ::1 as well as 127.0.0.1, while the app listens on IPv4 only:
- * every connection nginx tries to [::1] is refused (and retried on 127.0.0.1 when it can).
+ * every connection nginx tries to [::1] is refused (and retried on 127.0.0.1 when it can); or
+ * the app binds 127.0.0.1 in its container while nginx reaches it by a container/Service name.
  */
 import type { Evidence } from '../model.ts';
 import type { Rule, RuleHit } from './types.ts';
@@ -33,11 +34,15 @@ export const addressMismatch: Rule = {
       'the pasted app servers bind (gunicorn bind, uWSGI socket/http-socket, in pods too). A ' +
       'target no listener matches, while exactly one app server listens somewhere no route ' +
       'reaches, is a mismatch: connect() is refused (111) or the socket file is missing (2). ' +
-      '`localhost` resolves to ::1 too; an app bound to 127.0.0.1 or 0.0.0.0 refuses those.',
+      '`localhost` resolves to ::1 too; an app bound to 127.0.0.1 or 0.0.0.0 refuses those. ' +
+      'An app bound to 127.0.0.1 that nginx reaches by a container or Service name refuses ' +
+      'everyone outside its own container.',
     fixSafety:
       'Safe when there is exactly one candidate: the target is rewritten to the address the app ' +
       'listens on (127.0.0.1 for localhost), nothing else on the line changes. With several ' +
-      'app servers or several unmatched targets no fix is offered.',
+      'app servers or several unmatched targets no fix is offered. Binding gunicorn to 0.0.0.0 ' +
+      'is safe in a pod (the pod network only) and opt-in elsewhere (it opens the port on the ' +
+      "host's network).",
   },
   check({ topology, events }) {
     const config = topology.nginx;
