@@ -32,15 +32,36 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Above this, YAML trees cost too much memory; the text layers still run. */
 const MAX_YAML = 4 * 1024 * 1024;
 
+/**
+ * Words without which a document holds nothing this layer looks for (Secret data, credential
+ * names, last-applied, docker config, an embedded `.env`). Parsing YAML is the costliest step of
+ * redaction, and most documents of a manifest (RBAC, Services, CRDs) need none of it.
+ */
+const WORTH_PARSING =
+  /Secret|pass|pwd|secret|token|key|auth|cred|salt|last-applied|dockerc|\.env\b/i;
+
 export function findYamlSecrets(text: string): Candidate[] {
   if (text.length > MAX_YAML) return [];
   const out: Candidate[] = [];
-  try {
-    const docs = parseAllDocuments(text, { uniqueKeys: false, strict: false, prettyErrors: false });
-    const list = Array.isArray(docs) ? docs : [];
-    for (const doc of list) walk(text, doc.contents, out);
-  } catch {
-    // A YAML the library cannot read at all: the text layers still run.
+  // One document at a time (split before each `---` line), offsets shifted back.
+  const starts = [0];
+  for (const m of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) if (m.index > 0) starts.push(m.index);
+  starts.push(text.length);
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const slice = text.slice(starts[i], starts[i + 1]);
+    if (!WORTH_PARSING.test(slice)) continue;
+    const found: Candidate[] = [];
+    try {
+      const docs = parseAllDocuments(slice, {
+        uniqueKeys: false,
+        strict: false,
+        prettyErrors: false,
+      });
+      for (const doc of Array.isArray(docs) ? docs : []) walk(slice, doc.contents, found);
+    } catch {
+      // A YAML the library cannot read at all: the text layers still run.
+    }
+    for (const c of shift(found, starts[i]!)) out.push(c);
   }
   return out;
 }
