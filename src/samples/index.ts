@@ -10,12 +10,86 @@ export interface Sample {
   nginxVersion?: string;
 }
 
-/** Loaded on demand so samples never weigh on the first chunk. */
+/**
+ * One sample per cause a rule exists for (workers/engine/rules/index.ts), each named after
+ * the cause it shows (`?sample=<cause>`). Loaded on demand so they never weigh on the first
+ * chunk.
+ */
 export const samples: { id: string; title: string; load: () => Promise<Sample> }[] = [
+  {
+    id: 'keepalive-race',
+    title: 'Keepalive race: nginx reuses connections gunicorn already closed',
+    load: async () => (await import('./keepalive-race.ts')).sample,
+  },
   {
     id: 'keepalive-inert',
     title: 'Keepalive pool that never keeps a connection (port exhaustion)',
     load: async () => (await import('./keepalive-inert.ts')).sample,
+  },
+  {
+    id: 'app-timeout',
+    title: 'App server kills slow requests before nginx stops waiting',
+    load: async () => (await import('./app-timeout.ts')).sample,
+  },
+  {
+    id: 'proxy-timeout',
+    title: '504: nginx stops waiting for a slow report endpoint',
+    load: async () => (await import('./proxy-timeout.ts')).sample,
+  },
+  {
+    id: 'worker-recycle',
+    title: 'Worker recycling drops pooled connections (max_requests, no jitter)',
+    load: async () => (await import('./worker-recycle.ts')).sample,
+  },
+  {
+    id: 'oom-kill',
+    title: 'Out of memory: the kernel kills app workers mid-request',
+    load: async () => (await import('./oom-kill.ts')).sample,
+  },
+  {
+    id: 'deploy-termination',
+    title: 'Deploys: pods stop before traffic is drained (no preStop)',
+    load: async () => (await import('./deploy-termination.ts')).sample,
+  },
+  {
+    id: 'backend-down',
+    title: 'Backend down: connection refused',
+    load: async () => (await import('./backend-down.ts')).sample,
+  },
+  {
+    id: 'address-mismatch',
+    title: 'Wrong address: localhost resolves to ::1, the app listens on 127.0.0.1',
+    load: async () => (await import('./address-mismatch.ts')).sample,
+  },
+  {
+    id: 'backlog-full',
+    title: 'Listen queue full: uWSGI socket refuses new connections (EAGAIN)',
+    load: async () => (await import('./backlog-full.ts')).sample,
+  },
+  {
+    id: 'protocol-mismatch',
+    title: 'Protocol mismatch: HTTP sent to a uwsgi-protocol socket',
+    load: async () => (await import('./protocol-mismatch.ts')).sample,
+  },
+  {
+    id: 'body-limit',
+    title: 'Uploads rejected: request body over client_max_body_size',
+    load: async () => (await import('./body-limit.ts')).sample,
+  },
+  {
+    id: 'header-size',
+    title: 'Response headers too big for nginx’s proxy buffer',
+    load: async () => (await import('./header-size.ts')).sample,
+  },
+  {
+    id: 'upgrade-header',
+    title: 'Hard-coded Connection "upgrade" on ordinary requests',
+    load: async () => (await import('./upgrade-header.ts')).sample,
+  },
+  {
+    id: 'retry-policy',
+    title: 'Unbounded retries: a slow request waits on every upstream server in turn',
+    load: async () => (await import('./retry-policy.ts')).sample,
   },
 ];
 

@@ -14,3 +14,13 @@ test('screenshots of the sample incident, wide and phone-sized', async ({ page }
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'test-results/screens/phone.png', fullPage: true });
 });
+
+test('screenshots of a cross-hop sample, light and dark', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto('/?sample=app-timeout');
+  await expect(page.getByTestId('diff-view').locator('.monaco-diff-editor')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/app-timeout.png', fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: 'test-results/screens/app-timeout-dark.png', fullPage: true });
+});

@@ -1,0 +1,81 @@
+/**
+ * The request path picture, built from what the findings compared: every value a rule looked
+ * at lands on one of four hops (client → nginx → app server → pod), deduplicated, and the
+ * ones a warning or error rests on are marked as mismatches.
+ */
+import type { Report } from '../../workers/engine/model.ts';
+
+export type HopId = 'client' | 'nginx' | 'app' | 'pod';
+
+export interface PathValue {
+  /** The hop as the rule named it ("gunicorn (gunicorn.conf.py)", "nginx location /api/"). */
+  where: string;
+  setting: string;
+  value: string;
+  source: string;
+  /** Ranks (1-based) of the warning/error findings that compare this value. */
+  mismatchIn: number[];
+  timeout: boolean;
+}
+
+export interface Hop {
+  id: HopId;
+  label: string;
+  values: PathValue[];
+}
+
+const hopLabels: Record<HopId, string> = {
+  client: 'client',
+  nginx: 'nginx',
+  app: 'app server',
+  pod: 'pod / system',
+};
+
+/** Which lane a rule's hop name belongs to. Names are free text, so match on words. */
+export function hopOf(name: string): HopId {
+  if (/^client\b/i.test(name)) return 'client';
+  if (/nginx|ingress|upstream|proxy/i.test(name)) return 'nginx';
+  if (
+    /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|node\b|cgroup/i.test(name)
+  )
+    return 'pod';
+  return 'app';
+}
+
+const timeoutish = /timeout|keepalive|keep_alive|keep-alive|harakiri|grace|prestop|sleep|idle/i;
+
+export function requestPath(report: Report): Hop[] {
+  const hops: Hop[] = (['client', 'nginx', 'app', 'pod'] as const).map((id) => ({
+    id,
+    label: hopLabels[id],
+    values: [],
+  }));
+  report.findings.forEach((finding, index) => {
+    const mismatch = finding.severity !== 'info' && finding.cause !== 'unexplained';
+    for (const row of finding.compared ?? []) {
+      const hop = hops.find((h) => h.id === hopOf(row.hop))!;
+      let value = hop.values.find(
+        (v) =>
+          v.where === row.hop &&
+          v.setting === row.setting &&
+          v.value === row.value &&
+          v.source === row.source,
+      );
+      if (!value) {
+        value = {
+          where: row.hop,
+          setting: row.setting,
+          value: row.value,
+          source: row.source,
+          mismatchIn: [],
+          timeout: timeoutish.test(row.setting),
+        };
+        hop.values.push(value);
+      }
+      if (mismatch && !value.mismatchIn.includes(index + 1)) value.mismatchIn.push(index + 1);
+    }
+  });
+  // Timeouts first: they are what the picture is for; the rest follows in the rules' order.
+  for (const hop of hops) hop.values.sort((a, b) => Number(b.timeout) - Number(a.timeout));
+  return hops;
+}

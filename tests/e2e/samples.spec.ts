@@ -1,0 +1,35 @@
+import { test, expect } from './fixtures.ts';
+
+// One bundled sample per cause; each must show its own cause (first, except where another
+// cause is rightly as strong: retry-policy's timeouts are also plain 504s).
+const ids = [
+  'keepalive-race',
+  'keepalive-inert',
+  'app-timeout',
+  'proxy-timeout',
+  'worker-recycle',
+  'oom-kill',
+  'deploy-termination',
+  'backend-down',
+  'address-mismatch',
+  'backlog-full',
+  'protocol-mismatch',
+  'body-limit',
+  'header-size',
+  'upgrade-header',
+  'retry-policy',
+];
+
+test('every sample is one click away and shows the cause it is named for', async ({ page }) => {
+  await page.goto('/');
+  const select = page.getByLabel('Sample incident');
+  await expect(select.locator('option')).toHaveCount(ids.length + 1);
+  for (const id of ids) {
+    await select.selectOption(id);
+    await expect(page).toHaveURL(new RegExp(`sample=${id}`));
+    const findings = page.locator('[data-testid="finding"]');
+    await expect(findings.locator(`xpath=self::*[@data-cause="${id}"]`).first()).toBeVisible();
+    if (id !== 'retry-policy') await expect(findings.first()).toHaveAttribute('data-cause', id);
+    await expect(page.getByTestId('file-card').locator('.bad')).toHaveCount(0);
+  }
+});
