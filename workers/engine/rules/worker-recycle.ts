@@ -60,7 +60,7 @@ export const workerRecycle: Rule = {
     id: 'worker-recycle',
     cause: 'worker-recycle',
     severity: 'warning',
-    title: 'Workers are recycled all at once (no jitter)',
+    title: 'App server worker recycling',
     docs:
       'Worker recycling (gunicorn `max_requests`, uWSGI `max-requests`, `max-worker-lifetime`, ' +
       '`reload-on-rss`) drops requests when nginx pools keep-alive connections to workers that ' +
@@ -157,6 +157,7 @@ function checkPair(
 
   return {
     key: `worker-recycle ${backend.label} ${pair.limit}`,
+    title: 'Workers are recycled all at once (no jitter)',
     message,
     evidence,
     compared,
