@@ -32,7 +32,9 @@ export function runIncident(cause: string, dir: string, options: AnalyzeOptions 
   it(`${cause}: the top finding is ${cause}, backed by the logs`, () => {
     const report = analyze(inputs, options);
     const top = report.findings[0];
-    expect(top?.cause, JSON.stringify(report.findings.map((f) => [f.rule, f.confidence]))).toBe(cause);
+    expect(top?.cause, JSON.stringify(report.findings.map((f) => [f.rule, f.confidence]))).toBe(
+      cause,
+    );
     const logs = new Set(report.events.map((e) => e.file));
     expect(top!.evidence.some((e) => logs.has(e.file))).toBe(true);
     expect(top!.confidence ?? 0).toBeGreaterThan(0.5);
