@@ -113,6 +113,19 @@ describe(RULE, () => {
     expect(hit!.fix?.safety).toBe('manual');
   });
 
+  it('the fix says what it does: lengthen a short hook, or only raise the grace period', () => {
+    const [short] = mine(invalid.find((c) => c.name.startsWith('a preStop sleep of 2 s'))!.files);
+    expect(short!.fix!.description).toMatch(/^Lengthen the preStop sleep to 10 s/);
+    const graceOnly = deployment(
+      GUNICORN_FLOW +
+        '          lifecycle:\n            preStop:\n              sleep:\n                seconds: 15\n',
+    );
+    const [hit] = mine([{ name: 'deployment.yaml', text: graceOnly }]);
+    expect(hit!.message).toContain('terminationGracePeriodSeconds 30 (Kubernetes default');
+    expect(hit!.message).not.toContain('preStop hook sleeps only');
+    expect(hit!.fix!.description).toMatch(/^Raise terminationGracePeriodSeconds to 50 /);
+  });
+
   it('failures long after the SIGTERM are not claimed', () => {
     const late = nginxError(
       '10:19:00',

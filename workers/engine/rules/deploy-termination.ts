@@ -200,12 +200,12 @@ function check(
   const fix = advice
     ? {
         safety: 'manual' as const,
-        description: `${describeFix(noDelay, raiseGrace, action, need + MARGIN)} (Not applied: the pasted failures are not from a pod stop.)`,
+        description: `${describeFix(noDelay, preStop !== null, raiseGrace, action, need + MARGIN)} (Not applied: the pasted failures are not from a pod stop.)`,
         edits: [],
       }
     : {
         safety: 'safe' as const,
-        description: describeFix(noDelay, raiseGrace, action, need + MARGIN),
+        description: describeFix(noDelay, preStop !== null, raiseGrace, action, need + MARGIN),
         edits,
       };
 
@@ -236,19 +236,28 @@ function hookStyle(topology: Topology, file: ParsedFile): 'exec' | 'sleep' | nul
   return actions.includes('sleep') ? 'sleep' : actions.length > 0 ? 'exec' : null;
 }
 
-function describeFix(noDelay: boolean, raiseGrace: boolean, action: string, grace: number): string {
+function describeFix(
+  noDelay: boolean,
+  lengthen: boolean,
+  raiseGrace: boolean,
+  action: string,
+  grace: number,
+): string {
   const parts: string[] = [];
   if (noDelay)
     parts.push(
-      action === 'sleep'
-        ? `Add a preStop hook with the native sleep action (${FIX_DELAY} s; needs Kubernetes ≥ ${K8S_FEATURES.preStopSleep.since}, or the ${K8S_FEATURES.preStopSleep.gate} gate on 1.29), so SIGTERM comes after the endpoint is removed`
-        : `Add a preStop hook that sleeps ${FIX_DELAY} s (exec sleep: the image needs a sleep binary), so SIGTERM comes after the endpoint is removed`,
+      lengthen
+        ? `Lengthen the preStop sleep to ${FIX_DELAY} s, so SIGTERM comes after the endpoint is removed`
+        : action === 'sleep'
+          ? `Add a preStop hook with the native sleep action (${FIX_DELAY} s; needs Kubernetes ≥ ${K8S_FEATURES.preStopSleep.since}, or the ${K8S_FEATURES.preStopSleep.gate} gate on 1.29), so SIGTERM comes after the endpoint is removed`
+          : `Add a preStop hook that sleeps ${FIX_DELAY} s (exec sleep: the image needs a sleep binary), so SIGTERM comes after the endpoint is removed`,
     );
   if (raiseGrace)
     parts.push(
       `raise terminationGracePeriodSeconds to ${grace} so the delay and the app's graceful shutdown both fit before SIGKILL`,
     );
-  return `${parts.join('; ')}. Rollouts take that much longer per pod.`;
+  const text = parts.join('; ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}. Rollouts take that much longer per pod.`;
 }
 
 function describe(events: readonly LogEvent[]): string {
