@@ -31,10 +31,12 @@ function inputs(lines: number): { name: string; text: string }[] {
   const locations = Array.from(
     { length: LOCATIONS },
     (_, i) =>
-      `    location /s${i}/ {\n        proxy_pass http://app;\n        proxy_read_timeout ${30 + i}s;\n    }\n`,
+      `    location /s${i}/ {\n        proxy_pass http://app;\n        proxy_http_version 1.1;\n        proxy_set_header Connection "";\n        proxy_read_timeout ${30 + i}s;\n    }\n`,
   ).join('');
-  const conf = `upstream app {\n    server 127.0.0.1:8000;\n}\nserver {\n    listen 80;\n    server_name api.example.com;\n${locations}}\n`;
-  const gconf = 'bind = "127.0.0.1:8000"\nworkers = 8\ntimeout = 30\nmax_requests = 1000\n';
+  const conf = `upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n    keepalive_timeout 30s;\n}\nserver {\n    listen 80;\n    server_name api.example.com;\n${locations}}\n`;
+  // gthread workers that keep connections 75 s and recycle, behind a pool: every rule has work.
+  const gconf =
+    'bind = "127.0.0.1:8000"\nworkers = 8\nworker_class = "gthread"\nthreads = 4\nkeepalive = 75\ntimeout = 30\nmax_requests = 1000\n';
   const error: string[] = [];
   const app: string[] = [];
   const kernel: string[] = [];
