@@ -343,3 +343,12 @@ describe('kubectl get secrets -o yaml (kind: List)', () => {
     expect(r.text).toMatch(/ {4}ca\.crt: «redacted:[a-z0-9-]+:\d+»/);
   });
 });
+
+describe('Secret data lines across documents', () => {
+  it('only Secret documents are read, offsets right in later documents', () => {
+    const a = f.mixed(20);
+    const text = `kind: ConfigMap\ndata:\n  a: keep-me\n---\nkind: Secret\ndata:\n  b: ${a}\n---\nkind: ConfigMap\ndata:\n  c: keep-me-too\n`;
+    const got = findSecretDataLines(text).map((c) => text.slice(c.start, c.end));
+    expect(got).toEqual([a]);
+  });
+});

@@ -9,16 +9,19 @@ import { isTemplateOrMasked } from '../filters.ts';
 import { forEachLine } from '../scan.ts';
 
 export function findSecretDataLines(text: string): Candidate[] {
-  if (!/^kind:[ \t]*["']?Secret\b/m.test(text)) return [];
   const out: Candidate[] = [];
-  const lines: { text: string; start: number }[] = [];
-  forEachLine(text, (line, start) => lines.push({ text: line, start }));
-  let docStart = 0;
-  for (let i = 0; i <= lines.length; i++) {
-    if (i === lines.length || /^---(?:\s|$)/.test(lines[i]!.text)) {
-      scanDocument(lines, docStart, i, out);
-      docStart = i + 1;
-    }
+  // Only documents that declare a Secret are split into lines.
+  const starts = [0];
+  for (const m of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) if (m.index > 0) starts.push(m.index);
+  starts.push(text.length);
+  for (let d = 0; d + 1 < starts.length; d++) {
+    const from = starts[d]!;
+    const doc = text.slice(from, starts[d + 1]);
+    if (!/^kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?\r?$/m.test(doc)) continue;
+    const lines: { text: string; start: number }[] = [];
+    forEachLine(doc, (line, start) => lines.push({ text: line, start: from + start }));
+    // The first line of a later document is its `---`.
+    scanDocument(lines, d === 0 ? 0 : 1, lines.length, out);
   }
   return out;
 }
