@@ -105,6 +105,10 @@ const NEGATIVES: Labelled[] = [
   ['kubernetes', 'serviceAccountName: app\nautomountServiceAccountToken: false'],
   ['kubernetes', 'imagePullSecrets:\n  - name: regcred'],
   [
+    'log',
+    "    Environment:\n      DB_PASSWORD:  <set to the key 'password' in secret 'db'>  Optional: false\n      API_TOKEN:    <unset>",
+  ],
+  [
     'kubernetes',
     'metadata:\n  annotations:\n    nginx.ingress.kubernetes.io/auth-type: basic\n    nginx.ingress.kubernetes.io/auth-secret: basic-auth\n    nginx.ingress.kubernetes.io/proxy-read-timeout: "120"',
   ],

@@ -60,6 +60,8 @@ export function isTemplateOrMasked(value: string): boolean {
   if (VARIABLE_START.test(v) && !CRYPT_HASH.test(v)) return true;
   for (const marker of TEMPLATE_MARKERS) if (v.includes(marker)) return true;
   if (/^%[-+ #0-9.]*[sdrx]$/.test(v)) return true;
+  // `<set to the key 'password' in secret 'db'>` (kubectl describe), `<none>`, `<unset>`.
+  if (/^<[A-Za-z]/.test(v)) return true;
   return WRAPPED_PLACEHOLDER.test(v) || ALREADY_MASKED.test(v);
 }
 
