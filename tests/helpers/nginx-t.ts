@@ -125,7 +125,8 @@ function isIp(host: string): boolean {
 
 function stubHost(arg: string, upstreams: Set<string>): string {
   const m = /^([a-z]+:\/\/)?([^/:$]+)(:\d+)?(.*)$/i.exec(arg);
-  if (!m || arg.includes('$') || arg.startsWith('unix:')) return arg;
+  // `unix:/path` and `http://unix:/path:/uri` name sockets, not hosts to stub.
+  if (!m || arg.includes('$') || /^([a-z]+:\/\/)?unix:/i.test(arg)) return arg;
   const host = m[2] as string;
   if (isIp(host) || upstreams.has(host)) return arg;
   return `${m[1] ?? ''}127.0.0.1${m[3] ?? ''}${m[4] ?? ''}`;
