@@ -2,7 +2,7 @@
  * Words the page puts on the engine's causes and confidences. The engine ranks; the page says
  * what a number means for the person reading it at 3 a.m.
  */
-import type { Cause, Finding } from '../../workers/engine/model.ts';
+import type { Cause, FileKind, Finding } from '../../workers/engine/model.ts';
 
 export const causeLabels: Record<Cause, string> = {
   'keepalive-race': 'Keepalive race',
@@ -63,3 +63,17 @@ export function confidenceWords(finding: Finding): ConfidenceWords {
     level: 'config',
   };
 }
+
+/** Every kind a user can pick for an input (model.ts FileKind), in menu order. */
+export const fileKinds: FileKind[] = [
+  'nginx',
+  'gunicorn',
+  'uwsgi',
+  'kubernetes',
+  'node',
+  'php-fpm',
+  'puma',
+  'dotenv',
+  'log',
+  'unknown',
+];

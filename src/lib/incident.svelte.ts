@@ -4,6 +4,7 @@
  */
 import type { FileKind, Finding, Report, SourceFile } from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
+import * as storage from './persist.ts';
 
 export interface InputFile {
   id: number;
@@ -14,6 +15,9 @@ export interface InputFile {
   large?: File;
 }
 
+/** The name the paste area's text goes by in evidence ("pasted:3"). */
+export const PASTED = 'pasted';
+
 type Status = 'idle' | 'analyzing' | 'done' | 'failed';
 
 /** Typing pauses shorter than this do not start an analysis. */
@@ -21,6 +25,10 @@ const DEBOUNCE_MS = 150;
 
 export class Incident {
   log = $state('');
+  /** The kind the user chose for the paste area (undefined: detect). */
+  logKind = $state<FileKind | undefined>(undefined);
+  /** Whether the user asked to keep their inputs in this browser (IndexedDB). */
+  remember = $state(false);
   files = $state<InputFile[]>([]);
   nginxVersion = $state('');
   report = $state<Report | null>(null);
@@ -78,6 +86,28 @@ export class Incident {
     this.schedule();
   }
 
+  setLogKind(kind: FileKind | undefined): void {
+    this.logKind = kind;
+    this.schedule();
+  }
+
+  /** Turns local persistence on (saves now) or off (deletes what was saved). */
+  async setRemember(on: boolean): Promise<void> {
+    this.remember = on;
+    if (on) await this.persist();
+    else await storage.forget();
+  }
+
+  /** Restores inputs saved by an earlier visit that opted in; false when there are none. */
+  async restore(): Promise<boolean> {
+    const saved = await storage.load().catch(() => null);
+    if (!saved) return false;
+    this.remember = true;
+    this.logKind = saved.logKind;
+    await this.load(saved);
+    return true;
+  }
+
   setNginxVersion(version: string): void {
     this.nginxVersion = version;
     this.schedule();
@@ -106,8 +136,12 @@ export class Incident {
     return this.run();
   }
 
-  clear(): void {
+  /** Forgets everything, including what was saved in this browser. */
+  clear(): Promise<void> {
     this.log = '';
+    this.logKind = undefined;
+    this.remember = false;
+    this.progress = null;
     this.files = [];
     this.disabledFixes = [];
     this.enabledFixes = [];
@@ -115,6 +149,25 @@ export class Incident {
     this.report = null;
     this.error = null;
     this.status = 'idle';
+    this.engine.dispose();
+    return storage.forget().catch(() => undefined);
+  }
+
+  private persist(): Promise<void> {
+    if (!this.remember) return Promise.resolve();
+    return storage
+      .save({
+        log: this.log,
+        ...(this.logKind ? { logKind: this.logKind } : {}),
+        files: $state
+          .snapshot(this.files)
+          .filter((f) => !f.large)
+          .map((f) => ({ name: f.name, text: f.text, ...(f.kind ? { kind: f.kind } : {}) })),
+        nginxVersion: this.nginxVersion,
+      })
+      .catch((error: unknown) => {
+        this.error = `Could not save your inputs in this browser: ${String(error)}`;
+      });
   }
 
   inputs(): SourceFile[] {
@@ -125,7 +178,12 @@ export class Incident {
         text: f.text,
         ...(f.kind ? { kind: f.kind } : {}),
       }));
-    if (this.log.trim()) inputs.unshift({ name: 'pasted log', text: this.log });
+    if (this.log.trim())
+      inputs.unshift({
+        name: PASTED,
+        text: this.log,
+        ...(this.logKind ? { kind: this.logKind } : {}),
+      });
     return inputs;
   }
 
@@ -160,6 +218,7 @@ export class Incident {
 
   private async run(): Promise<void> {
     clearTimeout(this.timer);
+    void this.persist();
     const inputs = this.inputs();
     const largeLogs = this.files.flatMap((f) => (f.large ? [f.large] : []));
     if (inputs.length === 0 && largeLogs.length === 0) {

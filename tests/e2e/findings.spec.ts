@@ -29,8 +29,8 @@ test('an evidence line opens its file with the line marked', async ({ page }) =>
   const finding = page.locator('[data-testid="finding"][data-cause="keepalive-inert"]');
   await expect(page.getByTestId('diff-view').locator('.monaco-diff-editor')).toBeVisible();
   // A log line: the log is not changed, so it opens as it is.
-  await finding.getByRole('button', { name: 'pasted log:2' }).click();
-  await expect(page.getByRole('tab', { name: 'pasted log' })).toHaveAttribute(
+  await finding.getByRole('button', { name: 'pasted:2' }).click();
+  await expect(page.getByRole('tab', { name: 'pasted', exact: true })).toHaveAttribute(
     'aria-selected',
     'true',
   );

@@ -1,0 +1,114 @@
+import { fileURLToPath } from 'node:url';
+import { test, expect } from './fixtures.ts';
+
+const dump = `nginx: the configuration file /etc/nginx/nginx.conf syntax is ok
+nginx: configuration file /etc/nginx/nginx.conf test is successful
+# configuration file /etc/nginx/nginx.conf:
+events {}
+http {
+    include /etc/nginx/conf.d/*.conf;
+}
+
+# configuration file /etc/nginx/conf.d/app.conf:
+upstream app {
+    server 127.0.0.1:8000;
+    keepalive 8;
+}
+server {
+    listen 80;
+    location / {
+        proxy_pass http://app;
+    }
+}
+`;
+
+test('one paste area takes an nginx -T dump and shows the files it holds, kind changeable', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await page.getByLabel('Paste anything').fill(dump);
+  const parts = page.getByTestId('paste-part');
+  await expect(parts).toHaveCount(2);
+  await expect(parts.nth(0)).toContainText('/etc/nginx/nginx.conf');
+  await expect(parts.nth(1)).toContainText('/etc/nginx/conf.d/app.conf');
+  await expect(parts.nth(1)).toHaveAttribute('data-kind', 'nginx');
+  await expect(parts.nth(1)).toContainText('parsed');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+
+  // The user overrides detection: the whole paste is read as that kind.
+  await page.getByLabel('Read as').selectOption('log');
+  await expect(parts).toHaveCount(1);
+  await expect(parts.first()).toHaveAttribute('data-kind', 'log');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toHaveCount(0);
+
+  // Log lines pasted on their own are detected as a log.
+  await page.getByLabel('Read as').selectOption('');
+  await page
+    .getByLabel('Paste anything')
+    .fill(
+      '2026/03/14 10:02:11 [error] 812#812: *4411 upstream prematurely closed connection while reading response header from upstream, client: 192.0.2.10, server: app.test, request: "GET /orders HTTP/1.1", upstream: "http://127.0.0.1:8000/orders", host: "app.test"\n',
+    );
+  await expect(parts.first()).toHaveAttribute('data-kind', 'log');
+});
+
+test('a folder is read whole, each file with its detected kind and parse status', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await page
+    .getByTestId('folder-input')
+    .setInputFiles(fileURLToPath(new URL('./files', import.meta.url)));
+  const cards = page.getByTestId('file-card');
+  await expect(cards).toHaveCount(2);
+  // The folder's name stays in each file's path, as in the real tree.
+  const names = await cards
+    .getByLabel('File name')
+    .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).sort());
+  expect(names).toEqual(['files/upload-app.conf', 'files/upload-error.log']);
+  const conf = cards.nth(
+    await cards
+      .getByLabel('File name')
+      .evaluateAll((inputs) =>
+        inputs.findIndex((i) => (i as HTMLInputElement).value.endsWith('.conf')),
+      ),
+  );
+  await expect(conf.getByLabel('File kind')).toContainText('detect (nginx');
+  await expect(conf).toContainText('parsed');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+});
+
+test('inputs are kept only when the user opts in, and clear everything deletes them', async ({
+  page,
+}) => {
+  const marker = '# remembered-input-marker';
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await page.getByLabel('Paste anything').fill(`${marker}\n${dump}`);
+  await expect(page.getByTestId('paste-part')).toHaveCount(2);
+
+  // Not opted in: a reload starts from the default sample, and nothing was stored.
+  await page.reload();
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(marker));
+  const dbs = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(await dbs()).not.toContain('upstream-doctor');
+
+  await page.getByLabel('Paste anything').fill(`${marker}\n${dump}`);
+  await page.getByTestId('remember').check();
+  await expect(page.getByTestId('paste-part')).toHaveCount(2);
+  await page.reload();
+  await expect(page.getByLabel('Paste anything')).toHaveValue(new RegExp(marker));
+  await expect(page.getByTestId('remember')).toBeChecked();
+
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await expect(page.getByLabel('Paste anything')).toHaveValue('');
+  await expect.poll(dbs).not.toContain('upstream-doctor');
+  await page.reload();
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(marker));
+});
