@@ -22,7 +22,7 @@ import {
 } from '../formats/nginx/index.ts';
 import type { Route } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { eventsForUpstream } from './match-events.ts';
+import { upstreamEvents } from './lib/event-index.ts';
 import { connectionHeader } from './lib/connection-header.ts';
 import { poolOf, type Pool } from './lib/pool.ts';
 import { backendIdle, type BackendIdle } from './lib/backend-idle.ts';
@@ -98,13 +98,13 @@ export const keepaliveRace: Rule = {
 };
 
 function explained(events: readonly LogEvent[], upstream: UpstreamInfo): LogEvent[] {
-  const errors = eventsForUpstream(events, upstream, RACE_KINDS).filter(
+  const errors = upstreamEvents(events, upstream, RACE_KINDS).filter(
     (e) => e.phase !== undefined && RACE_PHASES.has(e.phase),
   );
   const kept = withoutNearbyKills(errors, events);
   if (errors.length > 0) return kept;
   // Access log only: a 502 on a connection taken from the cache ($upstream_connect_time 0.000).
-  const responses = eventsForUpstream(events, upstream, ['response']).filter(
+  const responses = upstreamEvents(events, upstream, ['response']).filter(
     (e) => e.status === 502 && e.fields?.connectTimeZero === 1,
   );
   return withoutNearbyKills(responses, events);

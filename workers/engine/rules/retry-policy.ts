@@ -28,9 +28,15 @@ import {
 } from '../formats/nginx/index.ts';
 import type { Route } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { addressOnRoute, eventsForRoute } from './lib/route-events.ts';
 import { whereSet, writtenLine } from './lib/nginx-source.ts';
-import { describeChains, retryChains, type RetryChain } from './lib/retry-chains.ts';
+import {
+  chainIndex,
+  chainsOnRoute,
+  describeChains,
+  retryChains,
+  type RetryChain,
+} from './lib/retry-chains.ts';
+import { routeEvents } from './lib/event-index.ts';
 import { peers, type Peers } from './lib/peers.ts';
 import { scopeOf } from './lib/scope.ts';
 
@@ -71,6 +77,7 @@ export const retryPolicy: Rule = {
     if (!config) return [];
     const version = topology.nginxVersion;
     const chains = retryChains(events);
+    const byServer = chainIndex(chains);
     const hits: RuleHit[] = [];
     const unboundedGroups = new Map<string, Unbounded[]>();
     const nonIdempotent = new Map<string, { node: ConfigNode | null; routes: Route[] }>();
@@ -80,7 +87,7 @@ export const retryPolicy: Rule = {
       const flags = next.value ?? ['error', 'timeout'];
       if (flags.includes('off')) continue;
       const servers = peers(route);
-      const routeChains = chains.filter((c) => onRoute(c, route));
+      const routeChains = chainsOnRoute(byServer, route);
       const several = servers.count >= 2 || routeChains.length > 0;
 
       // Non-idempotent retries, grouped by the line that allows them (or the version).
@@ -119,7 +126,7 @@ export const retryPolicy: Rule = {
     }
     for (const group of unboundedGroups.values()) hits.push(unboundedHit(config, group));
     for (const { node, routes } of nonIdempotent.values())
-      hits.push(nonIdempotentHit(config, node, routes, events, chains, version));
+      hits.push(nonIdempotentHit(config, node, routes, events, byServer, version));
     return hits;
   },
 };
@@ -251,14 +258,14 @@ function nonIdempotentHit(
   node: ConfigNode | null,
   routes: Route[],
   events: readonly LogEvent[],
-  chains: RetryChain[],
+  byServer: Map<string, RetryChain[]>,
   version: string,
 ): RuleHit {
   const route = routes[0]!;
   const module = route.pass.directive.replace(/_pass$/, '');
   const name = `${module}_next_upstream`;
   const sent = routes.flatMap((r) =>
-    eventsForRoute(events, r).filter(
+    routeEvents(events, r).filter(
       (e) =>
         e.source === 'nginx-error' &&
         SENT_KINDS.has(e.kind) &&
@@ -268,9 +275,8 @@ function nonIdempotentHit(
         NON_IDEMPOTENT.has(e.method),
     ),
   );
-  const proven = chains.filter(
-    (c) =>
-      c.method !== undefined && NON_IDEMPOTENT.has(c.method) && routes.some((r) => onRoute(c, r)),
+  const proven = [...new Set(routes.flatMap((r) => chainsOnRoute(byServer, r)))].filter(
+    (c) => c.method !== undefined && NON_IDEMPOTENT.has(c.method),
   );
   const explains = [...new Set([...sent, ...proven.flatMap((c) => c.events)])];
   const labels = routes.map((r) => r.label).join(', ');
@@ -355,9 +361,4 @@ function setOrInsert(
   return existing
     ? setDirective(file, block, name, args)
     : insertDirective(file, block, name, args, { after: route.pass.node.directive });
-}
-
-/** A chain belongs to a route when a server it tried is one of the route's. */
-function onRoute(chain: RetryChain, route: Route): boolean {
-  return chain.addresses.some((a) => addressOnRoute(a, route));
 }

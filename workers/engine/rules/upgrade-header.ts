@@ -78,18 +78,26 @@ export const upgradeHeader: Rule = {
       byLine.set(key, group);
     }
     const hits: RuleHit[] = [];
-    for (const { node, routes } of byLine.values()) {
-      const ordinary = routes.filter((r) => !WEBSOCKET_PATH.test(r.location.path));
+    const groups = [...byLine.values()].map((g) => ({
+      ...g,
+      ordinary: g.routes.filter((r) => !WEBSOCKET_PATH.test(r.location.path)),
+    }));
+    const served = ordinaryRequests(
+      config,
+      groups.flatMap((g) => g.ordinary),
+      events,
+    );
+    for (const { node, routes, ordinary } of groups) {
       if (ordinary.length === 0) continue;
       const pooled = routes.some((r) => r.upstream && poolOf(r.upstream, version) !== null);
       const upgrade = connectionHeader(config, ordinary[0]!.location, version).headers;
-      const served = ordinaryRequests(config, ordinary, events);
+      const requests = ordinary.flatMap((r) => served.get(r.location.node) ?? []);
       hits.push({
         key: `upgrade-header ${node.file} ${scopeOf(node)}`,
-        message: message(node, ordinary, pooled, setsUpgrade(upgrade), served),
+        message: message(node, ordinary, pooled, setsUpgrade(upgrade), requests),
         evidence: [
           ...evidence(node, ordinary),
-          ...served.slice(0, 3).map((e) => ({
+          ...requests.slice(0, 3).map((e) => ({
             file: e.file,
             line: e.line,
             note: `an ordinary ${e.method ?? ''} request through it`.replace('  ', ' '),
@@ -115,23 +123,51 @@ function entryNode(first: ConfigNode | undefined): ConfigNode | null {
   );
 }
 
+/** Access-log lines read for evidence (see ordinaryRequests). */
+const SCAN_LIMIT = 10_000;
+
 /**
- * Access-log lines (not 101 Switching Protocols) that these locations served: proof they carry
- * ordinary traffic. Supporting evidence only — none of them is a failure this rule explains.
+ * Access-log lines (not 101 Switching Protocols) served by each of the given locations: proof
+ * they carry ordinary traffic. Supporting evidence only — none of them is a failure this rule
+ * explains. One pass over the log with location matching memoised by host and path; a line
+ * without a Host is tried against the server names of the locations asked about. Only the
+ * first SCAN_LIMIT access lines are read: evidence needs a few, and a 100k-line paste with
+ * many servers would otherwise cost seconds per analysis.
  */
 function ordinaryRequests(
   config: NginxConfig,
   routes: Route[],
   events: readonly LogEvent[],
-): LogEvent[] {
-  return events.filter((e) => {
-    if (e.source !== 'nginx-access' || e.status === 101 || !e.path) return false;
+): Map<ConfigNode, LogEvent[]> {
+  const out = new Map<ConfigNode, LogEvent[]>(routes.map((r) => [r.location.node, []]));
+  const names = [
+    ...new Set(
+      routes.map((r) => r.location.server.names.find((n) => n !== '_' && n !== '') ?? null),
+    ),
+  ];
+  const memo = new Map<string, ConfigNode | null>();
+  let scanned = 0;
+  for (const e of events) {
+    if (e.source !== 'nginx-access') continue;
+    if (++scanned > SCAN_LIMIT) break;
+    if (e.status === 101 || !e.path) continue;
+    const path = e.path.split('?')[0]!;
     const host = typeof e.fields?.host === 'string' ? e.fields.host : null;
-    return routes.some((r) => {
-      const name = host ?? r.location.server.names.find((n) => n !== '_' && n !== '') ?? null;
-      return matchLocation(config, name, e.path!)?.node === r.location.node;
-    });
-  });
+    for (const name of host !== null ? [host] : names) {
+      const key = `${name ?? ''}\u0000${path}`;
+      let node = memo.get(key);
+      if (node === undefined) {
+        node = matchLocation(config, name, path)?.node ?? null;
+        memo.set(key, node);
+      }
+      const list = node ? out.get(node) : undefined;
+      if (list) {
+        list.push(e);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 function message(

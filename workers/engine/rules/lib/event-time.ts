@@ -5,13 +5,20 @@
  */
 import type { LogEvent } from '../../model.ts';
 
+const wallCache = new WeakMap<LogEvent, number | null>();
+
 export function wallSeconds(event: LogEvent): number | null {
+  const cached = wallCache.get(event);
+  if (cached !== undefined) return cached;
   const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?/.exec(
     event.time ?? '',
   );
-  if (!m) return null;
-  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  return ms / 1000 + (m[7] ? Number(`0.${m[7]}`) : 0);
+  const out = m
+    ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000 +
+      (m[7] ? Number(`0.${m[7]}`) : 0)
+    : null;
+  wallCache.set(event, out);
+  return out;
 }
 
 /** App-server, kernel and orchestrator events that end a request on their own. */
@@ -33,13 +40,35 @@ export function withoutNearbyKills(
   all: readonly LogEvent[],
   window = 5,
 ): LogEvent[] {
-  const kills = all
-    .filter((e) => KILLS[e.source]?.includes(e.kind))
-    .map(wallSeconds)
-    .filter((t): t is number => t !== null);
+  const kills = killTimes(all);
   if (kills.length === 0) return [...candidates];
   return candidates.filter((e) => {
     const t = wallSeconds(e);
-    return t === null || !kills.some((k) => k <= t + 1 && t - k <= window);
+    if (t === null) return true;
+    // The first kill at or after t - window: a kill in [t - window, t + 1] disqualifies.
+    let lo = 0;
+    let hi = kills.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kills[mid]! < t - window) lo = mid + 1;
+      else hi = mid;
+    }
+    return !(lo < kills.length && kills[lo]! <= t + 1);
   });
+}
+
+const killCache = new WeakMap<readonly LogEvent[], number[]>();
+
+/** Sorted wall times of the kill events in a log list, computed once per list. */
+function killTimes(all: readonly LogEvent[]): number[] {
+  let times = killCache.get(all);
+  if (!times) {
+    times = all
+      .filter((e) => KILLS[e.source]?.includes(e.kind))
+      .map(wallSeconds)
+      .filter((t): t is number => t !== null)
+      .sort((a, b) => a - b);
+    killCache.set(all, times);
+  }
+  return times;
 }

@@ -6,6 +6,8 @@
 import type { LogEvent } from '../../model.ts';
 import { parseUpstream } from '../../logs/index.ts';
 import { wallSeconds } from './event-time.ts';
+import { normaliseAddress, routeKeys } from './event-index.ts';
+import type { Route } from '../../topology/index.ts';
 
 export interface RetryChain {
   method?: string;
@@ -18,7 +20,19 @@ export interface RetryChain {
 /** Tries of one request are minutes apart at most (a few read timeouts). */
 const WINDOW_SECONDS = 600;
 
+const chainCache = new WeakMap<readonly LogEvent[], RetryChain[]>();
+
+/** Computed once per event list (the fix stage re-analyses with the same events). */
 export function retryChains(events: readonly LogEvent[]): RetryChain[] {
+  let chains = chainCache.get(events);
+  if (!chains) {
+    chains = findChains(events);
+    chainCache.set(events, chains);
+  }
+  return chains;
+}
+
+function findChains(events: readonly LogEvent[]): RetryChain[] {
   const open = new Map<string, { chain: RetryChain; last: number | null }>();
   const chains: RetryChain[] = [];
   for (const e of events) {
@@ -70,4 +84,25 @@ export function describeChains(chains: RetryChain[]): string {
     .slice(0, 3)
     .map(([text, n]) => (n > 1 ? `${text} ×${n}` : text))
     .join('; ');
+}
+
+/** Chains by the servers they tried, so each route finds its own without a scan. */
+export function chainIndex(chains: readonly RetryChain[]): Map<string, RetryChain[]> {
+  const out = new Map<string, RetryChain[]>();
+  for (const c of chains) {
+    for (const a of new Set(
+      c.addresses.map((x) => normaliseAddress(parseUpstream(x)?.address ?? x)),
+    )) {
+      const list = out.get(a);
+      if (list) list.push(c);
+      else out.set(a, [c]);
+    }
+  }
+  return out;
+}
+
+export function chainsOnRoute(index: Map<string, RetryChain[]>, route: Route): RetryChain[] {
+  const found = new Set<RetryChain>();
+  for (const key of routeKeys(route)) for (const c of index.get(key) ?? []) found.add(c);
+  return [...found];
 }
