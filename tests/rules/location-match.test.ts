@@ -2,16 +2,12 @@
  * matchLocation / matchServer: nginx's server and location selection, case by case (each
  * expectation written from the nginx docs' rules, not from what the code printed).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig, parseNginx } from '../../workers/engine/formats/nginx/index.ts';
 import { matchLocation, matchServer } from '../../workers/engine/rules/lib/location-match.ts';
-import { NGINX_BIN, nginxMissing } from '../helpers/nginx-t.ts';
+import { nginxMissing } from '../helpers/nginx-t.ts';
+import { freePort, get, startNginx, type RunningNginx } from './lib/nginx-server.ts';
 
 const config = (...files: [string, string][]) =>
   buildConfig(files.map(([name, text]) => parseNginx(name, text)));
@@ -221,9 +217,8 @@ http { upstream app { server 127.0.0.1:8000; } server { location / { return 200 
  * ports), asked for every case; each location answers with its marker.
  */
 describe.skipIf(nginxMissing)('agrees with the real nginx', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'location-match-'));
   const ports = { 80: 0, 8080: 0 };
-  let child: ChildProcess | null = null;
+  let nginx: RunningNginx | null = null;
 
   beforeAll(async () => {
     ports[80] = await freePort();
@@ -232,24 +227,9 @@ describe.skipIf(nginxMissing)('agrees with the real nginx', () => {
       .join('\n')
       .replace(/listen 8080/g, `listen 127.0.0.1:${ports[8080]}`)
       .replace(/listen 80\b/g, `listen 127.0.0.1:${ports[80]}`);
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      `daemon off;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n` +
-        `access_log off;\nclient_body_temp_path ${dir};\nproxy_temp_path ${dir};\n` +
-        `fastcgi_temp_path ${dir};\nuwsgi_temp_path ${dir};\nscgi_temp_path ${dir};\n` +
-        `${body}\n}\n`,
-    );
-    child = spawn(NGINX_BIN!, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if ((await get(ports[80], 'probe', '/').catch(() => null)) !== null) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`nginx did not start: ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
+    nginx = await startNginx(body, ports[80]);
   });
-  afterAll(() => {
-    if (child?.pid) process.kill(child.pid, 'SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => nginx?.stop());
 
   it('on every location case', async () => {
     for (const [path] of locationCases) {
@@ -266,32 +246,6 @@ describe.skipIf(nginxMissing)('agrees with the real nginx', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** The body nginx answers; a null host sends a request without a Host header (HTTP/1.0). */
-function get(port: number, host: string | null, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      const head = host === null ? 'HTTP/1.0\r\n' : `HTTP/1.1\r\nHost: ${host}\r\n`;
-      socket.write(`GET ${path} ${head}Connection: close\r\n\r\n`);
-    });
-    let data = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (data += chunk));
-    socket.on('end', () => resolve(data.slice(data.indexOf('\r\n\r\n') + 4)));
-    socket.on('error', reject);
-  });
-}
 
 describe('robustness', () => {
   it('never throws on arbitrary hosts, paths and location regexes', () => {
