@@ -108,7 +108,38 @@ server {
 `,
     titles: ['Retries to the next upstream server are unbounded'],
   },
+  {
+    name: 'uwsgi_pass has the same retry directives (uwsgi_next_upstream)',
+    input: `upstream app {
+    server 10.0.0.1:3031;
+    server 10.0.0.2:3031;
+}
+server {
+    location / {
+        include uwsgi_params;
+        uwsgi_pass app;
+        uwsgi_next_upstream error timeout non_idempotent;
+        uwsgi_next_upstream_tries 2;
+    }
+}
+`,
+    output: `upstream app {
+    server 10.0.0.1:3031;
+    server 10.0.0.2:3031;
+}
+server {
+    location / {
+        include uwsgi_params;
+        uwsgi_pass app;
+        uwsgi_next_upstream error timeout;
+        uwsgi_next_upstream_tries 2;
+    }
+}
+`,
+    titles: ['nginx may retry POST requests on another server'],
+  },
 ];
+
 const valid: { name: string; input: string; version?: string }[] = [
   {
     name: 'one server',
