@@ -352,3 +352,14 @@ describe('Secret data lines across documents', () => {
     expect(got).toEqual([a]);
   });
 });
+
+describe('a Secret too large for the YAML reader', () => {
+  it('still has every data value hidden (line-based reader)', () => {
+    const values = Array.from({ length: 20000 }, () => f.mixed(24));
+    const text = `apiVersion: v1\nkind: Secret\ndata:\n${values.map((v, i) => `  k${i}: ${v}`).join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    const r = redactText(text, 'kubernetes');
+    expect(r.redactions.length).toBe(values.length);
+    for (const v of values.slice(0, 50)) expect(r.text).not.toContain(v);
+  });
+});

@@ -29,8 +29,12 @@ import { findNginxSecrets } from './nginx.ts';
 import { findPythonSecrets } from './python.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-/** Above this, YAML trees cost too much memory; the text layers still run. */
+/**
+ * YAML parsing runs at about 1 MB/s: documents above MAX_DOC, and any beyond MAX_YAML parsed in
+ * all, are left to the text layers (the line-based Secret reader and the keyword layer).
+ */
 const MAX_YAML = 4 * 1024 * 1024;
+const MAX_DOC = 512 * 1024;
 
 /**
  * Words without which a document holds nothing this layer looks for (Secret data, credential
@@ -41,15 +45,16 @@ const WORTH_PARSING =
   /Secret|pass|pwd|secret|token|key|auth|cred|salt|last-applied|dockerc|\.env\b/i;
 
 export function findYamlSecrets(text: string): Candidate[] {
-  if (text.length > MAX_YAML) return [];
   const out: Candidate[] = [];
+  let budget = MAX_YAML;
   // One document at a time (split before each `---` line), offsets shifted back.
   const starts = [0];
   for (const m of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) if (m.index > 0) starts.push(m.index);
   starts.push(text.length);
   for (let i = 0; i + 1 < starts.length; i++) {
     const slice = text.slice(starts[i], starts[i + 1]);
-    if (!WORTH_PARSING.test(slice)) continue;
+    if (slice.length > MAX_DOC || slice.length > budget || !WORTH_PARSING.test(slice)) continue;
+    budget -= slice.length;
     const found: Candidate[] = [];
     try {
       const docs = parseAllDocuments(slice, {
