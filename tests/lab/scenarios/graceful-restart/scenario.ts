@@ -6,6 +6,9 @@ import type { Scenario } from '../../lib/scenario.ts';
  * A configuration edit cannot fix this; the advice is to reload in place (SIGHUP: the master
  * keeps the socket and replaces its workers) or to drain nginx before stopping the app.
  * The "after" run performs that advice under the same load.
+ *
+ * Expected cause: deploy-termination (the restart itself). backend-down also holds — nothing
+ * listened for ~1 s — and the CLI lists it second; before 09:10 it ranked it first.
  */
 const scenario: Scenario = {
   id: 'graceful-restart',
