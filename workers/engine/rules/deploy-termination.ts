@@ -24,6 +24,7 @@ import type { Rule, RuleHit } from './types.ts';
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { eventEvidence } from './lib/route-events.ts';
 import { failuresDuring, terminationEvents } from './lib/termination.ts';
+import { hostRestartHit } from './lib/host-restart.ts';
 import { isUpstreamFailure } from './rank.ts';
 
 /** Below this a preStop sleep does not outlast endpoint propagation (kube-proxy, ingress-nginx). */
@@ -58,7 +59,9 @@ export const deployTermination: Rule = {
       'rollout the pod gets SIGTERM while kube-proxy and ingress-nginx still send it traffic ' +
       '(connections refused, pooled connections closed), and requests still running when the ' +
       'grace period ends are killed. The finding cites the SIGTERM / "Killing" lines and the ' +
-      'nginx failures logged while the pod was stopping.',
+      'nginx failures logged while the pod was stopping. Outside Kubernetes, an app server ' +
+      'whose log shows it stopped by a signal and started again, with refused or cut requests ' +
+      'in between, gets manual advice to reload in place (SIGHUP) instead.',
     fixSafety:
       'Safe: a preStop sleep only delays SIGTERM until the endpoint is gone, and a longer grace ' +
       'period only matters when the app is slow to exit; both make rollouts a little slower. ' +
@@ -73,6 +76,11 @@ export const deployTermination: Rule = {
     const anyFailures = events.some(isUpstreamFailure);
     const pods = topology.backends.filter((b) => b.pod && SERVING.has(b.pod.workload.kind));
     const hits: RuleHit[] = [];
+    // Outside Kubernetes only the logs can show a stop-then-start restart (lib/host-restart.ts).
+    for (const backend of topology.backends.filter((b) => !b.pod)) {
+      const hit = hostRestartHit(topology, backend, events);
+      if (hit) hits.push(hit);
+    }
     for (const backend of pods) {
       const mine = terminations.filter((e) => isAbout(e, backend, pods));
       const hit = check(topology, backend, mine, events, anyFailures);
