@@ -112,3 +112,64 @@ describe.skipIf(nginxMissing)('matchLocation agrees with nginx on random locatio
     });
   }
 });
+
+const NAMES = [
+  'a.test',
+  'www.a.test',
+  '*.a.test',
+  '.a.test',
+  'www.*',
+  'b.*',
+  '~^w+\\.a\\.test$',
+  '~b',
+  '_',
+  '',
+];
+const HOSTS = [
+  'a.test',
+  'www.a.test',
+  'x.www.a.test',
+  'wwww.a.test',
+  'b.test',
+  'b.a.test',
+  'www.b',
+  'c.test',
+  'A.TEST',
+];
+
+describe.skipIf(nginxMissing)('matchServer agrees with nginx on random server_name sets', () => {
+  for (let seed = 1; seed <= CONFIGS; seed++) {
+    it(`seed ${seed}`, async () => {
+      const r = rng(seed * 7919);
+      const port = await freePort();
+      const used = new Set<string>();
+      const servers: string[] = [];
+      const count = 2 + Math.floor(r() * 4);
+      const defaultAt = r() < 0.5 ? Math.floor(r() * count) : -1;
+      for (let i = 0; i < count; i++) {
+        // nginx warns and ignores a name used twice; keep each name in one server.
+        const names = NAMES.filter(() => r() < 0.3).filter((n) => !used.has(n));
+        names.forEach((n) => used.add(n));
+        const listen = `127.0.0.1:${port}${i === defaultAt ? ' default_server' : ''}`;
+        const nameLine = names.length
+          ? `    server_name ${names.map((n) => `"${n}"`).join(' ')};\n`
+          : '';
+        servers.push(
+          `server {\n    listen ${listen};\n${nameLine}    location / { return 200 "S${i}"; }\n}\n`,
+        );
+      }
+      const text = servers.join('');
+      const config = buildConfig([parseNginx('servers.conf', text)]);
+      const nginx = await startNginx(text, port);
+      try {
+        for (const host of HOSTS) {
+          const ours = matchLocation(config, host, '/');
+          const marker = ours?.node.children.find((c) => c.name === 'return')?.args[1];
+          expect(marker, `${host}\n${text}`).toBe(await get(port, host, '/'));
+        }
+      } finally {
+        nginx.stop();
+      }
+    });
+  }
+});

@@ -51,8 +51,8 @@ interface LocationIndex {
   /** The path-matchable locations directly inside each server (null: a loose snippet). */
   topOf: Map<ConfigNode | null, LocationInfo[]>;
   servers: ServerCandidate[];
-  /** Exact server names → the servers that carry them, in config order. */
-  exact: Map<string, ServerCandidate[]>;
+  /** Name tables per listen port, built on first use ('any': every port's). */
+  registries: Map<number | 'any', Registry[]>;
 }
 
 /** Per-config indexes, built once: rules ask for one location per log line (thousands). */
@@ -71,11 +71,12 @@ function indexOf(config: NginxConfig): LocationIndex {
       list.push(l);
       topOf.set(parent, list);
     }
-    const servers = buildServers(config);
-    const exact = new Map<string, ServerCandidate[]>();
-    for (const s of servers)
-      for (const n of new Set(s.names)) exact.set(n, [...(exact.get(n) ?? []), s]);
-    index = { byNode: new Map(all.map((l) => [l.node, l])), topOf, servers, exact };
+    index = {
+      byNode: new Map(all.map((l) => [l.node, l])),
+      topOf,
+      servers: buildServers(config),
+      registries: new Map(),
+    };
     indexes.set(config, index);
   }
   return index;
@@ -96,11 +97,7 @@ export function matchServer(
   const portKnown = onPort.length > 0;
 
   if (name !== null) {
-    // Exact names first through the index (most lookups), in config order like nginx.
-    const exact = indexOf(config)
-      .exact.get(name)
-      ?.filter((s) => pool.includes(s));
-    const named = exact?.length ? exact : byName(pool, name);
+    const named = byName(config, pool, port === null || !portKnown ? null : port, name);
     if (named.length > 0) return prefer(named, portKnown);
   }
   const defaults = pool.filter((s) =>
@@ -170,42 +167,100 @@ function splitHost(host: string | null): { name: string | null; port: number | n
   return { name: h, port };
 }
 
-/** The servers whose server_name matches best, by nginx's order of name kinds. */
-function byName(servers: ServerCandidate[], name: string): ServerCandidate[] {
-  const exact = servers.filter((s) => s.names.includes(name));
-  if (exact.length > 0) return exact;
-  const best = (score: (n: string) => number): ServerCandidate[] => {
-    let top = 0;
-    let winners: ServerCandidate[] = [];
-    for (const s of servers) {
-      let n = 0;
-      for (const written of s.names) n = Math.max(n, score(written));
-      if (n > top) {
-        top = n;
-        winners = [s];
-      } else if (n === top && n > 0) winners.push(s);
-    }
-    return winners;
-  };
-  const leading = best((n) => {
-    if (n.charCodeAt(0) === 42 /* * */ && n.charCodeAt(1) === 46 /* . */)
-      return name.endsWith(n.slice(1)) ? n.length - 1 : 0;
-    if (n.charCodeAt(0) === 46 && n.length > 1)
-      return name.endsWith(n) || name === n.slice(1) ? n.length : 0;
-    return 0;
-  });
-  if (leading.length > 0) return leading;
-  const trailing = best((n) =>
-    n.endsWith('.*') && !n.startsWith('~') && name.startsWith(n.slice(0, -1)) ? n.length - 1 : 0,
-  );
-  if (trailing.length > 0) return trailing;
-  for (const s of servers) {
-    for (const n of s.names) {
-      if (!n.startsWith('~')) continue;
-      if (compileRegex(n.slice(1), false)?.test(name)) return [s];
+/**
+ * The server names of one listen port as nginx registers them (ngx_hash_add_key, checked
+ * against the real nginx by tests/rules/location-match.nginx.test.ts): in config order, a name
+ * already taken is ignored ("conflicting server name"). `.x.test` first claims the exact name
+ * `x.test` (ignored if taken), then the wildcard `x.test`, which it shares with `*.x.test`
+ * (whichever comes first); a `.x.test` refused there still keeps `x.test` from exact names.
+ */
+interface Registry {
+  exact: Map<string, ServerCandidate>;
+  /** By the domain after the wildcard (`x.test`); `dot`: `.x.test`, which matches x.test too. */
+  heads: Map<string, { dot: boolean; server: ServerCandidate }>;
+  /** `www.x.*`, by the prefix they need (`www.x.`). */
+  tails: Map<string, ServerCandidate>;
+  regexes: { source: string; server: ServerCandidate }[];
+}
+
+function register(servers: readonly ServerCandidate[]): Registry {
+  const r: Registry = { exact: new Map(), heads: new Map(), tails: new Map(), regexes: [] };
+  const exactTaken = new Set<string>();
+  for (const server of servers) {
+    for (const n of server.names) {
+      if (n.startsWith('~')) {
+        r.regexes.push({ source: n.slice(1), server });
+      } else if (n.startsWith('*.')) {
+        const domain = n.slice(2);
+        if (!r.heads.has(domain)) r.heads.set(domain, { dot: false, server });
+      } else if (n.startsWith('.') && n.length > 1) {
+        const domain = n.slice(1);
+        if (exactTaken.has(domain)) continue;
+        exactTaken.add(domain);
+        if (!r.heads.has(domain)) r.heads.set(domain, { dot: true, server });
+      } else if (n.endsWith('.*')) {
+        const prefix = n.slice(0, -1);
+        if (!r.tails.has(prefix)) r.tails.set(prefix, server);
+      } else if (!exactTaken.has(n)) {
+        exactTaken.add(n);
+        r.exact.set(n, server);
+      }
     }
   }
-  return [];
+  return r;
+}
+
+/** nginx's choice among one port's servers: exact, longest head, longest tail, first regex. */
+function winner(r: Registry, name: string): ServerCandidate | null {
+  const exact = r.exact.get(name);
+  if (exact) return exact;
+  // Longest wildcard first: try the domain after each dot, from the left.
+  const self = r.heads.get(name);
+  if (self?.dot) return self.server;
+  for (let at = name.indexOf('.'); at >= 0; at = name.indexOf('.', at + 1)) {
+    const head = r.heads.get(name.slice(at + 1));
+    if (head) return head.server;
+  }
+  let best: string | null = null;
+  for (const prefix of r.tails.keys())
+    if (name.startsWith(prefix) && name.length > prefix.length)
+      if (best === null || prefix.length > best.length) best = prefix;
+  if (best !== null) return r.tails.get(best)!;
+  for (const x of r.regexes) if (compileRegex(x.source, false)?.test(name)) return x.server;
+  return null;
+}
+
+/**
+ * The servers whose server_name matches best. nginx keeps one name table per listen port;
+ * with the port unknown every port's winner is a candidate (in config order).
+ */
+function byName(
+  config: NginxConfig,
+  pool: readonly ServerCandidate[],
+  port: number | null,
+  name: string,
+): ServerCandidate[] {
+  const index = indexOf(config);
+  const key = port ?? 'any';
+  let registries = index.registries.get(key);
+  if (!registries) {
+    const byPort = new Map<number | null, ServerCandidate[]>();
+    for (const s of pool)
+      for (const l of s.listens) {
+        if (port !== null && l.port !== port) continue;
+        const list = byPort.get(l.port) ?? [];
+        if (!list.includes(s)) list.push(s);
+        byPort.set(l.port, list);
+      }
+    registries = [...byPort.values()].map(register);
+    index.registries.set(key, registries);
+  }
+  const winners = new Set<ServerCandidate>();
+  for (const r of registries) {
+    const w = winner(r, name);
+    if (w) winners.add(w);
+  }
+  return pool.filter((s) => winners.has(s));
 }
 
 /** nginx matches locations against the decoded URI without its query, slashes merged. */
