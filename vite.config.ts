@@ -30,6 +30,8 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,ttf,woff2,webmanifest}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: '/index.html',
+        // embed.html is its own page, not the app shell.
+        navigateFallbackDenylist: [/^\/embed\.html/],
         cleanupOutdatedCaches: true,
         // The first install takes control at once so the app works offline from the first visit;
         // later versions still wait for the user's "Reload to update".
@@ -42,5 +44,13 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: false,
     chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      // The app, the embeddable page, and the custom element docs pages load by a stable name.
+      input: { main: 'index.html', embed: 'embed.html', element: 'src/element.ts' },
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === 'element' ? 'upstream-doctor.js' : 'assets/[name]-[hash].js',
+      },
+    },
   },
 });
