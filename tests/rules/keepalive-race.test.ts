@@ -197,16 +197,6 @@ const valid: { name: string; files: SourceFile[]; version?: string }[] = [
     ],
   },
   {
-    name: 'a pool nginx cannot use (HTTP/1.0) is keepalive-inert, not a race',
-    files: [
-      {
-        name: 'app.conf',
-        text: `upstream app { server 127.0.0.1:8000; keepalive 16; }\nserver { location / { proxy_pass http://app; } }\n`,
-      },
-      gthread(),
-    ],
-  },
-  {
     name: 'a $http_upgrade map that sends close on ordinary requests: they never pool',
     files: [
       {
@@ -285,6 +275,51 @@ describe('keepalive-race', () => {
       }
     });
   }
+
+  it('an unusable pool: the race is reported as latent beside keepalive-inert and both fixes apply', () => {
+    const input = `upstream app {
+    server 127.0.0.1:8000;
+    keepalive 16;
+}
+server {
+    location / {
+        proxy_pass http://app;
+    }
+}
+`;
+    const report = run([{ name: 'app.conf', text: input }, gthread()]);
+    const race = report.findings.find((f) => f.rule === RULE)!;
+    expect(race.title).toBe(
+      'Once its pool is in use, nginx will reuse connections the app server closes',
+    );
+    expect(race.message).toMatch(/^Latent until the pool is usable/);
+    expect(race.confidence).toBeLessThan(0.5);
+    expect(report.findings.map((f) => [f.rule, f.fix?.applied])).toEqual(
+      expect.arrayContaining([
+        [RULE, true],
+        ['keepalive-inert', true],
+      ]),
+    );
+    const output = `upstream app {
+    server 127.0.0.1:8000;
+    keepalive 16;
+    keepalive_timeout 1s;
+}
+server {
+    location / {
+        proxy_pass http://app;
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+    }
+}
+`;
+    expect(report.fixed.map((f) => f.text)).toEqual([output]);
+    const again = run([{ name: 'app.conf', text: output }, gthread()]);
+    expect(again.findings.filter((f) => f.rule === RULE || f.rule === 'keepalive-inert')).toEqual(
+      [],
+    );
+    if (!nginxMissing) expect(nginxTest([{ name: 'app.conf', text: output }]).ok).toBe(true);
+  });
 
   for (const c of valid) {
     it(`does not trigger: ${c.name}`, () => {

@@ -23,7 +23,7 @@ import {
 import type { Route } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { upstreamEvents } from './lib/event-index.ts';
-import { connectionHeader } from './lib/connection-header.ts';
+import { connectionHeader, setsUpgrade } from './lib/connection-header.ts';
 import { poolOf, type Pool } from './lib/pool.ts';
 import { backendIdle, type BackendIdle } from './lib/backend-idle.ts';
 import { withoutNearbyKills } from './lib/event-time.ts';
@@ -64,12 +64,23 @@ export const keepaliveRace: Rule = {
     if (!config) return ingress;
     const version = topology.nginxVersion;
     const usable = new Map<UpstreamInfo, Route[]>();
+    const latent = new Set<Route>();
     for (const route of topology.routes) {
       if (route.pass.directive !== 'proxy_pass' || !route.upstream) continue;
-      // The pool must be usable by ordinary requests, or it is keepalive-inert's finding.
-      const http = effective(config, route.location, 'proxy_http_version', version);
-      if (http.value?.[0] !== '1.1') continue;
-      if (!connectionHeader(config, route.location, version).keepsAlive) continue;
+      const http11 =
+        effective(config, route.location, 'proxy_http_version', version).value?.[0] === '1.1';
+      const conn = connectionHeader(config, route.location, version);
+      if (!http11 || !conn.keepsAlive) {
+        // An unusable pool is keepalive-inert's finding. When that rule will make it usable
+        // (same condition as there), the race is reported now as latent: otherwise its fix
+        // would be refused for "causing" this finding, and neither would be fixed.
+        const inertFixes =
+          route.upstream.keepalive !== null &&
+          !setsUpgrade(conn.headers) &&
+          (!http11 || conn.written.toLowerCase().startsWith('close'));
+        if (!inertFixes) continue;
+        latent.add(route);
+      }
       usable.set(route.upstream, [...(usable.get(route.upstream) ?? []), route]);
     }
     const hits: RuleHit[] = [];
@@ -83,10 +94,18 @@ export const keepaliveRace: Rule = {
       const backend = idles[0];
       if (!backend) continue;
       if (pool.idleSeconds !== null && pool.idleSeconds < backend.seconds) continue;
-      const explains = explained(events, upstream);
+      // While no location can use the pool, no connection is reused: nothing to explain yet.
+      const dormant = routes.every((r) => latent.has(r));
+      const explains = dormant ? [] : explained(events, upstream);
       hits.push({
         key: `keepalive-race ${upstream.file} upstream ${upstream.name}`,
-        message: message(upstream, pool, backend, routes, explains, config, version),
+        ...(dormant
+          ? { title: 'Once its pool is in use, nginx will reuse connections the app server closes' }
+          : {}),
+        message:
+          (dormant
+            ? `Latent until the pool is usable (see keepalive-inert, whose fix makes it so): `
+            : '') + message(upstream, pool, backend, routes, explains, config, version),
         evidence: evidence(upstream, pool, backend, explains),
         compared: compared(pool, backend),
         explains,
