@@ -211,6 +211,16 @@ server { location / { proxy_pass http://app; proxy_http_version 1.1;
     ],
   },
   {
+    name: 'a custom worker class (its keep-alive behaviour is unknown)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'gunicorn.conf.py',
+        text: `bind = "127.0.0.1:8000"\nworker_class = "myapp.workers.CustomWorker"\n`,
+      },
+    ],
+  },
+  {
     name: 'Node keepAliveTimeout above the pool timeout',
     files: [
       { name: 'app.conf', text: pooled() },

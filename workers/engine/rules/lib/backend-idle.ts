@@ -40,7 +40,8 @@ export function backendIdle(backend: Backend): BackendIdle | null {
   const s = backend.settings;
   if (backend.kind === 'gunicorn') {
     const wc = backend.workerClass;
-    if (!wc || wc === 'sync') return null; // sync closes after every response: nothing idles
+    // sync closes after every response: nothing idles. Custom worker classes may do anything.
+    if (!wc || !/^(gthread|gevent|eventlet|tornado)$|uvicorn/i.test(wc)) return null;
     const v = s.keepalive;
     const seconds = Number(v?.value);
     const src = v ? provenanceOf(v) : null;
