@@ -19,6 +19,7 @@ import { buildTopology, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { withEvidenceText } from './pipeline/evidence.ts';
+import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
 import type { StreamedLog } from './pipeline/stream.ts';
 
@@ -82,7 +83,11 @@ export function analyze(
     events: logs.events,
     unrecognised: logs.unrecognised,
     incidents: logs.incidents.map((i) => ({ ...i, summary: summarizeIncident(i) })),
-    findings: hits.map((hit) => withEvidenceText(toFinding(hit, outcome, options), textOf)),
+    // Failures no rule explains get a plain "nothing here explains this" with the checklist.
+    // (Not inside diagnose(): fix verification would see a fixed rule's events as new ones.)
+    findings: withUnexplained(hits, logs.events).map((hit) =>
+      withEvidenceText(toFinding(hit, outcome, options), textOf),
+    ),
     ...fixedFiles(inputs, outcome, options.raw === true),
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
     sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),

@@ -12,7 +12,7 @@ import { rank } from '../rules/rank.ts';
 type Logs = { events: readonly LogEvent[]; incidents: readonly Incident[] };
 
 export function diagnoseTopology(topology: Topology, logs: Logs): Hit[] {
-  return rank(runRules({ topology, events: logs.events, incidents: logs.incidents }));
+  return rank(runRules({ topology, events: logs.events, incidents: logs.incidents }), logs.events);
 }
 
 export function diagnose(files: readonly ParsedFile[], logs: Logs, nginxVersion: string): Hit[] {

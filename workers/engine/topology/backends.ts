@@ -135,6 +135,8 @@ function gunicorn(
   pod?: { workload: WorkloadView; container: Container },
 ): Backend {
   const bind = settings.bind;
+  // gunicorn with a certificate serves TLS on every bind.
+  const protocol: Protocol = settings.certfile?.value ? 'https' : 'http';
   // Defaults carry a remark ("127.0.0.1:8000 (0.0.0.0:$PORT when PORT is set)"): keep the address.
   const listeners: Listener[] = (bind?.value ?? '')
     .replace(/\s*\(.*\)\s*$/, '')
@@ -151,7 +153,7 @@ function gunicorn(
         {
           endpoint,
           address,
-          protocol: 'http' as const,
+          protocol,
           file: where?.file ?? files[0] ?? '',
           line: where?.line ?? null,
         },

@@ -105,10 +105,10 @@ function link(targets: readonly Target[], backends: readonly Backend[]): Backend
 }
 
 export function routeLabel(location: LocationInfo): string {
-  const server =
-    location.server.names.find((n) => n !== '_' && n !== '') ??
-    location.server.listen[0] ??
-    'server';
+  const name = location.server.names.find((n) => n !== '_' && n !== '');
+  // `listen 80 default_server` → "server :80"; a catch-all `server_name _` has no name to show.
+  const port = location.server.listen[0]?.split(/\s+/)[0];
+  const server = name ?? (port ? `server :${port.replace(/^.*:/, '')}` : 'server');
   const modifier = location.modifier && location.modifier !== '@' ? `${location.modifier} ` : '';
   return `${server} location ${modifier}${location.path}`;
 }
