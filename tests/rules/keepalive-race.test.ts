@@ -331,6 +331,20 @@ server {
     if (!nginxMissing) expect(nginxTest([{ name: 'app.conf', text: output }]).ok).toBe(true);
   });
 
+  it('nginx before 1.15.3 has no upstream keepalive_timeout: the race is reported with advice only', () => {
+    const report = run([{ name: 'app.conf', text: pooled() }, gthread()], '1.14.0');
+    const hit = report.findings.find((f) => f.rule === RULE)!;
+    expect(hit.compared).toContainEqual(
+      expect.objectContaining({
+        setting: 'upstream keepalive_timeout',
+        value: 'none (kept until the server closes it)',
+      }),
+    );
+    expect(hit.fix).toMatchObject({ safety: 'manual', applied: false });
+    expect(hit.fix!.description).toContain('Upgrade nginx');
+    expect(report.fixed).toEqual([]);
+  });
+
   for (const c of valid) {
     it(`does not trigger: ${c.name}`, () => {
       expect(ours(c.files, c.version)).toEqual([]);
