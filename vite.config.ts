@@ -1,9 +1,41 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 
+/**
+ * The built pages' Content-Security-Policy: nothing from any other origin, ever. Monaco needs
+ * inline styles (it injects them at run time) and loads its codicon font; workers are
+ * same-origin module files. Only in the build: the dev server's HMR needs inline scripts and
+ * a websocket. (frame-ancestors cannot be set from a meta tag: embed.html may be framed.)
+ */
+export const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "worker-src 'self' blob:",
+  "font-src 'self' data:",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+const csp: Plugin = {
+  name: 'content-security-policy',
+  apply: 'build',
+  transformIndexHtml: () => [
+    {
+      tag: 'meta',
+      attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy },
+      injectTo: 'head-prepend',
+    },
+  ],
+};
+
 export default defineConfig({
   plugins: [
+    csp,
     svelte(),
     VitePWA({
       registerType: 'prompt',
