@@ -59,6 +59,12 @@ export interface ScenarioResult {
   after: PhaseResult | null;
   /** Why the scenario did not pass, or what the CLI lacks. */
   reason?: string;
+  /**
+   * If the fix had changed nothing, the chance that the "after" run would still have seen no
+   * failure (or proving line) at the "before" rate: (1 - rate)^requests. Small is convincing;
+   * it matters for the races, whose rate is a few percent.
+   */
+  zeroByChance?: number;
   seconds: number;
 }
 
@@ -124,6 +130,12 @@ function reproduced(sc: Scenario, r: PhaseResult): ScenarioResult['reproducedBy'
   if (r.requests > 0 && r.failures / r.requests >= 0.01) return 'rate';
   if (sc.expectError && r.errorLines > 0) return 'error line';
   return null;
+}
+
+function zeroByChance(before: PhaseResult, after: PhaseResult): number | null {
+  if (!before.requests || after.failures > 0 || after.errorLines > 0) return null;
+  const rate = Math.min(1, Math.max(before.failures, before.errorLines) / before.requests);
+  return rate > 0 ? (1 - rate) ** after.requests : null;
 }
 
 /** Render templates into `dir` (0755 so nginx's unprivileged workers can reach sockets there). */
@@ -218,6 +230,8 @@ export async function runScenario(
   };
   const finish = (status: Status, reason?: string) => {
     res.status = status;
+    const chance = res.before && res.after ? zeroByChance(res.before, res.after) : null;
+    if (chance !== null) res.zeroByChance = chance;
     if (reason) res.reason = reason;
     res.seconds = (Date.now() - started) / 1000;
     return res;

@@ -13,6 +13,12 @@ function topCause(r: ScenarioResult): string {
   return `${r.topCause}${r.causeMatches ? '' : ` (expected ${r.expectedCause})`}`;
 }
 
+/** For the races: how likely a clean "after" would be if the fix did nothing. */
+function chance(r: ScenarioResult): string {
+  const p = r.zeroByChance;
+  return p !== undefined && p >= 1e-9 ? ` (0 by chance: ${p.toExponential(0)})` : '';
+}
+
 export function rows(results: ScenarioResult[]): string[][] {
   return results.map((r) => [
     r.id,
@@ -24,7 +30,8 @@ export function rows(results: ScenarioResult[]): string[][] {
     topCause(r),
     r.fix,
     // Reasons from the CLI already start with "cli not ready:".
-    r.reason?.startsWith(r.status) ? r.reason : r.status + (r.reason ? `: ${r.reason}` : ''),
+    (r.reason?.startsWith(r.status) ? r.reason : r.status + (r.reason ? `: ${r.reason}` : '')) +
+      chance(r),
   ]);
 }
 
