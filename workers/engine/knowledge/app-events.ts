@@ -117,6 +117,16 @@ export const UWSGI: Record<string, EventExplanation> = {
       'uWSGI closes the connection without a response: nginx logs a premature close or reset, 502.',
     causes: ['Large cookies or headers, long query strings.', 'buffer-size left at 4096.'],
   },
+  'body-too-large': {
+    title: 'uWSGI refused a request body over limit-post',
+    what: 'The request\'s Content-Length was larger than `limit-post`, so uWSGI skipped the request: "Invalid (too big) CONTENT_LENGTH. skip.".',
+    meaning:
+      'uWSGI closes the connection without a response: nginx logs a premature close, 502 (not the 413 a client could understand).',
+    causes: [
+      "`limit-post` lower than nginx's client_max_body_size for the same route.",
+      'An upload larger than the app was configured for.',
+    ],
+  },
   'worker-recycle': {
     title: 'uWSGI recycling a worker',
     what: 'A worker reached max-requests, max-worker-lifetime, or a memory limit (reload-on-rss) and is replaced.',

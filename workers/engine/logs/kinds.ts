@@ -58,6 +58,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
     'worker-respawn',
     'worker-boot',
     'listen-queue-full',
+    'body-too-large',
     'connection-reset',
     'broken-pipe',
     'request',

@@ -106,9 +106,13 @@ function classify(message: string, upstreamSide: boolean): Classified | null {
     )
       return { kind: 'invalid-header', fields };
   }
-  if (lower.includes('client intended to send too large body')) {
-    m = /too large body: (\d+) bytes/.exec(lower);
-    if (m) fields.bytes = Number(m[1]);
+  if (
+    lower.includes('client intended to send too large body') ||
+    lower.includes('client intended to send too large chunked body')
+  ) {
+    // Chunked bodies are logged as "N+M bytes": what was read plus the chunk that crossed.
+    m = /too large (?:chunked )?body: (\d+)(?:\+(\d+))? bytes/.exec(lower);
+    if (m) fields.bytes = Number(m[1]) + Number(m[2] ?? 0);
     return { kind: 'body-too-large', fields };
   }
   if (lower.includes('uwsgi request is too big')) {

@@ -120,6 +120,11 @@ const KNOWN: readonly [RegExp, string, Reader?][] = [
     },
   ],
   [
+    // limit-post exceeded (verified on uWSGI 2.0.21: the worker drops the request unanswered).
+    /^Invalid \(too big\) CONTENT_LENGTH\. skip\./,
+    'body-too-large',
+  ],
+  [
     /^\*\*\* uWSGI listen queue of socket "([^"]*)" \(fd: (\d+)\) full !!! \((\d+)\/(\d+)\) \*\*\*/,
     'listen-queue-full',
     (m, f) => {
