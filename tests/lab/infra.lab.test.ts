@@ -7,6 +7,7 @@ import { render } from './lib/scenario.ts';
 import { listenTarget } from './lib/listen.ts';
 import { groupAlive, startGroup, stopGroup } from './lib/procs.ts';
 import { accessStatuses } from './lib/logs.ts';
+import { zeroByChance } from './lib/run-scenario.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { missingTools, startNginx } from './lib/servers.ts';
 import { tmpdir } from 'node:os';
@@ -143,5 +144,25 @@ describe.skipIf(missingTools().length > 0)('servers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('odds of a clean after run', () => {
+  const phase = (requests: number, failures: number, errorLines = failures) => ({
+    requests,
+    failures,
+    errorLines,
+    statuses: {},
+    errors: {},
+    accessLog: {},
+    seconds: 1,
+  });
+  it('is (1 - before rate)^after requests, using error lines when nothing failed', () => {
+    expect(zeroByChance(phase(100, 10), phase(100, 0))).toBeCloseTo(0.9 ** 100, 12);
+    expect(zeroByChance(phase(100, 0, 20), phase(50, 0))).toBeCloseTo(0.8 ** 50, 12);
+  });
+  it('is undefined when the after run was not clean or nothing failed before', () => {
+    expect(zeroByChance(phase(100, 10), phase(100, 1))).toBeNull();
+    expect(zeroByChance(phase(100, 0), phase(100, 0))).toBeNull();
   });
 });

@@ -132,7 +132,7 @@ function reproduced(sc: Scenario, r: PhaseResult): ScenarioResult['reproducedBy'
   return null;
 }
 
-function zeroByChance(before: PhaseResult, after: PhaseResult): number | null {
+export function zeroByChance(before: PhaseResult, after: PhaseResult): number | null {
   if (!before.requests || after.failures > 0 || after.errorLines > 0) return null;
   const rate = Math.min(1, Math.max(before.failures, before.errorLines) / before.requests);
   return rate > 0 ? (1 - rate) ** after.requests : null;
