@@ -184,3 +184,29 @@ server { location / { proxy_pass http://shop; } }
     expect(report.incidents!.filter((i) => i !== shop).map((i) => i.count)).toEqual([1]);
   });
 });
+
+describe('analyze(): access logs in the config’s own log_format', () => {
+  it('are recognised as logs once the config that defines the format is pasted', () => {
+    const config = `http {
+  log_format timed '$remote_addr [$time_local] "$request" $status $upstream_addr uct=$upstream_connect_time';
+  server { listen 80; access_log /var/log/nginx/a.log timed; location / { proxy_pass http://127.0.0.1:8000; } }
+}
+events {}
+`;
+    const log = [
+      '192.0.2.1 [20/Nov/2026:23:41:07 +0000] "POST /api/orders HTTP/1.1" 502 127.0.0.1:8000 uct=0.000',
+      '192.0.2.2 [20/Nov/2026:23:41:08 +0000] "GET /api/cart HTTP/1.1" 200 127.0.0.1:8000 uct=0.001',
+    ].join('\n');
+    const alone = analyze([{ name: 'access.log', text: log }]);
+    expect(alone.files[0]!.kind).toBe('unknown');
+    const together = analyze([
+      { name: 'nginx.conf', text: config },
+      { name: 'access.log', text: log },
+    ]);
+    expect(together.files.find((f) => f.name === 'access.log')!.kind).toBe('log');
+    expect(together.events.map((e) => [e.source, e.status])).toEqual([
+      ['nginx-access', 502],
+      ['nginx-access', 200],
+    ]);
+  });
+});

@@ -18,7 +18,7 @@ import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
 import { buildTopology, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
-import { withEvidenceText } from './pipeline/evidence.ts';
+import { evidenceTexts } from './pipeline/evidence.ts';
 import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
 import type { StreamedLog } from './pipeline/stream.ts';
@@ -60,18 +60,27 @@ export function analyze(
   const hits = diagnoseTopology(topology, logs);
 
   // 7. fix: apply the wanted fixes one by one, keeping those that verify
-  const outcome = applyFixes(hits, inputs, options, (changed) => {
-    const files = configs.map((f) =>
-      changed.has(f.name) ? parseInput({ ...f, text: changed.get(f.name)! })! : f,
-    );
-    return {
-      keys: new Set(diagnose(files, logs, version).map((h) => h.hit.key)),
-      errors: files.reduce((n, f) => n + f.errors.length, 0),
-    };
-  });
+  const errorCount = (files: readonly ParsedFile[]) =>
+    files.reduce((n, f) => n + f.errors.length, 0);
+  const outcome = applyFixes(
+    hits,
+    inputs,
+    options,
+    (changed) => {
+      const files = configs.map((f) =>
+        changed.has(f.name) ? parseInput({ ...f, text: changed.get(f.name)! })! : f,
+      );
+      return {
+        keys: new Set(diagnose(files, logs, version).map((h) => h.hit.key)),
+        errors: errorCount(files),
+      };
+    },
+    errorCount(configs),
+  );
 
   // 8. report
   const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
+  const withEvidenceText = evidenceTexts(textOf);
   return {
     schema: 1,
     nginxVersion: version,
@@ -86,7 +95,7 @@ export function analyze(
     // Failures no rule explains get a plain "nothing here explains this" with the checklist.
     // (Not inside diagnose(): fix verification would see a fixed rule's events as new ones.)
     findings: withUnexplained(hits, logs.events).map((hit) =>
-      withEvidenceText(toFinding(hit, outcome, options), textOf),
+      withEvidenceText(toFinding(hit, outcome, options)),
     ),
     ...fixedFiles(inputs, outcome, options.raw === true),
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],

@@ -1,8 +1,9 @@
 /**
- * Stage 7, fix: choose the fixes to apply, apply them, and verify each one by re-parsing and
+ * Stage 7, fix: choose the fixes to apply, apply them, and verify them by re-parsing and
  * re-analysing: a fix is kept only if its own finding disappears, no parse error and no new
- * finding appears. Fixes are tried one at a time in rank order on top of the ones already
- * kept, so a bad fix is dropped without taking the good ones with it.
+ * finding appears. Fixes are verified together and, when that fails, in ever smaller groups
+ * in rank order, so a bad fix is dropped without taking the good ones with it and the usual
+ * case costs one re-analysis rather than one per fix.
  */
 import type { AnalyzeOptions, Edit } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
@@ -46,20 +47,23 @@ export function applyFixes(
   files: readonly FixableFile[],
   options: AnalyzeOptions,
   reanalyse: Reanalyse,
+  /** Parse errors in the files before any fix. */
+  baselineErrors: number,
 ): FixOutcome {
   const originals = new Map(files.map((f) => [f.name, f.text]));
-  const baseline = reanalyse(new Map());
   const applied = new Set<Hit>();
   const rejected = new Map<Hit, string>();
   let edits = new Map<string, Edit[]>();
   let texts = new Map<string, string>();
-  let state = baseline;
+  let state = { keys: new Set(ranked.map((h) => h.hit.key)), errors: baselineErrors };
 
-  for (const hit of ranked) {
-    if (!wantsFix(hit, options)) continue;
+  /** Adds a group of fixes on top of those kept so far, if together they verify. */
+  const attempt = (group: readonly Hit[]): string | null => {
     const trial = new Map(edits);
-    for (const edit of hit.hit.fix!.edits)
-      trial.set(edit.file, [...(trial.get(edit.file) ?? []), edit]);
+    for (const hit of group) {
+      for (const edit of hit.hit.fix!.edits)
+        trial.set(edit.file, [...(trial.get(edit.file) ?? []), edit]);
+    }
     let trialTexts: Map<string, string>;
     try {
       trialTexts = new Map(
@@ -67,30 +71,47 @@ export function applyFixes(
       );
     } catch (error) {
       if (!(error instanceof OverlappingEditsError)) throw error;
-      rejected.set(hit, 'it changes the same lines as a fix ranked above it');
-      continue;
+      return 'it changes the same lines as a fix ranked above it';
     }
     const after = reanalyse(trialTexts);
-    const reason = verdict(hit.hit.key, state, after);
-    if (reason) {
-      rejected.set(hit, reason);
-      continue;
-    }
-    applied.add(hit);
+    const reason = verdict(
+      group.map((h) => h.hit.key),
+      state,
+      after,
+    );
+    if (reason) return reason;
+    for (const hit of group) applied.add(hit);
     edits = trial;
     texts = trialTexts;
     state = after;
-  }
+    return null;
+  };
+
+  // All wanted fixes are verified together first (one re-analysis in the usual case); a group
+  // that fails is split in two, higher-ranked half first, down to the single fix to blame.
+  const settle = (group: readonly Hit[]): void => {
+    const reason = attempt(group);
+    if (reason === null) return;
+    if (group.length === 1) {
+      rejected.set(group[0]!, reason);
+      return;
+    }
+    const middle = Math.ceil(group.length / 2);
+    settle(group.slice(0, middle));
+    settle(group.slice(middle));
+  };
+  const wanted = ranked.filter((hit) => wantsFix(hit, options));
+  if (wanted.length > 0) settle(wanted);
   return { applied, rejected, edits, texts };
 }
 
 function verdict(
-  key: string,
+  keys: readonly string[],
   before: { keys: Set<string>; errors: number },
   after: { keys: Set<string>; errors: number },
 ): string | null {
   if (after.errors > before.errors) return 'the changed file no longer parses cleanly';
-  if (after.keys.has(key)) return 'the change did not remove the problem';
+  if (keys.some((key) => after.keys.has(key))) return 'the change did not remove the problem';
   const added = [...after.keys].filter((k) => !before.keys.has(k));
   if (added.length > 0) return `the change would cause another finding (${added[0]})`;
   return null;
