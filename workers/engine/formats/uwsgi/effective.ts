@@ -95,6 +95,8 @@ export function uwsgiSockets(parsed: ParsedFile | readonly ParsedFile[]): UwsgiS
   const byOption: Record<string, UwsgiProtocol> = {
     socket: proto === 'http' ? 'http' : proto === 'fastcgi' ? 'fastcgi' : 'uwsgi',
     'http-socket': 'http',
+    // HTTP/1.1 with keepalive on the same socket kind (socket-timeout bounds the idle wait).
+    'http11-socket': 'http',
     'https-socket': 'https',
     'fastcgi-socket': 'fastcgi',
     'scgi-socket': 'scgi',
