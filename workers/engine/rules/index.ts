@@ -19,7 +19,23 @@ import { oomKill } from './oom-kill.ts';
 import { proxyTimeout } from './proxy-timeout.ts';
 import { deployTermination } from './deploy-termination.ts';
 
-export const rules: Rule[] = [keepaliveInert, keepaliveRace, upgradeHeader, retryPolicy, workerRecycle, bodyLimit, appTimeout, headerSize, oomKill, addressMismatch, proxyTimeout, backendDown, backlogFull, protocolMismatch, deployTermination];
+export const rules: Rule[] = [
+  keepaliveInert,
+  keepaliveRace,
+  upgradeHeader,
+  retryPolicy,
+  workerRecycle,
+  bodyLimit,
+  appTimeout,
+  headerSize,
+  oomKill,
+  addressMismatch,
+  proxyTimeout,
+  backendDown,
+  backlogFull,
+  protocolMismatch,
+  deployTermination,
+];
 
 export interface Hit {
   rule: Rule;
