@@ -161,7 +161,7 @@ describe('odds of a clean after run', () => {
     expect(zeroByChance(phase(100, 10), phase(100, 0))).toBeCloseTo(0.9 ** 100, 12);
     expect(zeroByChance(phase(100, 0, 20), phase(50, 0))).toBeCloseTo(0.8 ** 50, 12);
   });
-  it('is undefined when the after run was not clean or nothing failed before', () => {
+  it('is null when the after run was not clean or nothing failed before', () => {
     expect(zeroByChance(phase(100, 10), phase(100, 1))).toBeNull();
     expect(zeroByChance(phase(100, 0), phase(100, 0))).toBeNull();
   });

@@ -230,7 +230,8 @@ export async function runScenario(
   };
   const finish = (status: Status, reason?: string) => {
     res.status = status;
-    const chance = res.before && res.after ? zeroByChance(res.before, res.after) : null;
+    const chance =
+      sc.random && res.before && res.after ? zeroByChance(res.before, res.after) : null;
     if (chance !== null) res.zeroByChance = chance;
     if (reason) res.reason = reason;
     res.seconds = (Date.now() - started) / 1000;

@@ -26,6 +26,11 @@ export interface Scenario {
    * log `expectError`, and the CLI must not claim `expectedCause` or any error-level cause.
    */
   control?: boolean;
+  /**
+   * Failures strike requests at random (races, recycling), so a clean "after" is judged by
+   * its odds at the "before" rate; otherwise the same requests fail every time.
+   */
+  random?: boolean;
   /** Part of `--quick` (deterministic and a few seconds long). */
   quick: boolean;
   /**

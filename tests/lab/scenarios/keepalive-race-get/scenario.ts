@@ -11,6 +11,7 @@ const scenario: Scenario = {
   title: 'the gthread keepalive race on GETs: retried, only logged',
   expectedCause: 'keepalive-race',
   quick: false,
+  random: true,
   files: ['nginx.conf', 'gunicorn.conf.py'],
   app: { kind: 'gunicorn', config: 'gunicorn.conf.py', log: 'logs/gunicorn.log' },
   load: {

@@ -11,6 +11,7 @@ const scenario: Scenario = {
   title: 'gthread keepalive 2 s vs nginx upstream pool (60 s)',
   expectedCause: 'keepalive-race',
   quick: false,
+  random: true,
   files: ['nginx.conf', 'gunicorn.conf.py'],
   app: {
     kind: 'gunicorn',

@@ -10,6 +10,7 @@ const scenario: Scenario = {
   title: "Node's keepAliveTimeout 5 s vs nginx upstream pool (60 s)",
   expectedCause: 'keepalive-race',
   quick: false,
+  random: true,
   files: ['nginx.conf', 'server.mjs'],
   app: { kind: 'node', config: 'server.mjs' },
   load: {

@@ -10,6 +10,7 @@ const scenario: Scenario = {
   title: 'gunicorn max_requests 40 without jitter, pooled POSTs',
   expectedCause: 'worker-recycle',
   quick: false,
+  random: true,
   files: ['nginx.conf', 'gunicorn.conf.py'],
   app: { kind: 'gunicorn', config: 'gunicorn.conf.py', log: 'logs/gunicorn.log' },
   load: {
