@@ -111,7 +111,8 @@ export function findUpstreams(nodes: readonly ConfigNode[]): UpstreamInfo[] {
  */
 export function passHost(target: string): string | null {
   // `unix:///run/app.sock` is a socket spelling (uwsgi_pass, fastcgi_pass), not a scheme.
-  if (/^unix:/i.test(target)) return 'unix:/' + target.slice(5).replace(/^\/+/, '').replace(/:$/, '');
+  if (/^unix:/i.test(target))
+    return 'unix:/' + target.slice(5).replace(/^\/+/, '').replace(/:$/, '');
   let rest = target.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
   if (rest.startsWith('unix:')) return rest.replace(/:$/, '');
   rest = rest.split('/')[0] as string;
