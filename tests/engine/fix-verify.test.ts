@@ -30,7 +30,16 @@ const hit = (key: string, start: number, insert: string): Hit => ({
   },
 });
 
-/** A finding disappears when its marker text is in the file; "BAD" causes a new finding. */
+/** A finding with evidence on one line of file f. */
+const finding = (key: string, line: number): Hit => ({
+  rule,
+  hit: { key, message: key, evidence: [{ file: 'f', line }] },
+});
+
+/**
+ * A finding disappears when its marker text is in the file; "BAD" causes a new finding on
+ * the line it is written on; "SEEN" uncovers one resting on line 1, which no fix writes.
+ */
 function reanalyser(hits: Hit[]) {
   let calls = 0;
   return {
@@ -38,9 +47,11 @@ function reanalyser(hits: Hit[]) {
     fn: (texts: ReadonlyMap<string, string>) => {
       calls++;
       const t = texts.get('f') ?? text;
-      const keys = new Set(hits.map((h) => h.hit.key).filter((k) => !t.includes(k.toUpperCase())));
-      if (t.includes('BAD')) keys.add('new finding');
-      return { keys, errors: 0 };
+      const after = hits.filter((h) => !t.includes(h.hit.key.toUpperCase()));
+      const lineOf = (word: string) => t.slice(0, t.indexOf(word)).split('\n').length;
+      if (t.includes('BAD')) after.push(finding('caused', lineOf('BAD')));
+      if (t.includes('SEEN')) after.push(finding('uncovered', 1));
+      return { hits: after, errors: 0 };
     },
   };
 }
@@ -62,6 +73,14 @@ describe('applyFixes', () => {
     expect([...out.applied].map((h) => h.hit.key)).toEqual(['a', 'b', 'd']);
     expect(out.rejected.get(hits[2]!)).toMatch(/another finding/);
     expect(out.texts.get('f')).toBe('AabBcdefDghij');
+  });
+
+  it('a finding the fix merely uncovers (on lines it did not write) does not block it', () => {
+    const multiline = 'line one\nline two\nline three\n';
+    const fix = hit('seen', 9, 'SEEN ');
+    const out = applyFixes([fix], [{ name: 'f', text: multiline }], {}, reanalyser([fix]).fn, 0);
+    expect(out.applied.has(fix)).toBe(true);
+    expect(out.uncovered.get(fix)!.map((h) => h.hit.key)).toEqual(['uncovered']);
   });
 
   it('a fix that overlaps a higher-ranked one is rejected, the higher one kept', () => {

@@ -70,10 +70,7 @@ export function analyze(
       const files = configs.map((f) =>
         changed.has(f.name) ? parseInput({ ...f, text: changed.get(f.name)! })! : f,
       );
-      return {
-        keys: new Set(diagnose(files, logs, version).map((h) => h.hit.key)),
-        errors: errorCount(files),
-      };
+      return { hits: diagnose(files, logs, version), errors: errorCount(files) };
     },
     errorCount(configs),
   );

@@ -1,12 +1,15 @@
 /**
  * Stage 7, fix: choose the fixes to apply, apply them, and verify them by re-parsing and
- * re-analysing: a fix is kept only if its own finding disappears, no parse error and no new
- * finding appears. Fixes are verified together and, when that fails, in ever smaller groups
+ * re-analysing: a fix is kept only if its own finding disappears, no parse error appears and
+ * no new finding points at a line the fix wrote. (A new finding resting only on lines the fix
+ * left alone was there all along, hidden: e.g. once nginx reaches the app server, that
+ * server's own timeout can be compared. It is reported with the fix, not blamed on it.) Fixes are verified together and, when that fails, in ever smaller groups
  * in rank order, so a bad fix is dropped without taking the good ones with it and the usual
  * case costs one re-analysis rather than one per fix.
  */
 import type { AnalyzeOptions, Edit } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
+import { diffLines } from 'diff';
 import { applyEdits, OverlappingEditsError } from './apply.ts';
 
 export interface FixableFile {
@@ -14,11 +17,13 @@ export interface FixableFile {
   text: string;
 }
 
-/** Re-runs parse + topology + rules on changed texts; returns hit keys and parse error count. */
-export type Reanalyse = (texts: ReadonlyMap<string, string>) => {
-  keys: Set<string>;
+/** Re-runs parse + topology + rules on changed texts: the hits and the parse error count. */
+export type Reanalyse = (texts: ReadonlyMap<string, string>) => Verified;
+
+interface Verified {
+  hits: readonly Hit[];
   errors: number;
-};
+}
 
 export interface FixOutcome {
   /** Hits whose fixes were applied and verified. */
@@ -29,6 +34,8 @@ export interface FixOutcome {
   edits: Map<string, Edit[]>;
   /** Changed texts by file name. */
   texts: Map<string, string>;
+  /** Findings that the applied fixes uncovered (not caused), by the fix that uncovered them. */
+  uncovered: Map<Hit, Hit[]>;
 }
 
 /** Whether the user wants this hit's fix: safe ones unless switched off, unsafe ones if opted in. */
@@ -55,7 +62,8 @@ export function applyFixes(
   const rejected = new Map<Hit, string>();
   let edits = new Map<string, Edit[]>();
   let texts = new Map<string, string>();
-  let state = { keys: new Set(ranked.map((h) => h.hit.key)), errors: baselineErrors };
+  const uncovered = new Map<Hit, Hit[]>();
+  let state: Verified = { hits: ranked, errors: baselineErrors };
 
   /** Adds a group of fixes on top of those kept so far, if together they verify. */
   const attempt = (group: readonly Hit[]): string | null => {
@@ -74,13 +82,16 @@ export function applyFixes(
       return 'it changes the same lines as a fix ranked above it';
     }
     const after = reanalyse(trialTexts);
-    const reason = verdict(
+    const written = writtenLines(originals, texts, trialTexts);
+    const { reason, added } = verdict(
       group.map((h) => h.hit.key),
       state,
       after,
+      written,
     );
     if (reason) return reason;
     for (const hit of group) applied.add(hit);
+    if (added.length > 0) uncovered.set(group[0]!, added);
     edits = trial;
     texts = trialTexts;
     state = after;
@@ -102,17 +113,48 @@ export function applyFixes(
   };
   const wanted = ranked.filter((hit) => wantsFix(hit, options));
   if (wanted.length > 0) settle(wanted);
-  return { applied, rejected, edits, texts };
+  return { applied, rejected, edits, texts, uncovered };
 }
 
 function verdict(
   keys: readonly string[],
-  before: { keys: Set<string>; errors: number },
-  after: { keys: Set<string>; errors: number },
-): string | null {
-  if (after.errors > before.errors) return 'the changed file no longer parses cleanly';
-  if (keys.some((key) => after.keys.has(key))) return 'the change did not remove the problem';
-  const added = [...after.keys].filter((k) => !before.keys.has(k));
-  if (added.length > 0) return `the change would cause another finding (${added[0]})`;
-  return null;
+  before: Verified,
+  after: Verified,
+  written: ReadonlyMap<string, ReadonlySet<number>>,
+): { reason: string | null; added: Hit[] } {
+  if (after.errors > before.errors)
+    return { reason: 'the changed file no longer parses cleanly', added: [] };
+  const afterKeys = new Set(after.hits.map((h) => h.hit.key));
+  if (keys.some((key) => afterKeys.has(key)))
+    return { reason: 'the change did not remove the problem', added: [] };
+  const beforeKeys = new Set(before.hits.map((h) => h.hit.key));
+  const added = after.hits.filter((h) => !beforeKeys.has(h.hit.key));
+  const caused = added.find((h) =>
+    h.hit.evidence.some((e) => written.get(e.file)?.has(e.line) === true),
+  );
+  if (caused)
+    return { reason: `the change would cause another finding (${caused.hit.key})`, added: [] };
+  return { reason: null, added };
+}
+
+/** The lines (1-based, in the new text) that this trial wrote, compared with the last kept state. */
+function writtenLines(
+  originals: ReadonlyMap<string, string>,
+  kept: ReadonlyMap<string, string>,
+  trial: ReadonlyMap<string, string>,
+): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const [name, text] of trial) {
+    const before = kept.get(name) ?? originals.get(name) ?? '';
+    if (before === text) continue;
+    const lines = new Set<number>();
+    let line = 1;
+    for (const part of diffLines(before, text)) {
+      const count = part.count ?? 0;
+      if (part.added) for (let i = 0; i < count; i++) lines.add(line + i);
+      if (!part.removed) line += count;
+    }
+    out.set(name, lines);
+  }
+  return out;
 }

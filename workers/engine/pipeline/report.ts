@@ -39,6 +39,11 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
 function fixNote(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): string {
   const rejected = outcome.rejected.get(hit);
   if (rejected) return ` (not applied: ${rejected})`;
+  const uncovered = outcome.uncovered.get(hit);
+  if (uncovered)
+    return ` Once this is applied, more can be checked: ${uncovered
+      .map((h) => h.hit.title ?? h.rule.meta.title)
+      .join('; ')} (analyse the fixed files again).`;
   if (outcome.applied.has(hit) || hit.hit.fix?.safety === 'manual') return '';
   if (hit.hit.fix?.safety === 'safe') return ' (switched off)';
   return wantsFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
