@@ -116,6 +116,17 @@ export class EngineClient {
     }
   }
 
+  /**
+   * Drops the analysis in flight, if any (its promise rejects with Superseded). An idle
+   * worker is kept warm for the next request; a busy one is stopped.
+   */
+  cancel(): void {
+    this.generation++;
+    if (this.current?.busy) this.replaceWorker();
+    this.cancelInFlight?.();
+    this.cancelInFlight = null;
+  }
+
   dispose(): void {
     this.cancelInFlight?.();
     this.current?.worker.terminate();

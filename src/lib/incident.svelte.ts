@@ -52,14 +52,16 @@ export class Incident {
     this.createRawEngine = createRawEngine;
   }
 
-  setLog(text: string): void {
+  /** `now`: a paste or drop, analysed at once; typing waits for a pause. */
+  setLog(text: string, now = false): void {
     this.log = text;
-    this.schedule();
+    this.schedule(now ? 0 : DEBOUNCE_MS);
   }
 
   addFile(name: string, text: string): void {
     this.files.push({ id: this.nextId++, name: this.uniqueName(name), text });
-    this.schedule();
+    // Next task, not at once: files added together in one go make one analysis.
+    this.schedule(0);
   }
 
   /** A log too big to hold as text: the worker reads it in chunks. */
@@ -71,7 +73,7 @@ export class Incident {
       kind: 'log',
       large: file,
     });
-    this.schedule();
+    this.schedule(0);
   }
 
   updateFile(id: number, patch: Partial<Omit<InputFile, 'id'>>): void {
@@ -149,7 +151,7 @@ export class Incident {
     this.report = null;
     this.error = null;
     this.status = 'idle';
-    this.engine.dispose();
+    this.engine.cancel();
     return storage.forget().catch(() => undefined);
   }
 
@@ -187,9 +189,9 @@ export class Incident {
     return inputs;
   }
 
-  private schedule(): void {
+  private schedule(delay = DEBOUNCE_MS): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.run(), DEBOUNCE_MS);
+    this.timer = setTimeout(() => void this.run(), delay);
   }
 
   /**

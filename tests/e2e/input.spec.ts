@@ -112,3 +112,21 @@ test('inputs are kept only when the user opts in, and clear everything deletes t
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(marker));
 });
+
+test('a huge paste becomes a file entry instead of freezing the textarea', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  const big = dump + '# padding\n'.repeat(30_000);
+  await page.getByLabel('Paste anything').evaluate((area, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    area.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }),
+    );
+  }, big);
+  await expect(page.getByTestId('file-card')).toHaveCount(1);
+  await expect(page.getByTestId('file-card').getByLabel('File name')).toHaveValue('pasted text');
+  await expect(page.getByLabel('Paste anything')).toHaveValue('');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+});
