@@ -28,6 +28,8 @@ interface Running {
 export interface EngineClientOptions {
   /** Give up on one analysis after this long (ms) and replace the worker. */
   timeoutMs?: number;
+  /** Extra time allowed per MB of input: a 10 MB `nginx -T` dump needs more than a paste. */
+  timeoutMsPerMB?: number;
   /** Builds the worker; tests substitute their own. */
   createWorker?: () => Worker;
 }
@@ -43,10 +45,12 @@ export class EngineClient {
   private generation = 0;
   private cancelInFlight: (() => void) | null = null;
   private readonly timeoutMs: number;
+  private readonly timeoutMsPerMB: number;
   private readonly createWorker: () => Worker;
 
   constructor(options: EngineClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.timeoutMsPerMB = options.timeoutMsPerMB ?? 15_000;
     this.createWorker = options.createWorker ?? defaultCreateWorker;
   }
 
@@ -65,6 +69,10 @@ export class EngineClient {
     if (this.current?.busy) this.replaceWorker();
     this.cancelInFlight?.();
 
+    const megabytes =
+      (inputs.reduce((n, i) => n + i.text.length, 0) + largeLogs.reduce((n, f) => n + f.size, 0)) /
+      (1024 * 1024);
+    const limitMs = Math.round(this.timeoutMs + this.timeoutMsPerMB * megabytes);
     const running = this.ensureWorker();
     running.busy = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -75,11 +83,11 @@ export class EngineClient {
         this.replaceWorker();
         reject(
           new EngineFailure(
-            `The analysis took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped. ` +
+            `The analysis took longer than ${Math.round(limitMs / 1000)} s and was stopped. ` +
               'Try fewer or smaller inputs.',
           ),
         );
-      }, this.timeoutMs);
+      }, limitMs);
       onError = (event: ErrorEvent) => {
         event.preventDefault();
         this.replaceWorker();
