@@ -13,6 +13,11 @@ test('screenshots of the sample incident, wide and phone-sized', async ({ page }
   }
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: 'test-results/screens/phone.png', fullPage: true });
+  await page.screenshot({ path: 'test-results/screens/phone-top.png' });
+  await page.getByTestId('incident-summary').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/phone-summary.png' });
+  await page.getByTestId('finding').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/screens/phone-finding.png' });
 });
 
 test('screenshots of a cross-hop sample, light and dark', async ({ page }) => {
