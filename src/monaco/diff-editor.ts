@@ -23,6 +23,8 @@ export type DiffHandle = {
   /** Scrolls to a 1-based line of the original text and marks it. */
   reveal(line: number): void;
   setTheme(dark: boolean): void;
+  /** Side by side (true) or inline (false), for changed files; unchanged ones are always inline. */
+  setSideBySide(sideBySide: boolean): void;
   dispose(): void;
 };
 
@@ -50,6 +52,8 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     automaticLayout: true,
     renderSideBySide: true,
     useInlineViewWhenSpaceIsLimited: true,
+    // The diff pane is ~750 px at 1280 wide; Monaco would fall back to inline below 900.
+    renderSideBySideInlineBreakpoint: 560,
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
     fontSize: 13,
@@ -57,6 +61,8 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     ariaLabel: 'Proposed change: original on the left, fixed on the right',
   });
   let models: editor.ITextModel[] = [];
+  let sideBySide = true;
+  let changed = false;
   let marks: editor.IEditorDecorationsCollection[] = [];
   const mark = (side: editor.ICodeEditor, line: number) => {
     side.revealLineInCenter(line);
@@ -75,7 +81,8 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
         editor.createModel(original, language),
         editor.createModel(modified ?? original, language),
       ];
-      diff.updateOptions({ renderSideBySide: modified !== null });
+      changed = modified !== null;
+      diff.updateOptions({ renderSideBySide: changed && sideBySide });
       diff.setModel({ original: next[0]!, modified: next[1]! });
       for (const model of models) model.dispose();
       models = next;
@@ -87,6 +94,10 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
       marks = [];
       mark(diff.getOriginalEditor(), line);
       mark(diff.getModifiedEditor(), modifiedLine(diff.getLineChanges() ?? [], line));
+    },
+    setSideBySide(value) {
+      sideBySide = value;
+      diff.updateOptions({ renderSideBySide: changed && sideBySide });
     },
     setTheme(isDark) {
       editor.setTheme(isDark ? 'vs-dark' : 'vs');

@@ -37,3 +37,15 @@ test('an evidence line opens its file with the line marked', async ({ page }) =>
   await expect(page.locator('.evidence-line').first()).toBeVisible();
   await expect(page.getByTestId('diff-view')).toContainText('POST /api/checkout');
 });
+
+test('the diff switches between side by side and inline', async ({ page }) => {
+  await page.goto('/');
+  const diff = page.getByTestId('diff-view');
+  await expect(diff.locator('.monaco-diff-editor')).toBeVisible();
+  await expect(diff.locator('.monaco-diff-editor.side-by-side')).toHaveCount(1);
+  await page.getByTestId('side-by-side').uncheck();
+  await expect(diff.locator('.monaco-diff-editor.side-by-side')).toHaveCount(0);
+  await expect(diff).toContainText('proxy_http_version 1.1');
+  await page.getByTestId('side-by-side').check();
+  await expect(diff.locator('.monaco-diff-editor.side-by-side')).toHaveCount(1);
+});
