@@ -67,10 +67,13 @@ export function applyFixes(
 
   /** Adds a group of fixes on top of those kept so far, if together they verify. */
   const attempt = (group: readonly Hit[]): string | null => {
-    const trial = new Map(edits);
+    const trial = new Map([...edits].map(([file, list]) => [file, [...list]]));
     for (const hit of group) {
-      for (const edit of hit.hit.fix!.edits)
-        trial.set(edit.file, [...(trial.get(edit.file) ?? []), edit]);
+      for (const edit of hit.hit.fix!.edits) {
+        const list = trial.get(edit.file);
+        if (list) list.push(edit);
+        else trial.set(edit.file, [edit]);
+      }
     }
     let trialTexts: Map<string, string>;
     try {

@@ -81,7 +81,9 @@ export const keepaliveRace: Rule = {
         if (!inertFixes) continue;
         latent.add(route);
       }
-      usable.set(route.upstream, [...(usable.get(route.upstream) ?? []), route]);
+      const list = usable.get(route.upstream);
+      if (list) list.push(route);
+      else usable.set(route.upstream, [route]);
     }
     const hits: RuleHit[] = [];
     for (const [upstream, routes] of usable) {

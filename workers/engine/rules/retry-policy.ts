@@ -121,7 +121,9 @@ export const retryPolicy: Rule = {
           chains: routeChains,
         };
         const key = groupKey(c);
-        unboundedGroups.set(key, [...(unboundedGroups.get(key) ?? []), c]);
+        const group = unboundedGroups.get(key);
+        if (group) group.push(c);
+        else unboundedGroups.set(key, [c]);
       }
     }
     for (const group of unboundedGroups.values()) hits.push(unboundedHit(config, group));

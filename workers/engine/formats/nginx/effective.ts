@@ -98,6 +98,28 @@ function chain(node: ConfigNode, name: string): ConfigNode[] {
 }
 
 /**
+ * Children of a block by the name they are looked up under (allow/deny share one), built once
+ * per block: a server with 400 locations is asked about each of them, and filtering its
+ * children every time made whole-config queries quadratic.
+ */
+const childIndex = new WeakMap<ConfigNode, Map<string, ConfigNode[]>>();
+
+function childrenNamed(level: ConfigNode, name: string): ConfigNode[] {
+  let index = childIndex.get(level);
+  if (!index) {
+    index = new Map();
+    for (const c of level.children) {
+      const key = ARRAY_GROUP[c.name] ?? c.name;
+      let list = index.get(key);
+      if (!list) index.set(key, (list = []));
+      list.push(c);
+    }
+    childIndex.set(level, index);
+  }
+  return index.get(ARRAY_GROUP[name] ?? name) ?? [];
+}
+
+/**
  * The effective value of `name` at `location` (a location from config.locations(), or any
  * block node: server, http, if, limit_except) for nginx `version` (null: ASSUMED_NGINX_VERSION).
  * Top-level directives of a root snippet count as its outermost level.
@@ -111,7 +133,7 @@ export function effective(
   const start = 'node' in location ? location.node : location;
   const version = nginxVersion ?? ASSUMED_NGINX_VERSION;
   for (const level of chain(start, name)) {
-    const found = level.children.filter((c) => matches(c, name));
+    const found = childrenNamed(level, name);
     if (found.length === 0) continue;
     const first = found[0] as ConfigNode;
     const out: Effective = {

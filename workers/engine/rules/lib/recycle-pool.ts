@@ -55,7 +55,9 @@ export function pooledUpstreams(topology: Topology, backend: Backend): PooledUps
     const http = effective(config, route.location, 'proxy_http_version', version);
     if (http.value?.[0] !== '1.1') continue;
     if (!connectionHeader(config, route.location, version).keepsAlive) continue;
-    by.set(route.upstream, [...(by.get(route.upstream) ?? []), route]);
+    const list = by.get(route.upstream);
+    if (list) list.push(route);
+    else by.set(route.upstream, [route]);
   }
   const out: PooledUpstream[] = [];
   for (const [upstream, routes] of by) {
