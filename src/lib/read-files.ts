@@ -23,7 +23,8 @@ export async function readDroppedFiles(
   for (const item of items.slice(0, MAX_FILES)) {
     const file = 'path' in item ? item.file : item;
     const name = 'path' in item ? item.path : file.webkitRelativePath || file.name;
-    if (file.size > STREAM_THRESHOLD_BYTES) {
+    // Streaming is for logs; a big `nginx -T` dump is a config and must be parsed whole.
+    if (file.size > STREAM_THRESHOLD_BYTES && !(await isDump(file))) {
       large.push(file);
       continue;
     }
@@ -33,6 +34,12 @@ export async function readDroppedFiles(
     texts.push({ name, text });
   }
   return { texts, large };
+}
+
+/** Whether a file starts like `nginx -T` output (its first file marker within 64 KB). */
+async function isDump(file: File): Promise<boolean> {
+  const head = await file.slice(0, 64 * 1024).text();
+  return /^# configuration file .+:\r?$/m.test(head);
 }
 
 /**

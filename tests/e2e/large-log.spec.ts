@@ -27,3 +27,27 @@ test('a log over the streaming threshold is read by the worker in chunks and sum
     `${lines.length} failed requests`,
   );
 });
+
+test('a large nginx -T dump file is parsed as a config, not streamed as a log', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  const head =
+    '# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n\n' +
+    '# configuration file /etc/nginx/conf.d/app.conf:\nupstream app {\n    server 127.0.0.1:8000;\n    keepalive 8;\n}\nserver {\n    listen 80;\n    location / {\n        proxy_pass http://app;\n    }\n}\n\n';
+  // Over the 8 MB streaming threshold: a big include of comments, as generated map files are.
+  const filler =
+    '# configuration file /etc/nginx/conf.d/zz-notes.conf:\n' + '# note\n'.repeat(1_300_000);
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'nginx-T.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(head + filler),
+  });
+  const card = page.getByTestId('file-card');
+  await expect(card).toHaveCount(1);
+  await expect(card).not.toContainText('large log');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible({ timeout: 90_000 });
+});
