@@ -172,6 +172,17 @@ describe('Kubernetes edits never break a valid manifest (property)', () => {
     ),
     { maxLength: 60 },
   );
+  it('inserts beside a key that carries an anchor at the entry column, not the key column', () => {
+    // Found by the property below: `&a kind:` is an entry at column 0.
+    const text = '&a kind: Ingress\n';
+    const edited = applyEdits(
+      text,
+      setIngressAnnotation(parse(text), undefined, 'proxy-read-timeout', 5),
+    );
+    expect(edited.startsWith('&a kind: Ingress\nmetadata:\n')).toBe(true);
+    expect(parse(edited).errors).toEqual([]);
+  });
+
   it('every edit of an error-free input re-parses without errors', () => {
     fc.assert(
       fc.property(

@@ -88,7 +88,7 @@ export function insertPair(
     return { file, start: at, end: at, text: `, ${snippet}` };
   }
   const keyStart = (last?.key as Node | undefined)?.range?.[0];
-  const col = keyStart !== undefined ? columnOf(text, keyStart) : 0;
+  const col = keyStart !== undefined ? columnOf(text, entryStart(text, keyStart)) : 0;
   const lines = render({ [key]: value }, style).split('\n');
   const body = lines.map((l) => ' '.repeat(col) + l).join(style.newline);
   const end =
@@ -115,6 +115,23 @@ export function insertPair(
     return { file, start: at, end: at, text: style.newline + body + style.newline };
   }
   return { file, start: at, end: at, text: body + style.newline };
+}
+
+/**
+ * Where a block mapping entry really starts: before the anchor or tag written in front of its
+ * key (`&a kind: Ingress` is an entry at column 0, not 3).
+ */
+function entryStart(text: string, keyStart: number): number {
+  let at = keyStart;
+  for (;;) {
+    let end = at;
+    while (end > 0 && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+    let start = end;
+    while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
+    const token = text.slice(start, end);
+    if (start === end || !(token.startsWith('&') || token.startsWith('!'))) return at;
+    at = start;
+  }
 }
 
 /** From line start `at`, skip lines indented deeper than `col` (and blank lines between them). */
