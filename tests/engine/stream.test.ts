@@ -1,7 +1,8 @@
 /** Huge logs go through the streaming path: bounded, redacted line by line, with progress. */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
-import { streamLog, STREAM_THRESHOLD_BYTES } from '../../workers/engine/pipeline/stream.ts';
+import { streamLog } from '../../workers/engine/pipeline/stream.ts';
+import { STREAM_THRESHOLD_BYTES } from '../../workers/engine/model.ts';
 import { correlate, decodeLog } from '../../workers/engine/logs/index.ts';
 
 const line = (i: number, query = '') =>

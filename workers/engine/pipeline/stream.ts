@@ -12,8 +12,6 @@ import { classify } from './detect.ts';
 import { parseInput } from './parse.ts';
 import { accessLogFormats } from './decode.ts';
 
-export { STREAM_THRESHOLD_BYTES } from '../model.ts';
-
 const SLICE_BYTES = 1024 * 1024;
 const MAX_CARRY = 256 * 1024;
 

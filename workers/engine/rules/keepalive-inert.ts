@@ -23,7 +23,7 @@ import {
   type NginxConfig,
 } from '../formats/nginx/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { eventsForUpstream } from './match-events.ts';
+import { upstreamEvents } from './lib/event-index.ts';
 
 const EXPLAINED_KINDS = ['address-unavailable', 'connect-eagain'];
 
@@ -57,7 +57,7 @@ export const keepaliveInert: Rule = {
       const connection = connectionHeader(headers, topology.nginxVersion);
       if (!http10 && connection.keepsAlive) continue;
 
-      const explains = eventsForUpstream(events, upstream, EXPLAINED_KINDS);
+      const explains = upstreamEvents(events, upstream, EXPLAINED_KINDS);
       hits.push({
         key: `keepalive-inert ${location.file} ${label} -> ${upstream.name}`,
         message: message(label, upstream.name, http10, connection.value, explains),

@@ -4,7 +4,7 @@
  * scanning every event per route made a 400-location config with a 1,000-line log cost
  * seconds per analysis (and the fix stage re-analyses once per fix).
  *
- * Keys are what match-events.ts compares: the upstream group name or the server address,
+ * Keys are what events are matched on: the upstream group name or the server address,
  * lower-cased, `unix:` paths with one leading slash. Access-log lines naming several servers
  * ("10.0.0.1:80, 10.0.0.2:80") are indexed under each.
  */
