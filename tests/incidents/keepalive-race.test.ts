@@ -5,42 +5,13 @@
  * (tests/lab/scenarios/keepalive-race-gunicorn): the failing requests are the POST/PATCH ones,
  * the GET that hit the same race was retried by nginx and answered 200.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import { nginxMissing, nginxTest } from '../helpers/nginx-t.ts';
+import { applyPatch, readFiles as read } from '../helpers/incident-files.ts';
 
 const DIR = join(import.meta.dirname, 'keepalive-race');
-const read = (dir: string) =>
-  readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isFile())
-    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
-
-/** Applies the report's patch to the originals with `patch -p1`, as a user would. */
-function applyPatch(originals: { name: string; text: string }[], patch: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'incident-'));
-  try {
-    for (const f of originals) writeFileSync(join(dir, f.name), f.text);
-    const run = spawnSync('patch', ['-p1', '--quiet'], {
-      cwd: dir,
-      input: patch,
-      encoding: 'utf8',
-    });
-    return {
-      status: run.status,
-      output: `${run.stdout}${run.stderr}`,
-      files: originals.map((f) => ({
-        name: f.name,
-        text: readFileSync(join(dir, f.name), 'utf8'),
-      })),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('incident: keepalive-race (gunicorn gthread behind an nginx keepalive pool)', () => {
   const inputs = read(DIR);

@@ -6,50 +6,16 @@
  * those POSTs answered 201 by app-2. The fix is unsafe (opt-in): without the flag a POST that
  * reached a server is not sent to another, and the client sees the 502.
  *
- * The access log uses the config's own log_format: detection does not read log_format yet,
- * so its kind is given, as a user picks it in the page or with the CLI.
+ * The access log uses the config's own log_format: it is recognised because that config is
+ * pasted with it.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
-import type { SourceFile } from '../../workers/engine/model.ts';
 import { nginxMissing, nginxTest } from '../helpers/nginx-t.ts';
+import { applyPatch, readFiles as read } from '../helpers/incident-files.ts';
 
 const DIR = join(import.meta.dirname, 'retry-policy');
-const read = (dir: string): SourceFile[] =>
-  readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isFile())
-    .map((name) => ({
-      name,
-      text: readFileSync(join(dir, name), 'utf8'),
-      ...(name === 'access.log' ? { kind: 'log' as const } : {}),
-    }));
-
-/** Applies the report's patch to the originals with `patch -p1`, as a user would. */
-function applyPatch(originals: { name: string; text: string }[], patch: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'incident-'));
-  try {
-    for (const f of originals) writeFileSync(join(dir, f.name), f.text);
-    const run = spawnSync('patch', ['-p1', '--quiet'], {
-      cwd: dir,
-      input: patch,
-      encoding: 'utf8',
-    });
-    return {
-      status: run.status,
-      output: `${run.stdout}${run.stderr}`,
-      files: originals.map((f) => ({
-        name: f.name,
-        text: readFileSync(join(dir, f.name), 'utf8'),
-      })),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('incident: retry-policy (doubled payments through non_idempotent retries)', () => {
   const inputs = read(DIR);

@@ -5,42 +5,13 @@
  * through that location; the fix is the $http_upgrade map, placed at the top of the site file
  * (read in http context), and must keep the WebSocket working (101 lines stay possible).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import { nginxMissing, nginxTest } from '../helpers/nginx-t.ts';
+import { applyPatch, readFiles as read } from '../helpers/incident-files.ts';
 
 const DIR = join(import.meta.dirname, 'upgrade-header');
-const read = (dir: string) =>
-  readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isFile())
-    .map((name) => ({ name, text: readFileSync(join(dir, name), 'utf8') }));
-
-/** Applies the report's patch to the originals with `patch -p1`, as a user would. */
-function applyPatch(originals: { name: string; text: string }[], patch: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'incident-'));
-  try {
-    for (const f of originals) writeFileSync(join(dir, f.name), f.text);
-    const run = spawnSync('patch', ['-p1', '--quiet'], {
-      cwd: dir,
-      input: patch,
-      encoding: 'utf8',
-    });
-    return {
-      status: run.status,
-      output: `${run.stdout}${run.stderr}`,
-      files: originals.map((f) => ({
-        name: f.name,
-        text: readFileSync(join(dir, f.name), 'utf8'),
-      })),
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe('incident: upgrade-header (tutorial config on a Next.js shop)', () => {
   const inputs = read(DIR);
