@@ -5,12 +5,11 @@
  */
 import type { LogEvent } from '../../model.ts';
 import { parseSize } from '../../formats/nginx/index.ts';
-import { setIngressAnnotation, type KubernetesTree } from '../../formats/kubernetes/index.ts';
-import type { ParsedFile } from '../../formats/types.ts';
+import { setIngressAnnotation } from '../../formats/kubernetes/index.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { sourceOf, writtenAt } from './app-values.ts';
-import { ingressFor, pastedIngresses, type Ingress } from './ingress-match.ts';
+import { groupByIngress } from './ingress-match.ts';
 
 /** Hits per Ingress; events no Ingress serves are returned for the generic advice. */
 export function ingressBodyLimitHits(
@@ -18,20 +17,8 @@ export function ingressBodyLimitHits(
   events: LogEvent[],
   wanted: (bytes: number) => { bytes: number; text: string },
 ): { hits: RuleHit[]; rest: LogEvent[] } {
-  const list = pastedIngresses(topology);
-  if (list.length === 0) return { hits: [], rest: events };
-  const groups = new Map<Ingress, { file: ParsedFile<KubernetesTree>; events: LogEvent[] }>();
-  const rest: LogEvent[] = [];
-  for (const e of events) {
-    const found = ingressFor(list, e);
-    if (!found) {
-      rest.push(e);
-      continue;
-    }
-    const g = groups.get(found.ingress) ?? { file: found.file, events: [] };
-    g.events.push(e);
-    groups.set(found.ingress, g);
-  }
+  const { groups, rest } = groupByIngress(topology, events);
+  if (groups.size === 0) return { hits: [], rest };
   const hits: RuleHit[] = [];
   for (const [ingress, { file, events: mine }] of groups) {
     const setting = ingress.settings['proxy-body-size'];

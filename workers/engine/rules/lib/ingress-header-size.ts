@@ -10,7 +10,7 @@ import { setIngressAnnotation } from '../../formats/kubernetes/index.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { sourceOf, writtenAt } from './app-values.ts';
-import { ingressFor, pastedIngresses, type Ingress } from './ingress-match.ts';
+import { groupByIngress } from './ingress-match.ts';
 
 const TARGET = 16 * 1024;
 
@@ -18,20 +18,8 @@ export function ingressHeaderHits(
   topology: Topology,
   events: LogEvent[],
 ): { hits: RuleHit[]; rest: LogEvent[] } {
-  const list = pastedIngresses(topology);
-  if (list.length === 0) return { hits: [], rest: events };
-  const groups = new Map<Ingress, { file: (typeof list)[number]['file']; events: LogEvent[] }>();
-  const rest: LogEvent[] = [];
-  for (const e of events) {
-    const found = ingressFor(list, e);
-    if (!found) {
-      rest.push(e);
-      continue;
-    }
-    const g = groups.get(found.ingress) ?? { file: found.file, events: [] };
-    g.events.push(e);
-    groups.set(found.ingress, g);
-  }
+  const { groups, rest } = groupByIngress(topology, events);
+  if (groups.size === 0) return { hits: [], rest };
   const hits: RuleHit[] = [];
   for (const [ingress, { file, events: mine }] of groups) {
     const setting = ingress.settings['proxy-buffer-size'];

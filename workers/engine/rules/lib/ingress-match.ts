@@ -44,3 +44,31 @@ export function ingressFor(
   }
   return best;
 }
+
+/**
+ * The events grouped by the pasted Ingress that served them; `rest` are the events no Ingress
+ * serves (left to the rule's generic advice). Empty groups when no Ingress was pasted.
+ */
+export function groupByIngress(
+  topology: Topology,
+  events: readonly LogEvent[],
+): {
+  groups: Map<Ingress, { file: ParsedFile<KubernetesTree>; events: LogEvent[] }>;
+  rest: LogEvent[];
+} {
+  const groups = new Map<Ingress, { file: ParsedFile<KubernetesTree>; events: LogEvent[] }>();
+  const list = pastedIngresses(topology);
+  if (list.length === 0) return { groups, rest: [...events] };
+  const rest: LogEvent[] = [];
+  for (const e of events) {
+    const found = ingressFor(list, e);
+    if (!found) {
+      rest.push(e);
+      continue;
+    }
+    const group = groups.get(found.ingress);
+    if (group) group.events.push(e);
+    else groups.set(found.ingress, { file: found.file, events: [e] });
+  }
+  return { groups, rest };
+}
