@@ -100,10 +100,13 @@ export class Incident {
     else await storage.forget();
   }
 
-  /** Restores inputs saved by an earlier visit that opted in; false when there are none. */
-  async restore(): Promise<boolean> {
+  /**
+   * Restores inputs saved by an earlier visit that opted in; false when there are none or when
+   * `wanted()` says the user has chosen something else meanwhile.
+   */
+  async restore(wanted: () => boolean = () => true): Promise<boolean> {
     const saved = await storage.load().catch(() => null);
-    if (!saved) return false;
+    if (!saved || !wanted()) return false;
     this.remember = true;
     this.logKind = saved.logKind;
     await this.load(saved);

@@ -33,3 +33,18 @@ test('every sample is one click away and shows the cause it is named for', async
     await expect(page.getByTestId('file-card').locator('.bad')).toHaveCount(0);
   }
 });
+
+test('a sample chosen while the default is still loading stays chosen', async ({ page }) => {
+  // Hold back the default sample's module so it arrives after the user's choice.
+  await page.route(/keepalive-inert-[^/]*\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto('/');
+  await page.getByLabel('Sample incident').selectOption('oom-kill');
+  const findings = page.locator('[data-testid="finding"]');
+  await expect(findings.first()).toHaveAttribute('data-cause', 'oom-kill');
+  await page.waitForTimeout(2500);
+  await expect(findings.first()).toHaveAttribute('data-cause', 'oom-kill');
+  await expect(page.getByLabel('Sample incident')).toHaveValue('oom-kill');
+});
