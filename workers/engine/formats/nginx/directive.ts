@@ -1,42 +1,120 @@
 import { Lexer } from './lexer.ts';
+import { COL, type DirectiveTable } from './table.ts';
 import { TOKEN, type Block, type Directive } from './tree.ts';
 
+interface Source {
+  readonly name: string;
+  readonly text: string;
+}
+
 /**
- * The parser's Directive. Arguments are read from the text on first access and cached: a
- * 10 MB config has ~10^6 arguments and most are never looked at, and allocating them all up
- * front made garbage collection the largest cost of parsing. Reading them again with the same
- * lexer gives exactly what a single pass would.
+ * The objects callers see, built from the parser's rows (table.ts) when first reached and then
+ * kept, so a directive is always the same object. Parsing a 10 MB config allocates none of
+ * them; a rule that walks one server block builds only that block's.
+ */
+export class TreeNodes {
+  readonly root: Block;
+  private nodes: (DirectiveNode | undefined)[] | undefined;
+
+  constructor(
+    readonly table: DirectiveTable,
+    readonly source: Source,
+    /** First row at the top of the file, -1 for none. */
+    private readonly firstTop: number,
+  ) {
+    this.root = new BlockNode(this, null, -1, -1, 1, 1, firstTop);
+  }
+
+  node(row: number): DirectiveNode {
+    const nodes = (this.nodes ??= new Array<DirectiveNode | undefined>(this.table.count));
+    return (nodes[row] ??= new DirectiveNode(this, row));
+  }
+
+  /** The directives of the chain starting at `row` (a block's first child). */
+  chain(row: number): Directive[] {
+    const out: Directive[] = [];
+    for (let r = row; r >= 0; r = this.table.get(r, COL.nextSibling)) out.push(this.node(r));
+    return out;
+  }
+
+  /** Every directive in document order (rows are numbered in that order). */
+  all(): Directive[] {
+    const out = new Array<Directive>(this.table.count);
+    for (let r = 0; r < this.table.count; r++) out[r] = this.node(r);
+    return out;
+  }
+}
+
+class BlockNode implements Block {
+  #children: Directive[] | undefined;
+
+  constructor(
+    private readonly nodes: TreeNodes,
+    readonly directive: Directive | null,
+    readonly open: number,
+    readonly close: number,
+    readonly openLine: number,
+    readonly closeLine: number,
+    private readonly first: number,
+  ) {}
+
+  get children(): Directive[] {
+    return (this.#children ??= this.nodes.chain(this.first));
+  }
+}
+
+/**
+ * One directive. Arguments are read from the text on first access and cached: a 10 MB config
+ * has ~10^6 arguments and most are never looked at. Reading them again with the same lexer
+ * gives exactly what a single pass would.
  *
  * `args`, `file` and `context` are accessors on the prototype: a structuredClone or JSON copy of
  * a directive does not carry them (copy them explicitly, or use settings(), when data must leave
  * the worker).
  */
 export class DirectiveNode implements Directive {
-  block: Block | undefined = undefined;
-  raw: string | undefined = undefined;
-  endLine: number;
-  end: number;
-  argsStart: number;
-  argsEnd: number;
+  readonly name: string;
+  readonly line: number;
+  readonly endLine: number;
+  readonly start: number;
+  readonly end: number;
+  readonly nameEnd: number;
+  readonly argsStart: number;
+  readonly argsEnd: number;
+  readonly parent: Block;
+  readonly block: Block | undefined;
+  readonly raw: string | undefined;
   // Private fields: never enumerated, logged or copied by structuredClone (the file's whole text).
-  // The file (name and text) is one object shared by all its directives: every field here costs
-  // 8 bytes on each of 10^5 directives.
-  #source: { readonly name: string; readonly text: string };
+  #source: Source;
   #cached: string[] | undefined = undefined;
 
-  constructor(
-    source: { readonly name: string; readonly text: string },
-    public name: string,
-    public line: number,
-    public start: number,
-    public nameEnd: number,
-    public parent: Block,
-  ) {
-    this.#source = source;
-    this.endLine = line;
-    this.end = nameEnd;
-    this.argsStart = nameEnd;
-    this.argsEnd = nameEnd;
+  constructor(nodes: TreeNodes, row: number) {
+    const t = nodes.table;
+    this.#source = nodes.source;
+    this.name = t.name(row);
+    this.line = t.get(row, COL.line);
+    this.endLine = t.get(row, COL.endLine);
+    this.start = t.get(row, COL.start);
+    this.end = t.get(row, COL.end);
+    this.nameEnd = t.get(row, COL.nameEnd);
+    this.argsStart = t.get(row, COL.argsStart);
+    this.argsEnd = t.get(row, COL.argsEnd);
+    this.raw = t.raw.get(row);
+    const parent = t.get(row, COL.parent);
+    this.parent = parent < 0 ? nodes.root : (nodes.node(parent).block as Block);
+    const open = t.get(row, COL.open);
+    this.block =
+      open < 0
+        ? undefined
+        : new BlockNode(
+            nodes,
+            this,
+            open,
+            t.get(row, COL.close),
+            t.get(row, COL.openLine),
+            t.get(row, COL.closeLine),
+            t.get(row, COL.firstChild),
+          );
   }
 
   get file(): string {
@@ -50,10 +128,6 @@ export class DirectiveNode implements Directive {
 
   get args(): string[] {
     return (this.#cached ??= readArgs(this.#source.text, this.argsStart, this.argsEnd));
-  }
-
-  set args(value: string[]) {
-    this.#cached = value;
   }
 }
 

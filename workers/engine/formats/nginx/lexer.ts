@@ -19,6 +19,9 @@ import { TOKEN, type Comment, type TokenStream } from './tree.ts';
  */
 
 export const EOF = -1;
+/** ASCII characters that end or change an unquoted word: whitespace, `;`, `{`, `$`, `\\`. */
+const WORD_SPECIAL = new Uint8Array(128);
+for (const c of ' \t\r\n;{$\\') WORD_SPECIAL[c.charCodeAt(0)] = 1;
 const TEMPLATE_LOOKAHEAD = 160;
 
 export class Lexer {
@@ -139,6 +142,11 @@ export class Lexer {
     return unescape(this.text.slice(this.vStart, this.vEnd), this.vEscaped);
   }
 
+  /** Whether the current word's value is its text as written (no quotes, no escapes). */
+  plain(): boolean {
+    return !this.vEscaped && this.vStart === this.start && this.vEnd === this.pos;
+  }
+
   private setValue(start: number, end: number, escaped: boolean): void {
     this.vStart = start;
     this.vEnd = end;
@@ -213,33 +221,32 @@ export class Lexer {
       this.pos = p;
       return (this.kind = TOKEN.word);
     }
-    let variable = false;
     while (p < n) {
       const d = t.charCodeAt(p);
-      if (d === 123) {
-        if (variable) {
-          p++;
-          continue;
-        }
-        const e = this.templateEnd(p);
-        if (e < 0) break;
-        p = e;
+      // Most characters of a word are ordinary: one table lookup decides.
+      if (d >= 128 || WORD_SPECIAL[d] === 0) {
+        p++;
         continue;
       }
-      variable = false;
+      if (d === 36) {
+        // `${var}`: a `{` right after `$` is part of the word.
+        p++;
+        while (t.charCodeAt(p) === 123) p++;
+        continue;
+      }
       if (d === 92) {
         escaped = true;
         if (t.charCodeAt(p + 1) === 10) this.line++;
         p += 2;
         continue;
       }
-      if (d === 36) {
-        variable = true;
-        p++;
+      if (d === 123) {
+        const e = this.templateEnd(p);
+        if (e < 0) break;
+        p = e;
         continue;
       }
-      if (d === 32 || d === 9 || d === 10 || d === 13 || d === 59) break;
-      p++;
+      break; // whitespace or `;`
     }
     if (p > n) p = n;
     this.setValue(s, p, escaped);

@@ -1,17 +1,11 @@
 import type { FileError } from '../../model.ts';
 import type { Setting } from '../types.ts';
-import { DirectiveNode } from './directive.ts';
+import { TreeNodes } from './directive.ts';
 import { EOF, Lexer } from './lexer.ts';
 import { checkNested, checkTop } from './placement.ts';
 import { collectSettings } from './settings.ts';
-import {
-  TOKEN,
-  type Block,
-  type Directive,
-  type NginxFile,
-  type NginxTree,
-  type TokenStream,
-} from './tree.ts';
+import { COL, DirectiveTable } from './table.ts';
+import { TOKEN, type Directive, type NginxFile, type NginxTree, type TokenStream } from './tree.ts';
 
 /** At most this many errors are kept per file: adversarial input must not allocate millions. */
 const MAX_ERRORS = 50;
@@ -21,18 +15,22 @@ const MAX_DEPTH = 64;
 const QUANTIFIER = /^\{\d+(,\d*)?\}/;
 
 interface Frame {
-  block: Block;
+  /** The block's directive row; -1 for the top of the file (and anonymous blocks there). */
+  row: number;
   /** A `{` with no directive before it: its children go to the enclosing block. */
   anonymous: boolean;
   context: string;
-  /** Where this block's children start in `pending` (they are copied out when it closes). */
-  first: number;
+  /** The last child row added to this block so far, -1 for none. */
+  last: number;
+  /** Line of the `{`. */
+  line: number;
 }
 
 /**
  * Parses an nginx config losslessly. Never throws: unbalanced braces, unterminated quotes,
  * stray `;`/`{`/`}` and non-nginx text give located errors (1-based lines) and a partial tree.
  * The parser is iterative (an explicit stack), so 1 MB of `{` does not overflow the call stack.
+ * It writes rows (table.ts); the Directive objects are built from them when a caller asks.
  */
 export function parseNginx(name: string, text: string): NginxFile {
   const errors: FileError[] = [];
@@ -42,22 +40,21 @@ export function parseNginx(name: string, text: string): NginxFile {
     else dropped++;
   };
   const lx = new Lexer(text, error);
-  const root: Block = {
-    directive: null,
-    children: [],
-    open: -1,
-    close: -1,
-    openLine: 1,
-    closeLine: 1,
+  // Real configs hold about one directive per 40 characters.
+  const table = new DirectiveTable((text.length >> 5) + 16);
+  const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', last: -1, line: 1 }];
+  let firstTop = -1;
+
+  /** Links a new row as the last child of the innermost named block. */
+  const link = (row: number): void => {
+    let i = stack.length - 1;
+    while ((stack[i] as Frame).anonymous) i--;
+    const frame = stack[i] as Frame;
+    if (frame.last >= 0) table.set(frame.last, COL.nextSibling, row);
+    else if (frame.row >= 0) table.set(frame.row, COL.firstChild, row);
+    else firstTop = row;
+    frame.last = row;
   };
-  const stack: Frame[] = [{ block: root, anonymous: false, context: 'main', first: 0 }];
-  // Children of the open blocks, innermost last. Each block gets an exact-size copy when it
-  // closes: arrays grown by push() reserve 16+ slots, most of the heap for small blocks.
-  const pending: Directive[] = [];
-  // Names repeat (proxy_set_header ×10^4): one shared string per name keeps the heap small.
-  const names = new Map<string, string>();
-  const source = { name, text };
-  const all: Directive[] = [];
 
   let k = lx.next();
   while (k !== EOF) {
@@ -70,99 +67,88 @@ export function parseNginx(name: string, text: string): NginxFile {
     if (k === TOKEN.open) {
       error(lx.tokLine, 'unexpected "{" (no directive before it)');
       stack.push({
-        block: frame.block,
+        row: frame.row,
         anonymous: true,
         context: frame.context,
-        first: pending.length,
+        last: -1,
+        line: lx.tokLine,
       });
       k = tooDeep(stack, lx, error) ? lx.kind : lx.next();
       continue;
     }
     if (k === TOKEN.close) {
-      closeBlock(stack, pending, lx, error);
+      closeBlock(stack, table, lx, error);
       k = lx.next();
       continue;
     }
     // A word: a directive's name, then its arguments up to `;` or `{`.
-    const word = lx.value();
-    let internedName = names.get(word);
-    if (internedName === undefined) names.set(word, (internedName = word));
-    const d = new DirectiveNode(source, internedName, lx.tokLine, lx.start, lx.pos, frame.block);
-    pending.push(d);
-    all.push(d);
+    const id = table.intern(text, lx.start, lx.pos, lx.plain() ? undefined : lx.value());
+    const dName = table.names[id] as string;
+    const dLine = lx.tokLine;
+    const row = table.add(id, lx.start, lx.pos, dLine, frame.row);
+    link(row);
     k = lx.next();
     if (k === TOKEN.word) {
-      d.argsStart = lx.start;
+      table.set(row, COL.argsStart, lx.start);
       while (k === TOKEN.word) {
-        d.argsEnd = d.end = lx.pos;
-        d.endLine = lx.line;
+        table.set(row, COL.argsEnd, lx.pos);
+        table.set(row, COL.end, lx.pos);
+        table.set(row, COL.endLine, lx.line);
         k = lx.next();
       }
     }
     // Nested placement is checked here, once the directive is known to be a block or not.
-    if (frame.block.directive) checkNested(d.name, k === TOKEN.open, d.line, frame.context, error);
+    if (frame.row >= 0) checkNested(dName, k === TOKEN.open, dLine, frame.context, error);
     if (k === TOKEN.semicolon) {
-      d.end = lx.pos;
-      d.endLine = lx.tokLine;
+      table.set(row, COL.end, lx.pos);
+      table.set(row, COL.endLine, lx.tokLine);
       k = lx.next();
     } else if (k === TOKEN.open) {
-      if (d.argsEnd === lx.start && QUANTIFIER.test(text.slice(lx.start, lx.start + 12))) {
+      if (
+        table.get(row, COL.argsEnd) === lx.start &&
+        QUANTIFIER.test(text.slice(lx.start, lx.start + 12))
+      ) {
         error(
-          d.line,
+          dLine,
           `the regex quantifier "${(QUANTIFIER.exec(text.slice(lx.start, lx.start + 12)) as RegExpExecArray)[0]}" ` +
             'is read by nginx as the start of a block: put the regex in quotes',
         );
       }
-      const block: Block = {
-        directive: d,
-        children: [],
-        open: lx.start,
-        close: -1,
-        openLine: lx.tokLine,
-        closeLine: lx.tokLine,
-      };
-      d.block = block;
-      stack.push({ block, anonymous: false, context: d.name, first: pending.length });
-      if (d.name.endsWith('_by_lua_block')) {
-        d.raw = lx.rawLua();
-      }
+      table.set(row, COL.open, lx.start);
+      table.set(row, COL.openLine, lx.tokLine);
+      table.set(row, COL.closeLine, lx.tokLine);
+      stack.push({ row, anonymous: false, context: dName, last: -1, line: lx.tokLine });
+      const lua = dName.endsWith('_by_lua_block');
+      if (lua) table.raw.set(row, lx.rawLua());
       // (A Lua body was already read up to its `}`: nothing to skip.)
-      k = d.raw === undefined && tooDeep(stack, lx, error) ? lx.kind : lx.next();
+      k = !lua && tooDeep(stack, lx, error) ? lx.kind : lx.next();
     } else if (k === TOKEN.close) {
-      error(d.line, `"${d.name}" is not terminated by ";" before the "}" on line ${lx.tokLine}`);
+      error(dLine, `"${dName}" is not terminated by ";" before the "}" on line ${lx.tokLine}`);
     } else {
-      error(d.line, `unexpected end of file: "${d.name}" is not terminated by ";"`);
+      error(dLine, `unexpected end of file: "${dName}" is not terminated by ";"`);
     }
   }
   for (let i = stack.length - 1; i > 0; i--) {
     const frame = stack[i] as Frame;
-    const open = frame.block;
-    if (!frame.anonymous) {
-      open.children = pending.slice(frame.first);
-      pending.length = frame.first;
-    }
-    const what = open.directive ? `"${open.directive.name}" block` : 'block';
+    const row = frame.row;
+    const line = frame.line;
+    const what = frame.anonymous ? 'block' : `"${table.name(row)}" block`;
     error(
-      open.openLine,
-      `unexpected end of file: the ${what} opened on line ${open.openLine} is never closed (expecting "}")`,
+      line,
+      `unexpected end of file: the ${what} opened on line ${line} is never closed (expecting "}")`,
     );
-    if (open.directive) {
-      open.directive.end = text.length;
-      open.directive.endLine = lx.line;
+    if (row >= 0 && !frame.anonymous) {
+      table.set(row, COL.end, text.length);
+      table.set(row, COL.endLine, lx.line);
     }
   }
-  root.children = pending.slice(0);
-  checkTop(root, error);
+  const nodes = new TreeNodes(table, { name, text }, firstTop);
+  checkTop(nodes.root, error);
   // Errors in line order (placement errors are found at different times than syntax errors).
   errors.sort((a, b) => a.line - b.line);
   // Text where not one directive is complete with a plausible (unquoted, identifier) name is
   // most likely not nginx at all: say so first, rather than only listing syntax errors.
-  const plausible = (d: Directive): boolean =>
-    d.end > d.argsEnd &&
-    /^[a-z_][a-z0-9_]*$/i.test(d.name) &&
-    text[d.start] !== '"' &&
-    text[d.start] !== "'";
-  if (errors.length > 0 && !all.some(plausible)) {
+  if (errors.length > 0 && !hasPlausibleDirective(table, text)) {
     errors.unshift({
       line: 1,
       message: 'no complete nginx directive found: is this an nginx config?',
@@ -173,8 +159,28 @@ export function parseNginx(name: string, text: string): NginxFile {
     }
   }
   if (dropped > 0) errors.push({ line: lx.line, message: `… and ${dropped} more errors` });
-  const tree: NginxTree = { root, comments: lx.comments, tokens: lx.tokens() };
-  return makeFile(name, text, errors, tree, all);
+  const tree: NginxTree = {
+    get root() {
+      return nodes.root;
+    },
+    comments: lx.comments,
+    tokens: lx.tokens(),
+  };
+  return makeFile(name, text, errors, tree, nodes);
+}
+
+function hasPlausibleDirective(table: DirectiveTable, text: string): boolean {
+  for (let row = 0; row < table.count; row++) {
+    const start = table.get(row, COL.start);
+    if (
+      table.get(row, COL.end) > table.get(row, COL.argsEnd) &&
+      /^[a-z_][a-z0-9_]*$/i.test(table.name(row)) &&
+      text[start] !== '"' &&
+      text[start] !== "'"
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
@@ -205,7 +211,7 @@ function tooDeep(
 
 function closeBlock(
   stack: Frame[],
-  pending: Directive[],
+  table: DirectiveTable,
   lx: Lexer,
   error: (line: number, message: string) => void,
 ): void {
@@ -215,15 +221,11 @@ function closeBlock(
   }
   const frame = stack.pop() as Frame;
   if (frame.anonymous) return;
-  const block = frame.block;
-  block.children = pending.slice(frame.first);
-  pending.length = frame.first;
-  block.close = lx.start;
-  block.closeLine = lx.tokLine;
-  if (block.directive) {
-    block.directive.end = lx.pos;
-    block.directive.endLine = lx.tokLine;
-  }
+  const row = frame.row;
+  table.set(row, COL.close, lx.start);
+  table.set(row, COL.closeLine, lx.tokLine);
+  table.set(row, COL.end, lx.pos);
+  table.set(row, COL.endLine, lx.tokLine);
 }
 
 function makeFile(
@@ -231,8 +233,9 @@ function makeFile(
   text: string,
   errors: FileError[],
   tree: NginxTree,
-  all: Directive[],
+  nodes: TreeNodes,
 ): NginxFile {
+  let all: Directive[] | null = null;
   let settings: Setting[] | null = null;
   return {
     name,
@@ -242,7 +245,7 @@ function makeFile(
     tree,
     print: () => printTokens(text, tree.tokens),
     settings: () => (settings ??= collectSettings(tree.root)),
-    directives: () => all,
+    directives: () => (all ??= nodes.all()),
   };
 }
 

@@ -1,0 +1,125 @@
+/**
+ * What the parser records about each directive, as rows of one Int32Array. A 10 MB config has
+ * 10^5–10^6 directives; one object each (plus a Block and a children array per block) made
+ * garbage collection the largest cost of parsing. Rows cost 60 bytes each and no collector
+ * work; directive.ts builds objects from them only for the rows a caller reaches.
+ */
+
+/** Column offsets within a row. Offsets are UTF-16 offsets into the text; lines 1-based. */
+export const COL = {
+  nameId: 0,
+  start: 1,
+  nameEnd: 2,
+  argsStart: 3,
+  argsEnd: 4,
+  end: 5,
+  line: 6,
+  endLine: 7,
+  /** Row of the enclosing block's directive, -1 at the top of the file. */
+  parent: 8,
+  /** Offset of `{`, or -1 when the directive has no block. */
+  open: 9,
+  /** Offset of the matching `}`, -1 when the file ends first. */
+  close: 10,
+  openLine: 11,
+  closeLine: 12,
+  /** First child row, next sibling row: -1 for none. */
+  firstChild: 13,
+  nextSibling: 14,
+} as const;
+const WIDTH = 15;
+
+export class DirectiveTable {
+  count = 0;
+  rows: Int32Array;
+  /** Distinct directive names; a row's nameId indexes this list. */
+  readonly names: string[] = [];
+  // Names are interned through an open-addressing table of ids keyed by a hash of the text span,
+  // so the parser never allocates a string for a name it has seen (10^5 `proxy_set_header`s).
+  private slots = new Int32Array(256).fill(-1);
+  /** Bodies of `*_by_lua_block`, by row. */
+  readonly raw = new Map<number, string>();
+
+  /** `expected` rows are reserved up front (the table doubles when they run out). */
+  constructor(expected: number) {
+    this.rows = new Int32Array(Math.max(16, expected) * WIDTH);
+  }
+
+  /**
+   * The id of the name spelled by text[start, end) — or, when `value` is given (a quoted or
+   * escaped name), of `value`.
+   */
+  intern(text: string, start: number, end: number, value?: string): number {
+    const name = value ?? text;
+    const from = value === undefined ? start : 0;
+    const to = value === undefined ? end : value.length;
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    const mask = this.slots.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = this.slots[slot] as number;
+      if (id < 0) {
+        const fresh = this.names.length;
+        this.names.push(value ?? text.slice(start, end));
+        this.slots[slot] = fresh;
+        if (this.names.length * 2 > this.slots.length) this.rehash();
+        return fresh;
+      }
+      const known = this.names[id] as string;
+      if (known.length === to - from && name.startsWith(known, from)) return id;
+    }
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    this.names.forEach((name, id) => {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+      let slot = h & mask;
+      while ((slots[slot] as number) >= 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    });
+    this.slots = slots;
+  }
+
+  /** Appends a directive with no arguments or block yet, returns its row. */
+  add(id: number, start: number, nameEnd: number, line: number, parent: number): number {
+    if ((this.count + 1) * WIDTH > this.rows.length) {
+      const grown = new Int32Array(this.rows.length * 2);
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const row = this.count++;
+    const r = this.rows;
+    const o = row * WIDTH;
+    r[o] = id;
+    r[o + 1] = start;
+    r[o + 2] = nameEnd;
+    r[o + 3] = nameEnd;
+    r[o + 4] = nameEnd;
+    r[o + 5] = nameEnd;
+    r[o + 6] = line;
+    r[o + 7] = line;
+    r[o + 8] = parent;
+    r[o + 9] = -1;
+    r[o + 10] = -1;
+    r[o + 11] = line;
+    r[o + 12] = line;
+    r[o + 13] = -1;
+    r[o + 14] = -1;
+    return row;
+  }
+
+  get(row: number, col: number): number {
+    return this.rows[row * WIDTH + col] as number;
+  }
+
+  set(row: number, col: number, value: number): void {
+    this.rows[row * WIDTH + col] = value;
+  }
+
+  name(row: number): string {
+    return this.names[this.get(row, COL.nameId)] as string;
+  }
+}
