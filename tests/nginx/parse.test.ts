@@ -95,6 +95,16 @@ describe('nginx parser: arguments as nginx reads them', () => {
     ).toEqual([['add_header', 'X', 'a "b" c', "it's", 't\tab', 'back\\slash', 'keep\\.dot']]);
   });
 
+  it('reads quoted and escaped directive names as nginx does', () => {
+    const p = parseNginx(
+      'n.conf',
+      `listen 80;\n"listen" 81;\nlis\\"ten 82;\n'listen' 83;\nlisten 84;\n`,
+    );
+    const names = p.directives().map((d) => d.name);
+    expect(names).toEqual(['listen', 'listen', 'lis"ten', 'listen', 'listen']);
+    expect(p.directives().map((d) => d.args[0])).toEqual(['80', '81', '82', '83', '84']);
+  });
+
   it('keeps ; { } # inside quotes, and # inside a word', () => {
     expect(args(`return 200 "a;b{c}d#e"; set $x a#b;`)).toEqual([
       ['return', '200', 'a;b{c}d#e'],

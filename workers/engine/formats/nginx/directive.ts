@@ -1,4 +1,4 @@
-import { Lexer } from './lexer.ts';
+import { tokenize, wordValue } from './lexer.ts';
 import { COL, type DirectiveTable } from './table.ts';
 import { TOKEN, type Block, type Directive } from './tree.ts';
 
@@ -135,10 +135,11 @@ export class DirectiveNode implements Directive {
 export function readArgs(text: string, start: number, end: number): string[] {
   const out: string[] = [];
   if (end <= start) return out;
-  const lx = new Lexer(text, () => {}, start, false);
-  while (lx.next() === TOKEN.word && lx.start < end) {
-    out.push(lx.value());
-    if (lx.pos >= end) break;
+  const tokens = tokenize(text, () => {}, start, end);
+  for (let i = 0; i < tokens.count; i++) {
+    if (tokens.kinds[i] !== TOKEN.word) continue;
+    const to = i + 1 < tokens.count ? (tokens.starts[i + 1] as number) : end;
+    out.push(wordValue(text, tokens.starts[i] as number, to));
   }
   return out;
 }

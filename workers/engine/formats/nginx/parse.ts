@@ -1,11 +1,18 @@
 import type { FileError } from '../../model.ts';
 import type { Setting } from '../types.ts';
 import { TreeNodes } from './directive.ts';
-import { EOF, Lexer } from './lexer.ts';
+import { tokenize, wordValue, type Tokens } from './lexer.ts';
 import { checkNested, checkTop } from './placement.ts';
 import { collectSettings } from './settings.ts';
 import { COL, DirectiveTable } from './table.ts';
-import { TOKEN, type Directive, type NginxFile, type NginxTree, type TokenStream } from './tree.ts';
+import {
+  TOKEN,
+  type Comment,
+  type Directive,
+  type NginxFile,
+  type NginxTree,
+  type TokenStream,
+} from './tree.ts';
 
 /** At most this many errors are kept per file: adversarial input must not allocate millions. */
 const MAX_ERRORS = 50;
@@ -39,107 +46,128 @@ export function parseNginx(name: string, text: string): NginxFile {
     if (errors.length < MAX_ERRORS) errors.push({ line, message });
     else dropped++;
   };
-  const lx = new Lexer(text, error);
-  // Real configs hold about one directive per 40 characters.
-  const table = new DirectiveTable((text.length >> 5) + 16);
+  const tokens = tokenize(text, error);
+  const { count, kinds, starts, lines } = tokens;
+  const oddNames = tokens.oddNames ?? [];
+  let odd = 0;
+  /** The next significant token (word, `;`, `{`, `}`) at or after i; `count` at the end. */
+  const next = (i: number): number => {
+    while (i < count) {
+      const k = kinds[i] as number;
+      if (k >= TOKEN.word && k <= TOKEN.close) break;
+      i++;
+    }
+    return i;
+  };
+  /** Where token i ends: where the next one starts. */
+  const end = (i: number): number => (i + 1 < count ? (starts[i + 1] as number) : text.length);
+  /** The line at the end of token i. */
+  const lineAfter = (i: number): number =>
+    i + 1 < count ? (lines[i + 1] as number) : tokens.lastLine;
+
+  const table = new DirectiveTable(tokens.statements);
   const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', last: -1, line: 1 }];
   let firstTop = -1;
 
   /** Links a new row as the last child of the innermost named block. */
   const link = (row: number): void => {
-    let i = stack.length - 1;
-    while ((stack[i] as Frame).anonymous) i--;
-    const frame = stack[i] as Frame;
+    let f = stack.length - 1;
+    while ((stack[f] as Frame).anonymous) f--;
+    const frame = stack[f] as Frame;
     if (frame.last >= 0) table.set(frame.last, COL.nextSibling, row);
     else if (frame.row >= 0) table.set(frame.row, COL.firstChild, row);
     else firstTop = row;
     frame.last = row;
   };
 
-  let k = lx.next();
-  while (k !== EOF) {
+  let i = next(0);
+  while (i < count) {
     const frame = stack[stack.length - 1] as Frame;
+    const k = kinds[i] as number;
+    const line = lines[i] as number;
     if (k === TOKEN.semicolon) {
-      error(lx.tokLine, 'unexpected ";" (no directive before it)');
-      k = lx.next();
+      error(line, 'unexpected ";" (no directive before it)');
+      i = next(i + 1);
       continue;
     }
     if (k === TOKEN.open) {
-      error(lx.tokLine, 'unexpected "{" (no directive before it)');
-      stack.push({
-        row: frame.row,
-        anonymous: true,
-        context: frame.context,
-        last: -1,
-        line: lx.tokLine,
-      });
-      k = tooDeep(stack, lx, error) ? lx.kind : lx.next();
+      error(line, 'unexpected "{" (no directive before it)');
+      stack.push({ row: frame.row, anonymous: true, context: frame.context, last: -1, line });
+      i = next(tooDeep(stack, tokens, i, error) + 1);
       continue;
     }
     if (k === TOKEN.close) {
-      closeBlock(stack, table, lx, error);
-      k = lx.next();
+      closeBlock(stack, table, tokens, i, error);
+      i = next(i + 1);
       continue;
     }
     // A word: a directive's name, then its arguments up to `;` or `{`.
-    const id = table.intern(text, lx.start, lx.pos, lx.plain() ? undefined : lx.value());
+    const start = starts[i] as number;
+    const nameEnd = end(i);
+    while (odd < oddNames.length && (oddNames[odd] as number) < i) odd++;
+    const id =
+      oddNames[odd] === i
+        ? table.internValue(wordValue(text, start, nameEnd))
+        : table.internSpan(text, start, nameEnd);
     const dName = table.names[id] as string;
-    const dLine = lx.tokLine;
-    const row = table.add(id, lx.start, lx.pos, dLine, frame.row);
+    const row = table.add(id, start, nameEnd, line, frame.row);
     link(row);
-    k = lx.next();
-    if (k === TOKEN.word) {
-      table.set(row, COL.argsStart, lx.start);
-      while (k === TOKEN.word) {
-        table.set(row, COL.argsEnd, lx.pos);
-        table.set(row, COL.end, lx.pos);
-        table.set(row, COL.endLine, lx.line);
-        k = lx.next();
+    i = next(i + 1);
+    if (i < count && kinds[i] === TOKEN.word) {
+      table.set(row, COL.argsStart, starts[i] as number);
+      let last = i;
+      while (i < count && kinds[i] === TOKEN.word) {
+        last = i;
+        i = next(i + 1);
       }
+      table.set(row, COL.argsEnd, end(last));
+      table.set(row, COL.end, end(last));
+      table.set(row, COL.endLine, lineAfter(last));
     }
+    const k2 = i < count ? (kinds[i] as number) : -1;
     // Nested placement is checked here, once the directive is known to be a block or not.
-    if (frame.row >= 0) checkNested(dName, k === TOKEN.open, dLine, frame.context, error);
-    if (k === TOKEN.semicolon) {
-      table.set(row, COL.end, lx.pos);
-      table.set(row, COL.endLine, lx.tokLine);
-      k = lx.next();
-    } else if (k === TOKEN.open) {
-      if (
-        table.get(row, COL.argsEnd) === lx.start &&
-        QUANTIFIER.test(text.slice(lx.start, lx.start + 12))
-      ) {
+    if (frame.row >= 0) checkNested(dName, k2 === TOKEN.open, line, frame.context, error);
+    if (k2 === TOKEN.semicolon) {
+      table.set(row, COL.end, (starts[i] as number) + 1);
+      table.set(row, COL.endLine, lines[i] as number);
+      i = next(i + 1);
+    } else if (k2 === TOKEN.open) {
+      const open = starts[i] as number;
+      const quantifier =
+        table.get(row, COL.argsEnd) === open ? QUANTIFIER.exec(text.slice(open, open + 12)) : null;
+      if (quantifier) {
         error(
-          dLine,
-          `the regex quantifier "${(QUANTIFIER.exec(text.slice(lx.start, lx.start + 12)) as RegExpExecArray)[0]}" ` +
-            'is read by nginx as the start of a block: put the regex in quotes',
+          line,
+          `the regex quantifier "${quantifier[0]}" is read by nginx as the start of a block: put the regex in quotes`,
         );
       }
-      table.set(row, COL.open, lx.start);
-      table.set(row, COL.openLine, lx.tokLine);
-      table.set(row, COL.closeLine, lx.tokLine);
-      stack.push({ row, anonymous: false, context: dName, last: -1, line: lx.tokLine });
-      const lua = dName.endsWith('_by_lua_block');
-      if (lua) table.raw.set(row, lx.rawLua());
-      // (A Lua body was already read up to its `}`: nothing to skip.)
-      k = !lua && tooDeep(stack, lx, error) ? lx.kind : lx.next();
-    } else if (k === TOKEN.close) {
-      error(dLine, `"${dName}" is not terminated by ";" before the "}" on line ${lx.tokLine}`);
+      table.set(row, COL.open, open);
+      table.set(row, COL.openLine, lines[i] as number);
+      table.set(row, COL.closeLine, lines[i] as number);
+      stack.push({ row, anonymous: false, context: dName, last: -1, line: lines[i] as number });
+      if (dName.endsWith('_by_lua_block')) {
+        // The tokenizer read the body as one raw token (absent when the body is empty).
+        const raw = kinds[i + 1] === TOKEN.raw;
+        table.raw.set(row, raw ? text.slice(starts[i + 1] as number, end(i + 1)) : '');
+        i = next(i + (raw ? 2 : 1));
+      } else i = next(tooDeep(stack, tokens, i, error) + 1);
+    } else if (k2 === TOKEN.close) {
+      error(line, `"${dName}" is not terminated by ";" before the "}" on line ${lines[i]}`);
     } else {
-      error(dLine, `unexpected end of file: "${dName}" is not terminated by ";"`);
+      error(line, `unexpected end of file: "${dName}" is not terminated by ";"`);
     }
   }
-  for (let i = stack.length - 1; i > 0; i--) {
-    const frame = stack[i] as Frame;
+  for (let f = stack.length - 1; f > 0; f--) {
+    const frame = stack[f] as Frame;
     const row = frame.row;
-    const line = frame.line;
     const what = frame.anonymous ? 'block' : `"${table.name(row)}" block`;
     error(
-      line,
-      `unexpected end of file: the ${what} opened on line ${line} is never closed (expecting "}")`,
+      frame.line,
+      `unexpected end of file: the ${what} opened on line ${frame.line} is never closed (expecting "}")`,
     );
-    if (row >= 0 && !frame.anonymous) {
+    if (!frame.anonymous) {
       table.set(row, COL.end, text.length);
-      table.set(row, COL.endLine, lx.line);
+      table.set(row, COL.endLine, tokens.lastLine);
     }
   }
   const nodes = new TreeNodes(table, { name, text }, firstTop);
@@ -158,15 +186,31 @@ export function parseNginx(name: string, text: string): NginxFile {
       dropped++;
     }
   }
-  if (dropped > 0) errors.push({ line: lx.line, message: `… and ${dropped} more errors` });
+  if (dropped > 0) errors.push({ line: tokens.lastLine, message: `… and ${dropped} more errors` });
+  let comments: Comment[] | undefined;
   const tree: NginxTree = {
     get root() {
       return nodes.root;
     },
-    comments: lx.comments,
-    tokens: lx.tokens(),
+    get comments() {
+      return (comments ??= collectComments(text, tokens));
+    },
+    tokens,
   };
   return makeFile(name, text, errors, tree, nodes);
+}
+
+/** The comments of the token stream (a comment's text stops before a CR ending its line). */
+function collectComments(text: string, tokens: Tokens): Comment[] {
+  const out: Comment[] = [];
+  for (let i = 0; i < tokens.count; i++) {
+    if (tokens.kinds[i] !== TOKEN.comment) continue;
+    const start = tokens.starts[i] as number;
+    let e = i + 1 < tokens.count ? (tokens.starts[i + 1] as number) : text.length;
+    if (e > start && text.charCodeAt(e - 1) === 13) e--;
+    out.push({ start, end: e, line: tokens.lines[i] as number, text: text.slice(start, e) });
+  }
+  return out;
 }
 
 function hasPlausibleDirective(table: DirectiveTable, text: string): boolean {
@@ -186,46 +230,51 @@ function hasPlausibleDirective(table: DirectiveTable, text: string): boolean {
 /**
  * Real configs nest a handful of blocks; past MAX_DEPTH a block's body is skipped (braces still
  * matched, so the rest of the file parses) and reported once. This keeps adversarial input such
- * as 1 MB of `a {` cheap. Returns true when it skipped, leaving the lexer on the matching `}`
- * (or at EOF).
+ * as 1 MB of `a {` cheap. Returns the index of the matching `}` (or of the last token) when it
+ * skipped, else the index of the `{` it was given.
  */
 function tooDeep(
   stack: Frame[],
-  lx: Lexer,
+  tokens: Tokens,
+  open: number,
   error: (line: number, message: string) => void,
-): boolean {
-  if (stack.length <= MAX_DEPTH) return false;
+): number {
+  if (stack.length <= MAX_DEPTH) return open;
   if (stack.length === MAX_DEPTH + 1) {
     error(
-      lx.tokLine,
+      tokens.lines[open] as number,
       `blocks nested more than ${MAX_DEPTH} deep: the body of this one is not parsed`,
     );
   }
   let depth = 1;
-  for (let k = lx.next(); k !== EOF; k = lx.next()) {
+  for (let i = open + 1; i < tokens.count; i++) {
+    const k = tokens.kinds[i];
     if (k === TOKEN.open) depth++;
-    else if (k === TOKEN.close && --depth === 0) return true;
+    else if (k === TOKEN.close && --depth === 0) return i - 1;
   }
-  return true;
+  return tokens.count;
 }
 
 function closeBlock(
   stack: Frame[],
   table: DirectiveTable,
-  lx: Lexer,
+  tokens: Tokens,
+  i: number,
   error: (line: number, message: string) => void,
 ): void {
+  const line = tokens.lines[i] as number;
   if (stack.length === 1) {
-    error(lx.tokLine, 'unexpected "}" (no block is open here)');
+    error(line, 'unexpected "}" (no block is open here)');
     return;
   }
   const frame = stack.pop() as Frame;
   if (frame.anonymous) return;
   const row = frame.row;
-  table.set(row, COL.close, lx.start);
-  table.set(row, COL.closeLine, lx.tokLine);
-  table.set(row, COL.end, lx.pos);
-  table.set(row, COL.endLine, lx.tokLine);
+  const close = tokens.starts[i] as number;
+  table.set(row, COL.close, close);
+  table.set(row, COL.closeLine, line);
+  table.set(row, COL.end, close + 1);
+  table.set(row, COL.endLine, line);
 }
 
 function makeFile(

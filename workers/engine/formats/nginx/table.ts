@@ -40,33 +40,33 @@ export class DirectiveTable {
   /** Bodies of `*_by_lua_block`, by row. */
   readonly raw = new Map<number, string>();
 
-  /** `expected` rows are reserved up front (the table doubles when they run out). */
+  /** `expected` rows are reserved up front (the table grows when they run out). */
   constructor(expected: number) {
     this.rows = new Int32Array(Math.max(16, expected) * WIDTH);
   }
 
-  /**
-   * The id of the name spelled by text[start, end) — or, when `value` is given (a quoted or
-   * escaped name), of `value`.
-   */
-  intern(text: string, start: number, end: number, value?: string): number {
-    const name = value ?? text;
-    const from = value === undefined ? start : 0;
-    const to = value === undefined ? end : value.length;
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  /** The id of the name spelled by text[start, end) (a plain word: no quotes, no escapes). */
+  internSpan(text: string, start: number, end: number): number {
+    return this.lookup(spanHash(text, start, end), text, start, end);
+  }
+
+  internValue(value: string): number {
+    return this.lookup(spanHash(value, 0, value.length), value, 0, value.length);
+  }
+
+  private lookup(h: number, text: string, start: number, end: number): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot] as number;
       if (id < 0) {
         const fresh = this.names.length;
-        this.names.push(value ?? text.slice(start, end));
+        this.names.push(text.slice(start, end));
         this.slots[slot] = fresh;
         if (this.names.length * 2 > this.slots.length) this.rehash();
         return fresh;
       }
       const known = this.names[id] as string;
-      if (known.length === to - from && name.startsWith(known, from)) return id;
+      if (known.length === end - start && sameText(known, text, start)) return id;
     }
   }
 
@@ -74,9 +74,7 @@ export class DirectiveTable {
     const slots = new Int32Array(this.slots.length * 2).fill(-1);
     const mask = slots.length - 1;
     this.names.forEach((name, id) => {
-      let h = 0x811c9dc5;
-      for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-      let slot = h & mask;
+      let slot = spanHash(name, 0, name.length) & mask;
       while ((slots[slot] as number) >= 0) slot = (slot + 1) & mask;
       slots[slot] = id;
     });
@@ -122,4 +120,17 @@ export class DirectiveTable {
   name(row: number): string {
     return this.names[this.get(row, COL.nameId)] as string;
   }
+}
+
+/** FNV-1a over the UTF-16 code units of s[start, end). */
+function spanHash(s: string, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+function sameText(known: string, text: string, start: number): boolean {
+  for (let i = 0; i < known.length; i++)
+    if (known.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  return true;
 }
