@@ -50,20 +50,8 @@ export function parseNginx(name: string, text: string): NginxFile {
   const { count, kinds, starts, lines } = tokens;
   const oddNames = tokens.oddNames ?? [];
   let odd = 0;
-  /** The next significant token (word, `;`, `{`, `}`) at or after i; `count` at the end. */
-  const next = (i: number): number => {
-    while (i < count) {
-      const k = kinds[i] as number;
-      if (k >= TOKEN.word && k <= TOKEN.close) break;
-      i++;
-    }
-    return i;
-  };
   /** Where token i ends: where the next one starts. */
   const end = (i: number): number => (i + 1 < count ? (starts[i + 1] as number) : text.length);
-  /** The line at the end of token i. */
-  const lineAfter = (i: number): number =>
-    i + 1 < count ? (lines[i + 1] as number) : tokens.lastLine;
 
   const table = new DirectiveTable(tokens.statements);
   const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', last: -1, line: 1 }];
@@ -80,82 +68,103 @@ export function parseNginx(name: string, text: string): NginxFile {
     frame.last = row;
   };
 
-  let i = next(0);
-  while (i < count) {
-    const frame = stack[stack.length - 1] as Frame;
+  // One pass over the tokens. `row` is the directive being read (-1 between directives);
+  // its arguments are the words up to the `;`, `{` or `}` that ends it.
+  let row = -1;
+  let dName = '';
+  let dLine = 0;
+  let firstArg = -1;
+  let lastArg = -1;
+  let frame = stack[0] as Frame;
+  /** Records the arguments of `row`; the directive then ends where they do unless `;`/`{` follows. */
+  const endArgs = (): void => {
+    if (firstArg < 0) return;
+    const argsEnd = end(lastArg);
+    table.set(row, COL.argsStart, starts[firstArg] as number);
+    table.set(row, COL.argsEnd, argsEnd);
+    table.set(row, COL.end, argsEnd);
+    table.set(
+      row,
+      COL.endLine,
+      lastArg + 1 < count ? (lines[lastArg + 1] as number) : tokens.lastLine,
+    );
+  };
+  for (let i = 0; i < count; i++) {
     const k = kinds[i] as number;
-    const line = lines[i] as number;
-    if (k === TOKEN.semicolon) {
-      error(line, 'unexpected ";" (no directive before it)');
-      i = next(i + 1);
-      continue;
-    }
-    if (k === TOKEN.open) {
-      error(line, 'unexpected "{" (no directive before it)');
-      stack.push({ row: frame.row, anonymous: true, context: frame.context, last: -1, line });
-      i = next(tooDeep(stack, tokens, i, error) + 1);
-      continue;
-    }
-    if (k === TOKEN.close) {
-      closeBlock(stack, table, tokens, i, error);
-      i = next(i + 1);
-      continue;
-    }
-    // A word: a directive's name, then its arguments up to `;` or `{`.
-    const start = starts[i] as number;
-    const nameEnd = end(i);
-    while (odd < oddNames.length && (oddNames[odd] as number) < i) odd++;
-    const id =
-      oddNames[odd] === i
-        ? table.internValue(wordValue(text, start, nameEnd))
-        : table.internSpan(text, start, nameEnd);
-    const dName = table.names[id] as string;
-    const row = table.add(id, start, nameEnd, line, frame.row);
-    link(row);
-    i = next(i + 1);
-    if (i < count && kinds[i] === TOKEN.word) {
-      table.set(row, COL.argsStart, starts[i] as number);
-      let last = i;
-      while (i < count && kinds[i] === TOKEN.word) {
-        last = i;
-        i = next(i + 1);
+    if (k === TOKEN.word) {
+      if (row >= 0) {
+        if (firstArg < 0) firstArg = i;
+        lastArg = i;
+        continue;
       }
-      table.set(row, COL.argsEnd, end(last));
-      table.set(row, COL.end, end(last));
-      table.set(row, COL.endLine, lineAfter(last));
+      // A directive's name.
+      const start = starts[i] as number;
+      const nameEnd = end(i);
+      while (odd < oddNames.length && (oddNames[odd] as number) < i) odd++;
+      const id =
+        oddNames[odd] === i
+          ? table.internValue(wordValue(text, start, nameEnd))
+          : table.internSpan(text, start, nameEnd);
+      dName = table.names[id] as string;
+      dLine = lines[i] as number;
+      row = table.add(id, start, nameEnd, dLine, frame.row);
+      link(row);
+      firstArg = -1;
+      continue;
     }
-    const k2 = i < count ? (kinds[i] as number) : -1;
-    // Nested placement is checked here, once the directive is known to be a block or not.
-    if (frame.row >= 0) checkNested(dName, k2 === TOKEN.open, line, frame.context, error);
-    if (k2 === TOKEN.semicolon) {
-      table.set(row, COL.end, (starts[i] as number) + 1);
-      table.set(row, COL.endLine, lines[i] as number);
-      i = next(i + 1);
-    } else if (k2 === TOKEN.open) {
+    if (k < TOKEN.word || k > TOKEN.close) continue; // space, comment, template
+    const line = lines[i] as number;
+    if (row >= 0) {
+      endArgs();
+      // Nested placement is checked here, once the directive is known to be a block or not.
+      if (frame.row >= 0) checkNested(dName, k === TOKEN.open, dLine, frame.context, error);
+    }
+    if (k === TOKEN.semicolon) {
+      if (row < 0) error(line, 'unexpected ";" (no directive before it)');
+      else {
+        table.set(row, COL.end, (starts[i] as number) + 1);
+        table.set(row, COL.endLine, line);
+      }
+    } else if (k === TOKEN.open) {
+      if (row < 0) {
+        error(line, 'unexpected "{" (no directive before it)');
+        frame = { row: frame.row, anonymous: true, context: frame.context, last: -1, line };
+        stack.push(frame);
+        i = tooDeep(stack, tokens, i, error);
+        continue;
+      }
       const open = starts[i] as number;
       const quantifier =
         table.get(row, COL.argsEnd) === open ? QUANTIFIER.exec(text.slice(open, open + 12)) : null;
       if (quantifier) {
         error(
-          line,
+          dLine,
           `the regex quantifier "${quantifier[0]}" is read by nginx as the start of a block: put the regex in quotes`,
         );
       }
       table.set(row, COL.open, open);
-      table.set(row, COL.openLine, lines[i] as number);
-      table.set(row, COL.closeLine, lines[i] as number);
-      stack.push({ row, anonymous: false, context: dName, last: -1, line: lines[i] as number });
+      table.set(row, COL.openLine, line);
+      table.set(row, COL.closeLine, line);
+      frame = { row, anonymous: false, context: dName, last: -1, line };
+      stack.push(frame);
       if (dName.endsWith('_by_lua_block')) {
         // The tokenizer read the body as one raw token (absent when the body is empty).
         const raw = kinds[i + 1] === TOKEN.raw;
         table.raw.set(row, raw ? text.slice(starts[i + 1] as number, end(i + 1)) : '');
-        i = next(i + (raw ? 2 : 1));
-      } else i = next(tooDeep(stack, tokens, i, error) + 1);
-    } else if (k2 === TOKEN.close) {
-      error(line, `"${dName}" is not terminated by ";" before the "}" on line ${lines[i]}`);
+        if (raw) i++;
+      } else i = tooDeep(stack, tokens, i, error);
     } else {
-      error(line, `unexpected end of file: "${dName}" is not terminated by ";"`);
+      if (row >= 0)
+        error(dLine, `"${dName}" is not terminated by ";" before the "}" on line ${line}`);
+      closeBlock(stack, table, tokens, i, error);
+      frame = stack[stack.length - 1] as Frame;
     }
+    row = -1;
+  }
+  if (row >= 0) {
+    endArgs();
+    if (frame.row >= 0) checkNested(dName, false, dLine, frame.context, error);
+    error(dLine, `unexpected end of file: "${dName}" is not terminated by ";"`);
   }
   for (let f = stack.length - 1; f > 0; f--) {
     const frame = stack[f] as Frame;
