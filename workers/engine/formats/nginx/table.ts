@@ -91,21 +91,21 @@ export class DirectiveTable {
     const row = this.count++;
     const r = this.rows;
     const o = row * WIDTH;
-    r[o] = id;
-    r[o + 1] = start;
-    r[o + 2] = nameEnd;
-    r[o + 3] = nameEnd;
-    r[o + 4] = nameEnd;
-    r[o + 5] = nameEnd;
-    r[o + 6] = line;
-    r[o + 7] = line;
-    r[o + 8] = parent;
-    r[o + 9] = -1;
-    r[o + 10] = -1;
-    r[o + 11] = line;
-    r[o + 12] = line;
-    r[o + 13] = -1;
-    r[o + 14] = -1;
+    r[o + COL.nameId] = id;
+    r[o + COL.start] = start;
+    r[o + COL.nameEnd] = nameEnd;
+    r[o + COL.argsStart] = nameEnd;
+    r[o + COL.argsEnd] = nameEnd;
+    r[o + COL.end] = nameEnd;
+    r[o + COL.line] = line;
+    r[o + COL.endLine] = line;
+    r[o + COL.parent] = parent;
+    r[o + COL.open] = -1;
+    r[o + COL.close] = -1;
+    r[o + COL.openLine] = line;
+    r[o + COL.closeLine] = line;
+    r[o + COL.firstChild] = -1;
+    r[o + COL.nextSibling] = -1;
     return row;
   }
 
