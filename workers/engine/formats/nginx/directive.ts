@@ -72,7 +72,7 @@ class BlockNode implements Block {
  * a directive does not carry them (copy them explicitly, or use settings(), when data must leave
  * the worker).
  */
-export class DirectiveNode implements Directive {
+class DirectiveNode implements Directive {
   readonly name: string;
   readonly line: number;
   readonly endLine: number;
@@ -132,7 +132,7 @@ export class DirectiveNode implements Directive {
 }
 
 /** The logical values of the words in text[start, end) (a directive's argument span). */
-export function readArgs(text: string, start: number, end: number): string[] {
+function readArgs(text: string, start: number, end: number): string[] {
   const out: string[] = [];
   if (end <= start) return out;
   const tokens = tokenize(text, () => {}, start, end);

@@ -328,7 +328,7 @@ function lineEnd(t: string, p: number): number {
 }
 
 /** nginx's unescaping of a word (see Directive.args). */
-export function unescape(raw: string, escaped: boolean): string {
+function unescape(raw: string, escaped: boolean): string {
   if (!escaped) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
