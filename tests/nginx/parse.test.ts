@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseNginx,
-  printTokens,
-  TOKEN,
-  type Directive,
-} from '../../workers/engine/formats/nginx/index.ts';
+import { parseNginx, TOKEN, type Directive } from '../../workers/engine/formats/nginx/index.ts';
+import { printTable } from '../../workers/engine/formats/nginx/print.ts';
+import { COL, DirectiveTable } from '../../workers/engine/formats/nginx/table.ts';
 import { corpus } from './corpus.ts';
 
 const args = (text: string): string[][] =>
@@ -49,16 +46,29 @@ describe('nginx parser: lossless round trip', () => {
     }
   });
 
-  it('print() shows a broken token stream instead of hiding it', () => {
-    const kinds = new Uint8Array(2);
-    expect(printTokens('abcdefgh', { count: 2, kinds, starts: Int32Array.of(0, 5) })).toBe(
-      'abcdefgh',
-    );
-    expect(printTokens('abcdefgh', { count: 2, kinds, starts: Int32Array.of(3, 5) })).toBe('defgh');
-    expect(printTokens('abcdefgh', { count: 3, kinds, starts: Int32Array.of(0, 6, 4) })).toBe(
-      'abcdefefgh',
-    );
-    expect(printTokens('abc', { count: 0, kinds, starts: new Int32Array(0) })).toBe('');
+  it('print() shows a broken tree instead of hiding it', () => {
+    const text = 'a 1;\nb {\n  c;\n}\n';
+    // The rows the parser writes for it: `a 1;`, then `b { … }` holding `c;`.
+    const rows = (): DirectiveTable => {
+      const t = new DirectiveTable(3);
+      const a = t.add(t.internSpan(text, 0, 1), 0, 1, 1, -1);
+      t.set(a, COL.argsStart, 2);
+      t.set(a, COL.argsEnd, 3);
+      t.set(a, COL.end, 4);
+      const b = t.add(t.internSpan(text, 5, 6), 5, 6, 2, -1);
+      t.set(b, COL.open, 7);
+      t.set(b, COL.close, 14);
+      t.set(b, COL.end, 15);
+      const c = t.add(t.internSpan(text, 11, 12), 11, 12, 3, b);
+      t.set(c, COL.end, 13);
+      return t;
+    };
+    expect(printTable(text, rows())).toBe(text);
+    // `c` claims to start before its block opens: the printed text repeats bytes.
+    const broken = rows();
+    broken.set(2, COL.start, 2);
+    expect(printTable(text, broken)).toBe('a 1;\nb 1;\nb {\n  c;\n}\n');
+    expect(printTable('', new DirectiveTable(1))).toBe('');
   });
 
   it('keeps CRLF line endings, tabs and a missing final newline', () => {

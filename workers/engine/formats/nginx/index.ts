@@ -20,7 +20,7 @@ export const handler: FormatHandler<NginxTree> = {
   parse: parseNginx,
 };
 
-export { parseNginx, printTokens } from './parse.ts';
+export { parseNginx } from './parse.ts';
 export type { Block, Comment, Directive, NginxFile, NginxTree, TokenStream } from './tree.ts';
 export { TOKEN } from './tree.ts';
 export { splitDump, findNginxVersion } from './dump.ts';

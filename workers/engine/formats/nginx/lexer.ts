@@ -18,34 +18,35 @@ import { TOKEN, type TokenStream } from './tree.ts';
  * paste them. Every loop advances, and lookahead is bounded, so lexing is linear in the input
  * whatever it holds.
  *
- * The whole text is tokenized in one flat loop into typed arrays before the parser walks them:
- * keeping the scanner's state in locals made lexing about three times faster than a
- * token-at-a-time lexer object.
+ * The scanners below (spaceEnd, wordEnd, templateEnd, luaBodyEnd, …) are shared by two loops:
+ * the parser's (parse.ts), which reads the text once and records directives without storing
+ * tokens, and tokenize() here, which lists every token for callers that want the stream.
  */
 
-/** ASCII characters that end or change an unquoted word: whitespace, `;`, `{`, `$`, `\`. */
-const WORD_SPECIAL = new Uint8Array(128);
+/** ASCII characters that end or change an unquoted word: whitespace, `;`, `{`, `$`, `\\`. */
+export const WORD_SPECIAL = new Uint8Array(128);
 for (const c of ' \t\r\n;{$\\') WORD_SPECIAL[c.charCodeAt(0)] = 1;
 const TEMPLATE_LOOKAHEAD = 160;
-const LUA_BLOCK = '_by_lua_block';
+export const LUA_BLOCK = '_by_lua_block';
+
+/**
+ * What the last word scanner call saw besides the word's end: line feeds inside the word (a
+ * quoted string spanning lines, a backslash before a newline) and whether it held a backslash or
+ * quote (its value is then not its text). Callers reset it before scanning a word; returning it
+ * in an object per word would allocate millions of them.
+ */
+export const scanned = { lines: 0, escaped: false };
 
 export interface Tokens extends TokenStream {
   /** 1-based line of each token's first character. */
   lines: Int32Array;
-  /** The line the text ends on. */
-  lastLine: number;
-  /** Words that start a statement: how many directives the parser will find. */
-  statements: number;
-  /**
-   * Indexes of statement-first words that are quoted or hold a backslash (names whose value is
-   * not their text), ascending; null when there are none, as in almost every real config.
-   */
-  oddNames: number[] | null;
 }
 
 /**
  * Tokenizes text[from, to). Problems (unterminated quotes, a byte order mark, a character glued
- * to a closing quote) go to `error` with their line; tokenizing never fails.
+ * to a closing quote) go to `error` with their line; tokenizing never fails. The parser reads
+ * the text with the same scanners in its own loop (parse.ts); this stream is built only when a
+ * caller asks for tokens, comments or a directive's arguments.
  */
 export function tokenize(
   text: string,
@@ -68,8 +69,6 @@ export function tokenize(
   let nameStart = -1;
   let nameEnd = -1;
   let statementStart = true;
-  let statements = 0;
-  let oddNames: number[] | null = null;
 
   while (p < n) {
     // Room for two tokens: `{` and the raw body of a Lua block are written in one step.
@@ -90,18 +89,13 @@ export function tokenize(
     const c = t.charCodeAt(p);
     if (c === 32 || c === 10 || c === 9 || c === 13) {
       kinds[count++] = TOKEN.space;
-      while (p < n) {
-        const d = t.charCodeAt(p);
-        if (d === 10) line++;
-        else if (d !== 32 && d !== 9 && d !== 13) break;
-        p++;
-      }
+      p = spaceEnd(t, p, n);
+      line += scanned.lines;
       continue;
     }
     if (c === 35) {
       kinds[count++] = TOKEN.comment;
-      const e = t.indexOf('\n', p);
-      p = e < 0 || e > n ? n : e;
+      p = commentEnd(t, p, n);
       continue;
     }
     if (c === 59 || c === 125) {
@@ -112,9 +106,7 @@ export function tokenize(
     }
     if (c === 123) {
       const e = templateEnd(t, p, n);
-      const q = t.charCodeAt(p + 1);
-      if (e >= 0 && (q === 37 || q === 35)) {
-        // A template statement or comment ({% if %}, {# note #}): no value, trivia like a comment.
+      if (e >= 0 && isTemplateTrivia(t, p)) {
         kinds[count++] = TOKEN.template;
         p = e;
         continue;
@@ -124,9 +116,8 @@ export function tokenize(
         p++;
         if (!statementStart && isLuaBlock(t, nameStart, nameEnd)) {
           const bodyStart = p;
-          const body = luaBodyEnd(t, p, n);
-          for (let i = p; i < body; i++) if (t.charCodeAt(i) === 10) line++;
-          p = body;
+          p = luaBodyEnd(t, p, n);
+          line += scanned.lines;
           if (p > bodyStart) {
             starts[count] = bodyStart;
             lines[count] = lines[count - 1] as number;
@@ -139,87 +130,154 @@ export function tokenize(
       // `{{ … }}` where a token could start: a word.
     }
     if (c === 0xfeff && p === 0) {
-      // A byte order mark: kept (as trivia) so printing is lossless, but nginx would read it
-      // as part of the first directive's name, so say so.
       kinds[count++] = TOKEN.space;
-      error(
-        1,
-        'the file starts with a byte order mark (BOM): nginx reads it as part of the first directive name',
-      );
+      byteOrderMark(error);
       p++;
       continue;
     }
-    // A word.
     kinds[count++] = TOKEN.word;
     const s = p;
-    let plain = true;
-    if (c === 34 || c === 39) {
-      plain = false;
-      p++;
-      while (p < n) {
-        const d = t.charCodeAt(p);
-        if (d === 92) {
-          if (t.charCodeAt(p + 1) === 10) line++;
-          p += 2;
-          continue;
-        }
-        if (d === c) break;
-        if (d === 10) line++;
-        p++;
-      }
-      if (p >= n) {
-        error(
-          lines[count - 1] as number,
-          `unterminated quoted string (the ${c === 34 ? '"' : "'"} opened here is never closed)`,
-        );
-        p = n;
-      } else {
-        p++;
-        if (p < n) {
-          const d = t.charCodeAt(p);
-          if (!(d === 32 || d === 9 || d === 10 || d === 13 || d === 59 || d === 123 || d === 41))
-            error(line, `unexpected "${t[p]}" right after a quoted string (nginx wants a space)`);
-        }
-      }
-    } else {
-      while (p < n) {
-        const d = t.charCodeAt(p);
-        // Most characters of a word are ordinary: one table lookup decides.
-        if (d >= 128 || WORD_SPECIAL[d] === 0) {
-          p++;
-          continue;
-        }
-        if (d === 36) {
-          // `${var}`: a `{` right after `$` is part of the word.
-          p++;
-          while (t.charCodeAt(p) === 123) p++;
-          continue;
-        }
-        if (d === 92) {
-          plain = false;
-          if (t.charCodeAt(p + 1) === 10) line++;
-          p += 2;
-          continue;
-        }
-        if (d === 123) {
-          const e = templateEnd(t, p, n);
-          if (e < 0) break;
-          p = e;
-          continue;
-        }
-        break; // whitespace or `;`
-      }
-      if (p > n) p = n;
-    }
+    p = wordEnd(t, p, n, line, error);
+    line += scanned.lines;
     if (statementStart) {
-      statements++;
-      if (!plain) (oddNames ??= []).push(count - 1);
       nameStart = s;
       nameEnd = p;
       statementStart = false;
     }
   }
-  return { count, kinds, starts, lines, lastLine: line, statements, oddNames };
+  return { count, kinds, starts, lines };
+}
+
+/** Where a run of whitespace starting at p ends; counts its line feeds into `scanned.lines`. */
+export function spaceEnd(t: string, p: number, n: number): number {
+  let lines = 0;
+  while (p < n) {
+    const d = t.charCodeAt(p);
+    if (d === 10) lines++;
+    else if (d !== 32 && d !== 9 && d !== 13) break;
+    p++;
+  }
+  scanned.lines = lines;
+  return p;
+}
+
+/** Where a `#` comment starting at p ends: at its line feed (not included), or at n. */
+export function commentEnd(t: string, p: number, n: number): number {
+  const e = t.indexOf('\n', p);
+  return e < 0 || e > n ? n : e;
+}
+
+/** A `{% … %}` or `{# … #}` where a token could start is trivia, like a comment. */
+export function isTemplateTrivia(t: string, p: number): boolean {
+  const q = t.charCodeAt(p + 1);
+  return q === 37 || q === 35;
+}
+
+/**
+ * nginx would read a byte order mark as part of the first directive's name; it is kept (as
+ * trivia) so printing is lossless, and reported.
+ */
+export function byteOrderMark(error: (line: number, message: string) => void): void {
+  error(
+    1,
+    'the file starts with a byte order mark (BOM): nginx reads it as part of the first directive name',
+  );
+}
+
+/**
+ * Where the word starting at p ends (quoted or not); `line` is the line it starts on, for
+ * errors. Sets `scanned`.
+ */
+export function wordEnd(
+  t: string,
+  p: number,
+  n: number,
+  line: number,
+  error: (line: number, message: string) => void,
+): number {
+  const c = t.charCodeAt(p);
+  if (c === 34 || c === 39) return quotedEnd(t, p, n, line, error);
+  scanned.lines = 0;
+  scanned.escaped = false;
+  return bareWordEnd(t, p, n);
+}
+
+/**
+ * Where the unquoted word starting at p ends: at whitespace, `;` or a `{` that is not part of
+ * `${` or of a template placeholder. Adds to `scanned` (the caller resets it).
+ */
+export function bareWordEnd(t: string, p: number, n: number): number {
+  while (p < n) {
+    const d = t.charCodeAt(p);
+    // Most characters of a word are ordinary: one table lookup decides.
+    if (d >= 128 || WORD_SPECIAL[d] === 0) {
+      p++;
+      continue;
+    }
+    if (d === 36) {
+      // `${var}`: a `{` right after `$` is part of the word.
+      p++;
+      while (t.charCodeAt(p) === 123) p++;
+      continue;
+    }
+    if (d === 92) {
+      scanned.escaped = true;
+      if (t.charCodeAt(p + 1) === 10) scanned.lines++;
+      p += 2;
+      continue;
+    }
+    if (d === 123) {
+      const e = templateEnd(t, p, n);
+      if (e < 0) break;
+      p = e;
+      continue;
+    }
+    break; // whitespace or `;`
+  }
+  return p > n ? n : p;
+}
+
+/**
+ * Where the quoted string opening at p ends (past its closing quote, or n when it is never
+ * closed: reported). Sets `scanned`.
+ */
+function quotedEnd(
+  t: string,
+  p: number,
+  n: number,
+  line: number,
+  error: (line: number, message: string) => void,
+): number {
+  const c = t.charCodeAt(p);
+  let lines = 0;
+  p++;
+  while (p < n) {
+    const d = t.charCodeAt(p);
+    if (d === 92) {
+      if (t.charCodeAt(p + 1) === 10) lines++;
+      p += 2;
+      continue;
+    }
+    if (d === c) break;
+    if (d === 10) lines++;
+    p++;
+  }
+  scanned.lines = lines;
+  scanned.escaped = true;
+  if (p >= n) {
+    error(
+      line,
+      `unterminated quoted string (the ${c === 34 ? '"' : "'"} opened here is never closed)`,
+    );
+    return n;
+  }
+  p++;
+  if (p < n) {
+    const d = t.charCodeAt(p);
+    if (!(d === 32 || d === 9 || d === 10 || d === 13 || d === 59 || d === 123 || d === 41))
+      error(line + lines, `unexpected "${t[p]}" right after a quoted string (nginx wants a space)`);
+  }
+  return p;
 }
 
 /** The logical value of the word token text[start, end): quotes removed, escapes as nginx reads them. */
@@ -244,7 +302,8 @@ export function wordValue(text: string, start: number, end: number): string {
   return unescape(text.slice(start + 1, Math.min(p, end)), escaped);
 }
 
-function isLuaBlock(t: string, nameStart: number, nameEnd: number): boolean {
+/** Whether the statement named by text[nameStart, nameEnd) is a `*_by_lua_block` (its body is Lua). */
+export function isLuaBlock(t: string, nameStart: number, nameEnd: number): boolean {
   if (nameEnd - nameStart < LUA_BLOCK.length) return false;
   if (t.startsWith(LUA_BLOCK, nameEnd - LUA_BLOCK.length)) return true;
   // A quoted or escaped name: compare what nginx would read.
@@ -255,7 +314,7 @@ function isLuaBlock(t: string, nameStart: number, nameEnd: number): boolean {
 }
 
 /** End offset of a `{{ }}` / `{% %}` / `{# #}` placeholder starting at p, or -1. */
-function templateEnd(t: string, p: number, n: number): number {
+export function templateEnd(t: string, p: number, n: number): number {
   const q = t.charCodeAt(p + 1);
   let closer: number;
   if (q === 123) closer = 125;
@@ -273,9 +332,9 @@ function templateEnd(t: string, p: number, n: number): number {
 
 /**
  * Where the body of a `*_by_lua_block {` starting at p ends: at its matching `}` (skipping Lua
- * strings, long brackets and comments), or at n.
+ * strings, long brackets and comments), or at n. Sets `scanned.lines` to the body's line feeds.
  */
-function luaBodyEnd(t: string, start: number, n: number): number {
+export function luaBodyEnd(t: string, start: number, n: number): number {
   let p = start;
   let depth = 0;
   while (p < n) {
@@ -304,7 +363,11 @@ function luaBodyEnd(t: string, start: number, n: number): number {
       p = long >= 0 ? skipLong(t, p, long) : p + 1;
     } else p++;
   }
-  return Math.min(p, n);
+  const end = Math.min(p, n);
+  let lines = 0;
+  for (let i = start; i < end; i++) if (t.charCodeAt(i) === 10) lines++;
+  scanned.lines = lines;
+  return end;
 }
 
 /** The level of a Lua long bracket opening at p (`[[` is 0, `[=[` is 1), or -1. */

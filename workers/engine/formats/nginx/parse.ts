@@ -1,18 +1,27 @@
 import type { FileError } from '../../model.ts';
 import type { Setting } from '../types.ts';
 import { TreeNodes } from './directive.ts';
-import { tokenize, wordValue, type Tokens } from './lexer.ts';
-import { checkNested, checkTop } from './placement.ts';
-import { collectSettings } from './settings.ts';
-import { COL, DirectiveTable } from './table.ts';
 import {
-  TOKEN,
-  type Comment,
-  type Directive,
-  type NginxFile,
-  type NginxTree,
-  type TokenStream,
-} from './tree.ts';
+  byteOrderMark,
+  commentEnd,
+  isLuaBlock,
+  isTemplateTrivia,
+  luaBodyEnd,
+  LUA_BLOCK,
+  scanned,
+  spaceEnd,
+  templateEnd,
+  tokenize,
+  WORD_SPECIAL,
+  wordEnd,
+  wordValue,
+  type Tokens,
+} from './lexer.ts';
+import { allowedIn, checkAllowed, checkTop, contextName } from './placement.ts';
+import { printTable } from './print.ts';
+import { collectSettings } from './settings.ts';
+import { COL, DirectiveTable, FNV_OFFSET, FNV_PRIME } from './table.ts';
+import { TOKEN, type Comment, type Directive, type NginxFile, type NginxTree } from './tree.ts';
 
 /** At most this many errors are kept per file: adversarial input must not allocate millions. */
 const MAX_ERRORS = 50;
@@ -20,6 +29,11 @@ const MAX_ERRORS = 50;
 const MAX_DEPTH = 64;
 /** `{2}`, `{2,}`, `{2,4}` right after an argument: a regex quantifier nginx takes for a block. */
 const QUANTIFIER = /^\{\d+(,\d*)?\}/;
+/**
+ * Rows reserved up front per byte of text: real configs hold a directive per 30–60 bytes; the
+ * table grows when they run out.
+ */
+const BYTES_PER_DIRECTIVE = 40;
 
 interface Frame {
   /** The block's directive row; -1 for the top of the file (and anonymous blocks there). */
@@ -33,6 +47,8 @@ interface Frame {
   line: number;
 }
 
+type Report = (line: number, message: string) => void;
+
 /**
  * Parses an nginx config losslessly. Never throws: unbalanced braces, unterminated quotes,
  * stray `;`/`{`/`}` and non-nginx text give located errors (1-based lines) and a partial tree.
@@ -42,143 +58,12 @@ interface Frame {
 export function parseNginx(name: string, text: string): NginxFile {
   const errors: FileError[] = [];
   let dropped = 0;
-  const error = (line: number, message: string): void => {
+  const error: Report = (line, message) => {
     if (errors.length < MAX_ERRORS) errors.push({ line, message });
     else dropped++;
   };
-  const tokens = tokenize(text, error);
-  const { count, kinds, starts, lines } = tokens;
-  const oddNames = tokens.oddNames ?? [];
-  let odd = 0;
-  /** Where token i ends: where the next one starts. */
-  const end = (i: number): number => (i + 1 < count ? (starts[i + 1] as number) : text.length);
-
-  const table = new DirectiveTable(tokens.statements);
-  const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', last: -1, line: 1 }];
-  let firstTop = -1;
-
-  /** Links a new row as the last child of the innermost named block. */
-  const link = (row: number): void => {
-    let f = stack.length - 1;
-    while ((stack[f] as Frame).anonymous) f--;
-    const frame = stack[f] as Frame;
-    if (frame.last >= 0) table.set(frame.last, COL.nextSibling, row);
-    else if (frame.row >= 0) table.set(frame.row, COL.firstChild, row);
-    else firstTop = row;
-    frame.last = row;
-  };
-
-  // One pass over the tokens. `row` is the directive being read (-1 between directives);
-  // its arguments are the words up to the `;`, `{` or `}` that ends it.
-  let row = -1;
-  let dName = '';
-  let dLine = 0;
-  let firstArg = -1;
-  let lastArg = -1;
-  let frame = stack[0] as Frame;
-  /** Records the arguments of `row`; the directive then ends where they do unless `;`/`{` follows. */
-  const endArgs = (): void => {
-    if (firstArg < 0) return;
-    const argsEnd = end(lastArg);
-    table.set(row, COL.argsStart, starts[firstArg] as number);
-    table.set(row, COL.argsEnd, argsEnd);
-    table.set(row, COL.end, argsEnd);
-    table.set(
-      row,
-      COL.endLine,
-      lastArg + 1 < count ? (lines[lastArg + 1] as number) : tokens.lastLine,
-    );
-  };
-  for (let i = 0; i < count; i++) {
-    const k = kinds[i] as number;
-    if (k === TOKEN.word) {
-      if (row >= 0) {
-        if (firstArg < 0) firstArg = i;
-        lastArg = i;
-        continue;
-      }
-      // A directive's name.
-      const start = starts[i] as number;
-      const nameEnd = end(i);
-      while (odd < oddNames.length && (oddNames[odd] as number) < i) odd++;
-      const id =
-        oddNames[odd] === i
-          ? table.internValue(wordValue(text, start, nameEnd))
-          : table.internSpan(text, start, nameEnd);
-      dName = table.names[id] as string;
-      dLine = lines[i] as number;
-      row = table.add(id, start, nameEnd, dLine, frame.row);
-      link(row);
-      firstArg = -1;
-      continue;
-    }
-    if (k < TOKEN.word || k > TOKEN.close) continue; // space, comment, template
-    const line = lines[i] as number;
-    if (row >= 0) {
-      endArgs();
-      // Nested placement is checked here, once the directive is known to be a block or not.
-      if (frame.row >= 0) checkNested(dName, k === TOKEN.open, dLine, frame.context, error);
-    }
-    if (k === TOKEN.semicolon) {
-      if (row < 0) error(line, 'unexpected ";" (no directive before it)');
-      else {
-        table.set(row, COL.end, (starts[i] as number) + 1);
-        table.set(row, COL.endLine, line);
-      }
-    } else if (k === TOKEN.open) {
-      if (row < 0) {
-        error(line, 'unexpected "{" (no directive before it)');
-        frame = { row: frame.row, anonymous: true, context: frame.context, last: -1, line };
-        stack.push(frame);
-        i = tooDeep(stack, tokens, i, error);
-        continue;
-      }
-      const open = starts[i] as number;
-      const quantifier =
-        table.get(row, COL.argsEnd) === open ? QUANTIFIER.exec(text.slice(open, open + 12)) : null;
-      if (quantifier) {
-        error(
-          dLine,
-          `the regex quantifier "${quantifier[0]}" is read by nginx as the start of a block: put the regex in quotes`,
-        );
-      }
-      table.set(row, COL.open, open);
-      table.set(row, COL.openLine, line);
-      table.set(row, COL.closeLine, line);
-      frame = { row, anonymous: false, context: dName, last: -1, line };
-      stack.push(frame);
-      if (dName.endsWith('_by_lua_block')) {
-        // The tokenizer read the body as one raw token (absent when the body is empty).
-        const raw = kinds[i + 1] === TOKEN.raw;
-        table.raw.set(row, raw ? text.slice(starts[i + 1] as number, end(i + 1)) : '');
-        if (raw) i++;
-      } else i = tooDeep(stack, tokens, i, error);
-    } else {
-      if (row >= 0)
-        error(dLine, `"${dName}" is not terminated by ";" before the "}" on line ${line}`);
-      closeBlock(stack, table, tokens, i, error);
-      frame = stack[stack.length - 1] as Frame;
-    }
-    row = -1;
-  }
-  if (row >= 0) {
-    endArgs();
-    if (frame.row >= 0) checkNested(dName, false, dLine, frame.context, error);
-    error(dLine, `unexpected end of file: "${dName}" is not terminated by ";"`);
-  }
-  for (let f = stack.length - 1; f > 0; f--) {
-    const frame = stack[f] as Frame;
-    const row = frame.row;
-    const what = frame.anonymous ? 'block' : `"${table.name(row)}" block`;
-    error(
-      frame.line,
-      `unexpected end of file: the ${what} opened on line ${frame.line} is never closed (expecting "}")`,
-    );
-    if (!frame.anonymous) {
-      table.set(row, COL.end, text.length);
-      table.set(row, COL.endLine, tokens.lastLine);
-    }
-  }
+  const table = new DirectiveTable(Math.ceil(text.length / BYTES_PER_DIRECTIVE));
+  const { firstTop, lastLine } = readDirectives(text, table, error);
   const nodes = new TreeNodes(table, { name, text }, firstTop);
   checkTop(nodes.root, error);
   // Errors in line order (placement errors are found at different times than syntax errors).
@@ -195,18 +80,294 @@ export function parseNginx(name: string, text: string): NginxFile {
       dropped++;
     }
   }
-  if (dropped > 0) errors.push({ line: tokens.lastLine, message: `… and ${dropped} more errors` });
+  if (dropped > 0) errors.push({ line: lastLine, message: `… and ${dropped} more errors` });
+  // The token stream and the comments are not needed to build the tree: they are read from the
+  // text (with the same scanners) when first asked for.
+  let tokens: Tokens | undefined;
   let comments: Comment[] | undefined;
   const tree: NginxTree = {
     get root() {
       return nodes.root;
     },
     get comments() {
-      return (comments ??= collectComments(text, tokens));
+      return (comments ??= collectComments(text, tree.tokens as Tokens));
     },
-    tokens,
+    get tokens() {
+      return (tokens ??= tokenize(text, () => {}));
+    },
   };
   return makeFile(name, text, errors, tree, nodes);
+}
+
+/**
+ * The parser's one pass over the text. Tokens are recognised with the lexer's scanners but not
+ * stored: each directive's row (table.ts) is written as its name, arguments and `;` or block
+ * are read. Reading the text once, without a token array in between, is what keeps a 10 MB
+ * config within a few times JSON.parse (bench/nginx-parse.ts).
+ */
+function readDirectives(
+  t: string,
+  table: DirectiveTable,
+  error: Report,
+): { firstTop: number; lastLine: number } {
+  const n = t.length;
+  const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', last: -1, line: 1 }];
+  let frame = stack[0] as Frame;
+  let p = 0;
+  let line = 1;
+  // The directive being read (-1 between directives), its name and line, and the span of its
+  // arguments so far (argsStart -1 while it has none).
+  let row = -1;
+  let dName = '';
+  let dLine = 0;
+  let argsStart = -1;
+  let argsEnd = -1;
+  let argsEndLine = 0;
+  let dId = -1;
+  // Placement rules (placement.ts) by name id and block-ness, looked up once per distinct name.
+  const rules: (readonly string[] | null)[] = [];
+  // Inside a block nested deeper than MAX_DEPTH: how many `{` are open there (that block's own
+  // included); 0 when not skipping. Skipped text is still scanned (quotes, Lua bodies) so its
+  // braces are matched as nginx would; its statement names are kept for spotting Lua blocks.
+  let skip = 0;
+  let skipName = -1;
+  let skipNameEnd = -1;
+
+  while (p < n) {
+    const c = t.charCodeAt(p);
+    if (c === 32 || c === 10 || c === 9 || c === 13) {
+      p = spaceEnd(t, p, n);
+      line += scanned.lines;
+      continue;
+    }
+    if (c === 35) {
+      p = commentEnd(t, p, n);
+      continue;
+    }
+    if (c === 59) {
+      p++;
+      if (skip > 0) skipName = -1;
+      else if (row < 0) error(line, 'unexpected ";" (no directive before it)');
+      else {
+        endArgs(table, row, argsStart, argsEnd, argsEndLine);
+        checkPlacement(rules, dId, dName, false, dLine, frame, error);
+        table.set(row, COL.end, p);
+        table.set(row, COL.endLine, line);
+        row = -1;
+      }
+      continue;
+    }
+    if (c === 123) {
+      const e = templateEnd(t, p, n);
+      if (e >= 0 && isTemplateTrivia(t, p)) {
+        p = e;
+        continue;
+      }
+      if (e < 0) {
+        const open = p++;
+        if (skip > 0) {
+          skip++;
+          if (skipName >= 0 && isLuaBlock(t, skipName, skipNameEnd)) {
+            p = luaBodyEnd(t, p, n);
+            line += scanned.lines;
+          }
+          skipName = -1;
+        } else if (row < 0) {
+          error(line, 'unexpected "{" (no directive before it)');
+          frame = { row: frame.row, anonymous: true, context: frame.context, last: -1, line };
+          stack.push(frame);
+          if (stack.length > MAX_DEPTH) skip = tooDeep(line, error);
+        } else {
+          endArgs(table, row, argsStart, argsEnd, argsEndLine);
+          checkPlacement(rules, dId, dName, true, dLine, frame, error);
+          if (table.get(row, COL.argsEnd) === open) {
+            const quantifier = QUANTIFIER.exec(t.slice(open, open + 12));
+            if (quantifier)
+              error(
+                dLine,
+                `the regex quantifier "${quantifier[0]}" is read by nginx as the start of a block: put the regex in quotes`,
+              );
+          }
+          table.set(row, COL.open, open);
+          table.set(row, COL.openLine, line);
+          table.set(row, COL.closeLine, line);
+          frame = { row, anonymous: false, context: contextName(dName), last: -1, line };
+          stack.push(frame);
+          if (dName.endsWith(LUA_BLOCK)) {
+            // The body is Lua, kept verbatim up to its matching `}`.
+            const body = p;
+            p = luaBodyEnd(t, p, n);
+            line += scanned.lines;
+            table.raw.set(row, t.slice(body, p));
+          } else if (stack.length > MAX_DEPTH) skip = tooDeep(line, error);
+          row = -1;
+        }
+        continue;
+      }
+      // `{{ … }}` where a token could start: a word (below).
+    }
+    if (c === 125) {
+      p++;
+      if (skip > 1) {
+        skip--;
+        skipName = -1;
+        continue;
+      }
+      // Closes the block being skipped, if any, like any other.
+      skip = 0;
+      if (row >= 0) {
+        endArgs(table, row, argsStart, argsEnd, argsEndLine);
+        checkPlacement(rules, dId, dName, false, dLine, frame, error);
+        error(dLine, `"${dName}" is not terminated by ";" before the "}" on line ${line}`);
+        row = -1;
+      }
+      if (stack.length === 1) error(line, 'unexpected "}" (no block is open here)');
+      else {
+        const closed = stack.pop() as Frame;
+        if (!closed.anonymous) {
+          table.set(closed.row, COL.close, p - 1);
+          table.set(closed.row, COL.closeLine, line);
+          table.set(closed.row, COL.end, p);
+          table.set(closed.row, COL.endLine, line);
+        }
+        frame = stack[stack.length - 1] as Frame;
+      }
+      continue;
+    }
+    if (c === 0xfeff && p === 0) {
+      byteOrderMark(error);
+      p++;
+      continue;
+    }
+    // A word: a directive's name, one of its arguments, or skipped.
+    const s = p;
+    const wordLine = line;
+    if (row >= 0 || skip > 0) {
+      p = wordEnd(t, p, n, line, error);
+      line += scanned.lines;
+      if (row >= 0) {
+        if (argsStart < 0) argsStart = s;
+        argsEnd = p;
+        argsEndLine = line;
+      } else if (skipName < 0) {
+        skipName = s;
+        skipNameEnd = p;
+      }
+      continue;
+    }
+    // A name. Almost every name is a plain word: it is hashed as it is read, and interned
+    // without allocating a string once seen (table.ts).
+    let h = FNV_OFFSET;
+    let q = p;
+    while (q < n) {
+      const d = t.charCodeAt(q);
+      if (d < 128 && WORD_SPECIAL[d] === 1) break;
+      h = Math.imul(h ^ d, FNV_PRIME);
+      q++;
+    }
+    const d = q < n ? t.charCodeAt(q) : 32;
+    let id: number;
+    if (
+      q > p &&
+      c !== 34 &&
+      c !== 39 &&
+      (d === 32 ||
+        d === 10 ||
+        d === 9 ||
+        d === 13 ||
+        d === 59 ||
+        (d === 123 && templateEnd(t, q, n) < 0))
+    ) {
+      p = q;
+      id = table.intern(h >>> 0, t, s, p);
+    } else {
+      // Quoted, escaped, `${…}` or a template placeholder: read as an argument would be.
+      p = wordEnd(t, p, n, line, error);
+      line += scanned.lines;
+      id = scanned.escaped ? table.internValue(wordValue(t, s, p)) : table.internSpan(t, s, p);
+    }
+    dName = table.names[id] as string;
+    dLine = wordLine;
+    dId = id;
+    row = table.add(id, s, p, dLine, frame.row);
+    link(stack, table, row);
+    argsStart = -1;
+  }
+  if (row >= 0) {
+    endArgs(table, row, argsStart, argsEnd, argsEndLine);
+    checkPlacement(rules, dId, dName, false, dLine, frame, error);
+    error(dLine, `unexpected end of file: "${dName}" is not terminated by ";"`);
+  }
+  for (let f = stack.length - 1; f > 0; f--) {
+    const frame = stack[f] as Frame;
+    const row = frame.row;
+    const what = frame.anonymous ? 'block' : `"${table.name(row)}" block`;
+    error(
+      frame.line,
+      `unexpected end of file: the ${what} opened on line ${frame.line} is never closed (expecting "}")`,
+    );
+    if (!frame.anonymous) {
+      table.set(row, COL.end, n);
+      table.set(row, COL.endLine, line);
+    }
+  }
+  // Rows are numbered in document order and the first directive of a file is at its top.
+  return { firstTop: table.count > 0 ? 0 : -1, lastLine: line };
+}
+
+// The helpers below take what they need as arguments: a closure over the loop's variables would
+// move them from registers into a heap context, which made the loop slower than two passes.
+
+/** Links a new row as the last child of the innermost named block. */
+function link(stack: Frame[], table: DirectiveTable, row: number): void {
+  let f = stack.length - 1;
+  while ((stack[f] as Frame).anonymous) f--;
+  const frame = stack[f] as Frame;
+  if (frame.last >= 0) table.set(frame.last, COL.nextSibling, row);
+  else if (frame.row >= 0) table.set(frame.row, COL.firstChild, row);
+  frame.last = row;
+}
+
+/** Reports a directive nested where nginx would refuse it (see placement.ts). */
+function checkPlacement(
+  rules: (readonly string[] | null)[],
+  id: number,
+  name: string,
+  isBlock: boolean,
+  line: number,
+  frame: Frame,
+  error: Report,
+): void {
+  if (frame.row < 0) return; // the top level: checkTop, once the whole file is read
+  const k = id * 2 + (isBlock ? 1 : 0);
+  let allowed = rules[k];
+  if (allowed === undefined) allowed = rules[k] = allowedIn(name, isBlock);
+  if (allowed !== null) checkAllowed(name, allowed, line, frame.context, error);
+}
+
+/** A directive's arguments end it, unless a `;` or `{` follows. */
+function endArgs(
+  table: DirectiveTable,
+  row: number,
+  argsStart: number,
+  argsEnd: number,
+  argsEndLine: number,
+): void {
+  if (argsStart < 0) return;
+  table.set(row, COL.argsStart, argsStart);
+  table.set(row, COL.argsEnd, argsEnd);
+  table.set(row, COL.end, argsEnd);
+  table.set(row, COL.endLine, argsEndLine);
+}
+
+/**
+ * Real configs nest a handful of blocks; past MAX_DEPTH a block's body is skipped (braces still
+ * matched, so the rest of the file parses) and reported. This keeps adversarial input such as
+ * 1 MB of `a {` cheap. Returns the skip depth to start with.
+ */
+function tooDeep(line: number, error: Report): number {
+  error(line, `blocks nested more than ${MAX_DEPTH} deep: the body of this one is not parsed`);
+  return 1;
 }
 
 /** The comments of the token stream (a comment's text stops before a CR ending its line). */
@@ -236,56 +397,6 @@ function hasPlausibleDirective(table: DirectiveTable, text: string): boolean {
   return false;
 }
 
-/**
- * Real configs nest a handful of blocks; past MAX_DEPTH a block's body is skipped (braces still
- * matched, so the rest of the file parses) and reported once. This keeps adversarial input such
- * as 1 MB of `a {` cheap. Returns the index of the matching `}` (or of the last token) when it
- * skipped, else the index of the `{` it was given.
- */
-function tooDeep(
-  stack: Frame[],
-  tokens: Tokens,
-  open: number,
-  error: (line: number, message: string) => void,
-): number {
-  if (stack.length <= MAX_DEPTH) return open;
-  if (stack.length === MAX_DEPTH + 1) {
-    error(
-      tokens.lines[open] as number,
-      `blocks nested more than ${MAX_DEPTH} deep: the body of this one is not parsed`,
-    );
-  }
-  let depth = 1;
-  for (let i = open + 1; i < tokens.count; i++) {
-    const k = tokens.kinds[i];
-    if (k === TOKEN.open) depth++;
-    else if (k === TOKEN.close && --depth === 0) return i - 1;
-  }
-  return tokens.count;
-}
-
-function closeBlock(
-  stack: Frame[],
-  table: DirectiveTable,
-  tokens: Tokens,
-  i: number,
-  error: (line: number, message: string) => void,
-): void {
-  const line = tokens.lines[i] as number;
-  if (stack.length === 1) {
-    error(line, 'unexpected "}" (no block is open here)');
-    return;
-  }
-  const frame = stack.pop() as Frame;
-  if (frame.anonymous) return;
-  const row = frame.row;
-  const close = tokens.starts[i] as number;
-  table.set(row, COL.close, close);
-  table.set(row, COL.closeLine, line);
-  table.set(row, COL.end, close + 1);
-  table.set(row, COL.endLine, line);
-}
-
 function makeFile(
   name: string,
   text: string,
@@ -301,29 +412,8 @@ function makeFile(
     text,
     errors,
     tree,
-    print: () => printTokens(text, tree.tokens),
+    print: () => printTable(text, nodes.table),
     settings: () => (settings ??= collectSettings(tree.root)),
     directives: () => (all ??= nodes.all()),
   };
-}
-
-/**
- * Prints the token stream: every token's bytes in order, so an unedited tree gives `text` back.
- * A token runs from its start to the next token's start, so when the first starts at 0 and the
- * starts strictly increase, the concatenation is exactly `text` and is returned without copying
- * 10 MB; otherwise (a lexer bug) the tokens are concatenated as they are and the difference shows.
- */
-export function printTokens(text: string, tokens: TokenStream): string {
-  const starts = tokens.starts;
-  const count = tokens.count;
-  let ordered = count === 0 ? text === '' : starts[0] === 0;
-  for (let i = 1; ordered && i < count; i++)
-    ordered = (starts[i] as number) > (starts[i - 1] as number);
-  if (ordered) return text;
-  const parts: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const end = i + 1 < count ? (starts[i + 1] as number) : text.length;
-    parts.push(text.slice(starts[i] as number, Math.max(starts[i] as number, end)));
-  }
-  return parts.join('');
 }

@@ -51,38 +51,41 @@ const ALLOWED: Record<string, readonly string[]> = {
 
 /** Blocks whose `server` is a block (virtual server), as opposed to upstream's `server` line. */
 const SERVER_BLOCK_PARENTS = ['http', 'stream', 'mail'];
+const SERVER_LINE_PARENTS = ['upstream'];
 
 const ALLOWED_MAP = new Map(Object.entries(ALLOWED));
 
-/**
- * A cheap prefilter on (length, first character) of the names in ALLOWED: most directives are
- * not in the table, and hashing every fresh name string for a Map lookup showed in profiles.
- */
-const MAYBE = new Uint8Array(64 * 128);
-for (const name of [...ALLOWED_MAP.keys(), 'server'])
-  MAYBE[(name.length & 63) * 128 + (name.charCodeAt(0) & 127)] = 1;
+/** The contexts a directive may appear in, or null when this table has no rule for it. */
+export function allowedIn(name: string, isBlock: boolean): readonly string[] | null {
+  if (name === 'server') return isBlock ? SERVER_BLOCK_PARENTS : SERVER_LINE_PARENTS;
+  return ALLOWED_MAP.get(name) ?? null;
+}
 
 /**
- * Reports a directive nested in a block where nginx would refuse it (the parser calls this for
- * every directive inside a block, as it reads it).
+ * Context names as the very strings the tables above hold, so that checking a context against
+ * a list compares pointers rather than characters (the parser checks every nested directive).
  */
-export function checkNested(
+const CONTEXTS = new Map(
+  [...ALLOWED_MAP.values(), SERVER_BLOCK_PARENTS, SERVER_LINE_PARENTS].flat().map((c) => [c, c]),
+);
+export function contextName(name: string): string {
+  return CONTEXTS.get(name) ?? name;
+}
+
+/** Reports a directive that is not in one of the contexts `allowed` (from allowedIn). */
+export function checkAllowed(
   name: string,
-  isBlock: boolean,
+  allowed: readonly string[],
   line: number,
   context: string,
   error: (line: number, message: string) => void,
 ): void {
-  if (MAYBE[(name.length & 63) * 128 + (name.charCodeAt(0) & 127)] === 0) return;
-  let allowed = ALLOWED_MAP.get(name);
-  if (name === 'server') allowed = isBlock ? SERVER_BLOCK_PARENTS : ['upstream'];
-  if (allowed && !allowed.includes(context)) {
-    const where = context === 'main' ? 'at the top level' : `inside "${context}"`;
-    error(
-      line,
-      `"${name}" directive is not allowed here (${where}; allowed in ${allowed.join(', ')})`,
-    );
-  }
+  if (allowed.includes(context)) return;
+  const where = context === 'main' ? 'at the top level' : `inside "${context}"`;
+  error(
+    line,
+    `"${name}" directive is not allowed here (${where}; allowed in ${allowed.join(', ')})`,
+  );
 }
 
 /**
@@ -94,7 +97,9 @@ export function checkTop(root: Block, error: (line: number, message: string) => 
   const isMain = root.children.some(
     (d) => d.name === 'http' || d.name === 'events' || d.name === 'stream',
   );
-  if (isMain)
-    for (const d of root.children)
-      checkNested(d.name, d.block !== undefined, d.line, 'main', error);
+  if (!isMain) return;
+  for (const d of root.children) {
+    const allowed = allowedIn(d.name, d.block !== undefined);
+    if (allowed) checkAllowed(d.name, allowed, d.line, 'main', error);
+  }
 }

@@ -47,14 +47,15 @@ export class DirectiveTable {
 
   /** The id of the name spelled by text[start, end) (a plain word: no quotes, no escapes). */
   internSpan(text: string, start: number, end: number): number {
-    return this.lookup(spanHash(text, start, end), text, start, end);
+    return this.intern(spanHash(text, start, end), text, start, end);
   }
 
   internValue(value: string): number {
-    return this.lookup(spanHash(value, 0, value.length), value, 0, value.length);
+    return this.intern(spanHash(value, 0, value.length), value, 0, value.length);
   }
 
-  private lookup(h: number, text: string, start: number, end: number): number {
+  /** internSpan for a caller that computed spanHash(text, start, end) as it read the name. */
+  intern(h: number, text: string, start: number, end: number): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot] as number;
@@ -84,7 +85,7 @@ export class DirectiveTable {
   /** Appends a directive with no arguments or block yet, returns its row. */
   add(id: number, start: number, nameEnd: number, line: number, parent: number): number {
     if ((this.count + 1) * WIDTH > this.rows.length) {
-      const grown = new Int32Array(this.rows.length * 2);
+      const grown = new Int32Array(Math.ceil((this.rows.length / WIDTH) * 1.5) * WIDTH);
       grown.set(this.rows);
       this.rows = grown;
     }
@@ -122,10 +123,13 @@ export class DirectiveTable {
   }
 }
 
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over the UTF-16 code units of s[start, end). */
 function spanHash(s: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
