@@ -57,7 +57,6 @@ describe('nginx parser: lossless round trip', () => {
       t.set(a, COL.end, 4);
       const b = t.add(t.internSpan(text, 5, 6), 5, 6, 2, -1);
       t.set(b, COL.open, 7);
-      t.set(b, COL.close, 14);
       t.set(b, COL.end, 15);
       const c = t.add(t.internSpan(text, 11, 12), 11, 12, 3, b);
       t.set(c, COL.end, 13);

@@ -33,7 +33,7 @@ export class TreeNodes {
   /** The directives of the chain starting at `row` (a block's first child). */
   chain(row: number): Directive[] {
     const out: Directive[] = [];
-    for (let r = row; r >= 0; r = this.table.get(r, COL.nextSibling)) out.push(this.node(r));
+    for (let r = row; r >= 0; r = this.table.nextSibling(r)) out.push(this.node(r));
     return out;
   }
 
@@ -103,18 +103,13 @@ class DirectiveNode implements Directive {
     const parent = t.get(row, COL.parent);
     this.parent = parent < 0 ? nodes.root : (nodes.node(parent).block as Block);
     const open = t.get(row, COL.open);
-    this.block =
-      open < 0
-        ? undefined
-        : new BlockNode(
-            nodes,
-            this,
-            open,
-            t.get(row, COL.close),
-            t.get(row, COL.openLine),
-            t.get(row, COL.closeLine),
-            t.get(row, COL.firstChild),
-          );
+    if (open < 0) this.block = undefined;
+    else {
+      const close = t.close(row);
+      const openLine = this.line + linesIn(nodes.source.text, this.start, open);
+      const closeLine = close >= 0 ? this.endLine : openLine;
+      this.block = new BlockNode(nodes, this, open, close, openLine, closeLine, t.firstChild(row));
+    }
   }
 
   get file(): string {
@@ -129,6 +124,13 @@ class DirectiveNode implements Directive {
   get args(): string[] {
     return (this.#cached ??= readArgs(this.#source.text, this.argsStart, this.argsEnd));
   }
+}
+
+/** Line feeds in text[start, end) (a directive's head: the `{` line is not stored per row). */
+function linesIn(text: string, start: number, end: number): number {
+  let lines = 0;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) lines++;
+  return lines;
 }
 
 /** The logical values of the words in text[start, end) (a directive's argument span). */

@@ -41,8 +41,6 @@ interface Frame {
   /** A `{` with no directive before it: its children go to the enclosing block. */
   anonymous: boolean;
   context: string;
-  /** The last child row added to this block so far, -1 for none. */
-  last: number;
   /** Line of the `{`. */
   line: number;
 }
@@ -111,7 +109,7 @@ function readDirectives(
   error: Report,
 ): { firstTop: number; lastLine: number } {
   const n = t.length;
-  const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', last: -1, line: 1 }];
+  const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', line: 1 }];
   let frame = stack[0] as Frame;
   let p = 0;
   let line = 1;
@@ -174,7 +172,7 @@ function readDirectives(
           skipName = -1;
         } else if (row < 0) {
           error(line, 'unexpected "{" (no directive before it)');
-          frame = { row: frame.row, anonymous: true, context: frame.context, last: -1, line };
+          frame = { row: frame.row, anonymous: true, context: frame.context, line };
           stack.push(frame);
           if (stack.length > MAX_DEPTH) skip = tooDeep(line, error);
         } else {
@@ -189,9 +187,7 @@ function readDirectives(
               );
           }
           table.set(row, COL.open, open);
-          table.set(row, COL.openLine, line);
-          table.set(row, COL.closeLine, line);
-          frame = { row, anonymous: false, context: contextName(dName), last: -1, line };
+          frame = { row, anonymous: false, context: contextName(dName), line };
           stack.push(frame);
           if (dName.endsWith(LUA_BLOCK)) {
             // The body is Lua, kept verbatim up to its matching `}`.
@@ -225,8 +221,6 @@ function readDirectives(
       else {
         const closed = stack.pop() as Frame;
         if (!closed.anonymous) {
-          table.set(closed.row, COL.close, p - 1);
-          table.set(closed.row, COL.closeLine, line);
           table.set(closed.row, COL.end, p);
           table.set(closed.row, COL.endLine, line);
         }
@@ -290,7 +284,6 @@ function readDirectives(
     dLine = wordLine;
     dId = id;
     row = table.add(id, s, p, dLine, frame.row);
-    link(stack, table, row);
     argsStart = -1;
   }
   if (row >= 0) {
@@ -309,6 +302,7 @@ function readDirectives(
     if (!frame.anonymous) {
       table.set(row, COL.end, n);
       table.set(row, COL.endLine, line);
+      table.unclosed.add(row);
     }
   }
   // Rows are numbered in document order and the first directive of a file is at its top.
@@ -317,16 +311,6 @@ function readDirectives(
 
 // The helpers below take what they need as arguments: a closure over the loop's variables would
 // move them from registers into a heap context, which made the loop slower than two passes.
-
-/** Links a new row as the last child of the innermost named block. */
-function link(stack: Frame[], table: DirectiveTable, row: number): void {
-  let f = stack.length - 1;
-  while ((stack[f] as Frame).anonymous) f--;
-  const frame = stack[f] as Frame;
-  if (frame.last >= 0) table.set(frame.last, COL.nextSibling, row);
-  else if (frame.row >= 0) table.set(frame.row, COL.firstChild, row);
-  frame.last = row;
-}
 
 /** Reports a directive nested where nginx would refuse it (see placement.ts). */
 function checkPlacement(

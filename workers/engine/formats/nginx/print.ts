@@ -8,49 +8,54 @@ import { COL, type DirectiveTable } from './table.ts';
  * otherwise (a parser bug) the pieces are joined as they are and the difference shows.
  */
 export function printTable(text: string, table: DirectiveTable): string {
-  const bounds = boundaries(table, text.length);
-  let ordered = true;
-  for (let i = 1; ordered && i < bounds.length; i++)
-    ordered = (bounds[i] as number) >= (bounds[i - 1] as number);
-  if (ordered) return text;
+  if (walk(text, table, null)) return text;
   const parts: string[] = [];
-  for (let i = 1; i < bounds.length; i++) {
-    const from = bounds[i - 1] as number;
-    parts.push(text.slice(from, Math.max(from, bounds[i] as number)));
-  }
+  walk(text, table, parts);
   return parts.join('');
 }
 
 /**
- * The span boundaries of every directive in document order (start, name end, arguments, `{`,
- * then its children, then `}` and end), between 0 and the end of the text.
+ * Visits the span boundaries of every directive in document order (start, name end, arguments,
+ * `{`, its children, `}`, end), from 0 to the end of the text. Without `parts`, returns whether
+ * they come in order (stopping at the first that does not); with it, pushes the text between
+ * consecutive boundaries.
  */
-function boundaries(table: DirectiveTable, n: number): Int32Array {
-  const out = new Int32Array(table.count * 7 + 2);
-  let k = 1;
+function walk(text: string, table: DirectiveTable, parts: string[] | null): boolean {
+  let at = 0;
   // Blocks whose `}` is still to come (rows are numbered in document order, parents first).
-  const open = new Int32Array(table.count);
-  let depth = 0;
+  const open: number[] = [];
   for (let row = 0; row <= table.count; row++) {
     const parent = row < table.count ? table.get(row, COL.parent) : -2;
-    while (depth > 0 && open[depth - 1] !== parent) {
-      const block = open[--depth] as number;
-      const brace = table.get(block, COL.close);
-      if (brace >= 0) out[k++] = brace;
-      out[k++] = table.get(block, COL.end);
+    while (open.length > 0 && open[open.length - 1] !== parent) {
+      const block = open.pop() as number;
+      const brace = table.close(block);
+      if (brace >= 0 && (at = step(text, parts, at, brace)) < 0) return false;
+      if ((at = step(text, parts, at, table.get(block, COL.end))) < 0) return false;
     }
     if (row === table.count) break;
-    out[k++] = table.get(row, COL.start);
-    out[k++] = table.get(row, COL.nameEnd);
-    out[k++] = table.get(row, COL.argsStart);
-    out[k++] = table.get(row, COL.argsEnd);
     const brace = table.get(row, COL.open);
-    if (brace < 0) out[k++] = table.get(row, COL.end);
-    else {
-      out[k++] = brace;
-      open[depth++] = row;
-    }
+    if (
+      (at = step(text, parts, at, table.get(row, COL.start))) < 0 ||
+      (at = step(text, parts, at, table.get(row, COL.nameEnd))) < 0 ||
+      (at = step(text, parts, at, table.get(row, COL.argsStart))) < 0 ||
+      (at = step(text, parts, at, table.get(row, COL.argsEnd))) < 0 ||
+      (at = step(text, parts, at, brace < 0 ? table.get(row, COL.end) : brace)) < 0
+    )
+      return false;
+    if (brace >= 0) open.push(row);
   }
-  out[k++] = n;
-  return out.subarray(0, k);
+  return step(text, parts, at, text.length) >= 0;
+}
+
+/**
+ * Moves from boundary `at` to `next`: pushes the text between them, or (only checking) returns
+ * -1 when `next` comes before `at`. A plain function of its arguments, so the walk's state stays
+ * in registers (a closure over it ran several times slower).
+ */
+function step(text: string, parts: string[] | null, at: number, next: number): number {
+  if (parts) {
+    parts.push(text.slice(at, Math.max(at, next)));
+    return next;
+  }
+  return next < at ? -1 : next;
 }

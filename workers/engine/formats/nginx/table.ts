@@ -1,8 +1,10 @@
 /**
  * What the parser records about each directive, as rows of one Int32Array. A 10 MB config has
  * 10^5–10^6 directives; one object each (plus a Block and a children array per block) made
- * garbage collection the largest cost of parsing. Rows cost 60 bytes each and no collector
- * work; directive.ts builds objects from them only for the rows a caller reaches.
+ * garbage collection the largest cost of parsing. Rows cost 40 bytes each and no collector
+ * work; directive.ts builds objects from them only for the rows a caller reaches. What can be
+ * derived from a row's neighbours is not stored (see firstChild, nextSibling, close): filling
+ * and reading memory is a good part of the parser's time.
  */
 
 /** Column offsets within a row. Offsets are UTF-16 offsets into the text; lines 1-based. */
@@ -10,8 +12,10 @@ export const COL = {
   nameId: 0,
   start: 1,
   nameEnd: 2,
+  /** The arguments' span: both nameEnd when there are none. */
   argsStart: 3,
   argsEnd: 4,
+  /** Past `;` or `}`; past the arguments when unterminated; the text's end when never closed. */
   end: 5,
   line: 6,
   endLine: 7,
@@ -19,15 +23,8 @@ export const COL = {
   parent: 8,
   /** Offset of `{`, or -1 when the directive has no block. */
   open: 9,
-  /** Offset of the matching `}`, -1 when the file ends first. */
-  close: 10,
-  openLine: 11,
-  closeLine: 12,
-  /** First child row, next sibling row: -1 for none. */
-  firstChild: 13,
-  nextSibling: 14,
 } as const;
-const WIDTH = 15;
+const WIDTH = 10;
 
 export class DirectiveTable {
   count = 0;
@@ -39,6 +36,8 @@ export class DirectiveTable {
   private slots = new Int32Array(256).fill(-1);
   /** Bodies of `*_by_lua_block`, by row. */
   readonly raw = new Map<number, string>();
+  /** Rows of blocks the file ends inside (their end is the end of the text). */
+  readonly unclosed = new Set<number>();
 
   /** `expected` rows are reserved up front (the table grows when they run out). */
   constructor(expected: number) {
@@ -102,12 +101,31 @@ export class DirectiveTable {
     r[o + COL.endLine] = line;
     r[o + COL.parent] = parent;
     r[o + COL.open] = -1;
-    r[o + COL.close] = -1;
-    r[o + COL.openLine] = line;
-    r[o + COL.closeLine] = line;
-    r[o + COL.firstChild] = -1;
-    r[o + COL.nextSibling] = -1;
     return row;
+  }
+
+  /** The first child row of a block: rows are numbered in document order, parents first. */
+  firstChild(row: number): number {
+    return row + 1 < this.count && this.get(row + 1, COL.parent) === row ? row + 1 : -1;
+  }
+
+  /** The row after this one in its block, -1 for none: the first to start past its end. */
+  nextSibling(row: number): number {
+    const end = this.get(row, COL.end);
+    let lo = row + 1;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.get(mid, COL.start) < end) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.count && this.get(lo, COL.parent) === this.get(row, COL.parent) ? lo : -1;
+  }
+
+  /** Offset of a block's `}`, -1 when the directive has no block or the file ends first. */
+  close(row: number): number {
+    if (this.get(row, COL.open) < 0 || this.unclosed.has(row)) return -1;
+    return this.get(row, COL.end) - 1;
   }
 
   get(row: number, col: number): number {
