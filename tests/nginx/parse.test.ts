@@ -114,6 +114,22 @@ describe('nginx parser: arguments as nginx reads them', () => {
     expect(p.directives().map((d) => d.args[0])).toEqual(['80', '81', '82', '83', '84']);
   });
 
+  it('reads every name exactly, whatever characters it holds and however many there are', () => {
+    // Prefixes of each other, names the name trie keeps (letters, digits, `_`) and names it does
+    // not (`-`, `.`, non-ASCII), each seen several times in a different order.
+    const odd = ['proxy', 'proxy_pass', 'proxy_pass_x', 'p', 'X_1', 'a-b', 'a.b', 'nämé', 'a😀'];
+    // More distinct names than the trie holds: the rest are found by hash.
+    const many = Array.from({ length: 3000 }, (_, i) => `name_${(i * 7919) % 3000}_long`);
+    // A small file (interned by hash only) and a large one (through the trie, then by hash).
+    const small = [...odd, ...odd.slice().reverse()];
+    for (const names of [small, [...small, ...many, ...odd, ...many.slice().reverse()]]) {
+      const parsed = parseNginx('n.conf', names.map((n, i) => `${n} ${i};\n`).join(''));
+      expect(parsed.errors).toEqual([]);
+      expect(parsed.directives().map((d) => d.name)).toEqual(names);
+      expect(parsed.directives().map((d) => d.args[0])).toEqual(names.map((_, i) => String(i)));
+    }
+  });
+
   it('keeps ; { } # inside quotes, and # inside a word', () => {
     expect(args(`return 200 "a;b{c}d#e"; set $x a#b;`)).toEqual([
       ['return', '200', 'a;b{c}d#e'],

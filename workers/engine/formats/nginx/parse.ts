@@ -20,7 +20,8 @@ import {
 import { allowedIn, checkAllowed, checkTop, contextName } from './placement.ts';
 import { printTable } from './print.ts';
 import { collectSettings } from './settings.ts';
-import { COL, DirectiveTable, FNV_OFFSET, FNV_PRIME } from './table.ts';
+import { FANOUT, NAME_SYMBOL } from './name-trie.ts';
+import { COL, DirectiveTable } from './table.ts';
 import { TOKEN, type Comment, type Directive, type NginxFile, type NginxTree } from './tree.ts';
 
 /** At most this many errors are kept per file: adversarial input must not allocate millions. */
@@ -34,6 +35,7 @@ const QUANTIFIER = /^\{\d+(,\d*)?\}/;
  * table grows when they run out.
  */
 const BYTES_PER_DIRECTIVE = 40;
+const NO_CHILDREN = new Int32Array(0);
 
 interface Frame {
   /** The block's directive row; -1 for the top of the file (and anonymous blocks there). */
@@ -249,14 +251,24 @@ function readDirectives(
       }
       continue;
     }
-    // A name. Almost every name is a plain word: it is hashed as it is read, and interned
-    // without allocating a string once seen (table.ts).
-    let h = FNV_OFFSET;
+    // A name. Almost every name is a plain word of letters, digits and `_`, found in the trie
+    // of names (name-trie.ts) by stepping through it as the name is read (node -1: not there).
+    const trie = table.trie;
+    const children = trie ? trie.children : NO_CHILDREN;
+    let node = trie ? 0 : -1;
     let q = p;
     while (q < n) {
       const d = t.charCodeAt(q);
-      if (d < 128 && WORD_SPECIAL[d] === 1) break;
-      h = Math.imul(h ^ d, FNV_PRIME);
+      if (d < 128) {
+        const symbol = NAME_SYMBOL[d] as number;
+        if (symbol !== 0) {
+          if (node >= 0) node = (children[node * FANOUT + symbol] as number) - 1;
+          q++;
+          continue;
+        }
+        if (WORD_SPECIAL[d] === 1) break;
+      }
+      node = -1;
       q++;
     }
     const d = q < n ? t.charCodeAt(q) : 32;
@@ -273,7 +285,8 @@ function readDirectives(
         (d === 123 && templateEnd(t, q, n) < 0))
     ) {
       p = q;
-      id = table.intern(h >>> 0, t, s, p);
+      id = trie && node >= 0 ? trie.id(node) : -1;
+      if (id < 0) id = table.internSpan(t, s, p);
     } else {
       // Quoted, escaped, `${…}` or a template placeholder: read as an argument would be.
       p = wordEnd(t, p, n, line, error);

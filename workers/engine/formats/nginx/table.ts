@@ -1,3 +1,5 @@
+import { NameTrie } from './name-trie.ts';
+
 /**
  * What the parser records about each directive, as rows of one Int32Array. A 10 MB config has
  * 10^5–10^6 directives; one object each (plus a Block and a children array per block) made
@@ -25,14 +27,19 @@ export const COL = {
   open: 9,
 } as const;
 const WIDTH = 10;
+/** Files expected to hold fewer directives than this (~80 KB of config) intern by hash only. */
+const TRIE_FROM_ROWS = 2048;
 
 export class DirectiveTable {
   count = 0;
   rows: Int32Array;
   /** Distinct directive names; a row's nameId indexes this list. */
   readonly names: string[] = [];
-  // Names are interned through an open-addressing table of ids keyed by a hash of the text span,
-  // so the parser never allocates a string for a name it has seen (10^5 `proxy_set_header`s).
+  // Names are interned through a trie the parser walks as it reads (name-trie.ts), and an
+  // open-addressing table of ids keyed by a hash of the text span for the names the trie does not
+  // keep: the parser never allocates a string for a name it has seen (10^5 `proxy_set_header`s).
+  // Building the trie costs more than it saves in a small file (most of them): those have none.
+  readonly trie: NameTrie | null;
   private slots = new Int32Array(256).fill(-1);
   /** Bodies of `*_by_lua_block`, by row. */
   readonly raw = new Map<number, string>();
@@ -40,16 +47,18 @@ export class DirectiveTable {
   readonly unclosed = new Set<number>();
 
   /**
-   * A table that lives as long as the module. V8 compiles the parser's loop for the hidden class
-   * of a table; once every table has been collected a full GC may drop that class, and the next
-   * parse then deoptimizes and recompiles the loop (measured on the 12 MB bench config: ~100 ms
-   * per parse when the previous tree had been collected before it, ~66 ms with this).
+   * A table (with a trie) that lives as long as the module. V8 compiles the parser's loop for
+   * the hidden classes of a table and its trie; once every table has been collected a full GC
+   * may drop those classes, and the next parse then deoptimizes and recompiles the loop
+   * (measured on the 12 MB bench config: ~100 ms per parse when the previous tree had been
+   * collected before it, ~66 ms with this).
    */
-  static readonly keptAlive = new DirectiveTable(0);
+  static readonly keptAlive = new DirectiveTable(TRIE_FROM_ROWS);
 
   /** `expected` rows are reserved up front (the table grows when they run out). */
   constructor(expected: number) {
     this.rows = new Int32Array(Math.max(16, expected) * WIDTH);
+    this.trie = expected >= TRIE_FROM_ROWS ? new NameTrie() : null;
   }
 
   /** The id of the name spelled by text[start, end) (a plain word: no quotes, no escapes). */
@@ -61,14 +70,14 @@ export class DirectiveTable {
     return this.intern(spanHash(value, 0, value.length), value, 0, value.length);
   }
 
-  /** internSpan for a caller that computed spanHash(text, start, end) as it read the name. */
-  intern(h: number, text: string, start: number, end: number): number {
+  private intern(h: number, text: string, start: number, end: number): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot] as number;
       if (id < 0) {
         const fresh = this.names.length;
         this.names.push(text.slice(start, end));
+        this.trie?.add(text, start, end, fresh);
         this.slots[slot] = fresh;
         if (this.names.length * 2 > this.slots.length) this.rehash();
         return fresh;
@@ -149,8 +158,8 @@ export class DirectiveTable {
   }
 }
 
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 /** FNV-1a over the UTF-16 code units of s[start, end). */
 function spanHash(s: string, start: number, end: number): number {
