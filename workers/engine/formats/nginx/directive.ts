@@ -19,10 +19,9 @@ export class TreeNodes {
   constructor(
     readonly table: DirectiveTable,
     readonly source: Source,
-    /** First row at the top of the file, -1 for none. */
-    private readonly firstTop: number,
   ) {
-    this.root = new BlockNode(this, null, -1, -1, 1, 1, firstTop);
+    // Rows are in document order, so the first directive of a file is at its top level.
+    this.root = new BlockNode(this, null, -1, -1, 1, 1, table.count > 0 ? 0 : -1);
   }
 
   node(row: number): DirectiveNode {

@@ -30,10 +30,10 @@ const TEMPLATE_LOOKAHEAD = 160;
 export const LUA_BLOCK = '_by_lua_block';
 
 /**
- * What the last word scanner call saw besides the word's end: line feeds inside the word (a
- * quoted string spanning lines, a backslash before a newline) and whether it held a backslash or
- * quote (its value is then not its text). Callers reset it before scanning a word; returning it
- * in an object per word would allocate millions of them.
+ * What the last scanner call saw besides where its token ends: the line feeds inside it (also in
+ * a quoted string spanning lines, or after a backslash) and, for a word, whether it held a
+ * backslash or quote (its value is then not its text). Set by each scanner: returning an object
+ * per token instead would allocate millions of them.
  */
 export const scanned = { lines: 0, escaped: false };
 
@@ -204,9 +204,9 @@ export function wordEnd(
 
 /**
  * Where the unquoted word starting at p ends: at whitespace, `;` or a `{` that is not part of
- * `${` or of a template placeholder. Adds to `scanned` (the caller resets it).
+ * `${` or of a template placeholder. Adds to `scanned` (wordEnd resets it).
  */
-export function bareWordEnd(t: string, p: number, n: number): number {
+function bareWordEnd(t: string, p: number, n: number): number {
   while (p < n) {
     const d = t.charCodeAt(p);
     // Most characters of a word are ordinary: one table lookup decides.

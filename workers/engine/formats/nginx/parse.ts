@@ -63,8 +63,8 @@ export function parseNginx(name: string, text: string): NginxFile {
     else dropped++;
   };
   const table = new DirectiveTable(Math.ceil(text.length / BYTES_PER_DIRECTIVE));
-  const { firstTop, lastLine } = readDirectives(text, table, error);
-  const nodes = new TreeNodes(table, { name, text }, firstTop);
+  const lastLine = readDirectives(text, table, error);
+  const nodes = new TreeNodes(table, { name, text });
   checkTop(nodes.root, error);
   // Errors in line order (placement errors are found at different times than syntax errors).
   errors.sort((a, b) => a.line - b.line);
@@ -100,16 +100,12 @@ export function parseNginx(name: string, text: string): NginxFile {
 }
 
 /**
- * The parser's one pass over the text. Tokens are recognised with the lexer's scanners but not
+ * The parser's one pass over the text; returns the line the text ends on. Tokens are recognised with the lexer's scanners but not
  * stored: each directive's row (table.ts) is written as its name, arguments and `;` or block
  * are read. Reading the text once, without a token array in between, is what keeps a 10 MB
  * config within a few times JSON.parse (bench/nginx-parse.ts).
  */
-function readDirectives(
-  t: string,
-  table: DirectiveTable,
-  error: Report,
-): { firstTop: number; lastLine: number } {
+function readDirectives(t: string, table: DirectiveTable, error: Report): number {
   const n = t.length;
   const stack: Frame[] = [{ row: -1, anonymous: false, context: 'main', line: 1 }];
   let frame = stack[0] as Frame;
@@ -251,52 +247,13 @@ function readDirectives(
       }
       continue;
     }
-    // A name. Almost every name is a plain word of letters, digits and `_`, found in the trie
-    // of names (name-trie.ts) by stepping through it as the name is read (node -1: not there).
-    const trie = table.trie;
-    const children = trie ? trie.children : NO_CHILDREN;
-    let node = trie ? 0 : -1;
-    let q = p;
-    while (q < n) {
-      const d = t.charCodeAt(q);
-      if (d < 128) {
-        const symbol = NAME_SYMBOL[d] as number;
-        if (symbol !== 0) {
-          if (node >= 0) node = (children[node * FANOUT + symbol] as number) - 1;
-          q++;
-          continue;
-        }
-        if (WORD_SPECIAL[d] === 1) break;
-      }
-      node = -1;
-      q++;
-    }
-    const d = q < n ? t.charCodeAt(q) : 32;
-    let id: number;
-    if (
-      q > p &&
-      c !== 34 &&
-      c !== 39 &&
-      (d === 32 ||
-        d === 10 ||
-        d === 9 ||
-        d === 13 ||
-        d === 59 ||
-        (d === 123 && templateEnd(t, q, n) < 0))
-    ) {
-      p = q;
-      id = trie && node >= 0 ? trie.id(node) : -1;
-      if (id < 0) id = table.internSpan(t, s, p);
-    } else {
-      // Quoted, escaped, `${…}` or a template placeholder: read as an argument would be.
-      p = wordEnd(t, p, n, line, error);
-      line += scanned.lines;
-      id = scanned.escaped ? table.internValue(wordValue(t, s, p)) : table.internSpan(t, s, p);
-    }
-    dName = table.names[id] as string;
+    // A directive's name.
+    p = readName(t, p, n, line, table, error);
+    line += scanned.lines;
+    dId = named.id;
+    dName = table.names[dId] as string;
     dLine = wordLine;
-    dId = id;
-    row = table.add(id, s, p, dLine, frame.row);
+    row = table.add(dId, s, p, dLine, frame.row);
     argsStart = -1;
   }
   if (row >= 0) {
@@ -318,8 +275,68 @@ function readDirectives(
       table.unclosed.add(row);
     }
   }
-  // Rows are numbered in document order and the first directive of a file is at its top.
-  return { firstTop: table.count > 0 ? 0 : -1, lastLine: line };
+  return line;
+}
+
+/** The id of the name readName read last (an object field, so no object is made per name). */
+const named = { id: -1 };
+
+/**
+ * Reads the directive name starting at p, interns it, and returns where it ends; its id is left
+ * in `named.id` and its line feeds in `scanned.lines`. Almost every name is a plain word of
+ * letters, digits and `_`: it is found in the trie of names (name-trie.ts) by stepping through
+ * the trie as the name is read (node -1: not there), else by hash (table.ts).
+ */
+function readName(
+  t: string,
+  p: number,
+  n: number,
+  line: number,
+  table: DirectiveTable,
+  error: Report,
+): number {
+  const trie = table.trie;
+  const children = trie ? trie.children : NO_CHILDREN;
+  let node = trie ? 0 : -1;
+  let q = p;
+  while (q < n) {
+    const d = t.charCodeAt(q);
+    if (d < 128) {
+      const symbol = NAME_SYMBOL[d] as number;
+      if (symbol !== 0) {
+        if (node >= 0) node = (children[node * FANOUT + symbol] as number) - 1;
+        q++;
+        continue;
+      }
+      if (WORD_SPECIAL[d] === 1) break;
+    }
+    node = -1;
+    q++;
+  }
+  const c = t.charCodeAt(p);
+  const d = q < n ? t.charCodeAt(q) : 32;
+  const plain =
+    q > p &&
+    c !== 34 &&
+    c !== 39 &&
+    (d === 32 ||
+      d === 10 ||
+      d === 9 ||
+      d === 13 ||
+      d === 59 ||
+      (d === 123 && templateEnd(t, q, n) < 0));
+  if (plain) {
+    const id = trie && node >= 0 ? trie.id(node) : -1;
+    named.id = id >= 0 ? id : table.internSpan(t, p, q);
+    scanned.lines = 0;
+    return q;
+  }
+  // Quoted, escaped, `${…}` or a template placeholder: read as an argument would be.
+  const end = wordEnd(t, p, n, line, error);
+  named.id = scanned.escaped
+    ? table.internValue(wordValue(t, p, end))
+    : table.internSpan(t, p, end);
+  return end;
 }
 
 // The helpers below take what they need as arguments: a closure over the loop's variables would
