@@ -119,13 +119,21 @@ export class Incident {
   }
 
   /** Applies or withdraws one finding's fix, and re-analyses at once. */
-  toggleFix(finding: Finding): void {
+  /**
+   * Switches a finding's fix off or on, with the same fix of the findings grouped under it
+   * (`others`: the same cause in other places), so the group's one switch moves them all.
+   */
+  toggleFix(finding: Finding, others: readonly Finding[] = []): void {
     if (!finding.key || !finding.fix || finding.fix.safety === 'manual') return;
     const list = finding.fix.safety === 'safe' ? 'disabledFixes' : 'enabledFixes';
-    const key = finding.key;
-    this[list] = this[list].includes(key)
-      ? this[list].filter((k) => k !== key)
-      : [...this[list], key];
+    const keys = [finding, ...others].flatMap((f) => (f.key ? [f.key] : []));
+    // A plain lookup, local to this call: nothing renders from it.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const group = new Set(keys);
+    // Listed means "not the default": all move to the opposite of the lead's current state.
+    const listed = this[list].includes(finding.key);
+    const rest = this[list].filter((k) => !group.has(k));
+    this[list] = listed ? rest : [...rest, ...keys];
     void this.run();
   }
 

@@ -4,6 +4,7 @@
  * ones a warning or error rests on are marked as mismatches.
  */
 import type { Report } from '../../workers/engine/model.ts';
+import { ranksOf } from './finding-groups.ts';
 
 export type HopId = 'client' | 'nginx' | 'app' | 'pod';
 
@@ -13,7 +14,7 @@ export interface PathValue {
   setting: string;
   value: string;
   source: string;
-  /** Ranks (1-based) of the warning/error findings that compare this value. */
+  /** Ranks (1-based, as the cards show them) of the warning/error findings comparing this value. */
   mismatchIn: number[];
   timeout: boolean;
 }
@@ -50,7 +51,9 @@ export function requestPath(report: Report): Hop[] {
     label: hopLabels[id],
     values: [],
   }));
-  report.findings.forEach((finding, index) => {
+  const ranks = ranksOf(report.findings);
+  report.findings.forEach((finding) => {
+    const rank = ranks.get(finding) as number;
     const mismatch = finding.severity !== 'info' && finding.cause !== 'unexplained';
     for (const row of finding.compared ?? []) {
       const hop = hops.find((h) => h.id === hopOf(row.hop))!;
@@ -72,7 +75,7 @@ export function requestPath(report: Report): Hop[] {
         };
         hop.values.push(value);
       }
-      if (mismatch && !value.mismatchIn.includes(index + 1)) value.mismatchIn.push(index + 1);
+      if (mismatch && !value.mismatchIn.includes(rank)) value.mismatchIn.push(rank);
     }
   });
   // Timeouts first: they are what the picture is for; the rest follows in the rules' order.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { test, expect, downloadText } from './fixtures.ts';
 
 /** A fake bearer token, assembled at run time so no secret-looking literal sits in the repo. */
 const token = ['ghp', 'Q9x7', 'Lm2Kp8', 'Vt4Rw6', 'Yz3Nb5', 'Hs1Jd0', 'Fc'].join('');
@@ -20,15 +20,6 @@ async function loadWithSecret(page: Page) {
     { name: 'error.log', mimeType: 'text/plain', buffer: Buffer.from(log) },
   ]);
   await expect(page.locator('[data-testid="finding"][data-cause="keepalive-inert"]')).toBeVisible();
-}
-
-async function downloadText(page: Page, testId: string): Promise<{ name: string; text: string }> {
-  const [file] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByTestId(testId).click(),
-  ]);
-  const path = await file.path();
-  return { name: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
 
 test('finding cards say the cause, how sure, the compared values and quote the evidence', async ({

@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures.ts';
+import { test, expect, downloadText } from './fixtures.ts';
 
 test('switching a fix off and on updates the patch at once', async ({ page }) => {
   await page.goto('/');
@@ -17,7 +17,7 @@ test('switching a fix off and on updates the patch at once', async ({ page }) =>
 
 test('unsafe fixes are off until the user opts in', async ({ page }) => {
   await page.goto('/');
-  const retry = page.locator('[data-testid="finding"][data-cause="retry-policy"]').first();
+  const retry = page.locator('[data-testid="finding"][data-cause="retry-policy"]');
   await expect(retry.getByTestId('fix-toggle')).not.toBeChecked();
   await retry.getByTestId('fix-toggle').click();
   await expect(retry.getByTestId('fix-toggle')).toBeChecked();
@@ -48,4 +48,58 @@ test('the diff switches between side by side and inline', async ({ page }) => {
   await expect(diff).toContainText('proxy_http_version 1.1');
   await page.getByTestId('side-by-side').check();
   await expect(diff.locator('.monaco-diff-editor.side-by-side')).toHaveCount(1);
+});
+
+test('one cause standing the same way in two locations is one card, fixed in both by one switch', async ({
+  page,
+}) => {
+  await page.goto('/');
+  // The sample's /api/ and /ws/ locations both retry without bound, neither explaining the log.
+  const retry = page.locator('[data-testid="finding"][data-cause="retry-policy"]');
+  await expect(retry).toHaveCount(1);
+  const places = retry.getByTestId('other-places');
+  await expect(places).toContainText('The same in 1 more place');
+  await places.locator('summary').click();
+  await expect(places).toContainText('location /ws/');
+  // Its evidence opens like the card's own.
+  await places.getByRole('button').first().click();
+  await expect(page.getByRole('tab', { name: 'sites-enabled/shop.conf' })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  await expect(retry.getByTestId('fix-toggle')).not.toBeChecked();
+  await expect(retry).toContainText('Apply this fix in both places');
+  await retry.getByTestId('fix-toggle').click();
+  await expect(retry.getByTestId('fix-toggle')).toBeChecked();
+  const patch = await downloadText(page, 'download-patch');
+  expect(patch.text.match(/^\+\s*proxy_next_upstream_tries/gm)).toHaveLength(2);
+  // And off again, for both.
+  await retry.getByTestId('fix-toggle').click();
+  await expect(retry.getByTestId('fix-toggle')).not.toBeChecked();
+  await expect(page.getByTestId('diff-view')).not.toContainText('proxy_next_upstream_tries');
+});
+
+test('a thousand locations missing the same setting are one card, switched off with one click', async ({
+  page,
+}) => {
+  const locations = Array.from(
+    { length: 1000 },
+    (_, i) => `    location /p${i}/ {\n        proxy_pass http://app;\n    }`,
+  ).join('\n');
+  const conf = `upstream app {\n    server 10.0.0.1:8000;\n    keepalive 16;\n}\nserver {\n    listen 80;\n${locations}\n}\n`;
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([{ name: 'app.conf', mimeType: 'text/plain', buffer: Buffer.from(conf) }]);
+  const card = page.locator('[data-testid="finding"][data-cause="keepalive-inert"]');
+  await expect(card).toHaveCount(1);
+  await expect(card.getByTestId('other-places')).toContainText('The same in 999 more places');
+  await expect(card).toContainText('Apply this fix in all 1000 places');
+  const patch = await downloadText(page, 'download-patch');
+  expect(patch.text.match(/^\+\s*proxy_http_version 1\.1;/gm)).toHaveLength(1000);
+  await card.getByTestId('fix-toggle').click();
+  await expect(card.getByTestId('fix-toggle')).not.toBeChecked();
+  await expect(page.getByText('No automatic change is proposed')).toBeVisible();
 });

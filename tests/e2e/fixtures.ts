@@ -1,4 +1,5 @@
-import { test as base, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { test as base, expect, type Page } from '@playwright/test';
 
 /**
  * Every page test fails if the app asks anything of another origin: the app must work with
@@ -22,3 +23,16 @@ export const test = base.extend<{ foreignRequests: string[] }>({
 });
 
 export { expect };
+
+/** Clicks a download button and returns the file's suggested name and text. */
+export async function downloadText(
+  page: Page,
+  testId: string,
+): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(testId).click(),
+  ]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
+}

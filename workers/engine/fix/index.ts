@@ -38,12 +38,22 @@ export interface FixOutcome {
   uncovered: Map<Hit, Hit[]>;
 }
 
+// The page switches a group's fixes together: lists of thousands of keys, asked once per hit.
+const sets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function asSet(list: readonly string[]): ReadonlySet<string> {
+  let set = sets.get(list);
+  if (!set) sets.set(list, (set = new Set(list)));
+  return set;
+}
+
 /** Whether the user wants this hit's fix: safe ones unless switched off, unsafe ones if opted in. */
 export function wantsFix(hit: Hit, options: AnalyzeOptions): boolean {
   const fix = hit.hit.fix;
   if (!fix || fix.edits.length === 0) return false;
-  const named = (list: string[] | undefined) =>
-    list?.includes(hit.rule.meta.id) === true || list?.includes(hit.hit.key) === true;
+  const named = (list: string[] | undefined) => {
+    const set = list && asSet(list);
+    return set !== undefined && (set.has(hit.rule.meta.id) || set.has(hit.hit.key));
+  };
   if (named(options.disabledFixes)) return false;
   if (fix.safety === 'safe') return true;
   return fix.safety === 'unsafe' && (options.unsafe === true || named(options.enabledFixes));
