@@ -36,6 +36,18 @@ function hit(id: string, severity: Severity, explains: LogEvent[] = [], cause = 
 const ids = (hits: Hit[]) => hits.map((h) => h.rule.meta.id);
 
 describe('rank', () => {
+  it('a latent error (holds once another fix is applied) ranks below a warning that holds now', () => {
+    const latent = hit('race', 'error');
+    latent.hit.latent = true;
+    const now = hit('inert', 'warning');
+    expect(ids(rank([latent, now]))).toEqual(['inert', 'race']);
+    expect([confidenceOf(latent), confidenceOf(now)]).toEqual([0.39, 0.4]);
+    // Anything it explains makes it real: it then ranks by its evidence as usual.
+    const real = hit('race', 'error', [failure()]);
+    real.hit.latent = true;
+    expect(ids(rank([now, real]))).toEqual(['race', 'inert']);
+  });
+
   it('a warning that explains one event beats an error that only holds in the configs', () => {
     const smell = hit('smell', 'error');
     const evidenced = hit('evidenced', 'warning', [failure()]);

@@ -111,6 +111,7 @@ export const keepaliveRace: Rule = {
         evidence: evidence(upstream, pool, backend, explains),
         compared: compared(pool, backend),
         explains,
+        latent: dormant,
         fix: fix(config, upstream, pool, backend),
       });
     }

@@ -3,7 +3,9 @@
  * `confidence` (0..1, shown on each finding):
  *
  * - A hit that explains no decoded event only holds in the configs: 0.2 + 0.1 × severity
- *   (info 0.3, warning 0.4, error 0.5 − 0.01 = 0.49), always below 0.5.
+ *   (info 0.3, warning 0.4, error 0.5 − 0.01 = 0.49), always below 0.5. A latent hit (it
+ *   holds only once another finding's fix is applied) gets 0.1 less, so an error that is not
+ *   there yet (0.39) ranks below a warning that is (0.4).
  * - The "nothing explains these events" fallback (rule `unexplained-events`) is exactly 0.5:
  *   the logs say something went wrong, the configs do not say why. It sits above every
  *   config-only smell (a refused connection is not a keepalive problem) and below every
@@ -72,7 +74,10 @@ export function confidenceOf(hit: Hit, failures?: number): number {
 function score({ rule, hit }: Hit, failures?: number): number {
   if (rule.meta.id === UNEXPLAINED_RULE) return 0.5;
   const explains = hit.explains ?? [];
-  if (explains.length === 0) return Math.min(0.49, 0.2 + 0.1 * severityWeight[rule.meta.severity]);
+  if (explains.length === 0) {
+    const configOnly = Math.min(0.49, 0.2 + 0.1 * severityWeight[rule.meta.severity]);
+    return hit.latent ? configOnly - 0.1 : configOnly;
+  }
   const explainedFailures = failureCount(explains);
   const total = failures ?? explainedFailures;
   const coverage = total === 0 ? 1 : Math.min(1, explainedFailures / total);

@@ -41,6 +41,11 @@ export interface RuleHit {
   compared?: ComparedValue[];
   /** Decoded log events this hit explains; they rank it above hits that only hold in configs. */
   explains?: readonly LogEvent[];
+  /**
+   * Holds only once another finding's fix is applied (a race on a pool nginx cannot use yet):
+   * ranked below every finding that holds now.
+   */
+  latent?: boolean;
   fix?: { safety: FixSafety; description: string; edits: Edit[] };
 }
 
