@@ -19,6 +19,7 @@ import {
 } from '../../workers/engine/formats/php-fpm/index.ts';
 import {
   handler as puma,
+  pumaBinds,
   pumaSettings,
   setPumaSetting,
   type PumaTree,
@@ -111,6 +112,39 @@ describe('Puma', () => {
     expect(
       pumaSettings(puma.parse('puma.rb', out) as ParsedFile<PumaTree>).first_data_timeout!.value,
     ).toBe('60');
+  });
+});
+
+describe('Puma binds', () => {
+  const binds = (text: string) =>
+    pumaBinds(puma.parse('puma.rb', text) as ParsedFile<PumaTree>).map((b) => [
+      b.url,
+      b.line,
+      b.dynamic ?? null,
+    ]);
+  it('reads bind URLs and port calls (with a host, with an ENV fallback), in order', () => {
+    expect(
+      binds(
+        [
+          `bind "unix:///run/puma.sock"`,
+          `bind 'ssl://0.0.0.0:3001?key=/k.pem&cert=/c.pem'`,
+          `port 3000, "127.0.0.1"`,
+          `port ENV.fetch("PORT") { 3000 }`,
+          `port Integer(ENV.fetch("PORT", 4000))`,
+          '',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      ['unix:///run/puma.sock', 1, null],
+      ['ssl://0.0.0.0:3001?key=/k.pem&cert=/c.pem', 2, null],
+      ['tcp://127.0.0.1:3000', 3, null],
+      ['tcp://0.0.0.0:3000', 4, '$PORT from the environment, else 3000'],
+      ['tcp://0.0.0.0:4000', 5, '$PORT from the environment, else 4000'],
+    ]);
+  });
+  it('says nothing when neither is written, or the value is only known at run time', () => {
+    expect(binds('workers 2\n')).toEqual([]);
+    expect(binds('port ENV["PORT"]\nbind "tcp://#{host}:3000"\n')).toEqual([]);
   });
 });
 

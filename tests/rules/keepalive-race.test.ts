@@ -31,6 +31,10 @@ const gthread = (extra = '') => ({
   name: 'gunicorn.conf.py',
   text: `bind = "127.0.0.1:8000"\nworkers = 2\nworker_class = "gthread"\nthreads = 4\n${extra}`,
 });
+const puma = (extra = '') => ({
+  name: 'config/puma.rb',
+  text: `workers ENV.fetch("WEB_CONCURRENCY") { 2 }\nthreads 5, 5\nport ENV.fetch("PORT") { 8000 }\n${extra}`,
+});
 const NODE_SERVER = {
   name: 'server.js',
   text: `const http = require('http');
@@ -93,6 +97,27 @@ server {
 }
 `,
     compared: ['keepalive 32 local (default)', '60s', '5s'],
+  },
+  {
+    name: 'Puma default persistent_timeout (20 s) vs the default 60s pool timeout',
+    files: [{ name: 'app.conf', text: pooled() }, puma()],
+    output: pooled('\n    keepalive_timeout 19s;'),
+    compared: ['60s', '20s'],
+  },
+  {
+    name: 'Puma persistent_timeout written down, on a unix socket',
+    files: [
+      {
+        name: 'app.conf',
+        text: pooled().replace('server 127.0.0.1:8000;', 'server unix:/run/puma.sock;'),
+      },
+      { name: 'puma.rb', text: `bind "unix:///run/puma.sock"\npersistent_timeout 30\n` },
+    ],
+    output: pooled('\n    keepalive_timeout 29s;').replace(
+      'server 127.0.0.1:8000;',
+      'server unix:/run/puma.sock;',
+    ),
+    compared: ['60s', '30s'],
   },
   {
     name: 'uWSGI HTTP router with http-keepalive: http-timeout 60 equals the pool timeout',
@@ -180,6 +205,18 @@ const valid: { name: string; files: SourceFile[]; version?: string }[] = [
     files: [
       { name: 'app.conf', text: pooled() },
       { name: 'gunicorn.conf.py', text: `bind = "127.0.0.1:8000"\nworkers = 4\nkeepalive = 2\n` },
+    ],
+  },
+  {
+    name: 'Puma keeps idle connections longer than nginx does',
+    files: [{ name: 'app.conf', text: pooled() }, puma('persistent_timeout 75\n')],
+  },
+  {
+    name: 'Puma listens elsewhere than the upstream nginx pools',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { ...puma(), text: puma().text.replace('{ 8000 }', '{ 3000 }') },
+      gthread('keepalive = 75\n'),
     ],
   },
   {

@@ -3,7 +3,7 @@
  *
  * nginx keeps idle upstream connections for the upstream's `keepalive_timeout` (60s by
  * default); gunicorn's threaded/async workers close theirs after `keepalive` (2 s by default),
- * Node after `keepAliveTimeout` (5 s). When nginx's limit is not below the backend's, nginx
+ * Node after `keepAliveTimeout` (5 s), Puma after `persistent_timeout` (20 s). When nginx's limit is not below the backend's, nginx
  * sooner or later writes a request onto a connection whose FIN is already on its way: the
  * request fails with "upstream prematurely closed connection" or ECONNRESET while sending the
  * request or reading the response header. nginx retries that on a fresh connection only for
@@ -45,7 +45,7 @@ export const keepaliveRace: Rule = {
       'by default), but the app server closes idle keep-alive connections sooner (gunicorn ' +
       'gthread/gevent/eventlet `keepalive`, 2 s by default; Node `keepAliveTimeout`, 5 s; the ' +
       "uWSGI HTTP router's `http-timeout` with http-keepalive, an http11-socket's " +
-      '`socket-timeout`). ingress-nginx pools too (`upstream-keepalive-timeout`, 60 s). A ' +
+      '`socket-timeout`; Puma `persistent_timeout`, 20 s). ingress-nginx pools too (`upstream-keepalive-timeout`, 60 s). A ' +
       'request written onto a ' +
       'connection the server is closing fails with "upstream prematurely closed connection" ' +
       'or "Connection reset by peer". nginx retries idempotent requests on a new connection, ' +

@@ -85,7 +85,7 @@ interface Numbers {
 function numbers(topology: Topology, backend: Backend | null, ooms: LogEvent[]): Numbers {
   let workers: Numbers['workers'] = null;
   if (backend && backend.kind !== 'node') {
-    const setting = backend.kind === 'gunicorn' ? 'workers' : 'processes';
+    const setting = backend.kind === 'uwsgi' ? 'processes' : 'workers';
     const n = numberOf(backend.settings[setting]);
     if (n !== null) workers = { setting, value: n, source: backend.settings[setting]!.source };
   }

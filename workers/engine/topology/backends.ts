@@ -1,6 +1,6 @@
 /**
  * The app servers nginx may be talking to, from every pasted file: gunicorn and uWSGI configs
- * and command lines (also inside Kubernetes containers), Node.js servers. Each comes with its
+ * and command lines (also inside Kubernetes containers), Node.js servers, Puma configs. Each comes with its
  * effective settings (with provenance) and what it listens on.
  */
 import type { ParsedFile } from '../formats/types.ts';
@@ -18,6 +18,7 @@ import {
   type UwsgiProtocol,
 } from '../formats/uwsgi/index.ts';
 import { nodeSettings, type NodeTree } from '../formats/node/index.ts';
+import { pumaBinds, pumaSettings, type PumaTree } from '../formats/puma/index.ts';
 import {
   kubernetesWorkloads,
   type KubernetesTree,
@@ -25,7 +26,7 @@ import {
 } from '../formats/kubernetes/index.ts';
 import { parseEndpoint, type Endpoint } from './address.ts';
 
-export type BackendKind = 'gunicorn' | 'uwsgi' | 'node';
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
 
 export interface Listener {
@@ -116,6 +117,17 @@ export function collectBackends(files: readonly ParsedFile[]): Backend[] {
     });
   }
 
+  for (const file of of('puma')) {
+    const puma = file as ParsedFile<PumaTree>;
+    backends.push({
+      kind: 'puma',
+      label: `Puma (${file.name})`,
+      settings: pumaSettings(puma),
+      listeners: pumaListeners(puma),
+      files: [file.name],
+    });
+  }
+
   for (const file of of('node')) {
     backends.push({
       kind: 'node',
@@ -168,6 +180,16 @@ function gunicorn(
     ...(pod ? { pod: { workload: pod.workload, container: pod.container } } : {}),
     files,
   };
+}
+
+function pumaListeners(file: ParsedFile<PumaTree>): Listener[] {
+  return pumaBinds(file).flatMap((bind) => {
+    const endpoint = parseEndpoint(bind.url);
+    if (!endpoint) return [];
+    // ssl:// serves TLS; tcp:// and unix:// plain HTTP.
+    const protocol: Protocol = /^ssl:/i.test(bind.url) ? 'https' : 'http';
+    return [{ endpoint, address: bind.url, protocol, file: file.name, line: bind.line }];
+  });
 }
 
 function uwsgiListeners(files: readonly ParsedFile[]): Listener[] {

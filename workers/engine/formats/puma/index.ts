@@ -176,6 +176,66 @@ export function pumaSettings(parsed: ParsedFile<PumaTree>): EffectiveSettings {
   return out;
 }
 
+/** One address Puma listens on: a `bind` URL or a `port` call, as written. */
+export interface PumaBind {
+  /** `tcp://0.0.0.0:3000`, `unix:///run/puma.sock`, `ssl://0.0.0.0:3001?key=…`. */
+  url: string;
+  line: number;
+  /** Set from the environment with this fallback (`port ENV.fetch("PORT") { 3000 }`). */
+  dynamic?: string;
+}
+
+/**
+ * What Puma listens on: every `bind` (URLs), and `port N[, host]` (tcp://host:N, 0.0.0.0 by
+ * default). Empty when the file sets neither: Puma then listens on 9292, or on $PORT when set,
+ * which a file cannot tell.
+ */
+export function pumaBinds(parsed: ParsedFile<PumaTree>): PumaBind[] {
+  const { calls, vars } = parsed.tree;
+  return calls.flatMap((c): PumaBind[] => {
+    if (c.name === 'bind') {
+      const v = rubyValue(c.args, vars);
+      return v.value === null ? [] : [bindOf(v.value, c.line, v.dynamic)];
+    }
+    if (c.name !== 'port') return [];
+    // `port 3000` or `port 3000, "127.0.0.1"`: split on the comma outside the ENV.fetch block.
+    const [portArg, hostArg] = splitArgs(c.args);
+    const port = rubyValue(portArg ?? '', vars);
+    const host = hostArg === undefined ? { value: '0.0.0.0' } : rubyValue(hostArg, vars);
+    if (port.value === null || host.value === null) return [];
+    const dynamic = [port.dynamic, 'dynamic' in host ? host.dynamic : undefined]
+      .filter(Boolean)
+      .join('; ');
+    return [bindOf(`tcp://${host.value}:${port.value}`, c.line, dynamic || undefined)];
+  });
+}
+
+function bindOf(url: string, line: number, dynamic: string | undefined): PumaBind {
+  return dynamic ? { url, line, dynamic } : { url, line };
+}
+
+/** Top-level comma-separated arguments (commas inside (), {}, [] or quotes do not split). */
+function splitArgs(args: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if ('({['.includes(c)) depth++;
+    else if (')}]'.includes(c)) depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(args.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(args.slice(start).trim());
+  return out;
+}
+
 /** Set a DSL call's argument (replace, or add `name value` after the last known call). */
 export function setPumaSetting(
   parsed: ParsedFile<PumaTree>,

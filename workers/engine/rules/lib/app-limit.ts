@@ -60,6 +60,8 @@ export function appLimit(backend: Backend): AppLimit | null {
       how: 'kills a worker whose request runs longer than',
     };
   }
+  // Puma has no request timeout of its own (worker_timeout only bounds a worker's heartbeat).
+  if (backend.kind !== 'node') return null;
   // Node.js: server.timeout destroys a socket idle this long (ms), which is the whole wait
   // for a handler that writes nothing until it is done. requestTimeout only bounds receiving
   // the request, so it never cuts a slow handler.

@@ -40,6 +40,7 @@ const KIND_OF: Record<Backend['kind'], string> = {
   gunicorn: 'gunicorn',
   uwsgi: 'uwsgi',
   node: 'node',
+  puma: 'puma',
 };
 
 /**

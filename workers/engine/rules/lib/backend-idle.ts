@@ -76,6 +76,24 @@ export function backendIdle(backend: Backend): BackendIdle | null {
       context: [],
     };
   }
+  if (backend.kind === 'puma') {
+    // Puma's reactor keeps an idle keep-alive connection for persistent_timeout (20 s by default).
+    const v = s.persistent_timeout;
+    const seconds = Number(v?.value);
+    const src = v ? provenanceOf(v) : null;
+    if (!v || !src || !Number.isFinite(seconds) || seconds <= 0) return null;
+    return {
+      backend,
+      seconds,
+      setting: 'persistent_timeout',
+      display: `${v.value}s`,
+      source: src.text,
+      line: src.line,
+      why: 'Puma closes a keep-alive connection that has been idle this long',
+      context: [],
+    };
+  }
+  if (backend.kind !== 'uwsgi') return null;
   // uWSGI keeps HTTP connections open in two places (checked on uWSGI 2.0.21): an
   // `http11-socket` worker socket waits `socket-timeout` (4 s by default) for the next request;
   // the HTTP router (`http`) with `http-keepalive` waits `http-timeout` (60 s by default).

@@ -57,6 +57,11 @@ const ADVICE: Record<Backend['kind'], string> = {
     'server out of nginx first (with a second server, proxy_next_upstream retries refused ' +
     'connects).',
   node: 'Restart behind a second instance, or hand the listening socket over (systemd socket activation).',
+  puma:
+    'Restart in place instead of stopping: a phased restart (`pumactl phased-restart`, cluster ' +
+    'mode without preload_app!) or a hot restart (SIGUSR2) keeps the listening socket open. ' +
+    'Otherwise take the server out of nginx first (with a second server, proxy_next_upstream ' +
+    'retries refused connects).',
 };
 
 /** The restart finding for an app server outside Kubernetes, when its log shows one. */

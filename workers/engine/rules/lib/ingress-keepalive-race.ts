@@ -15,6 +15,7 @@ import {
 } from '../../formats/kubernetes/index.ts';
 import { setGunicornSetting, type GunicornTree } from '../../formats/gunicorn/index.ts';
 import { setNodeTimeouts, type NodeTree } from '../../formats/node/index.ts';
+import { setPumaSetting, type PumaTree } from '../../formats/puma/index.ts';
 import { parseUpstream } from '../../logs/index.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
@@ -187,6 +188,11 @@ function raiseBackend(backend: BackendIdle, seconds: number, topology: Topology)
       keepAliveTimeout: seconds * 1000,
       headersTimeout: (seconds + 1) * 1000,
     });
+  }
+  if (b.kind === 'puma') {
+    const file = fileNamed(backend.line?.file ?? b.files[0]);
+    if (file?.kind !== 'puma') return [];
+    return setPumaSetting(file as ParsedFile<PumaTree>, 'persistent_timeout', seconds);
   }
   if (b.kind === 'gunicorn') {
     // Where the value is written (a gunicorn config, or the container's command line), else

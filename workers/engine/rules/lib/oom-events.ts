@@ -60,6 +60,7 @@ const PROCESS_OF: Record<Backend['kind'], RegExp> = {
   gunicorn: /gunicorn|python/i,
   uwsgi: /uwsgi|python/i,
   node: /^node/i,
+  puma: /puma|ruby/i,
 };
 
 /** Whether an OOM line is about this app server (by log source, process name or pod). */

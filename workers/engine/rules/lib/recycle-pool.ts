@@ -25,6 +25,7 @@ const RECYCLERS: Record<Backend['kind'], string[]> = {
   gunicorn: ['max_requests'],
   uwsgi: ['max-requests', 'max-worker-lifetime', 'reload-on-rss'],
   node: [],
+  puma: [],
 };
 
 /** The backend's active recycling settings (name and number), in their table order. */
