@@ -174,6 +174,23 @@ describe('keepalive-race through ingress-nginx', () => {
     ]);
     expect(compiles(process.execPath, ['--check'], 'server.js', report.fixed[0]!.text)).toBe(true);
   });
+
+  it("a Puma app behind the Service gets persistent_timeout above the controller's 60 s", () => {
+    const pumaRb = {
+      name: 'config/puma.rb',
+      text: 'workers 2\nthreads 5, 5\nport ENV.fetch("PORT") { 8000 }\n',
+    };
+    const command = '["bundle", "exec", "puma", "-C", "config/puma.rb"]';
+    const report = analyze([{ name: 'web.yaml', text: manifest({ command }) }, pumaRb, LOG]);
+    const hit = report.findings.find((f) => f.rule === RULE)!;
+    expect(hit.compared!.at(-1)).toMatchObject({ setting: 'persistent_timeout', value: '20s' });
+    expect(report.fixed.map((f) => [f.name, f.text])).toEqual([
+      ['config/puma.rb', `${pumaRb.text}persistent_timeout 65\n`],
+    ]);
+    expect(
+      hitsOf([{ name: 'web.yaml', text: manifest({ command }) }, report.fixed[0]!, LOG]),
+    ).toEqual([]);
+  });
 });
 
 function compiles(program: string, args: string[], name: string, text: string): boolean {
