@@ -56,4 +56,26 @@ describe('streamLog', () => {
     );
     expect(report.incidents!.length).toBeGreaterThan(0);
   });
+
+  it('groups incidents by the upstream block the config defines, as for a log analysed whole', async () => {
+    const conf = {
+      name: 'app.conf',
+      text: `upstream app {\n    server 127.0.0.1:8000;\n    server 127.0.0.1:8001;\n}\nserver {\n    location / {\n        proxy_pass http://app;\n    }\n}\n`,
+    };
+    // Failures on both servers of the block, and on a server of no block.
+    const log = Array.from({ length: 300 }, (_, i) =>
+      line(i).replace('127.0.0.1:8000', `127.0.0.1:${['8000', '8001', '9000'][i % 3]}`),
+    ).join('');
+    const shape = (r: ReturnType<typeof analyze>) =>
+      r
+        .incidents!.map((i) => [i.upstream, i.count])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    const whole = analyze([conf, { name: 'error.log', text: log }]);
+    const streamed = analyze([conf], {}, [await streamLog('error.log', new Blob([log]), [conf])]);
+    expect(shape(whole)).toEqual([
+      ['http://127.0.0.1:9000', 100],
+      ['upstream app', 200],
+    ]);
+    expect(shape(streamed)).toEqual(shape(whole));
+  });
 });

@@ -12,6 +12,8 @@ import type { LogContext } from './types.ts';
  */
 
 export interface AggregateOptions {
+  /** The nginx upstream block a server address belongs to (incidents are grouped by it). */
+  groupOf?: (address: string) => string | null;
   /** Events kept per source:kind from the start of the log and from its end. */
   samplePerKind?: number;
   /** App-server/kernel/orchestrator events kept (all of them up to this many). */
@@ -54,7 +56,10 @@ export function createLogAggregator(
   const maxUnrecognised = options.maxUnrecognised ?? 1000;
   const formats = formatsFor(ctx?.accessLogFormats);
   // Untimed events do not depend on the basis, so it can be decided at the first timed line.
-  const builder = new IncidentBuilder({ ...DEFAULT_OPTIONS });
+  const builder = new IncidentBuilder({
+    ...DEFAULT_OPTIONS,
+    ...(options.groupOf ? { groupOf: options.groupOf } : {}),
+  });
   let basis: 'wall' | 'abs' | undefined;
   let lastWall: number | undefined;
 

@@ -5,12 +5,14 @@
  * gets progress as bytes are read.
  */
 import type { Redaction, SourceFile } from '../model.ts';
-import type { NginxFile } from '../formats/nginx/index.ts';
+import { buildConfig, type NginxFile } from '../formats/nginx/index.ts';
 import { createLogAggregator, type AggregateResult } from '../logs/index.ts';
 import { redactText } from '../redact/index.ts';
 import { classify } from './detect.ts';
 import { parseInput } from './parse.ts';
 import { accessLogFormats } from './decode.ts';
+import { redactClassified } from './redact.ts';
+import { upstreamGroupOf } from '../topology/groups.ts';
 
 const SLICE_BYTES = 1024 * 1024;
 const MAX_CARRY = 256 * 1024;
@@ -28,12 +30,18 @@ export interface StreamedLog {
 
 export type Progress = (progress: { file: string; done: number; total: number }) => void;
 
-/** The access log formats the pasted nginx configs define, for decoding streamed logs. */
+/**
+ * What the pasted nginx configs tell the decoder, as for a log analysed whole: the access log
+ * formats they define, and which upstream block each server address belongs to (so a streamed
+ * log's incidents are grouped by upstream block too). Read from redacted text, as everything is.
+ */
 export function logContextFor(sources: readonly SourceFile[]) {
-  const nginx = classify(sources)
-    .filter((c) => c.kind === 'nginx')
-    .map((c) => parseInput(c) as NginxFile);
-  return { accessLogFormats: accessLogFormats(nginx) };
+  const { inputs } = redactClassified(classify(sources).filter((c) => c.kind === 'nginx'));
+  const nginx = inputs.map((c) => parseInput(c) as NginxFile);
+  return {
+    accessLogFormats: accessLogFormats(nginx),
+    groupOf: upstreamGroupOf(nginx.length > 0 ? buildConfig(nginx) : null),
+  };
 }
 
 export async function streamLog(
@@ -42,7 +50,8 @@ export async function streamLog(
   sources: readonly SourceFile[],
   onProgress?: Progress,
 ): Promise<StreamedLog> {
-  const aggregator = createLogAggregator(name, logContextFor(sources));
+  const context = logContextFor(sources);
+  const aggregator = createLogAggregator(name, context, { groupOf: context.groupOf });
   const reader = blob.stream().getReader();
   const decoder = new TextDecoder();
   let bytes = 0;
