@@ -37,6 +37,9 @@ export const LUA_BLOCK = '_by_lua_block';
  */
 export const scanned = { lines: 0, escaped: false };
 
+/** Where problems go, with the 1-based line they are on. */
+export type Report = (line: number, message: string) => void;
+
 export interface Tokens extends TokenStream {
   /** 1-based line of each token's first character. */
   lines: Int32Array;
@@ -48,12 +51,7 @@ export interface Tokens extends TokenStream {
  * the text with the same scanners in its own loop (parse.ts); this stream is built only when a
  * caller asks for tokens, comments or a directive's arguments.
  */
-export function tokenize(
-  text: string,
-  error: (line: number, message: string) => void,
-  from = 0,
-  to = text.length,
-): Tokens {
+export function tokenize(text: string, error: Report, from = 0, to = text.length): Tokens {
   const t = text;
   const n = to;
   // Sized from the text (real configs hold about one token per 5–6 characters) so that large
@@ -177,7 +175,7 @@ export function isTemplateTrivia(t: string, p: number): boolean {
  * nginx would read a byte order mark as part of the first directive's name; it is kept (as
  * trivia) so printing is lossless, and reported.
  */
-export function byteOrderMark(error: (line: number, message: string) => void): void {
+export function byteOrderMark(error: Report): void {
   error(
     1,
     'the file starts with a byte order mark (BOM): nginx reads it as part of the first directive name',
@@ -188,13 +186,7 @@ export function byteOrderMark(error: (line: number, message: string) => void): v
  * Where the word starting at p ends (quoted or not); `line` is the line it starts on, for
  * errors. Sets `scanned`.
  */
-export function wordEnd(
-  t: string,
-  p: number,
-  n: number,
-  line: number,
-  error: (line: number, message: string) => void,
-): number {
+export function wordEnd(t: string, p: number, n: number, line: number, error: Report): number {
   const c = t.charCodeAt(p);
   if (c === 34 || c === 39) return quotedEnd(t, p, n, line, error);
   scanned.lines = 0;
@@ -241,13 +233,7 @@ function bareWordEnd(t: string, p: number, n: number): number {
  * Where the quoted string opening at p ends (past its closing quote, or n when it is never
  * closed: reported). Sets `scanned`.
  */
-function quotedEnd(
-  t: string,
-  p: number,
-  n: number,
-  line: number,
-  error: (line: number, message: string) => void,
-): number {
+function quotedEnd(t: string, p: number, n: number, line: number, error: Report): number {
   const c = t.charCodeAt(p);
   let lines = 0;
   p++;

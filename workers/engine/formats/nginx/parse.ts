@@ -15,6 +15,7 @@ import {
   WORD_SPECIAL,
   wordEnd,
   wordValue,
+  type Report,
   type Tokens,
 } from './lexer.ts';
 import { allowedIn, checkAllowed, checkTop, contextName } from './placement.ts';
@@ -46,8 +47,6 @@ interface Frame {
   /** Line of the `{`. */
   line: number;
 }
-
-type Report = (line: number, message: string) => void;
 
 /**
  * Parses an nginx config losslessly. Never throws: unbalanced braces, unterminated quotes,

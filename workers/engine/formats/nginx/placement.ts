@@ -1,3 +1,4 @@
+import type { Report } from './lexer.ts';
 import type { Block } from './tree.ts';
 
 /**
@@ -78,7 +79,7 @@ export function checkAllowed(
   allowed: readonly string[],
   line: number,
   context: string,
-  error: (line: number, message: string) => void,
+  error: Report,
 ): void {
   if (allowed.includes(context)) return;
   const where = context === 'main' ? 'at the top level' : `inside "${context}"`;
@@ -93,7 +94,7 @@ export function checkAllowed(
  * only checked when the file is a main config (it has `http`, `events` or `stream` at the top):
  * a snippet's top level may be included anywhere.
  */
-export function checkTop(root: Block, error: (line: number, message: string) => void): void {
+export function checkTop(root: Block, error: Report): void {
   const isMain = root.children.some(
     (d) => d.name === 'http' || d.name === 'events' || d.name === 'stream',
   );

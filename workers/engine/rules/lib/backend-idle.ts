@@ -42,56 +42,24 @@ export function backendIdle(backend: Backend): BackendIdle | null {
     const wc = backend.workerClass;
     // sync closes after every response: nothing idles. Custom worker classes may do anything.
     if (!wc || !/^(gthread|gevent|eventlet|tornado)$|uvicorn/i.test(wc)) return null;
-    const v = s.keepalive;
-    const seconds = Number(v?.value);
-    const src = v ? provenanceOf(v) : null;
-    if (!v || !src || !Number.isFinite(seconds) || seconds <= 0) return null;
-    const context: Evidence[] = [];
     const wcSource = s.worker_class ? provenanceOf(s.worker_class) : null;
-    if (wcSource?.line) context.push({ ...wcSource.line, note: `worker class ${wc}` });
-    return {
-      backend,
-      seconds,
-      setting: 'keepalive',
-      display: `${v.value}s`,
-      source: src.text,
-      line: src.line,
+    return idleSetting(backend, 'keepalive', 's', {
       why: `the ${wc} worker closes a keep-alive connection after it has been idle this long`,
-      context,
-    };
+      context: wcSource?.line ? [{ ...wcSource.line, note: `worker class ${wc}` }] : [],
+    });
   }
   if (backend.kind === 'node') {
-    const v = s.keepAliveTimeout;
-    const ms = Number(v?.value);
-    const src = v ? provenanceOf(v) : null;
-    if (!v || !src || !Number.isFinite(ms) || ms <= 0) return null;
-    return {
-      backend,
-      seconds: ms / 1000,
-      setting: 'keepAliveTimeout',
-      display: `${v.value} ms`,
-      source: src.text,
-      line: src.line,
+    return idleSetting(backend, 'keepAliveTimeout', 'ms', {
       why: 'Node closes a keep-alive socket that has been idle this long',
       context: [],
-    };
+    });
   }
   if (backend.kind === 'puma') {
     // Puma's reactor keeps an idle keep-alive connection for persistent_timeout (20 s by default).
-    const v = s.persistent_timeout;
-    const seconds = Number(v?.value);
-    const src = v ? provenanceOf(v) : null;
-    if (!v || !src || !Number.isFinite(seconds) || seconds <= 0) return null;
-    return {
-      backend,
-      seconds,
-      setting: 'persistent_timeout',
-      display: `${v.value}s`,
-      source: src.text,
-      line: src.line,
+    return idleSetting(backend, 'persistent_timeout', 's', {
       why: 'Puma closes a keep-alive connection that has been idle this long',
       context: [],
-    };
+    });
   }
   if (backend.kind !== 'uwsgi') return null;
   // uWSGI keeps HTTP connections open in two places (checked on uWSGI 2.0.21): an
@@ -115,6 +83,28 @@ export function backendIdle(backend: Backend): BackendIdle | null {
     'the uWSGI HTTP router (http-keepalive) drops a connection idle this long',
     keepSource?.line ? [{ ...keepSource.line, note: 'http-keepalive' }] : [],
   );
+}
+
+/** The idle timeout a backend's setting holds (in seconds or ms), when it is known and on. */
+function idleSetting(
+  backend: Backend,
+  setting: string,
+  unit: 's' | 'ms',
+  meaning: Pick<BackendIdle, 'why' | 'context'>,
+): BackendIdle | null {
+  const v = backend.settings[setting];
+  const n = Number(v?.value);
+  const src = v ? provenanceOf(v) : null;
+  if (!v || !src || !Number.isFinite(n) || n <= 0) return null;
+  return {
+    backend,
+    seconds: unit === 'ms' ? n / 1000 : n,
+    setting,
+    display: unit === 'ms' ? `${v.value} ms` : `${v.value}s`,
+    source: src.text,
+    line: src.line,
+    ...meaning,
+  };
 }
 
 function uwsgiIdle(
