@@ -63,16 +63,8 @@ export class DirectiveTable {
 
   /** The id of the name spelled by text[start, end) (a plain word: no quotes, no escapes). */
   internSpan(text: string, start: number, end: number): number {
-    return this.intern(spanHash(text, start, end), text, start, end);
-  }
-
-  internValue(value: string): number {
-    return this.intern(spanHash(value, 0, value.length), value, 0, value.length);
-  }
-
-  private intern(h: number, text: string, start: number, end: number): number {
     const mask = this.slots.length - 1;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = spanHash(text, start, end) & mask; ; slot = (slot + 1) & mask) {
       const id = this.slots[slot] as number;
       if (id < 0) {
         const fresh = this.names.length;
@@ -85,6 +77,11 @@ export class DirectiveTable {
       const known = this.names[id] as string;
       if (known.length === end - start && sameText(known, text, start)) return id;
     }
+  }
+
+  /** The id of a name read from quotes or escapes (its value, not its text). */
+  internValue(value: string): number {
+    return this.internSpan(value, 0, value.length);
   }
 
   private rehash(): void {
