@@ -103,8 +103,14 @@ function chain(node: ConfigNode, name: string): ConfigNode[] {
  * children every time made whole-config queries quadratic.
  */
 const childIndex = new WeakMap<ConfigNode, Map<string, ConfigNode[]>>();
+const SCAN_BELOW = 8;
 
 function childrenNamed(level: ConfigNode, name: string): ConfigNode[] {
+  // A block with a few children (most locations) is cheaper to scan than to index.
+  if (level.children.length <= SCAN_BELOW) {
+    const key = ARRAY_GROUP[name] ?? name;
+    return level.children.filter((c) => (ARRAY_GROUP[c.name] ?? c.name) === key);
+  }
   let index = childIndex.get(level);
   if (!index) {
     index = new Map();

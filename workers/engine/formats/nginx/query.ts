@@ -166,6 +166,24 @@ export function findLocations(
   upstreams: readonly UpstreamInfo[],
 ): LocationInfo[] {
   const out: LocationInfo[] = [];
+  // Each server's names and listens, read once: a server may hold thousands of locations.
+  const servers = new Map<ConfigNode | null, LocationInfo['server']>();
+  const serverOf = (server: ConfigNode | null): LocationInfo['server'] => {
+    let info = servers.get(server);
+    if (!info) {
+      info = {
+        node: server,
+        names: server
+          ? server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.args)
+          : [],
+        listen: server
+          ? server.children.filter((c) => c.name === 'listen').map((c) => c.args.join(' '))
+          : [],
+      };
+      servers.set(server, info);
+    }
+    return info;
+  };
   for (const n of nodes) {
     if (n.name !== 'location' || !n.directive.block) continue;
     const server = enclosing(n, 'server');
@@ -180,15 +198,7 @@ export function findLocations(
       file: n.file,
       line: n.line,
       ...parseLocationArgs(n.args),
-      server: {
-        node: server,
-        names: server
-          ? server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.args)
-          : [],
-        listen: server
-          ? server.children.filter((c) => c.name === 'listen').map((c) => c.args.join(' '))
-          : [],
-      },
+      server: serverOf(server),
       pass,
       upstream,
     });

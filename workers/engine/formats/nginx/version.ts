@@ -5,10 +5,20 @@ export type Version = readonly [number, number, number];
 /** The version assumed when neither the user nor the inputs state one (Ubuntu 24.04's nginx). */
 export const ASSUMED_NGINX_VERSION = '1.24.0';
 
+/**
+ * Parsed versions by text: rules compare the same one or two versions for each of 10^5
+ * locations of a big config (the returned tuples are read-only, so sharing them is safe).
+ */
+const parsed = new Map<string, Version | null>();
+
 export function parseVersion(v: string): Version | null {
-  const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-  if (!m) return null;
-  return [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
+  let version = parsed.get(v);
+  if (version === undefined) {
+    const m = /^\s*(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
+    version = m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : null;
+    if (parsed.size < 1000) parsed.set(v, version);
+  }
+  return version;
 }
 
 /** Negative when a < b, 0 when equal, positive when a > b. */
