@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseNginx } from '../../workers/engine/formats/nginx/index.ts';
+import { parseNginx, TOKEN } from '../../workers/engine/formats/nginx/index.ts';
+import { wordValue } from '../../workers/engine/formats/nginx/lexer.ts';
 import { corpus } from './corpus.ts';
 
 const errorsOf = (text: string) => parseNginx('t.conf', text).errors;
@@ -146,6 +147,37 @@ describe('nginx parser: fuzzing', () => {
         for (const d of p.directives()) {
           expect(d.start).toBeLessThanOrEqual(d.end);
           expect(d.end).toBeLessThanOrEqual(text.length);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // The parser reads the text in its own loop; the token stream (built on demand) and a
+  // directive's arguments come from tokenize(). Both use the same scanners and must agree.
+  it('the tree and the token stream agree on where every name, brace and semicolon is', () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }), (parts) => {
+        const text = parts.join('');
+        const p = parseNginx('f', text);
+        const { starts, kinds, count } = p.tree.tokens;
+        const at = new Map<number, number>();
+        for (let i = 0; i < count; i++) at.set(starts[i] as number, i);
+        const kindAt = (offset: number) => kinds[at.get(offset) ?? -1];
+        for (const d of p.directives()) {
+          const i = at.get(d.start);
+          expect(i, `name of "${d.name}" at ${d.start}`).toBeDefined();
+          expect(kinds[i!]).toBe(TOKEN.word);
+          const end = i! + 1 < count ? (starts[i! + 1] as number) : text.length;
+          expect(end).toBe(d.nameEnd);
+          expect(d.name).toBe(wordValue(text, d.start, end));
+          if (d.block && d.raw === undefined) {
+            expect(kindAt(d.block.open)).toBe(TOKEN.open);
+            if (d.block.close >= 0) expect(kindAt(d.block.close)).toBe(TOKEN.close);
+          } else if (!d.block && d.end > d.argsEnd) {
+            // Terminated: by the `;` just before its end.
+            expect(kindAt(d.end - 1)).toBe(TOKEN.semicolon);
+          }
         }
       }),
       { numRuns: 2000 },
