@@ -36,7 +36,7 @@ const QUANTIFIER = /^\{\d+(,\d*)?\}/;
  * table grows when they run out.
  */
 const BYTES_PER_DIRECTIVE = 40;
-const NO_CHILDREN = new Int32Array(0);
+const NO_CHILDREN = new Int16Array(0);
 
 interface Frame {
   /** The block's directive row; -1 for the top of the file (and anonymous blocks there). */

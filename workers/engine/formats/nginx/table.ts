@@ -138,7 +138,8 @@ export class DirectiveTable {
 
   /** Offset of a block's `}`, -1 when the directive has no block or the file ends first. */
   close(row: number): number {
-    if (this.get(row, COL.open) < 0 || this.unclosed.has(row)) return -1;
+    if (this.get(row, COL.open) < 0) return -1;
+    if (this.unclosed.size > 0 && this.unclosed.has(row)) return -1;
     return this.get(row, COL.end) - 1;
   }
 
