@@ -21,6 +21,26 @@ server {
 }
 `;
 
+/** A Deployment running gunicorn with `bind` on its command line, behind a Service `web`. */
+const deployment = (bind: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: app
+          image: shop/web:1.4.2
+          command: ["gunicorn", "shop.wsgi", "--bind", "${bind}", "--workers", "3"]
+`;
+
 const invalid: InvalidCase[] = [
   {
     name: 'upstream server on another port than gunicorn binds: the port is corrected',
@@ -119,6 +139,21 @@ const invalid: InvalidCase[] = [
     output: { 'gunicorn.conf.py': 'bind = "0.0.0.0:8000"\ntimeout = 75\n' },
     safety: 'unsafe',
     unsafe: true,
+    explains: 1,
+    mentions: ['only its own container'],
+  },
+  {
+    name: "Kubernetes: gunicorn binds 127.0.0.1 on the container's command line, nginx connects to web:8000",
+    files: [
+      {
+        name: 'default.conf',
+        text: 'server {\n    listen 80;\n    location / {\n        proxy_pass http://web:8000;\n    }\n}\n',
+      },
+      { name: 'web.yaml', text: deployment('127.0.0.1:8000') },
+      { name: 'error.log', text: refused('http://10.244.1.17:8000') },
+    ],
+    output: { 'web.yaml': deployment('0.0.0.0:8000') },
+    safety: 'safe',
     explains: 1,
     mentions: ['only its own container'],
   },

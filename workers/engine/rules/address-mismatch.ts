@@ -8,7 +8,7 @@
  * every connection nginx tries to [::1] is refused (and retried on 127.0.0.1 when it can); or
  * the app binds 127.0.0.1 in its container while nginx reaches it by a container/Service name.
  */
-import type { Evidence } from '../model.ts';
+import type { Edit, Evidence } from '../model.ts';
 import type { Rule, RuleHit } from './types.ts';
 import {
   addressMismatches,
@@ -20,6 +20,7 @@ import { replaceTarget } from './lib/target-edit.ts';
 import { editableFile } from './lib/app-values.ts';
 import { setGunicornSetting, type GunicornTree } from '../formats/gunicorn/index.ts';
 import type { ParsedFile } from '../formats/types.ts';
+import { setContainerGunicornSetting, type KubernetesTree } from '../formats/kubernetes/index.ts';
 import type { Topology } from '../topology/index.ts';
 import type { NginxConfig } from '../formats/nginx/index.ts';
 
@@ -114,12 +115,28 @@ function targetFix(config: NginxConfig, m: Mismatch): NonNullable<RuleHit['fix']
   };
 }
 
+/**
+ * gunicorn's bind set to the replacement: in the pasted file that sets it (or its config file),
+ * else on the command line of the Kubernetes container that runs it.
+ */
+function bindEdits(topology: Topology, m: Mismatch): Edit[] {
+  const b = m.backend;
+  if (b.kind !== 'gunicorn') return [];
+  const file = editableFile(topology, b, 'bind');
+  if (file) return setGunicornSetting(file as ParsedFile<GunicornTree>, 'bind', m.replacement);
+  const manifest = b.pod ? topology.files.find((f) => f.name === b.files[0]) : undefined;
+  if (!b.pod || manifest?.kind !== 'kubernetes') return [];
+  return setContainerGunicornSetting(
+    manifest as ParsedFile<KubernetesTree>,
+    { workload: b.pod.workload.name, container: b.pod.container.name },
+    'bind',
+    m.replacement,
+  );
+}
+
 /** The app listens on loopback: make gunicorn bind all interfaces of its container. */
 function bindFix(topology: Topology, m: Mismatch): NonNullable<RuleHit['fix']> {
-  const file = m.backend.kind === 'gunicorn' ? editableFile(topology, m.backend, 'bind') : null;
-  const edits = file
-    ? setGunicornSetting(file as ParsedFile<GunicornTree>, 'bind', m.replacement)
-    : [];
+  const edits = bindEdits(topology, m);
   if (edits.length === 0)
     return {
       safety: 'manual',
