@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseNginx, TOKEN } from '../../workers/engine/formats/nginx/index.ts';
-import { wordValue } from '../../workers/engine/formats/nginx/lexer.ts';
+import { wordValue } from '../../workers/engine/formats/nginx/scan.ts';
 import { corpus } from './corpus.ts';
 
 const errorsOf = (text: string) => parseNginx('t.conf', text).errors;

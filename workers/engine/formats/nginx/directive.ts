@@ -1,4 +1,5 @@
-import { tokenize, wordValue } from './lexer.ts';
+import { tokenize } from './lexer.ts';
+import { wordValue } from './scan.ts';
 import { COL, type DirectiveTable } from './table.ts';
 import { TOKEN, type Block, type Directive } from './tree.ts';
 

@@ -1,4 +1,4 @@
-import type { Report } from './lexer.ts';
+import type { Report } from './scan.ts';
 import type { Block } from './tree.ts';
 
 /**
