@@ -33,8 +33,8 @@ export function parseNginx(name: string, text: string): NginxFile {
   };
   const table = new DirectiveTable(Math.ceil(text.length / BYTES_PER_DIRECTIVE));
   const lastLine = readDirectives(text, table, error);
+  checkTop(table, error);
   const nodes = new TreeNodes(table, { name, text });
-  checkTop(nodes.root, error);
   // Errors in line order (placement errors are found at different times than syntax errors).
   errors.sort((a, b) => a.line - b.line);
   // Text where not one directive is complete with a plausible (unquoted, identifier) name is
