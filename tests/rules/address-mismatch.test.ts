@@ -2,6 +2,7 @@
  * address-mismatch: nginx's target vs the app server's bind (port, socket path, localhost →
  * ::1 against an IPv4-only bind).
  */
+import { webDeployment } from './lib/deployment.ts';
 import { runRuleCases, type InvalidCase, type ValidCase } from './lib/event-rule-tester.ts';
 
 const refused = (upstream: string, path = '/') =>
@@ -22,24 +23,8 @@ server {
 `;
 
 /** A Deployment running gunicorn with `bind` on its command line, behind a Service `web`. */
-const deployment = (bind: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: app
-          image: shop/web:1.4.2
-          command: ["gunicorn", "shop.wsgi", "--bind", "${bind}", "--workers", "3"]
-`;
+const deployment = (bind: string) =>
+  webDeployment(`["gunicorn", "shop.wsgi", "--bind", "${bind}", "--workers", "3"]`);
 
 const invalid: InvalidCase[] = [
   {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze as analyzeAll } from '../../workers/engine/analyze.ts';
 import { rules } from '../../workers/engine/rules/index.ts';
+import { webDeployment } from './lib/deployment.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
 
 const RULE = 'keepalive-race';
@@ -18,24 +19,10 @@ const RULE = 'keepalive-race';
 const analyze = (files: SourceFile[]) =>
   analyzeAll(files, { disabledFixes: rules.map((r) => r.meta.id).filter((id) => id !== RULE) });
 
-const manifest = (opts: { command?: string; className?: string } = {}) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: app
-          image: shop/web:1.4.2
-          command: ${opts.command ?? '["gunicorn", "shop.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8"]'}
----
+const manifest = (opts: { command?: string; className?: string } = {}) => `${webDeployment(
+  opts.command ??
+    '["gunicorn", "shop.wsgi", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--threads", "8"]',
+)}---
 apiVersion: v1
 kind: Service
 metadata:
