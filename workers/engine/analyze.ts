@@ -9,7 +9,7 @@
 import type { AnalyzeOptions, FileReport, Report, SourceFile } from './model.ts';
 import type { ParsedFile } from './formats/types.ts';
 import type { NginxFile } from './formats/nginx/index.ts';
-import { classify } from './pipeline/detect.ts';
+import { intake } from './pipeline/detect.ts';
 import { redactClassified } from './pipeline/redact.ts';
 import { parseInput } from './pipeline/parse.ts';
 import { decodeLogs } from './pipeline/decode.ts';
@@ -19,6 +19,7 @@ import { buildTopology, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
+import { onPasteLines } from './pipeline/paste.ts';
 import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
 import type { StreamedLog } from './pipeline/stream.ts';
@@ -29,11 +30,11 @@ export function analyze(
   /** Huge logs already streamed through the aggregator (see pipeline/stream.ts). */
   streamed: readonly StreamedLog[] = [],
 ): Report {
-  // 1. detect: what each input is (dumps split into their files)
-  const classified = classify(sources);
+  // 1. detect: what each input is (pastes split into segments, dumps into their files)
+  const { inputs: classified, pastes: segmented } = intake(sources);
 
   // 2. redact: mask secrets before anything else reads the text
-  const { inputs, redactions } = redactClassified(classified);
+  const { inputs, pastes, redactions } = redactClassified(classified, segmented);
 
   // 3. parse: configs through their lossless parsers; logs and unknown text are set aside
   const parsed = new Map<string, ParsedFile>();
@@ -75,10 +76,10 @@ export function analyze(
     errorCount(configs),
   );
 
-  // 8. report
+  // 8. report, pointing at the user's own lines where a paste held several inputs
   const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
   const withEvidenceText = evidenceTexts(textOf);
-  return {
+  const report: Report = {
     schema: 1,
     nginxVersion: version,
     nginxVersionSource: versionSource,
@@ -98,6 +99,7 @@ export function analyze(
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
     sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),
   };
+  return onPasteLines(report, pastes, options.raw === true);
 }
 
 function streamedReport(log: StreamedLog): FileReport {

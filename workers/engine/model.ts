@@ -19,13 +19,26 @@ export type FileKind =
   | 'puma'
   | 'dotenv'
   | 'log'
-  | 'unknown';
+  | 'unknown'
+  /** A paste or file holding several inputs: `FileReport.segments` says what and where. */
+  | 'mixed';
+
+/**
+ * What a segment of a paste is: a kind the engine reads, `prose` (sentences around the inputs,
+ * set aside, never parsed) or `version` (`nginx -v` output, `Server:` headers).
+ */
+export type SegmentKind = Exclude<FileKind, 'mixed'> | 'prose' | 'version';
 
 /** An input as the user gave it. `kind` is set only when the user overrode detection. */
 export interface SourceFile {
   name: string;
   text: string;
   kind?: FileKind;
+  /**
+   * Kinds the user chose for segments of this text, by the segment's first line (1-based), as
+   * `FileReport.segments` reported them. `prose` sets a segment aside.
+   */
+  segmentKinds?: { from: number; kind: SegmentKind }[];
 }
 
 export interface AnalyzeOptions {
@@ -58,6 +71,23 @@ export interface FileReport {
   errors: FileError[];
   /** For logs streamed rather than read whole: how much was read (events are then a sample). */
   stats?: { lines: number; events: number; sampled: boolean };
+  /**
+   * A paste or file holding several inputs (kind `mixed`): each segment, analysed as if it were
+   * its own file named `name`. Lines are the paste's (1-based, inclusive); so are the lines of
+   * every event, evidence and error that points at this file.
+   */
+  segments?: SegmentReport[];
+}
+
+export interface SegmentReport {
+  name: string;
+  kind: SegmentKind;
+  from: number;
+  to: number;
+  /** 0..1: how sure the split is of `kind` (1 when the user chose it). */
+  confidence: number;
+  /** Parse errors of this segment (lines of the paste). */
+  errors: FileError[];
 }
 
 export type EventSource =

@@ -27,6 +27,11 @@ export interface ParsedFile<Tree = unknown> {
   tree: Tree;
   print(): string;
   settings(): Setting[];
+  /**
+   * A piece of a paste nobody named (`pasted #2 (nginx)`): its name says nothing about where
+   * it lives, so an `include` with a wildcard may stand for it.
+   */
+  loose?: boolean;
 }
 
 /** One input format: how to recognise it and how to read it. */

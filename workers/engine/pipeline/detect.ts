@@ -1,12 +1,17 @@
 /**
- * Stage 1, detect: what each input is. An `nginx -T` dump is split into the files it holds
- * (so includes resolve and evidence names the real file); every other input is classified by
- * content and name, logs included. A kind the user chose wins over detection.
+ * Stage 1, detect: what each input is. A paste or file may hold several inputs (log runs,
+ * config files and fragments, a shell transcript, a Markdown thread): it is split into
+ * segments (intake/), each classified and analysed as if it were its own file. An `nginx -T`
+ * dump is split into the files it holds (so includes resolve and evidence names the real
+ * file). A kind the user chose wins over detection, for a whole input or for a segment.
  */
 import type { FileKind, SourceFile } from '../model.ts';
 import { detectKind } from '../formats/detect.ts';
 import { parseNginx, splitDump } from '../formats/nginx/index.ts';
-import { logConfidence, type LogContext } from '../logs/index.ts';
+import { formatsFor } from '../logs/nginx-access.ts';
+import { lines, logConfidence, type LogContext } from '../logs/index.ts';
+import { isInput, segmentText, type Segment } from '../intake/index.ts';
+import { isNginxTestLine, promptCommand } from '../intake/prompt.ts';
 import { accessLogFormats } from './decode.ts';
 
 export interface ClassifiedInput {
@@ -14,8 +19,24 @@ export interface ClassifiedInput {
   text: string;
   kind: FileKind;
   confidence: number;
-  /** The pasted input this came from, when it was split out of a dump. */
+  /** The pasted input this came from, when it was split out of a dump or a paste. */
   from?: string;
+  /** A segment of a paste: the paste line (1-based) of each of its lines. */
+  lineMap?: number[];
+  /** A segment no caption, fence or command named (see ParsedFile.loose). */
+  loose?: boolean;
+}
+
+/** A paste that held several inputs: its text and what was found where. */
+export interface Paste {
+  name: string;
+  text: string;
+  segments: Segment[];
+}
+
+export interface Intake {
+  inputs: ClassifiedInput[];
+  pastes: Paste[];
 }
 
 /** The kind of one text, logs included (in the access log formats given, if any). */
@@ -27,31 +48,85 @@ export function detectInput(
   return detectKind(name, text, [{ kind: 'log', detect: (_n, t) => logConfidence(t, ctx) }]);
 }
 
-export function classify(inputs: readonly SourceFile[]): ClassifiedInput[] {
-  const classified = inputs.flatMap((input): ClassifiedInput[] => {
+export function classify(sources: readonly SourceFile[]): ClassifiedInput[] {
+  return intake(sources).inputs;
+}
+
+export function intake(sources: readonly SourceFile[], ctx: LogContext = {}): Intake {
+  const pastes: Paste[] = [];
+  const inputs = sources.flatMap((input): ClassifiedInput[] => {
     if (input.kind)
       return [{ name: input.name, text: input.text, kind: input.kind, confidence: 1 }];
     const dump = splitDump(input.text);
-    if (dump && dump.length > 0) {
+    if (dump && dump.length > 0 && isWholeDump(input.text, dump)) {
       return dump.map((file) => ({ ...file, kind: 'nginx', confidence: 1, from: input.name }));
     }
-    const { kind, confidence } = detectInput(input.name, input.text);
-    return [{ name: input.name, text: input.text, kind, confidence }];
+    const segments = namesItsKind(input.name)
+      ? []
+      : withChosenKinds(
+          segmentText(input.name, input.text, formatsFor(ctx.accessLogFormats)),
+          input.segmentKinds,
+        );
+    const parts = segments.filter((s) => isInput(s.kind));
+    if (parts.length === 0 || (segments.length === 1 && parts[0]!.text === input.text)) {
+      const { kind, confidence } = detectInput(input.name, input.text, ctx);
+      return [{ name: input.name, text: input.text, kind, confidence }];
+    }
+    pastes.push({ name: input.name, text: input.text, segments });
+    return parts.map((s) => ({
+      name: s.name,
+      text: s.text,
+      kind: s.kind as FileKind,
+      confidence: s.confidence,
+      from: input.name,
+      lineMap: s.lineMap,
+      ...(s.named ? {} : { loose: true }),
+    }));
   });
-  return withCustomAccessLogs(classified);
+  const result = { inputs, pastes };
+  return ctx.accessLogFormats ? result : withCustomAccessLogs(sources, result);
+}
+
+/**
+ * A file whose name says what it is (`error.log`, `nginx.conf`, `gunicorn.conf.py`) is read
+ * whole, as that file; pastes, stdin and notes (`incident.md`, `notes.txt`) are segmented.
+ */
+function namesItsKind(name: string): boolean {
+  const base = name.replace(/.*[\\/]/, '');
+  return /\.(log(\.\d+)?|conf|py|ini|ya?ml|js|mjs|cjs|ts|rb|env|json)$|^\.env|^(Dockerfile|Containerfile|Procfile)$/i.test(
+    base,
+  );
+}
+
+/** The user's kind for a segment (by its first line) replaces the detected one. */
+function withChosenKinds(segments: Segment[], chosen: SourceFile['segmentKinds']): Segment[] {
+  if (!chosen || chosen.length === 0) return segments;
+  return segments.map((s) => {
+    const pick = chosen.find((c) => c.from === s.from);
+    return pick ? { ...s, kind: pick.kind, confidence: 1 } : s;
+  });
+}
+
+/**
+ * A dump and nothing else (the `nginx -T` command and its test lines before it at most): the
+ * dump's own split is exact, so the paste is not segmented. Log lines after the last file make
+ * it a mixed paste.
+ */
+function isWholeDump(text: string, dump: { text: string }[]): boolean {
+  const head = text.slice(0, text.indexOf('# configuration file '));
+  for (const [, line] of lines(head))
+    if (line.trim() !== '' && !isNginxTestLine(line) && !promptCommand(line)) return false;
+  const last = dump.at(-1)!.text;
+  return logConfidence(last.slice(Math.max(0, last.length - 8192))) === 0;
 }
 
 /**
  * An access log in a `log_format` of the pasted nginx config reads as nothing known until
  * that format is known: look again at what was left unknown, with the config's formats.
  */
-function withCustomAccessLogs(classified: ClassifiedInput[]): ClassifiedInput[] {
-  const configs = classified.filter((c) => c.kind === 'nginx' && c.text.includes('log_format'));
-  if (configs.length === 0 || !classified.some((c) => c.kind === 'unknown')) return classified;
-  const ctx = {
-    accessLogFormats: accessLogFormats(configs.map((c) => parseNginx(c.name, c.text))),
-  };
-  return classified.map((c) =>
-    c.kind === 'unknown' ? { ...c, ...detectInput(c.name, c.text, ctx) } : c,
-  );
+function withCustomAccessLogs(sources: readonly SourceFile[], result: Intake): Intake {
+  const configs = result.inputs.filter((c) => c.kind === 'nginx' && c.text.includes('log_format'));
+  if (configs.length === 0 || !result.inputs.some((c) => c.kind === 'unknown')) return result;
+  const formats = accessLogFormats(configs.map((c) => parseNginx(c.name, c.text)));
+  return intake(sources, { accessLogFormats: formats });
 }

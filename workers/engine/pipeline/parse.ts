@@ -13,9 +13,11 @@ export function handlerFor(kind: FileKind) {
 
 /** Parses one classified input, or returns null for logs and kinds without a parser. */
 export function parseInput(
-  input: Pick<ClassifiedInput, 'name' | 'text' | 'kind'>,
+  input: Pick<ClassifiedInput, 'name' | 'text' | 'kind' | 'loose'>,
 ): ParsedFile | null {
-  return handlerFor(input.kind)?.parse(input.name, input.text) ?? null;
+  const file = handlerFor(input.kind)?.parse(input.name, input.text) ?? null;
+  if (file && input.loose) file.loose = true;
+  return file;
 }
 
 export interface ParseSummary {

@@ -124,15 +124,24 @@ function withoutPlaceholders(text: string, candidates: Candidate[]): Candidate[]
   });
 }
 
-/** Redacts a set of files together, so the same secret gets the same placeholder in all of them. */
-export function redactFiles(files: readonly RedactInput[]): RedactResult {
+/**
+ * Redacts a set of files together, so the same secret gets the same placeholder in all of them.
+ * `views` are texts shown beside the files (a paste whose segments are the files): masked
+ * with the files' secrets and their own, without teaching the files anything.
+ */
+export function redactFiles(
+  files: readonly RedactInput[],
+  views: readonly RedactInput[] = [],
+): RedactResult {
   const book = new PlaceholderBook();
   const redactions: Redaction[] = [];
+  const all = [...files, ...views];
   const found = propagateKnownSecrets(
-    files.map((f) => f.text),
-    files.map((f) => detectSecrets(f.text, f.kind)),
+    all.map((f) => f.text),
+    all.map((f) => detectSecrets(f.text, f.kind)),
+    files.length,
   );
-  const out: RedactedFile[] = files.map((file, i) => {
+  const out: RedactedFile[] = all.map((file, i) => {
     const merged = mergeCandidates(withoutPlaceholders(file.text, found[i]!), file.text.length);
     const { text, spans } = applyMask(file.text, merged, book);
     const newlines = newlineOffsets(file.text);

@@ -22,14 +22,16 @@ function isDistinctive(value: string): boolean {
 
 /**
  * For each text, the candidates found in it plus every occurrence, in any of the texts, of a
- * distinctive value found in one of them.
+ * distinctive value found in one of them. Only the first `from` texts teach values (a paste
+ * shown whole learns from its segments, never the other way round).
  */
 export function propagateKnownSecrets(
   texts: readonly string[],
   found: readonly Candidate[][],
+  from = texts.length,
 ): Candidate[][] {
   const known = new Map<string, Candidate>();
-  found.forEach((candidates, i) => {
+  found.slice(0, from).forEach((candidates, i) => {
     for (const c of candidates) {
       const value = texts[i]!.slice(c.start, c.end);
       if (!known.has(value) && isDistinctive(value)) known.set(value, c);

@@ -91,7 +91,7 @@ function resolveIncludes(
       const targets: NginxFile[] = [];
       files.forEach((f, i) => {
         if (!includeMatches(pattern, candidates[i] as IncludeCandidate)) return;
-        if (lastGlob && splitPath(f.name).length === 1) {
+        if (lastGlob && (splitPath(f.name).length === 1 || f.loose)) {
           if (f !== from) weak.push({ d, file: f });
           return;
         }
@@ -118,7 +118,11 @@ function resolveIncludes(
  */
 export function buildConfig(files: NginxFile[]): NginxConfig {
   const errors: ConfigError[] = [];
-  const candidates: IncludeCandidate[] = files.map((f) => ({ name: f.name, main: isMain(f) }));
+  const candidates: IncludeCandidate[] = files.map((f) => ({
+    name: f.name,
+    main: isMain(f),
+    ...(f.loose ? { loose: true } : {}),
+  }));
   const targetsOf = resolveIncludes(files, candidates);
 
   // Roots: files no other file includes (all of them if includes only form cycles).

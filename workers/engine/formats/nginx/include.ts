@@ -7,7 +7,8 @@
  *
  * A bare name matched only through a wildcard (`a.conf` against `sites-enabled/*`) is weaker
  * evidence: it is accepted unless the file is a main config (has `http`/`events` at the top),
- * so `include sites-enabled/*;` does not pull nginx.conf into itself.
+ * so `include sites-enabled/*;` does not pull nginx.conf into itself. An unnamed piece of a
+ * paste (`pasted #2 (nginx)`) is matched the same weak way by a wildcard any `.conf` name fits.
  */
 
 export function splitPath(path: string): string[] {
@@ -52,6 +53,8 @@ export interface IncludeCandidate {
   name: string;
   /** True for a main config (top-level http/events/stream). */
   main: boolean;
+  /** An unnamed piece of a paste: any include whose last segment is a wildcard may be it. */
+  loose?: boolean;
 }
 
 /** Whether the file named `name` is one `pattern` includes (see the module comment). */
@@ -59,6 +62,12 @@ export function includeMatches(pattern: string, file: IncludeCandidate): boolean
   const p = splitPath(pattern);
   const f = splitPath(file.name);
   if (p.length === 0 || f.length === 0) return false;
+  // Unnamed, it could be any `.conf` file: a wildcard that takes any such name takes it
+  // (`*`, `*.conf`), one that asks for more (`*.subdomain.conf`) does not.
+  if (file.loose) {
+    const last = p.at(-1) as string;
+    return !file.main && hasGlob(last) && segmentRegex(last).test('pasted.conf');
+  }
   const k = Math.min(p.length, f.length);
   for (let i = 1; i <= k; i++) {
     const seg = p[p.length - i] as string;

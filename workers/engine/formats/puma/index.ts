@@ -273,9 +273,9 @@ function detect(name: string, text: string): number {
   const hits = new Set(
     (
       head.match(
-        /^\s*(workers|threads|worker_timeout|persistent_timeout|first_data_timeout|preload_app!|plugin|port|bind|environment|pidfile|worker_shutdown_timeout|on_worker_boot|before_fork)\b[ (]/gm,
+        /^\s*(workers|threads|worker_timeout|persistent_timeout|first_data_timeout|preload_app!|plugin|port|bind|environment|pidfile|worker_shutdown_timeout|on_worker_boot|before_fork)\b(?:\(|[ \t]+(?![ \t=]))/gm,
       ) ?? []
-    ).map((m) => m.trim().replace(/[ (].*/, '')),
+    ).map((m) => m.trim().replace(/[ \t(].*/, '')),
   ).size;
   if (/puma\.rb$/i.test(name)) return 0.97;
   if (
