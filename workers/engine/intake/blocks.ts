@@ -13,7 +13,7 @@ import { isBlank } from './lines.ts';
 import { logLines, type LogLine } from './log-lines.ts';
 import { isProseLine } from './prose.ts';
 import type { LineRef, Region } from './structure.ts';
-import { continues, nginxDepth, onlyComments, startsAnother, syntaxFit } from './syntax.ts';
+import { onlyComments, OpenInput, syntaxFit } from './syntax.ts';
 
 type Formats = Parameters<typeof logLines>[1];
 
@@ -22,6 +22,8 @@ export interface Piece {
   lines: LineRef[];
   kind: SegmentKind;
   confidence: number;
+  /** While a config piece is being read: the shape of its end (see OpenInput). */
+  shape?: OpenInput;
   /** For log lines a wrap had cut: the joined text, by paste line index. */
   joined?: Map<number, string>;
   /** Paste line indexes that are wrap remnants, already in a joined line. */
@@ -58,7 +60,7 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
   let open: Piece | null = null;
   let pending: Block[] = [];
   const close = () => {
-    if (open) pieces.push(open);
+    if (open) pieces.push({ ...open, shape: undefined });
     open = null;
   };
   const textsOf = (p: { lines: LineRef[] }) => p.lines.map((l) => l.text);
@@ -76,9 +78,11 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
     pending = [];
     close();
     pieces.push(...logPieces(lines.slice(start, end + 1), logs.slice(start, end + 1)));
+    named = true;
     return end + 1;
   };
 
+  let named = false;
   let i = 0;
   while (i < lines.length) {
     if (isBlank(texts[i]!)) {
@@ -93,25 +97,30 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
     let j = i;
     while (j < lines.length && !isBlank(texts[j]!) && !logs[j]) j++;
     // A Python docstring runs over blank lines: its paragraphs are one block, and not prose.
-    if (/^\s*[rbuf]?("""|''')/.test(texts[i]!)) j = docstringEnd(texts, i, j);
+    if (opensDocstring(texts.slice(i, j))) j = docstringEnd(texts, i, j);
     // A heading line right above log lines (`LAST SEEN  TYPE  REASON …`) is part of that log.
     if (j < lines.length && logs[j] && j - i <= 2 && isLogHeader(texts.slice(i, j))) {
       i = takeLogRun(i);
       continue;
     }
+    // Inside an open block of the input above (most of a big config): no need to ask more.
+    const reading = open as Piece | null;
+    if (reading?.shape && pending.length === 0 && reading.shape.continues(texts.slice(i, j))) {
+      join(lines, reading, { lines: lines.slice(i, j) });
+      i = j;
+      continue;
+    }
     // A name helps detection only for the input it names: the first one of the region.
-    const named =
-      pieces.some((p) => p.kind !== 'prose') || (open !== null && (open as Piece).kind !== 'prose');
+    if (reading && reading.kind !== 'prose') named = true;
     const block = classify(
       lines.slice(i, j),
       named && !region.fenced ? { ...hint, name: undefined } : hint,
     );
     i = j;
     const current = open as Piece | null;
-    if (current && current.kind !== 'prose') {
-      const before = textsOf(current);
+    if (current?.shape) {
+      const { shape } = current;
       const body = textsOf(block);
-      const inside = continues(current.kind, before, body, nginxDepth(before));
       // Comments between two inputs go with whichever comes next: wait for it.
       const comments = block.kind === 'neutral' && onlyComments(body);
       const sameKind =
@@ -125,14 +134,12 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
           vocabularyFit(current.kind, body) >= block.confidence);
       // Lines of another shape since the input above (`import gunicorn` after an ini) end it.
       const broken = pending.some((p) => syntaxFit(current.kind, textsOf(p)) < 0.7);
-      if (inside || (sameKind && !broken && !startsAnother(current.kind, before, body))) {
-        for (const p of pending) append(lines, current, p);
+      if (shape.continues(body) || (sameKind && !broken && !shape.startsAnother(body))) {
+        for (const p of pending) join(lines, current, p);
         pending = [];
-        append(lines, current, block);
-        current.confidence = Math.max(
-          current.confidence,
-          block.kind === current.kind ? block.confidence : 0,
-        );
+        join(lines, current, block);
+        if (block.kind === current.kind)
+          current.confidence = Math.max(current.confidence, block.confidence);
         continue;
       }
     }
@@ -158,10 +165,12 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
       first = pending.pop()!.lines[0]!.index;
     flushPending(pieces, pending, null, lines);
     pending = [];
+    const taken = lines.filter((l) => l.index >= first && l.index <= block.lines.at(-1)!.index);
     open = {
-      lines: lines.filter((l) => l.index >= first && l.index <= block.lines.at(-1)!.index),
+      lines: taken,
       kind: block.kind,
       confidence: block.confidence,
+      shape: new OpenInput(block.kind, textsOf({ lines: taken })),
     };
   }
   flushPending(pieces, pending, open, lines);
@@ -250,12 +259,27 @@ function allLog(texts: readonly string[], formats: Formats): (LogLine | undefine
   return texts.map((t, i) => found[i] ?? (isBlank(t) ? undefined : { source, continuation: true }));
 }
 
+const DOCSTRING_START = /^\s*[rbuf]?("""|''')/;
+const tripleQuotes = (texts: readonly string[]) =>
+  texts.reduce((n, t) => n + (t.match(/"""|'''/g) ?? []).length, 0);
+
+/** A line starts a Python docstring (after a comment or two) that the block does not close. */
+function opensDocstring(texts: readonly string[]): boolean {
+  return texts.some((t) => DOCSTRING_START.test(t)) && tripleQuotes(texts) % 2 === 1;
+}
+
+/** A block that holds a docstring: Python, not prose, whatever its words. */
+function hasDocstring(texts: readonly string[]): boolean {
+  const first = texts.findIndex((t) => !/^\s*#/.test(t));
+  return first >= 0 && DOCSTRING_START.test(texts[first]!);
+}
+
 /** Past the line that closes a docstring opened at `i` (at least `j`). */
 function docstringEnd(texts: readonly string[], i: number, j: number): number {
   let quotes = 0;
   for (let k = i; k < texts.length; k++) {
     quotes += (texts[k]!.match(/"""|'''/g) ?? []).length;
-    if (quotes % 2 === 0) return Math.max(j, k + 1);
+    if (quotes > 0 && quotes % 2 === 0) return Math.max(j, k + 1);
   }
   return j;
 }
@@ -281,12 +305,14 @@ function sandwiched(
 
 function classify(lines: LineRef[], hint: Hint): Block {
   const texts = lines.map((l) => l.text);
-  if (onlyComments(texts) || /^\s*[rbuf]?("""|''')/.test(texts[0]!))
-    return { lines, kind: 'neutral', confidence: 0 };
+  if (onlyComments(texts) || hasDocstring(texts)) return { lines, kind: 'neutral', confidence: 0 };
   const text = texts.join('\n');
   const prose = texts.filter(isProseLine).length;
   const nonBlank = texts.filter((t) => !isBlank(t)).length;
   const detected = detectKind(hint.name ?? '', text);
+  // `init_by_lua_block {` and its Lua: nginx, whatever the Lua looks like.
+  if (/^\s*[a-z_]+_by_lua_block\b[^{]*\{\s*$/.test(texts.find((t) => !/^\s*#/.test(t)) ?? ''))
+    return { lines, kind: 'nginx', confidence: 0.7 };
   const fragment = fragmentKind(texts);
   let best: { kind: SegmentKind; confidence: number } =
     detected.kind !== 'unknown' && detected.kind !== 'log' && detected.kind !== 'mixed'
@@ -312,17 +338,26 @@ function flushPending(
   open: Piece | null,
   all: readonly LineRef[],
 ): void {
+  let into = open;
   for (const b of pending) {
     const texts = b.lines.map((l) => l.text);
-    if (open && open.kind !== 'prose' && syntaxFit(open.kind, texts) >= 0.7) {
-      append(all, open, b);
+    if (into?.shape && syntaxFit(into.kind, texts) >= 0.7) {
+      join(all, into, b);
       continue;
     }
+    // A block that stands alone ends the input above: later ones cannot reach over it.
+    into = null;
     const last = pieces.at(-1);
     const kind: SegmentKind = texts.some(isProseLine) || onlyComments(texts) ? 'prose' : 'unknown';
     if (last && last.kind === kind && kind === 'prose') append(all, last, b);
     else pieces.push({ lines: [...b.lines], kind, confidence: 0 });
   }
+}
+
+/** Adds a block to a config piece being read, keeping its shape up to date. */
+function join(all: readonly LineRef[], piece: Piece, block: { lines: LineRef[] }): void {
+  append(all, piece, block);
+  piece.shape?.add(block.lines.map((l) => l.text));
 }
 
 /** Adds a block to a piece with the blank lines between them, as they were in the paste. */
@@ -331,10 +366,10 @@ function append(
   piece: { lines: LineRef[] },
   block: { lines: LineRef[] },
 ): void {
-  const last = piece.lines.at(-1)!.index;
   const first = block.lines[0]!.index;
-  for (const l of all) if (l.index > last && l.index < first) piece.lines.push(l);
-  piece.lines.push(...block.lines);
+  for (let k = positionAfter(all, piece.lines.at(-1)!.index); all[k] && all[k]!.index < first; k++)
+    piece.lines.push(all[k]!);
+  for (const l of block.lines) piece.lines.push(l);
 }
 
 /** Splits a run of log lines where the source changes for good (two or more lines). */
@@ -411,4 +446,16 @@ function nameFirst(pieces: Piece[], hint: Hint): Piece[] {
     pieces.find((p) => p.kind !== 'prose' && p.kind !== 'unknown');
   if (target) target.name = hint.name;
   return pieces;
+}
+
+/** Where in `all` (ordered by paste line) the lines after paste line `index` begin. */
+function positionAfter(all: readonly LineRef[], index: number): number {
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid]!.index <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -46,7 +46,12 @@ export function caption(line: string, beforeFence: boolean): Hint | null {
   // Before a fence any short line may say what it holds; elsewhere it needs the colon.
   if (!beforeFence && !colon) return null;
   for (const [re, lean] of KIND_WORDS) if (re.test(bare)) return { lean };
-  return beforeFence ? {} : null;
+  // "my old config:" says only that something follows: a caption all the same, of words.
+  const sentence =
+    words >= 2 &&
+    /^[A-Za-z][A-Za-z' ,-]*:$/.test(bare) &&
+    !/^(def|class|if|elif|else|for|while|try|except|finally|with|case|when)\b/.test(bare);
+  return beforeFence || sentence ? {} : null;
 }
 
 /** A `#` line that reads as a Markdown heading or a file caption rather than a comment. */

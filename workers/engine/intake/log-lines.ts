@@ -38,13 +38,22 @@ function score(d: DecodedLine | null): number {
   return s + Object.keys(d.fields ?? {}).length;
 }
 
+/**
+ * Lines no log format writes, so they are not decoded at all (most of a big config): ending
+ * in `;` or `{` like an nginx statement, a lone `}`, a `#` comment.
+ */
+const NEVER_LOG = /[;{]\s*$|^\s*}\s*$|^\s*#/;
+
+const decode = (text: string, formats: Formats) =>
+  isBlank(text) || NEVER_LOG.test(text) ? null : decodeWith(text, formats);
+
 /** Per line: the log source when it is a log line (or belongs to one), else undefined. */
 export function logLines(texts: readonly string[], formats: Formats): (LogLine | undefined)[] {
   const out: (LogLine | undefined)[] = new Array(texts.length);
   let i = 0;
   while (i < texts.length) {
     const text = texts[i] as string;
-    const decoded = isBlank(text) ? null : decodeWith(text, formats);
+    const decoded = decode(text, formats);
     if (!decoded) {
       i++;
       continue;
@@ -57,8 +66,10 @@ export function logLines(texts: readonly string[], formats: Formats): (LogLine |
     let j = i + 1;
     while (j < texts.length && j - i <= MAX_JOINS) {
       const next = texts[j] as string;
-      if (isBlank(next) || /^\s/.test(next) || TRACEBACK.test(next) || decodeWith(next, formats))
-        break;
+      if (isBlank(next) || /^\s/.test(next) || TRACEBACK.test(next)) break;
+      // The rest of a cut line may decode on its own, as a fragment without a time.
+      const alone = decode(next, formats);
+      if (alone && (alone.time !== undefined || alone.kind !== 'other')) break;
       const glued = [whole + next, `${whole} ${next}`].map((t) => ({
         t,
         d: decodeWith(t, formats),
@@ -85,7 +96,7 @@ export function logLines(texts: readonly string[], formats: Formats): (LogLine |
     while (i < texts.length) {
       const next = texts[i] as string;
       if (isBlank(next) || !(TRACEBACK.test(next) || /^\s+\S/.test(next))) break;
-      if (decodeWith(next, formats)) break;
+      if (decode(next, formats)) break;
       out[i] = { source: decoded.source, continuation: true };
       i++;
     }

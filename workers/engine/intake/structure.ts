@@ -43,8 +43,10 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
   let hint: Hint = outer;
   let exact = false;
   let tail: Region['tail'];
-  // Brace depth of the free lines: inside an nginx block a comment naming a file is a comment.
+  // Brace depth of the free lines: inside an nginx block a comment naming a file is a comment;
+  // likewise a line inside a Python docstring.
   let depth = 0;
+  let quotes = 0;
   const flush = () => {
     if (free.some((l) => !isBlank(l.text)))
       regions.push({ lines: free, hint, fenced: false, ...(exact ? { exact, tail } : {}) });
@@ -53,10 +55,12 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
     exact = false;
     tail = undefined;
     depth = 0;
+    quotes = 0;
   };
   const add = (line: LineRef) => {
     free.push(line);
     depth = Math.max(0, depth + braceDelta(line.text));
+    quotes += (line.text.match(/"""|'''/g) ?? []).length;
   };
   /**
    * A caption just above (at most one blank line between) names what follows. A caption that
@@ -71,7 +75,8 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
     const prev = free[k - 1];
     if (prev && !isBlank(prev.text) && !beforeFence) return null;
     const found = /^\s/.test(free[k]!.text) ? null : caption(free[k]!.text, beforeFence);
-    if (!found || (!found.name && !found.lean)) return null;
+    // Before a fence, a caption that names nothing is prose; elsewhere it still separates.
+    if (!found || (beforeFence && !found.name && !found.lean)) return null;
     kept = !beforeFence && /^#/.test(free[k]!.text) ? free[k]! : null;
     free = free.slice(0, k);
     return found;
@@ -139,7 +144,7 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
     }
     // Inside an open nginx block a banner-like line is a comment.
     const printed = dumpMarker(text) ?? tailBanner(text);
-    const marker = printed ?? (depth === 0 ? banner(text) : null);
+    const marker = printed ?? (depth === 0 && quotes % 2 === 0 ? banner(text) : null);
     if (marker) {
       flush();
       hint = marker;
@@ -154,7 +159,10 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
       continue;
     }
     // "nginx.conf:" or "And the error log:" on its own, right before what it names.
-    if (depth === 0 && !isBlank(text) && i + 1 < lines.length && !isBlank(lines[i + 1]!.text)) {
+    // (Right before a fence, the fence takes its caption itself.)
+    const next = lines[i + 1]?.text;
+    const inside = depth > 0 || quotes % 2 === 1;
+    if (!inside && !isBlank(text) && next !== undefined && !isBlank(next) && !FENCE.test(next)) {
       add(lines[i]!);
       const named = takeCaption(false);
       if (named) {

@@ -10,7 +10,7 @@ import { braceDelta } from './structure.ts';
 const LINE_FITS: Partial<Record<SegmentKind, RegExp>> = {
   // Indented lines are bodies, unless they end like nginx statements.
   gunicorn:
-    /^(\s+.*[^;{\s]\s*|#.*|("""|'''|[rbuf]?["']).*|[A-Za-z_][\w.]*(\[.*\])?\s*(=|\+=|-=|:).*|(import|from|def|class|if|elif|else|for|while|try|except|finally|return|with|raise|pass|global|print|assert)\b.*|@\w.*|[)\]}],?\s*)$/,
+    /^(\s+.*[^;{\s]\s*|#.*|("""|'''|[rbuf]?["']).*|[A-Za-z_][\w.]*(\[.*\])?\s*(=|\+=|-=|:).*|(import|from|def|class|if|elif|else|for|while|try|except|finally|return|with|raise|pass|global|print|assert)\b.*|@\w.*|[)\]}],?\s*|[\w.]+\(.*\)\s*)$/,
   uwsgi: /^\s*([#;].*|\[[\w.:-]+\]|[\w.-]+\s*=.*|[\w-]+|%\(\w+\).*)$/,
   'php-fpm': /^\s*([#;].*|\[[\w.:-]+\]|[\w.[\]-]+\s*=.*)$/,
   kubernetes: /^\s*(#.*|---.*|\.\.\.|-(\s.*)?|["']?[\w./-]+["']?\s*:(\s.*)?)$/,
@@ -32,9 +32,21 @@ function nginxFit(lines: readonly string[]): number {
   let seen = 0;
   let fit = 0;
   let pending = 0;
+  // Inside `*_by_lua_block { … }` the lines are Lua, which nginx takes raw.
+  let lua = 0;
   for (const l of lines) {
     if (l.trim() === '') continue;
     seen++;
+    if (lua > 0) {
+      lua += braceDelta(l);
+      fit++;
+      continue;
+    }
+    if (/^\s*[a-z_]+_by_lua_block\b[^{]*\{\s*$/.test(l)) {
+      lua = 1;
+      fit++;
+      continue;
+    }
     if (/^\s*#/.test(l)) {
       fit++;
       continue;
@@ -76,92 +88,11 @@ export function onlyComments(lines: readonly string[]): boolean {
   return lines.every((l) => l.trim() === '' || /^\s*(#|\/\/|;)/.test(l));
 }
 
-/** An odd number of `"""`/`'''` so far: a docstring is still open (its prose is Python). */
-function inDocstring(lines: readonly string[]): boolean {
-  let n = 0;
-  for (const l of lines) n += (l.match(/"""|'''/g) ?? []).length;
-  return n % 2 === 1;
-}
-
-/** The last key above opened a block scalar (`key: |`) whose indented text runs on. */
-function inBlockScalar(lines: readonly string[]): boolean {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const l = lines[i] as string;
-    if (l.trim() === '') continue;
-    const m = /^(\s*)(?:-\s+)?["']?[\w./-]+["']?\s*:\s*[|>][-+0-9]*\s*$/.exec(l);
-    if (m) return true;
-    // A line indented less than the text below it at column 0 ends any scalar.
-    if (!/^\s/.test(l)) return false;
-  }
-  return false;
-}
-
-/** Brackets left open at the end of the lines: the next piece is still inside them. */
-function openBrackets(lines: readonly string[]): number {
-  let depth = 0;
-  for (const l of lines) {
-    // Strings first: a `#` inside one starts no comment.
-    for (const c of l.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*$/, '')) {
-      if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') depth--;
-    }
-  }
-  return depth;
-}
-
-/** The piece cannot stand alone: it is the inside of something the open input started. */
-export function continues(
-  kind: SegmentKind,
-  open: readonly string[],
-  piece: readonly string[],
-  depth: number,
-): boolean {
-  const first = piece.find((l) => l.trim() !== '') ?? '';
-  switch (kind) {
-    case 'nginx':
-      return depth > 0 || /^\s*}/.test(first);
-    case 'gunicorn':
-    case 'puma': {
-      // An indented piece is the body of a `def`/`if` above, when it reads as Python.
-      const last = [...open].reverse().find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '';
-      const body = /^\s+\S/.test(first) && (/:\s*$/.test(last) || /^\s/.test(last));
-      return (body && syntaxFit(kind, piece) >= 0.7) || openBrackets(open) > 0 || inDocstring(open);
-    }
-    case 'kubernetes': {
-      const lastKey = [...open].reverse().find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '';
-      // An indented piece continues the YAML when it is YAML, or the text of a block scalar
-      // (`nginx.conf: |` in a ConfigMap) still open above it.
-      if (!/^\s+\S/.test(first)) return /:\s*$/.test(lastKey);
-      return inBlockScalar(open) || syntaxFit('kubernetes', piece) >= 0.7;
-    }
-    case 'node':
-      return openBrackets(open) > 0 || /^\s+\S/.test(first);
-    default:
-      return false;
-  }
-}
-
-/** nginx's brace depth at the end of `lines`. */
-export function nginxDepth(lines: readonly string[]): number {
-  let depth = 0;
-  for (const l of lines) depth = Math.max(0, depth + braceDelta(l));
-  return depth;
-}
-
 const MAIN_ONLY =
   /^\s*(user|worker_processes|worker_rlimit_nofile|pid|load_module|events|http|stream|mail|daemon|master_process|env|include\s+\/etc\/nginx\/modules-enabled)\b/;
 const HTTP_LEVEL =
   /^\s*(server|upstream|map|geo|split_clients|log_format|proxy_cache_path|limit_req_zone|limit_conn_zone)\b/;
 const LOCATION_LEVEL = /^\s*(location|listen|server_name)\b/;
-
-function firstStatement(lines: readonly string[]): string {
-  return lines.find((l) => l.trim() !== '' && !/^\s*#/.test(l)) ?? '';
-}
-
-/** The first statement's level in an nginx piece: what file it starts. */
-function nginxLevel(lines: readonly string[]): Level {
-  return levelOf(firstStatement(lines));
-}
 
 type Level = 'main' | 'http' | 'server' | 'other';
 
@@ -172,75 +103,159 @@ function levelOf(statement: string): Level {
   return 'other';
 }
 
-/** The highest level among an open piece's top-level statements (main > http > server). */
-function openNginxLevel(lines: readonly string[]): Level {
-  const levels = new Set<Level>();
-  let depth = 0;
-  for (const l of lines) {
-    if (depth === 0 && l.trim() !== '' && !/^\s*#/.test(l)) levels.add(levelOf(l));
-    depth = Math.max(0, depth + braceDelta(l));
-  }
-  for (const level of ['main', 'http', 'server'] as const) if (levels.has(level)) return level;
-  return 'other';
+const isContent = (l: string) => l.trim() !== '' && !/^\s*#/.test(l);
+
+function firstStatement(lines: readonly string[]): string {
+  return lines.find(isContent) ?? '';
 }
 
-/** Top-level keys set in a piece (`bind`, `workers`, …) for spotting a second file. */
-function keysOf(lines: readonly string[], re: RegExp): string[] {
-  const out: string[] = [];
-  for (const l of lines) {
-    const m = re.exec(l);
-    if (m) out.push(m[1] as string);
+/** Brackets a line opens (minus those it closes); strings first, so a `#` in one is no comment. */
+function bracketDelta(line: string): number {
+  let delta = 0;
+  for (const c of line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*$/, '')) {
+    if (c === '(' || c === '[' || c === '{') delta++;
+    else if (c === ')' || c === ']' || c === '}') delta--;
   }
-  return out;
+  return delta;
 }
+
+const KEY = {
+  gunicorn: /^([a-z_]\w*)\s*=/,
+  dotenv: /^(?:export\s+)?([A-Za-z_]\w*)=/,
+  ini: /^\s*\[([\w.:-]+)\]\s*$/,
+};
 
 /**
- * The piece starts another input of the same kind: two files pasted one after the other with
- * only a blank line between them.
+ * What an input being read so far looks like at its end: open braces and brackets, an open
+ * docstring or block scalar, the levels and keys it has set. Kept up to date line by line as
+ * blocks join it, so deciding about the next block costs that block's lines only.
  */
-export function startsAnother(
-  kind: SegmentKind,
-  open: readonly string[],
-  piece: readonly string[],
-): boolean {
-  switch (kind) {
-    case 'nginx': {
-      const openLevel = openNginxLevel(open);
-      const level = nginxLevel(piece);
-      if (level === 'main') return openLevel !== 'main' || open.some((l) => /^\s*http\b/.test(l));
-      if (openLevel === 'main' && (level === 'http' || level === 'server'))
-        return open.some((l) => /^\s*(http|events)\b/.test(l));
-      // A server's locations, then an http-level block: two files.
-      if (openLevel === 'server' && level === 'http') return true;
-      if (nginxLevel(open) === 'http' && level === 'server') return true;
-      // Settings after a whole server block begin another file (a snippet of proxy_* lines).
-      if (
-        level === 'other' &&
-        !/^\s*include\b/.test(firstStatement(piece)) &&
-        open.some((l) => /^server\s*\{/.test(l))
-      )
-        return true;
-      return false;
+export class OpenInput {
+  private depth = 0;
+  private brackets = 0;
+  private quotes = 0;
+  private last = '';
+  private firstLevel: Level | null = null;
+  private readonly levels = new Set<Level>();
+  private httpBlock = false;
+  private mainBlocks = false;
+  private serverBlock = false;
+  private readonly keys = new Set<string>();
+  /** Kubernetes: apiVersion/kind seen since the last `---`; a `key: |` scalar still open. */
+  private documentKeys = 0;
+  private scalar = false;
+
+  constructor(
+    readonly kind: SegmentKind,
+    lines: readonly string[],
+  ) {
+    this.add(lines);
+  }
+
+  add(lines: readonly string[]): void {
+    for (const l of lines) {
+      if (l.trim() === '') continue;
+      if (this.kind === 'nginx') this.nginxLine(l);
+      else if (this.kind === 'gunicorn' || this.kind === 'puma' || this.kind === 'node') {
+        this.quotes += (l.match(/"""|'''/g) ?? []).length;
+        if (this.quotes % 2 === 0) this.brackets += bracketDelta(l);
+      } else if (this.kind === 'kubernetes') this.yamlLine(l);
+      const key = this.keyOf(l);
+      if (key) this.keys.add(key);
+      if (isContent(l)) this.last = l;
     }
-    case 'gunicorn':
-    case 'dotenv': {
-      const re = kind === 'gunicorn' ? /^([a-z_]\w*)\s*=/ : /^(?:export\s+)?([A-Za-z_]\w*)=/;
-      const seen = new Set(keysOf(open, re));
-      return keysOf(piece, re).some((k) => seen.has(k));
+  }
+
+  private nginxLine(l: string): void {
+    if (this.depth === 0 && isContent(l)) {
+      const level = levelOf(l);
+      this.firstLevel ??= level;
+      this.levels.add(level);
+      if (/^\s*(http|events)\b/.test(l)) this.mainBlocks = true;
+      if (/^\s*http\b/.test(l)) this.httpBlock = true;
+      if (/^server\s*\{/.test(l)) this.serverBlock = true;
     }
-    case 'uwsgi':
-    case 'php-fpm': {
-      const header = /^\s*\[([\w.:-]+)\]\s*$/;
-      const seen = new Set(keysOf(open, header));
-      return keysOf(piece, header).some((k) => seen.has(k));
+    this.depth = Math.max(0, this.depth + braceDelta(l));
+  }
+
+  private yamlLine(l: string): void {
+    if (/^---/.test(l)) this.documentKeys = 0;
+    else if (/^(apiVersion|kind):/.test(l)) this.documentKeys++;
+    if (/^\s*(?:-\s+)?["']?[\w./-]+["']?\s*:\s*[|>][-+0-9]*\s*$/.test(l)) this.scalar = true;
+    else if (/^\S/.test(l)) this.scalar = false;
+  }
+
+  private keyOf(l: string): string | undefined {
+    const re =
+      this.kind === 'gunicorn'
+        ? KEY.gunicorn
+        : this.kind === 'dotenv'
+          ? KEY.dotenv
+          : /^(uwsgi|php-fpm)$/.test(this.kind)
+            ? KEY.ini
+            : null;
+    return re ? re.exec(l)?.[1] : undefined;
+  }
+
+  /** The piece cannot stand alone: it is the inside of something this input started. */
+  continues(piece: readonly string[]): boolean {
+    const first = piece.find((l) => l.trim() !== '') ?? '';
+    const indented = /^\s+\S/.test(first);
+    switch (this.kind) {
+      case 'nginx':
+        return this.depth > 0 || /^\s*}/.test(first);
+      case 'gunicorn':
+      case 'puma': {
+        if (this.brackets > 0 || this.quotes % 2 === 1) return true;
+        // An indented piece is the body of a `def`/`if` above, when it reads as Python.
+        const body = indented && (/:\s*$/.test(this.last) || /^\s/.test(this.last));
+        return body && syntaxFit(this.kind, piece) >= 0.7;
+      }
+      case 'kubernetes':
+        // An indented piece continues the YAML when it is YAML, or the text of a block scalar
+        // (`nginx.conf: |` in a ConfigMap) still open above it.
+        if (!indented) return /:\s*$/.test(this.last);
+        return this.scalar || syntaxFit('kubernetes', piece) >= 0.7;
+      case 'node':
+        return this.brackets > 0 || indented;
+      default:
+        return false;
     }
-    case 'kubernetes': {
-      // A second document without `---`: its apiVersion/kind repeats a key at the top level.
-      const top = /^(apiVersion|kind):/;
-      const since = open.slice(open.findLastIndex((l) => /^---/.test(l)) + 1);
-      return piece.some((l) => top.test(l)) && since.some((l) => top.test(l));
+  }
+
+  /**
+   * The piece starts another input of the same kind: two files pasted one after the other with
+   * only a blank line between them.
+   */
+  startsAnother(piece: readonly string[]): boolean {
+    switch (this.kind) {
+      case 'nginx':
+        return this.nginxStartsAnother(piece);
+      case 'kubernetes':
+        // A second document without `---`: its apiVersion/kind repeats a top-level key. After
+        // `---` it is the next document of the same file (one manifest per resource).
+        if (/^---/.test(firstStatement(piece))) return false;
+        return this.documentKeys > 0 && piece.some((l) => /^(apiVersion|kind):/.test(l));
+      default:
+        return piece.some((l) => {
+          const key = this.keyOf(l);
+          return key !== undefined && this.keys.has(key);
+        });
     }
-    default:
-      return false;
+  }
+
+  private nginxStartsAnother(piece: readonly string[]): boolean {
+    const open: Level =
+      (['main', 'http', 'server'] as const).find((l) => this.levels.has(l)) ?? 'other';
+    const first = firstStatement(piece);
+    const level = levelOf(first);
+    // A second main config (after one with its `http {}`), or one after another level's file.
+    if (level === 'main') return open !== 'main' || this.httpBlock;
+    if (open === 'main' && (level === 'http' || level === 'server')) return this.mainBlocks;
+    // A server's locations, then an http-level block: two files.
+    if (open === 'server' && level === 'http') return true;
+    if (this.firstLevel === 'http' && level === 'server') return true;
+    // Settings after a whole server block begin another file (a snippet of proxy_* lines).
+    return level === 'other' && !/^\s*include\b/.test(first) && this.serverBlock;
   }
 }
