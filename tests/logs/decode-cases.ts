@@ -261,6 +261,13 @@ export const CASES: Case[] = [
     'request',
   ],
   ['goodbye to uWSGI.', 'uwsgi', 'shutdown'],
+  // harakiri wordings checked against core/uwsgi.c and core/master_checks.c (1.4.10, 2.0.21, 2.1)
+  [
+    'HARAKIRI: --- uWSGI worker 2 core 3 (pid: 4120) WAS managing request /reports/yearly since Tue Nov  5 08:03:15 2024 ---',
+    'uwsgi',
+    'harakiri',
+  ],
+  ['Tue Nov  5 08:03:45 2024 - HARAKIRI triggered by worker 2 core 3 !!!', 'uwsgi', 'harakiri'],
   // kernel
   [
     '[Tue Jan  2 03:04:05 2024] Out of memory: Killed process 1234 (gunicorn) total-vm:1000kB, anon-rss:900kB, file-rss:0kB',
@@ -274,6 +281,49 @@ export const CASES: Case[] = [
   ],
   ['[    1.234000] Linux version 6.1', 'kernel', 'other'],
   ['Killed process 99 (foo)', null],
+  // older and newer kernels' wordings (mm/oom_kill.c): "… or sacrifice child" to 4.x, RHEL 7's
+  // ", UID", 2.6's capital M, 4.19+'s "oom-kill:constraint=" victim line
+  [
+    '[11686.043641] Out of memory: Kill process 2603 (gunicorn) score 761 or sacrifice child',
+    'kernel',
+    'oom-kill',
+  ],
+  [
+    'Mar 14 16:55:03 localhost kernel: Memory cgroup out of memory: Kill process 18286 (uwsgi) score 933 or sacrifice child',
+    'kernel',
+    'oom-kill',
+  ],
+  [
+    'Mar 14 16:55:03 localhost kernel: Killed process 21945 (python3), UID 1000, total-vm:33027492kB, anon-rss:31303276kB, file-rss:0kB, shmem-rss:0kB',
+    'kernel',
+    'oom-kill',
+  ],
+  [
+    'Mar 14 16:55:03 host kernel: Out of Memory: Killed process 2592 (gunicorn).',
+    'kernel',
+    'oom-kill',
+  ],
+  [
+    '[Tue Apr  9 11:02:13 2024] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=kubepods,mems_allowed=0,oom_memcg=/kubepods/burstable/pod3a7f,task_memcg=/kubepods/burstable/pod3a7f/web,task=gunicorn,pid=3177,uid=1000',
+    'kernel',
+    'oom-target',
+  ],
+  // SELinux denials: audit.log / ausearch, the kernel log, journald
+  [
+    'type=AVC msg=audit(1700000000.123:456): avc:  denied  { name_connect } for  pid=1234 comm="nginx" dest=8000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:soundd_port_t:s0 tclass=tcp_socket permissive=0',
+    'selinux',
+    'avc-denied',
+  ],
+  [
+    '[ 812.331201] audit: type=1400 audit(1700000000.123:457): avc:  denied  { connectto } for  pid=1234 comm="nginx" path="/run/gunicorn/app.sock" scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:system_r:unconfined_service_t:s0 tclass=unix_stream_socket permissive=0',
+    'selinux',
+    'avc-denied',
+  ],
+  [
+    'Mar 14 16:55:03 web audit[1234]: AVC avc:  denied  { write } for  pid=1234 comm="nginx" name="app.sock" dev="tmpfs" ino=123 scontext=system_u:system_r:httpd_t:s0 tcontext=unconfined_u:object_r:var_run_t:s0 tclass=sock_file permissive=0',
+    'selinux',
+    'avc-denied',
+  ],
   // Kubernetes
   [
     'web-7d9f-abcde         0/1     CrashLoopBackOff   7 (2m ago)    15m',

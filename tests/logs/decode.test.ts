@@ -177,3 +177,43 @@ describe('decodeLine: other JSON wrappers', () => {
     expect(decodeLine(JSON.stringify({ level: 'info', msg: 'hello' }))).toBeNull();
   });
 });
+
+describe('SELinux denials', () => {
+  it('reads who was refused what, on which port or socket, and when', () => {
+    const tcp = decodeLine(
+      'type=AVC msg=audit(1700000000.123:456): avc:  denied  { name_connect } for  pid=1234 comm="nginx" dest=8000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:soundd_port_t:s0 tclass=tcp_socket permissive=0',
+    )!;
+    expect(tcp).toMatchObject({
+      source: 'selinux',
+      kind: 'avc-denied',
+      time: '2023-11-14T22:13:20Z',
+      fields: {
+        permission: 'name_connect',
+        comm: 'nginx',
+        pid: 1234,
+        port: 8000,
+        tclass: 'tcp_socket',
+        sourceType: 'httpd_t',
+        targetType: 'soundd_port_t',
+        permissive: 0,
+      },
+    });
+    const sock = decodeLine(
+      'Mar 14 16:55:03 web audit[1234]: AVC avc:  denied  { write } for  pid=1234 comm="nginx" name="app.sock" scontext=system_u:system_r:httpd_t:s0 tcontext=unconfined_u:object_r:var_run_t:s0 tclass=sock_file permissive=0',
+    )!;
+    expect(sock.fields).toMatchObject({
+      permission: 'write',
+      name: 'app.sock',
+      tclass: 'sock_file',
+    });
+  });
+
+  it('an allowed access is not a denial, and prose about SELinux is no audit line', () => {
+    expect(
+      decodeLine(
+        'type=AVC msg=audit(1700000000.1:4): avc:  granted  { setenforce } for  pid=1 comm="x"',
+      ),
+    ).toMatchObject({ source: 'selinux', kind: 'other' });
+    expect(decodeLine('avc denied name_connect for nginx, so I set the boolean')).toBeNull();
+  });
+});

@@ -314,3 +314,20 @@ describe('oom-kill', () => {
     }
   });
 });
+
+describe('the kernel naming its victim before the kill (4.19+)', () => {
+  it('is the same kill as the "Killed process" line that follows, and a kill on its own', async () => {
+    const { oomEvents } = await import('../../workers/engine/rules/lib/oom-events.ts');
+    const { decodeLog } = await import('../../workers/engine/logs/index.ts');
+    const target =
+      '[Tue Apr  9 11:02:13 2024] oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=kubepods,mems_allowed=0,oom_memcg=/kubepods/pod3a7f,task_memcg=/kubepods/pod3a7f/web,task=gunicorn,pid=3177,uid=1000';
+    const kill =
+      '[Tue Apr  9 11:02:13 2024] Memory cgroup out of memory: Killed process 3177 (gunicorn) total-vm:402112kB, anon-rss:187204kB, file-rss:0kB';
+    const both = decodeLog('dmesg', `${target}\n${kill}\n`).events;
+    expect(oomEvents(both).map((e) => e.kind)).toEqual(['oom-kill']);
+    const alone = decodeLog('dmesg', `${target}\n`).events;
+    expect(oomEvents(alone).map((e) => [e.kind, e.fields?.victimPid])).toEqual([
+      ['oom-target', 3177],
+    ]);
+  });
+});

@@ -98,7 +98,8 @@ export type EventSource =
   | 'kernel'
   | 'kubernetes'
   | 'php-fpm'
-  | 'node';
+  | 'node'
+  | 'selinux';
 
 export type NginxErrorKind =
   | 'premature-close'

@@ -1,7 +1,7 @@
 import type { EventSource, Phase } from '../model.ts';
 import { GUNICORN, NODE, PHP_FPM, UWSGI } from './app-events.ts';
 import { NGINX_ACCESS, NGINX_ERROR } from './nginx-events.ts';
-import { KERNEL, KUBERNETES } from './system-events.ts';
+import { KERNEL, KUBERNETES, SELINUX } from './system-events.ts';
 import type { EventExplanation } from './types.ts';
 
 export type { EventExplanation } from './types.ts';
@@ -16,6 +16,7 @@ export const EVENT_KNOWLEDGE: Record<EventSource, Record<string, EventExplanatio
   kubernetes: KUBERNETES,
   'php-fpm': PHP_FPM,
   node: NODE,
+  selinux: SELINUX,
 };
 
 /** Where in the request nginx was, from the `while …` of its error line. */

@@ -20,6 +20,13 @@ export const KERNEL: Record<string, EventExplanation> = {
     meaning: 'A kill follows ("Killed process …"); see that line for the victim.',
     causes: ['Memory pressure in the container or host.'],
   },
+  'oom-target': {
+    title: 'OOM killer chose its victim',
+    what: 'Since Linux 4.19 the kernel names the process it is about to kill, and the memory cgroup it ran in (task_memcg: a container, a systemd unit), on one "oom-kill:constraint=…" line before the kill itself.',
+    meaning:
+      'CONSTRAINT_MEMCG means a cgroup limit (a container\'s memory limit) was hit, not the host\'s memory; the "Killed process" line follows.',
+    causes: ["A container or unit memory limit below the app's peak.", 'Too many workers for it.'],
+  },
   other: {
     title: 'Other kernel message',
     what: 'A kernel log line this tool does not classify.',
@@ -97,6 +104,26 @@ export const KUBERNETES: Record<string, EventExplanation> = {
   other: {
     title: 'Other Kubernetes event',
     what: 'A Kubernetes event this tool does not classify.',
+    meaning: 'Shown for context.',
+    causes: [],
+  },
+};
+
+export const SELINUX: Record<string, EventExplanation> = {
+  'avc-denied': {
+    title: 'SELinux denied an access',
+    what: 'The audit log records an access the SELinux policy refused: which process (comm), what it tried (name_connect: a TCP connect; connectto/write: a unix socket), and the types of both sides (httpd_t is nginx).',
+    meaning:
+      'When nginx is the process, its connect to the upstream fails with "13: Permission denied" although ports and file modes are right: the request never reaches the app and the client gets 502.',
+    causes: [
+      'httpd_t may not connect to that TCP port: `setsebool -P httpd_can_network_connect 1` (any port), or label the port (`semanage port -a -t http_port_t -p tcp 8000`).',
+      "The unix socket's file label is not one httpd_t may write (create it under /run with the app's policy, or relabel with semanage fcontext + restorecon).",
+      'permissive=1 means the access was only logged, not refused: look elsewhere then.',
+    ],
+  },
+  other: {
+    title: 'Other SELinux audit record',
+    what: 'An audit record that is not a denial.',
     meaning: 'Shown for context.',
     causes: [],
   },

@@ -9,6 +9,7 @@ import { decodePhpFpm } from './php-fpm.ts';
 import { peelAlways, peelOnce, stripAnsi } from './prefix.ts';
 import type { DecodedLine, LogContext, SourceDecoder, Wrapper } from './types.ts';
 import { decodeUwsgi } from './uwsgi.ts';
+import { decodeSelinux } from './selinux.ts';
 
 /** Longer lines are decoded from their first this-many characters (and marked truncated). */
 export const MAX_LINE = 16_384;
@@ -24,6 +25,7 @@ const DECODERS: readonly SourceDecoder[] = [
   decodeKernel,
   decodeKubernetes,
   decodeNode,
+  decodeSelinux,
 ];
 
 function tryAll(body: string, w: Wrapper, formats: AccessFormat[]): DecodedLine | null {

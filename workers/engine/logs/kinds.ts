@@ -66,7 +66,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
     'startup',
     'other',
   ],
-  kernel: ['oom-kill', 'oom-invoked', 'other'],
+  kernel: ['oom-kill', 'oom-invoked', 'oom-target', 'other'],
   kubernetes: [
     'oom-killed',
     'exit-code',
@@ -88,6 +88,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
     'other',
   ],
   node: ['heap-oom', 'crash'],
+  selinux: ['avc-denied', 'other'],
 };
 
 /** nginx error kinds that mean a request failed (or was refused) at or because of the upstream. */

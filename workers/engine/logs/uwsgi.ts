@@ -26,13 +26,24 @@ const KNOWN: readonly [RegExp, string, Reader?][] = [
       if (m[3]) f.try = Number(m[3]);
     },
   ],
+  // core/uwsgi.c (1.4 to 2.1): threaded workers name the core too.
   [
-    /^HARAKIRI: --- uWSGI worker (\d+) \(pid: (\d+)\) WAS managing request (\S+) since (.+?) ---/,
+    /^HARAKIRI: --- uWSGI worker (\d+)(?: core (\d+))? \(pid: (\d+)\) WAS managing request (\S+) since (.+?) ---/,
     'harakiri',
     (m, f) => {
       f.worker = Number(m[1]);
-      f.workerPid = Number(m[2]);
-      f.requestPath = m[3]!;
+      if (m[2]) f.core = Number(m[2]);
+      f.workerPid = Number(m[3]);
+      f.requestPath = m[4]!;
+    },
+  ],
+  // core/master_checks.c (2.1): "HARAKIRI triggered by worker 1 core 0 !!!", the user harakiri.
+  [
+    /^HARAKIRI (?:\(user\) )?triggered by worker (\d+) core (\d+) !!!/,
+    'harakiri',
+    (m, f) => {
+      f.worker = Number(m[1]);
+      f.core = Number(m[2]);
     },
   ],
   [

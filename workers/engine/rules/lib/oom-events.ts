@@ -30,10 +30,18 @@ function timedOutPids(events: readonly LogEvent[]): Set<string> {
 export function oomEvents(events: readonly LogEvent[]): LogEvent[] {
   const timedOut = timedOutPids(events);
   const probeKills = events.some((e) => e.source === 'kubernetes' && e.kind === 'container-killed');
+  // "oom-kill:constraint=…,pid=N" names the victim the "Killed process N" line kills: one kill.
+  const killed = new Set(
+    events
+      .filter((e) => e.source === 'kernel' && e.kind === 'oom-kill')
+      .map((e) => e.fields?.victimPid),
+  );
   return events.filter((e) => {
     switch (e.source) {
       case 'kernel':
-        return e.kind === 'oom-kill';
+        return (
+          e.kind === 'oom-kill' || (e.kind === 'oom-target' && !killed.has(e.fields?.victimPid))
+        );
       case 'kubernetes':
         // Exit 137 is SIGKILL: the OOM killer, unless a failed probe had the kubelet kill it.
         return (
