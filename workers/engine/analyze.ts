@@ -1,8 +1,8 @@
 /**
  * The engine's pipeline, top to bottom:
- *   detect → redact → parse → topology → decode logs → rules → fix → report.
- * (The topology comes from the configs alone; it goes before the logs so their failures can
- * be grouped by the upstream blocks the config defines.)
+ *   detect → redact → parse → decode logs → topology → incidents → rules → fix → report.
+ * (The topology comes from the configs, and from what the logs show of them where no config
+ * was pasted; incidents come after it, so failures are grouped by the config's upstream blocks.)
  * Secrets are masked right after detection, so no tree, event, finding, diff or patch ever
  * holds one (unless the caller asks for raw fixed files, mapped back at the very end).
  */
@@ -12,10 +12,10 @@ import type { NginxFile } from './formats/nginx/index.ts';
 import { intake } from './pipeline/detect.ts';
 import { redactClassified } from './pipeline/redact.ts';
 import { parseInput } from './pipeline/parse.ts';
-import { decodeLogs } from './pipeline/decode.ts';
+import { decodeEvents, withIncidents } from './pipeline/decode.ts';
 import { resolveNginxVersion } from './pipeline/version.ts';
 import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
-import { buildTopology, upstreamGroupOf } from './topology/index.ts';
+import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
@@ -45,17 +45,18 @@ export function analyze(
   const configs = [...parsed.values()];
   const nginxFiles = configs.filter((f): f is NginxFile => f.kind === 'nginx');
 
-  // 4. topology: each location's path to the app server, with effective settings
-  const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
-  const topology = buildTopology(configs, version);
-
-  // 5. decode logs, in the config's access log formats, grouped by its upstream blocks
-  const logs = decodeLogs(
+  // 4. decode log lines, in the config's access log formats
+  const decoded = decodeEvents(
     inputs.filter((i) => i.kind === 'log'),
     nginxFiles,
     streamed,
-    upstreamGroupOf(topology.nginx),
   );
+
+  // 5. topology: each location's path to the app server, with effective settings (and, where
+  //    no config says, what the logs show of the configs that ran); incidents by upstream block
+  const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
+  const topology = buildTopology(configs, version, observe(decoded.events));
+  const logs = withIncidents(decoded, streamed, upstreamGroupOf(topology.nginx));
 
   // 6. rules, ranked by how well the logs support each finding
   const hits = diagnoseTopology(topology, logs);

@@ -88,6 +88,8 @@ export interface SegmentReport {
   confidence: number;
   /** Parse errors of this segment (lines of the paste). */
   errors: FileError[];
+  /** Lines quoted from another input pasted whole (its name): not analysed a second time. */
+  sameAs?: string;
 }
 
 export type EventSource =

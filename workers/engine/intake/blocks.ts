@@ -11,8 +11,8 @@ import { fragmentKind, vocabularyFit } from './fragment.ts';
 import type { Hint, SegmentKind } from './hints.ts';
 import { isBlank } from './lines.ts';
 import { logLines, type LogLine } from './log-lines.ts';
-import { isProseLine } from './prose.ts';
-import type { LineRef, Region } from './structure.ts';
+import { isProseLine, isWordsLine } from './prose.ts';
+import { braceDelta, type LineRef, type Region } from './structure.ts';
 import { onlyComments, OpenInput, syntaxFit } from './syntax.ts';
 
 type Formats = Parameters<typeof logLines>[1];
@@ -53,7 +53,7 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
   const texts = lines.map((l) => l.text);
   const logs = hint.kind === 'log' ? allLog(texts, formats) : logLines(texts, formats);
   if (region.exact && (hint.name || hint.lean)) {
-    const file = wholeFile(region, lines, logs);
+    const file = wholeFile(region, lines, logs, formats);
     if (file) return file;
   }
   const pieces: Piece[] = [];
@@ -197,13 +197,16 @@ function wholeFile(
   region: Region,
   lines: LineRef[],
   logs: (LogLine | undefined)[],
+  formats: Formats,
 ): Piece[] | null {
-  let end = lines.length;
+  // The file runs to the first sentence after a blank line (the transcript went on in words),
+  // then back over log lines printed after it without a prompt.
+  let end = proseAfterBlank(lines) ?? lines.length;
+  const rest = end;
   while (end > 0 && (logs[end - 1] || isBlank(lines[end - 1]!.text))) end--;
   if (end === 0) return null;
   const head = lines.slice(0, end);
   const texts = head.map((l) => l.text);
-  if (texts.filter(isProseLine).length > texts.filter((t) => !isBlank(t)).length / 2) return null;
   const detected = detectKind(region.hint.name ?? '', texts.join('\n'));
   let kind: SegmentKind | null =
     detected.kind !== 'unknown' && detected.kind !== 'log' && detected.kind !== 'mixed'
@@ -215,25 +218,56 @@ function wholeFile(
     lean &&
     lean !== 'log' &&
     lean !== 'prose' &&
-    (!kind || kind === lean || syntaxFit(lean, texts) >= 0.8)
+    (!kind || kind === lean || syntaxFit(lean, texts) >= 0.8) &&
+    (syntaxFit(lean, texts) >= 0.7 || kind === lean)
   ) {
-    const fits = syntaxFit(lean, texts) >= 0.7 || kind === lean;
-    if (fits) {
-      kind = lean;
-      confidence = Math.max(confidence, 0.7);
-    }
+    kind = lean;
+    confidence = Math.max(confidence, 0.7);
   }
   if (!kind) return null;
-  const whole = withOwnBlanks(region, head[0]!, head.at(-1)!, end === lines.length);
   const file: Piece = {
-    lines: whole,
+    lines: withOwnBlanks(
+      region,
+      head[0]!,
+      head.at(-1)!,
+      rest === lines.length && end === lines.length,
+    ),
     kind,
     confidence,
     ...(region.hint.name ? { name: region.hint.name } : {}),
   };
-  return [file, ...(end < lines.length ? logPieces(lines.slice(end), logs.slice(end)) : [])].filter(
-    (p) => p.lines.some((l) => !isBlank(l.text)),
-  );
+  // What follows the file (its log, a sentence, another quote) is read like any text.
+  const after = lines.slice(end).filter((_, k) => k > 0 || !isBlank(lines[end]!.text));
+  const more = after.some((l) => !isBlank(l.text))
+    ? segmentRegion({ lines: after, hint: {}, fenced: false }, formats)
+    : [];
+  return [file, ...more];
+}
+
+/**
+ * The first line of prose after a blank line, outside brackets and docstrings: where a file
+ * printed by a command ends when the transcript goes on in words.
+ */
+function proseAfterBlank(lines: readonly LineRef[]): number | null {
+  let depth = 0;
+  let quotes = 0;
+  for (let k = 0; k < lines.length; k++) {
+    const text = lines[k]!.text;
+    const words =
+      isProseLine(text) || isWordsLine(text) || /^[A-Za-z][A-Za-z' ,-]+:$/.test(text.trim());
+    if (
+      k > 0 &&
+      depth === 0 &&
+      quotes % 2 === 0 &&
+      isBlank(lines[k - 1]!.text) &&
+      /^\S/.test(text) &&
+      words
+    )
+      return k;
+    depth = Math.max(0, depth + braceDelta(text));
+    quotes += (text.match(/"""|'''/g) ?? []).length;
+  }
+  return null;
 }
 
 /**
@@ -348,10 +382,25 @@ function flushPending(
     // A block that stands alone ends the input above: later ones cannot reach over it.
     into = null;
     const last = pieces.at(-1);
-    const kind: SegmentKind = texts.some(isProseLine) || onlyComments(texts) ? 'prose' : 'unknown';
-    if (last && last.kind === kind && kind === 'prose') append(all, last, b);
+    const words = texts.every((t) => isBlank(t) || isProseLine(t) || isWordsLine(t));
+    const kind: SegmentKind =
+      texts.some(isProseLine) || words || onlyComments(texts) ? 'prose' : 'unknown';
+    // Prose runs on over blank lines only, never over another piece.
+    if (last?.kind === 'prose' && kind === 'prose' && onlyBlankBetween(all, last, b))
+      append(all, last, b);
     else pieces.push({ lines: [...b.lines], kind, confidence: 0 });
   }
+}
+
+function onlyBlankBetween(
+  all: readonly LineRef[],
+  piece: { lines: LineRef[] },
+  block: { lines: LineRef[] },
+): boolean {
+  const first = block.lines[0]!.index;
+  for (let k = positionAfter(all, piece.lines.at(-1)!.index); all[k] && all[k]!.index < first; k++)
+    if (!isBlank(all[k]!.text)) return false;
+  return true;
 }
 
 /** Adds a block to a config piece being read, keeping its shape up to date. */

@@ -40,3 +40,12 @@ export function isProseLine(line: string): boolean {
   // "Increased proxy_read_timeout to 300s but still 502" is prose with a name in it.
   return words >= 3 && words / tokens.length >= 0.55 && (words + numbers) / tokens.length >= 0.65;
 }
+
+/**
+ * A short line of plain words ("My uwsgi has", "and nginx says:"): too short to be sure of as
+ * prose on its own, but not config of any kind either. Used for leftovers nobody claimed.
+ */
+export function isWordsLine(line: string): boolean {
+  const tokens = line.trim().split(/\s+/);
+  return tokens.length >= 2 && tokens.every((t) => WORD.test(t) || NUMBER.test(t));
+}

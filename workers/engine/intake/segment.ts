@@ -30,6 +30,8 @@ export interface Segment {
   named: boolean;
   /** For log segments: the sources of their lines. */
   sources?: EventSource[];
+  /** Lines quoted from another input pasted whole (its name): set aside, not read twice. */
+  sameAs?: string;
 }
 
 export interface SegmentOptions {

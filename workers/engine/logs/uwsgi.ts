@@ -148,6 +148,18 @@ const KNOWN: readonly [RegExp, string, Reader?][] = [
   [/^\.\.\.(?:gracefully|brutally) killing workers/, 'shutdown'],
   [/^(?:goodbye to uWSGI\.|graceful shutdown triggered)/, 'shutdown'],
   [/^\*\*\* Starting uWSGI (\S+)/, 'startup', (m, f) => void (f.version = m[1]!)],
+  // plugins/corerouter/cr_common.c: "%s bound on %s fd %d", the router that `--http` starts.
+  [
+    /^uWSGI (https?) bound on (\S+) fd \d+/,
+    'startup',
+    (m, f) => void (f[m[1] === 'https' ? 'httpsRouter' : 'httpRouter'] = m[2]!),
+  ],
+  // core/socket.c: "uwsgi socket N bound to TCP address …" (the protocol is not in the line).
+  [
+    /^uwsgi socket (\d+) bound to (TCP6?|UNIX) address (\S+)/,
+    'startup',
+    (m, f) => void (f.socket = m[3]!),
+  ],
   [
     /^detected max file descriptor number: (\d+)/,
     'startup',

@@ -19,6 +19,15 @@ export function decodeLogs(
   streamed: readonly StreamedLog[] = [],
   groupOf?: (address: string) => string | null,
 ): DecodedLogs {
+  return withIncidents(decodeEvents(logs, nginxFiles, streamed), streamed, groupOf);
+}
+
+/** The events of every log (streamed logs' sample included), not yet grouped into incidents. */
+export function decodeEvents(
+  logs: readonly { name: string; text: string }[],
+  nginxFiles: readonly NginxFile[],
+  streamed: readonly StreamedLog[] = [],
+): Omit<DecodedLogs, 'incidents'> {
   const ctx = { accessLogFormats: accessLogFormats(nginxFiles) };
   const events: LogEvent[] = [];
   const unrecognised: DecodedLogs['unrecognised'] = [];
@@ -29,16 +38,28 @@ export function decodeLogs(
       unrecognised.push({ file: log.name, lines: decoded.unrecognised });
     }
   }
-  const incidents = correlate(events, groupOf ? { groupOf } : {});
-  // Streamed logs were correlated as they were read (their events are only a sample).
   for (const log of streamed) {
     events.push(...log.result.events);
-    incidents.push(...log.result.incidents);
     if (log.result.unrecognised.length > 0) {
       unrecognised.push({ file: log.name, lines: log.result.unrecognised });
     }
   }
-  return { events, unrecognised, incidents };
+  return { events, unrecognised };
+}
+
+/** Groups the decoded events into incidents (streamed logs were grouped as they were read). */
+export function withIncidents(
+  decoded: Omit<DecodedLogs, 'incidents'>,
+  streamed: readonly StreamedLog[] = [],
+  groupOf?: (address: string) => string | null,
+): DecodedLogs {
+  const own = new Set(streamed.flatMap((s) => s.result.events));
+  const incidents = correlate(
+    decoded.events.filter((e) => !own.has(e)),
+    groupOf ? { groupOf } : {},
+  );
+  for (const log of streamed) incidents.push(...log.result.incidents);
+  return { ...decoded, incidents };
 }
 
 /**

@@ -83,8 +83,51 @@ export function intake(sources: readonly SourceFile[], ctx: LogContext = {}): In
       ...(s.named ? {} : { loose: true }),
     }));
   });
-  const result = { inputs, pastes };
+  const result = withoutQuotes({ inputs, pastes });
   return ctx.accessLogFormats ? result : withCustomAccessLogs(sources, result);
+}
+
+/** A config's lines as they compare: trimmed, spaces collapsed, comments and blanks gone. */
+function statements(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) =>
+      l
+        .replace(/(^|\s)#.*$/, '')
+        .trim()
+        .replace(/\s+/g, ' '),
+    )
+    .filter((l) => l !== '');
+}
+
+/**
+ * An unnamed piece that quotes lines of a whole config pasted too (the server block someone
+ * copied into their question after the full nginx.conf) is that config's, not a second one:
+ * it is set aside, and its segment says where the lines are.
+ */
+function withoutQuotes(result: Intake): Intake {
+  const quotes = new Map<ClassifiedInput, string>();
+  for (const piece of result.inputs) {
+    if (!piece.loose || piece.kind === 'log' || piece.kind === 'unknown') continue;
+    const lines = statements(piece.text);
+    if (lines.length === 0) continue;
+    const whole = result.inputs.find(
+      (other) =>
+        other !== piece &&
+        other.kind === piece.kind &&
+        !quotes.has(other) &&
+        other.text.length > piece.text.length &&
+        lines.every((l) => statements(other.text).includes(l)),
+    );
+    if (whole) quotes.set(piece, whole.name);
+  }
+  if (quotes.size === 0) return result;
+  for (const paste of result.pastes)
+    for (const s of paste.segments) {
+      const input = [...quotes.keys()].find((i) => i.name === s.name);
+      if (input) s.sameAs = quotes.get(input)!;
+    }
+  return { inputs: result.inputs.filter((i) => !quotes.has(i)), pastes: result.pastes };
 }
 
 /**

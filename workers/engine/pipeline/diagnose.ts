@@ -5,16 +5,42 @@
  */
 import type { Incident, LogEvent } from '../model.ts';
 import type { ParsedFile } from '../formats/types.ts';
-import { buildTopology, type Topology } from '../topology/index.ts';
+import { buildTopology, observe, type Topology } from '../topology/index.ts';
 import { runRules, type Hit } from '../rules/index.ts';
 import { rank } from '../rules/rank.ts';
 
 type Logs = { events: readonly LogEvent[]; incidents: readonly Incident[] };
 
 export function diagnoseTopology(topology: Topology, logs: Logs): Hit[] {
-  return rank(runRules({ topology, events: logs.events, incidents: logs.incidents }), logs.events);
+  const hits = runRules({ topology, events: logs.events, incidents: logs.incidents });
+  return rank(onPastedFiles(hits, new Set(topology.files.map((f) => f.name))), logs.events);
+}
+
+/**
+ * A fix aimed at a config that was not pasted — a server or upstream known only from nginx's
+ * log — cannot be a patch: it becomes advice saying where to make the change.
+ */
+function onPastedFiles(hits: Hit[], pasted: ReadonlySet<string>): Hit[] {
+  return hits.map((h) => {
+    const fix = h.hit.fix;
+    if (!fix || fix.edits.every((e) => pasted.has(e.file))) return h;
+    const where = [...new Set(fix.edits.filter((e) => !pasted.has(e.file)).map((e) => e.file))];
+    return {
+      ...h,
+      hit: {
+        ...h.hit,
+        fix: {
+          safety: 'manual',
+          description:
+            `${fix.description} Make this change in the nginx config that serves these requests: ` +
+            `it was not pasted (what it does is known from ${where.join(', ')}).`,
+          edits: [],
+        },
+      },
+    };
+  });
 }
 
 export function diagnose(files: readonly ParsedFile[], logs: Logs, nginxVersion: string): Hit[] {
-  return diagnoseTopology(buildTopology(files, nginxVersion), logs);
+  return diagnoseTopology(buildTopology(files, nginxVersion, observe(logs.events)), logs);
 }

@@ -6,6 +6,7 @@ import type { FileKind, SourceFile } from '../model.ts';
 import type { ParsedFile, Setting } from '../formats/types.ts';
 import { formats } from '../formats/registry.ts';
 import { classify, type ClassifiedInput } from './detect.ts';
+import { fragmentContext, type NginxFile } from '../formats/nginx/index.ts';
 
 export function handlerFor(kind: FileKind) {
   return formats.find((f) => f.kind === kind);
@@ -16,7 +17,12 @@ export function parseInput(
   input: Pick<ClassifiedInput, 'name' | 'text' | 'kind' | 'loose'>,
 ): ParsedFile | null {
   const file = handlerFor(input.kind)?.parse(input.name, input.text) ?? null;
-  if (file && input.loose) file.loose = true;
+  if (file && input.loose) {
+    file.loose = true;
+    // A quoted nginx piece is read in the block its lines imply; lines of several blocks can't be.
+    const error = file.kind === 'nginx' ? fragmentContext(file as NginxFile).error : undefined;
+    if (error) file.errors = [...file.errors, { line: error.line, message: error.message }];
+  }
   return file;
 }
 

@@ -37,6 +37,15 @@ export function onPasteLines(
     const line = place.lineMap[ref.line - 1] ?? place.lineMap.at(-1) ?? ref.line;
     return { ...ref, file: place.paste.name, line };
   };
+  // "uwsgi_pass 127.0.0.1:9090 (pasted #3 (log):1)" in a message: the paste's line instead.
+  const names = [...places.keys()].sort((a, b) => b.length - a.length);
+  const reference = new RegExp(`(${names.map(escape).join('|')}):(\\d+)`, 'g');
+  const retext = (text: string) =>
+    text.replace(reference, (whole, name: string, line: string) => {
+      const place = places.get(name);
+      const mapped = place?.lineMap[Number(line) - 1];
+      return place && mapped ? `${place.paste.name}:${mapped}` : whole;
+    });
   const events = new Map<LogEvent, LogEvent>();
   const event = (e: LogEvent) => {
     let moved = events.get(e);
@@ -58,7 +67,20 @@ export function onPasteLines(
       related: i.related.map((r) => ({ ...r, event: event(r.event) })),
       ...(i.untimed ? { untimed: i.untimed.map(event) } : {}),
     })),
-    findings: report.findings.map((f) => ({ ...f, evidence: f.evidence.map(at<Evidence>) })),
+    findings: report.findings.map((f) => {
+      const moved = {
+        ...f,
+        title: retext(f.title),
+        message: retext(f.message),
+        evidence: f.evidence.map((e) => {
+          const m = at<Evidence>(e);
+          return m.note ? { ...m, note: retext(m.note) } : m;
+        }),
+      };
+      if (f.compared) moved.compared = f.compared.map((c) => ({ ...c, source: retext(c.source) }));
+      if (f.fix) moved.fix = { ...f.fix, description: retext(f.fix.description) };
+      return moved;
+    }),
     redactions: pasteRedactions(report.redactions, pastes, places, at),
     sources: pasteSources(report.sources, pastes, places, raw),
   };
@@ -95,6 +117,7 @@ function pasteFiles(
         to: s.to,
         confidence: s.confidence,
         errors,
+        ...(s.sameAs ? { sameAs: s.sameAs } : {}),
       };
     });
     out.push({
@@ -142,4 +165,8 @@ function pasteSources(
   for (const paste of pastes)
     out.push({ name: paste.name, kind: 'mixed', text: raw ? paste.raw : paste.text });
   return out;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -3,7 +3,7 @@
  * patch. Everything here is built from redacted text unless the user asked for raw output,
  * in which case the verified edits are mapped back onto the original text.
  */
-import type { AnalyzeOptions, Finding, Report } from '../model.ts';
+import type { AnalyzeOptions, Evidence, Finding, Report } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
 import type { FixOutcome } from '../fix/index.ts';
 import { wantsFix } from '../fix/index.ts';
@@ -22,7 +22,7 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
     severity: rule.meta.severity,
     title: h.title ?? rule.meta.title,
     message: h.message,
-    evidence: h.evidence,
+    evidence: uniqueEvidence(h.evidence),
     ...(h.compared ? { compared: h.compared } : {}),
     confidence: confidenceOf(hit),
     fix: h.fix
@@ -33,6 +33,23 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
         }
       : null,
   };
+}
+
+/** One entry per line: a line cited twice (a fragment's setting as limit and as location) once, notes joined. */
+function uniqueEvidence(evidence: readonly Evidence[]): Evidence[] {
+  const out: Evidence[] = [];
+  const at = new Map<string, Evidence>();
+  for (const e of evidence) {
+    const key = `${e.file}\u0000${e.line}`;
+    const seen = at.get(key);
+    if (!seen) {
+      const copy = { ...e };
+      at.set(key, copy);
+      out.push(copy);
+    } else if (e.note && seen.note !== e.note && !seen.note?.includes(e.note))
+      seen.note = seen.note ? `${seen.note}; ${e.note}` : e.note;
+  }
+  return out;
 }
 
 /** Why a fix that exists was not applied, for the user reading the finding. */

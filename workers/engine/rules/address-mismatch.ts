@@ -10,6 +10,7 @@
  */
 import type { Edit, Evidence } from '../model.ts';
 import type { Rule, RuleHit } from './types.ts';
+import { parseUpstream } from '../logs/index.ts';
 import {
   addressMismatches,
   mismatchEvents,
@@ -48,55 +49,72 @@ export const addressMismatch: Rule = {
   check({ topology, events }) {
     const config = topology.nginx;
     if (!config) return [];
-    return addressMismatches(topology).map((m): RuleHit => {
-      const explains = mismatchEvents(config, m, events);
-      const where = `${m.target.file}:${m.target.line}`;
-      const bind =
-        m.listener.line !== null ? `${m.listener.file}:${m.listener.line}` : m.listener.file;
-      const evidence: Evidence[] = [
-        {
-          file: m.target.file,
-          line: m.target.line,
-          note: `nginx connects to ${targetAddress(m.target)}`,
-        },
-      ];
-      if (m.listener.line !== null)
-        evidence.push({
-          file: m.listener.file,
-          line: m.listener.line,
-          note: `${m.backend.label} listens on ${m.listener.address}`,
-        });
-      for (const e of explains.slice(0, 3)) evidence.push({ file: e.file, line: e.line });
-      const failures = explains.length
-        ? ` ${explains.length} connect() failure(s) in the log come from this.`
-        : '';
-      const target = `${m.route.label} connects to ${targetAddress(m.target)} (${where})`;
-      const listens = `${m.backend.label} listens on ${m.listener.address} (${bind})`;
-      const message =
-        m.kind === 'localhost'
-          ? `${target}; "localhost" resolves to ::1 as well as 127.0.0.1, but ${listens}, IPv4 ` +
-            `only, so connections to [::1] are refused.${failures}`
-          : m.kind === 'loopback-bind'
-            ? `${target}, a container or service name, but ${listens}: only its own container ` +
-              `(or host) can connect there, so nginx is refused.${failures}`
-            : `${target}, but ${listens} and nothing else reaches it.${failures}`;
-      return {
-        key: `address-mismatch ${m.route.location.file} ${m.route.label} ${m.kind}`,
-        message,
-        evidence,
-        compared: [
+    // A target known only from nginx's log is one nginx did reach when it logged anything past
+    // connecting: that log contradicts a mismatch the pasted app config suggests.
+    const reached = new Set(
+      events
+        .filter((e) => e.source === 'nginx-error' && e.phase && e.phase !== 'connecting')
+        .map((e) => parseUpstream(e.upstream ?? '')?.address),
+    );
+    const contradicted = (m: ReturnType<typeof addressMismatches>[number]) =>
+      m.route.pass.node.assumed !== undefined &&
+      reached.has(parseUpstream(m.target.address)?.address);
+    return addressMismatches(topology)
+      .filter((m) => !contradicted(m))
+      .map((m): RuleHit => {
+        const explains = mismatchEvents(config, m, events);
+        const where = `${m.target.file}:${m.target.line}`;
+        const bind =
+          m.listener.line !== null ? `${m.listener.file}:${m.listener.line}` : m.listener.file;
+        const evidence: Evidence[] = [
           {
-            hop: 'nginx',
-            setting: m.route.upstream ? 'upstream server' : m.route.pass.directive,
-            value: targetAddress(m.target),
-            source: where,
+            file: m.target.file,
+            line: m.target.line,
+            note: `nginx connects to ${targetAddress(m.target)}`,
           },
-          { hop: m.backend.label, setting: 'listens on', value: m.listener.address, source: bind },
-        ],
-        explains,
-        fix: m.kind === 'loopback-bind' ? bindFix(topology, m) : targetFix(config, m),
-      };
-    });
+        ];
+        if (m.listener.line !== null)
+          evidence.push({
+            file: m.listener.file,
+            line: m.listener.line,
+            note: `${m.backend.label} listens on ${m.listener.address}`,
+          });
+        for (const e of explains.slice(0, 3)) evidence.push({ file: e.file, line: e.line });
+        const failures = explains.length
+          ? ` ${explains.length} connect() failure(s) in the log come from this.`
+          : '';
+        const target = `${m.route.label} connects to ${targetAddress(m.target)} (${where})`;
+        const listens = `${m.backend.label} listens on ${m.listener.address} (${bind})`;
+        const message =
+          m.kind === 'localhost'
+            ? `${target}; "localhost" resolves to ::1 as well as 127.0.0.1, but ${listens}, IPv4 ` +
+              `only, so connections to [::1] are refused.${failures}`
+            : m.kind === 'loopback-bind'
+              ? `${target}, a container or service name, but ${listens}: only its own container ` +
+                `(or host) can connect there, so nginx is refused.${failures}`
+              : `${target}, but ${listens} and nothing else reaches it.${failures}`;
+        return {
+          key: `address-mismatch ${m.route.location.file} ${m.route.label} ${m.kind}`,
+          message,
+          evidence,
+          compared: [
+            {
+              hop: 'nginx',
+              setting: m.route.upstream ? 'upstream server' : m.route.pass.directive,
+              value: targetAddress(m.target),
+              source: where,
+            },
+            {
+              hop: m.backend.label,
+              setting: 'listens on',
+              value: m.listener.address,
+              source: bind,
+            },
+          ],
+          explains,
+          fix: m.kind === 'loopback-bind' ? bindFix(topology, m) : targetFix(config, m),
+        };
+      });
   },
 };
 

@@ -25,6 +25,7 @@ import {
   type WorkloadView,
 } from '../formats/kubernetes/index.ts';
 import { parseEndpoint, type Endpoint } from './address.ts';
+import type { ObservedListener } from './observed.ts';
 
 export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
@@ -53,7 +54,73 @@ export interface Backend {
 
 export type Container = WorkloadView['containers'][number];
 
-export function collectBackends(files: readonly ParsedFile[]): Backend[] {
+export function collectBackends(
+  files: readonly ParsedFile[],
+  observed: readonly ObservedListener[] = [],
+): Backend[] {
+  const backends = fromConfigs(files);
+  return [...backends, ...fromLogs(backends, observed)];
+}
+
+/**
+ * App servers their own logs announced: a listener where the pasted config says nothing of
+ * one (no config, or a default bind), or a whole server when no config of it was pasted — its
+ * settings then are the defaults, its listener and worker class the logged ones.
+ */
+function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): Backend[] {
+  const added: Backend[] = [];
+  for (const o of observed) {
+    const endpoint = parseEndpoint(o.address.replace(/^http:\/\//, ''), 8000);
+    if (!endpoint) continue;
+    const listener: Listener = {
+      endpoint,
+      address: o.address,
+      protocol: 'http',
+      file: o.file,
+      line: o.line,
+    };
+    const same = backends.filter((b) => b.kind === o.kind);
+    if (same.length > 0) {
+      for (const b of same) {
+        const bind = b.settings.bind;
+        const unsaid =
+          b.kind === 'uwsgi' ? b.listeners.length === 0 : bind && 'default' in bind.source;
+        if (!unsaid) continue;
+        b.listeners = [listener];
+        if (b.kind === 'gunicorn')
+          b.settings = {
+            ...b.settings,
+            bind: { value: o.address, source: { file: o.file, line: o.line } },
+          };
+      }
+      continue;
+    }
+    const at = { file: o.file, line: o.line };
+    if (o.kind === 'gunicorn') {
+      const settings = mergeGunicornLayers([]);
+      settings.bind = { value: o.address, source: at };
+      if (o.workerClass)
+        settings.worker_class = {
+          value: o.workerClass.value,
+          source: { file: o.workerClass.file, line: o.workerClass.line },
+        };
+      const b = gunicorn(settings, `gunicorn (as ${o.file} shows it)`, [o.file]);
+      b.listeners = [listener];
+      added.push(b);
+    } else {
+      added.push({
+        kind: 'uwsgi',
+        label: `uWSGI (as ${o.file} shows it)`,
+        settings: mergeUwsgiSettings([]),
+        listeners: [listener],
+        files: [o.file],
+      });
+    }
+  }
+  return added;
+}
+
+function fromConfigs(files: readonly ParsedFile[]): Backend[] {
   const of = (kind: string) => files.filter((f) => f.kind === kind);
   const backends: Backend[] = [];
   const gunicornFiles = of('gunicorn');

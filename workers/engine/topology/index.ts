@@ -7,12 +7,14 @@
 import type { ParsedFile } from '../formats/types.ts';
 import { buildConfig, type NginxConfig, type NginxFile } from '../formats/nginx/index.ts';
 import {
+  kubernetesIngresses,
   kubernetesWorkloads,
   type KubernetesTree,
   type WorkloadView,
 } from '../formats/kubernetes/index.ts';
 import { collectBackends, type Backend } from './backends.ts';
 import { buildRoutes, type Route } from './routes.ts';
+import type { Observed } from './observed.ts';
 
 export interface Topology {
   nginxVersion: string;
@@ -26,10 +28,29 @@ export interface Topology {
   files: readonly ParsedFile[];
 }
 
-export function buildTopology(files: readonly ParsedFile[], nginxVersion: string): Topology {
+/**
+ * `observed`: what the logs say about the configs that ran (observed.ts), used where no pasted
+ * config says it.
+ */
+export function buildTopology(
+  files: readonly ParsedFile[],
+  nginxVersion: string,
+  observed: Observed = { nginx: [], listeners: [] },
+): Topology {
   const nginxFiles = files.filter((f): f is NginxFile => f.kind === 'nginx');
-  const nginx = nginxFiles.length > 0 ? buildConfig(nginxFiles) : null;
-  const backends = collectBackends(files);
+  const fromConfigs = collectBackends(files);
+  // What nginx logged stands in for its config only where it joins something pasted (a loose
+  // fragment, an app server) and no Ingress says how the controller routes; a log alone stays a
+  // log, whose values are unknown rather than defaults.
+  const joins = fromConfigs.length > 0 || nginxFiles.some((f) => f.loose);
+  const ingress = files.some(
+    (f) =>
+      f.kind === 'kubernetes' && kubernetesIngresses(f as ParsedFile<KubernetesTree>).length > 0,
+  );
+  const logged = joins && !ingress ? observed.nginx : [];
+  const nginx = nginxFiles.length > 0 || logged.length > 0 ? buildConfig(nginxFiles, logged) : null;
+  const backends =
+    observed.listeners.length > 0 ? collectBackends(files, observed.listeners) : fromConfigs;
   return {
     nginxVersion,
     nginx,
@@ -51,6 +72,7 @@ export type { Route, BackendLink, Target } from './routes.ts';
 export type { Backend, Listener, Protocol } from './backends.ts';
 export { routeLabel } from './routes.ts';
 export { upstreamGroupOf } from './groups.ts';
+export { observe, type Observed } from './observed.ts';
 export {
   connects,
   parseEndpoint,

@@ -110,5 +110,7 @@ export function routeLabel(location: LocationInfo): string {
   const port = location.server.listen[0]?.split(/\s+/)[0];
   const server = name ?? (port ? `server :${port.replace(/^.*:/, '')}` : 'server');
   const modifier = location.modifier && location.modifier !== '@' ? `${location.modifier} ` : '';
-  return `${server} location ${modifier}${location.path}`;
+  // A location the inputs imply (assumed.ts) says what was assumed.
+  const assumed = location.node.assumed ? ` (${location.node.assumed})` : '';
+  return `${server} location ${modifier}${location.path}${assumed}`;
 }

@@ -13,6 +13,8 @@ import type { YamlFile } from './yamlfile.ts';
 export interface K8sObject {
   kind: string;
   name: string;
+  /** For an excerpt without `kind` (a `containers:` list quoted alone): where its pod spec is. */
+  podSpecPath?: string[];
   namespace?: string;
   /** 1-based line of `kind:`. */
   line: number;
@@ -101,7 +103,19 @@ export function k8sObjects(y: YamlFile): K8sObject[] {
     const m = asMap(node);
     if (!m) return;
     const kind = str(get(doc, m, 'kind'));
-    if (!kind) return;
+    if (!kind) {
+      const excerpt = podSpecExcerpt(doc, m);
+      if (excerpt)
+        out.push({
+          kind: 'Pod',
+          name: '(excerpt)',
+          podSpecPath: excerpt.path,
+          line: lineOf(y.starts, excerpt.at),
+          doc,
+          node: m,
+        });
+      return;
+    }
     if (kind === 'List' || kind.endsWith('List')) {
       for (const item of asSeq(doc, get(doc, m, 'items'))) visit(doc, item);
       return;
@@ -149,10 +163,26 @@ export function effective(
   };
 }
 
+/**
+ * A quoted piece of a manifest: no `kind`, but a pod spec at its top (`containers:`) or under
+ * `spec:` / `template: spec:` / `spec: template: spec:`. Read as a Pod, so its containers'
+ * limits, probes and hooks count.
+ */
+function podSpecExcerpt(
+  doc: Document.Parsed,
+  m: YAMLMap<Node, Node>,
+): { path: string[]; at: Node } | null {
+  for (const path of [[], ['spec'], ['template', 'spec'], ['spec', 'template', 'spec']]) {
+    const containers = get(doc, m, ...path, 'containers');
+    if (containers && isSeq(containers)) return { path, at: containers };
+  }
+  return null;
+}
+
 export function workloads(y: YamlFile, file: string): K8sWorkload[] {
   const out: K8sWorkload[] = [];
   for (const o of k8sObjects(y)) {
-    const path = POD_SPEC[o.kind];
+    const path = o.podSpecPath ?? POD_SPEC[o.kind];
     if (!path) continue;
     const podSpec = asMap(get(o.doc, o.node, ...path)) ?? null;
     const eff = (p: string[], d: string | null) => effective(y, o.doc, o.node, p, file, d);

@@ -1,5 +1,14 @@
 import { hasGlob, includeMatches, splitPath, type IncludeCandidate } from './include.ts';
-import { findLocations, findUpstreams, type LocationInfo, type UpstreamInfo } from './query.ts';
+import {
+  findLocations,
+  findUpstreams,
+  ownPass,
+  type LocationInfo,
+  type UpstreamInfo,
+} from './query.ts';
+import { assumedNodes, type ObservedPass } from './assumed.ts';
+import { allowedIn } from './placement.ts';
+import { parseNginx } from './parse.ts';
 import type { Directive, NginxFile } from './tree.ts';
 
 /**
@@ -20,6 +29,11 @@ export interface ConfigNode {
   children: ConfigNode[];
   /** The `include` directives this node came through, outermost first. */
   via: Directive[];
+  /**
+   * Set on nodes no pasted text holds, made from what the inputs imply (assumed.ts): what was
+   * assumed, for people ("server pay.example.com, named in your log lines").
+   */
+  assumed?: string;
 }
 
 export interface ConfigError {
@@ -52,6 +66,34 @@ function isMain(f: NginxFile): boolean {
   return f.tree.root.children.some(
     (d) => d.name === 'http' || d.name === 'events' || d.name === 'stream',
   );
+}
+
+/**
+ * The context a loose piece of a paste (no name, nothing includes it) implies: when it holds
+ * only simple directives, the narrowest block that accepts all of them (placement.ts) — a
+ * quoted `client_max_body_size 2000M;` is read in a location. Lines no one block accepts
+ * together are an error (on the first line that does not fit), not a guess.
+ */
+export function fragmentContext(f: NginxFile): { context: string; error?: ConfigError } {
+  const tops = f.tree.root.children.filter((d) => d.name !== 'include');
+  if (!f.loose || isMain(f) || tops.some((d) => d.block)) return { context: guessContext(f) };
+  let allowed: string[] | null = null;
+  for (const d of tops) {
+    const where = allowedIn(d.name, false);
+    if (!where) continue;
+    const next: string[] = allowed ? allowed.filter((c) => where.includes(c)) : [...where];
+    if (next.length === 0) {
+      const message =
+        `${d.name} belongs in ${where.join(' or ')}, the lines above it in ${(allowed ?? []).join(' or ')}: ` +
+        'these lines cannot all be in one block';
+      return { context: guessContext(f), error: { file: f.name, line: d.line, message } };
+    }
+    allowed = next;
+  }
+  const narrowest = ['location', 'server', 'http', 'upstream', 'events', 'main'].find((c) =>
+    allowed?.includes(c),
+  );
+  return { context: narrowest ?? guessContext(f) };
 }
 
 /**
@@ -116,7 +158,10 @@ function resolveIncludes(
  * (globs may match nothing, as in nginx) and include cycles at the including line, and gives
  * every directive its context after includes.
  */
-export function buildConfig(files: NginxFile[]): NginxConfig {
+export function buildConfig(
+  files: NginxFile[],
+  observed: readonly ObservedPass[] = [],
+): NginxConfig {
   const errors: ConfigError[] = [];
   const candidates: IncludeCandidate[] = files.map((f) => ({
     name: f.name,
@@ -198,9 +243,23 @@ export function buildConfig(files: NginxFile[]): NginxConfig {
     }
   };
 
-  const roots = rootFiles.map((file) => ({ file, context: guessContext(file) }));
-  const top: ConfigNode[] = [];
-  for (const r of roots) expand(r.file.tree.root.children, null, r.context, [r.file], [], top);
+  const roots = rootFiles.map((file) => ({ file, context: fragmentContext(file).context }));
+  let top: ConfigNode[] = [];
+  const fragments: { file: NginxFile; nodes: ConfigNode[] }[] = [];
+  for (const r of roots) {
+    const nodes: ConfigNode[] = [];
+    expand(r.file.tree.root.children, null, r.context, [r.file], [], nodes);
+    if (r.context === 'location' && r.file.loose) fragments.push({ file: r.file, nodes });
+    top.push(...nodes);
+  }
+  // Fragments read in a location, and what nginx logged when no pasted location routes anything.
+  const routes = all.some((n) => n.name === 'location' && ownPass(n) !== null);
+  if (fragments.length > 0 || (!routes && observed.length > 0)) {
+    const moved = new Set(fragments.flatMap((f) => f.nodes));
+    const assumed = assumedNodes(fragments, routes ? [] : observed);
+    top = [...top.filter((n) => !moved.has(n)), ...assumed.top];
+    all.push(...assumed.made);
+  }
 
   const contexts = new Map<Directive, string[]>();
   for (const n of all) {
@@ -208,6 +267,13 @@ export function buildConfig(files: NginxFile[]): NginxConfig {
     if (!list) contexts.set(n.directive, [n.context]);
     else if (!list.includes(n.context)) list.push(n.context);
   }
+  // A log that showed a server stands in for its config: empty, so rules that edit "the file
+  // of this node" get edits the fix stage turns into advice (nothing of it was pasted).
+  const standIns = new Map(
+    [...new Set(observed.map((o) => o.file))]
+      .filter((name) => !files.some((f) => f.name === name))
+      .map((name) => [name, parseNginx(name, '')]),
+  );
   let upstreams: UpstreamInfo[] | null = null;
   let locations: LocationInfo[] | null = null;
   const config: NginxConfig = {
@@ -219,7 +285,7 @@ export function buildConfig(files: NginxFile[]): NginxConfig {
     upstreams: () => (upstreams ??= findUpstreams(all)),
     locations: () => (locations ??= findLocations(all, config.upstreams())),
     contextsOf: (d) => contexts.get(d) ?? [d.context],
-    file: (name) => files.find((f) => f.name === name),
+    file: (name) => files.find((f) => f.name === name) ?? standIns.get(name),
   };
   return config;
 }

@@ -170,9 +170,16 @@ export function effective(
   const scope = start.name === 'upstream' ? 'upstream' : 'http';
   const def = defaultValue(name, version, scope);
   if (!def) return { value: null, source: { default: `not set; no default known for ${name}` } };
+  // A server known only from nginx's log: the default is what nginx does unless the config
+  // nobody pasted says otherwise.
+  const logged = chain(start, name).some((n) => n.assumed !== undefined && n.name === 'server');
   const out: Effective = {
     value: def.value,
-    source: { default: defaultSource(name, version, scope) },
+    source: {
+      default:
+        defaultSource(name, version, scope) +
+        (logged ? ', unless your unpasted config sets it' : ''),
+    },
   };
   if (def.note) out.note = def.note;
   return out;

@@ -26,12 +26,14 @@ export { TOKEN } from './tree.ts';
 export { splitDump, findNginxVersion } from './dump.ts';
 export {
   buildConfig,
+  fragmentContext,
   guessContext,
   type ConfigError,
   type ConfigNode,
   type NginxConfig,
 } from './config.ts';
 export { includeMatches } from './include.ts';
+export type { ObservedPass } from './assumed.ts';
 export {
   findLocations,
   findUpstreams,

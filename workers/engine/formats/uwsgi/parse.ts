@@ -32,6 +32,19 @@ export function looksLikeIni(name: string, text: string): boolean {
   return /^\s*\[uwsgi\]\s*$/m.test(text);
 }
 
+/**
+ * Options quoted without their `[uwsgi]` header (a fragment of a paste): `key = value` lines and
+ * no command line that starts uWSGI.
+ */
+function isQuotedOptions(name: string, text: string): boolean {
+  if (!/^\s*[\w-]+\s*=/m.test(text)) return false;
+  const launch = findLaunches(name, text);
+  return (
+    !launch.launches.some((l) => findProgram(l.words, isUwsgiProgram) >= 0) &&
+    !launch.env.some((e) => envOption(e.name))
+  );
+}
+
 /** The section uWSGI reads. */
 export const UWSGI_SECTION = 'uwsgi';
 
@@ -40,6 +53,12 @@ export function parseUwsgi(name: string, text: string): ParsedFile<UwsgiTree> {
   let tree: UwsgiTree;
   if (looksLikeIni(name, text)) {
     const doc = parseIni(text, { comment: '#;', inlineComment: '#;', bareKeys: true });
+    errors.push(...doc.errors);
+    tree = { form: 'ini', doc };
+  } else if (isQuotedOptions(name, text)) {
+    // `harakiri = 30` quoted on its own: the [uwsgi] section is implied (uWSGI reads no other).
+    const doc = parseIni(text, { comment: '#;', inlineComment: '#;', bareKeys: true });
+    for (const l of doc.lines) if (l.section === '') l.section = UWSGI_SECTION;
     errors.push(...doc.errors);
     tree = { form: 'ini', doc };
   } else {

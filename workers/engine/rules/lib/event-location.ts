@@ -26,13 +26,16 @@ export function eventContext(config: NginxConfig, event: LogEvent): EventContext
   const server = matchServer(config, host);
   if (!server) return null;
   const location = matchLocation(config, host, path);
-  const name = server.names.find((n) => n !== '_' && n !== '') ?? 'server';
+  // A server the inputs only imply goes by the name the log line gives it.
+  const name =
+    server.names.find((n) => n !== '_' && n !== '') ?? (location?.node.assumed && host) ?? 'server';
   if (location) {
     const modifier = location.modifier ? `${location.modifier} ` : '';
+    const assumed = location.node.assumed ? ` (${location.node.assumed})` : '';
     return {
       location,
       node: location.node,
-      label: `${name} location ${modifier}${location.path}`,
+      label: `${name} location ${modifier}${location.path}${assumed}`,
     };
   }
   return { location: null, node: server.node, label: `${name} (server level)` };
