@@ -46,6 +46,7 @@ export function isProseLine(line: string): boolean {
  * prose on its own, but not config of any kind either. Used for leftovers nobody claimed.
  */
 export function isWordsLine(line: string): boolean {
+  if (/[;{}=]\s*$/.test(line)) return false;
   const tokens = line.trim().split(/\s+/);
   return tokens.length >= 2 && tokens.every((t) => WORD.test(t) || NUMBER.test(t));
 }

@@ -5,7 +5,12 @@
  * settings and where every value came from.
  */
 import type { ParsedFile } from '../formats/types.ts';
-import { buildConfig, type NginxConfig, type NginxFile } from '../formats/nginx/index.ts';
+import {
+  buildConfig,
+  fragmentContext,
+  type NginxConfig,
+  type NginxFile,
+} from '../formats/nginx/index.ts';
 import {
   kubernetesIngresses,
   kubernetesWorkloads,
@@ -42,7 +47,9 @@ export function buildTopology(
   // What nginx logged stands in for its config only where it joins something pasted (a loose
   // fragment, an app server) and no Ingress says how the controller routes; a log alone stays a
   // log, whose values are unknown rather than defaults.
-  const joins = fromConfigs.length > 0 || nginxFiles.some((f) => f.loose);
+  const joins =
+    fromConfigs.length > 0 ||
+    nginxFiles.some((f) => f.loose && fragmentContext(f).context === 'location');
   const ingress = files.some(
     (f) =>
       f.kind === 'kubernetes' && kubernetesIngresses(f as ParsedFile<KubernetesTree>).length > 0,
