@@ -49,7 +49,7 @@ export function buildTopology(
   // log, whose values are unknown rather than defaults.
   const joins =
     fromConfigs.length > 0 ||
-    nginxFiles.some((f) => f.loose && fragmentContext(f).context === 'location');
+    nginxFiles.some((f) => fragmentContext(f).context === 'location');
   const ingress = files.some(
     (f) =>
       f.kind === 'kubernetes' && kubernetesIngresses(f as ParsedFile<KubernetesTree>).length > 0,

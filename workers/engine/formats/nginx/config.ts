@@ -69,14 +69,14 @@ function isMain(f: NginxFile): boolean {
 }
 
 /**
- * The context a loose piece of a paste (no name, nothing includes it) implies: when it holds
- * only simple directives, the narrowest block that accepts all of them (placement.ts) — a
- * quoted `client_max_body_size 2000M;` is read in a location. Lines no one block accepts
+ * The context a file nothing includes implies (a snippet, a quoted piece of a paste): when it
+ * holds only simple directives, the narrowest block that accepts all of them (placement.ts) —
+ * a quoted `client_max_body_size 2000M;` is read in a location. Lines no one block accepts
  * together are an error (on the first line that does not fit), not a guess.
  */
 export function fragmentContext(f: NginxFile): { context: string; error?: ConfigError } {
   const tops = f.tree.root.children.filter((d) => d.name !== 'include');
-  if (!f.loose || isMain(f) || tops.some((d) => d.block)) return { context: guessContext(f) };
+  if (isMain(f) || tops.some((d) => d.block)) return { context: guessContext(f) };
   let allowed: string[] | null = null;
   for (const d of tops) {
     const where = allowedIn(d.name, false);
@@ -249,7 +249,7 @@ export function buildConfig(
   for (const r of roots) {
     const nodes: ConfigNode[] = [];
     expand(r.file.tree.root.children, null, r.context, [r.file], [], nodes);
-    if (r.context === 'location' && r.file.loose) fragments.push({ file: r.file, nodes });
+    if (r.context === 'location') fragments.push({ file: r.file, nodes });
     top.push(...nodes);
   }
   // Fragments read in a location, and what nginx logged when no pasted location routes anything.
