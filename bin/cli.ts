@@ -8,12 +8,14 @@ import { runFix } from './commands/fix.ts';
 import { runParse } from './commands/parse.ts';
 import { runRedact } from './commands/redact.ts';
 
-const usage = `usage: upstream-doctor <command> [options] FILE...
-  analyze [--json] [--redact] [--nginx-version V] [--unsafe] [--fail-on error|warning|info] FILE...
-  fix (--patch | --out DIR) [--redact] [--nginx-version V] [--unsafe] FILE...
-  parse [--json] [--kind KIND] FILE
-  redact [--json] FILE
-Logs and configs can be mixed; each file's kind is detected from its content.`;
+const usage = `usage: upstream-doctor <command> [options] INPUT...
+  analyze [--json] [--redact] [--nginx-version V] [--unsafe] [--fail-on error|warning|info] INPUT...
+  fix (--patch | --out DIR) [--redact] [--nginx-version V] [--unsafe] INPUT...
+  parse [--json] [--kind KIND] INPUT
+  redact [--json] INPUT
+An INPUT is a file, a folder (walked), an archive (.zip, .tar, .tar.gz, .gz) or - for stdin.
+Logs and configs can be mixed, in separate files or in one text (a paste, a thread, a shell
+transcript): each part's kind is detected from its content.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: runAnalyze,

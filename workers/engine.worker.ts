@@ -6,25 +6,29 @@ import { expose } from 'comlink';
 import { analyze } from './engine/analyze.ts';
 import type { AnalyzeOptions, Report, SourceFile } from './engine/model.ts';
 import { streamLog, type Progress } from './engine/pipeline/stream.ts';
+import { readDropped } from './engine/archive/read.ts';
 
 const api = {
   analyze(inputs: SourceFile[], options: AnalyzeOptions = {}): Report {
     return analyze(inputs, options);
   },
   /**
-   * Like analyze, with huge logs passed as Files (never read into one string): each is streamed,
-   * redacted and aggregated here, with progress reported back to the page.
+   * Like analyze, with files passed as Files rather than text: archives and `.gz` files opened
+   * here, huge logs streamed (never read into one string), redacted and aggregated, with
+   * progress reported back to the page; files that cannot be read come back with the reason.
    */
-  async analyzeWithLargeLogs(
+  async analyzeFiles(
     inputs: SourceFile[],
-    largeLogs: File[],
+    files: { name: string; file: File }[],
     options: AnalyzeOptions,
     onProgress?: Progress,
   ): Promise<Report> {
+    const read = await readDropped(files.map((f) => ({ name: f.name, blob: f.file })));
+    const sources = [...inputs, ...read.sources];
     const streamed = [];
-    for (const file of largeLogs)
-      streamed.push(await streamLog(file.name, file, inputs, onProgress));
-    return analyze(inputs, options, streamed);
+    for (const log of read.large)
+      streamed.push(await streamLog(log.name, log.source, sources, onProgress));
+    return analyze(sources, options, streamed, read.unreadable);
   },
   /** Lets the page check that a fresh worker has loaded before trusting it. */
   ping(): 'pong' {

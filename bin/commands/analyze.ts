@@ -34,6 +34,7 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     inputs.sources,
     analyzeOptions(args.values, args.switches),
     await streamLarge(inputs),
+    inputs.unreadable,
   );
   process.stdout.write(
     args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report),

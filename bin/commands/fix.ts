@@ -20,6 +20,7 @@ export async function runFix(argv: string[]): Promise<number> {
     inputs.sources,
     analyzeOptions(args.values, args.switches),
     await streamLarge(inputs),
+    inputs.unreadable,
   );
   if (out === undefined) {
     process.stdout.write(report.patch);

@@ -7,7 +7,10 @@ import { readInputs } from '../read-inputs.ts';
 export async function runParse(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { values: ['kind'], switches: ['json'] });
   if (args.positional.length !== 1) throw new UsageError('parse takes exactly one FILE');
-  const [input] = (await readInputs(args.positional, false)).sources;
+  const { sources, unreadable } = await readInputs(args.positional, false);
+  const [input] = sources;
+  if (!input)
+    throw new UsageError(`cannot read ${args.positional[0]}: ${unreadable[0]?.reason ?? 'empty'}`);
   const kind = args.values.get('kind');
   const result = parseOne({ ...input!, ...(kind ? { kind: kind as FileKind } : {}) });
   if (args.switches.has('json')) {

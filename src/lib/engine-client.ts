@@ -55,13 +55,13 @@ export class EngineClient {
   }
 
   /**
-   * `largeLogs` are Files the worker streams itself (never read into a string on this thread);
-   * `onProgress` hears how many of their bytes have been read.
+   * `files` are Files the worker reads itself (never into a string on this thread): big logs it
+   * streams, archives and `.gz` files it opens; `onProgress` hears how many bytes it has read.
    */
   async analyze(
     inputs: SourceFile[],
     options: AnalyzeOptions = {},
-    largeLogs: File[] = [],
+    files: { name: string; file: File }[] = [],
     onProgress?: (progress: { file: string; done: number; total: number }) => void,
   ): Promise<Report> {
     const generation = ++this.generation;
@@ -70,7 +70,7 @@ export class EngineClient {
     this.cancelInFlight?.();
 
     const megabytes =
-      (inputs.reduce((n, i) => n + i.text.length, 0) + largeLogs.reduce((n, f) => n + f.size, 0)) /
+      (inputs.reduce((n, i) => n + i.text.length, 0) + files.reduce((n, f) => n + f.file.size, 0)) /
       (1024 * 1024);
     const limitMs = Math.round(this.timeoutMs + this.timeoutMsPerMB * megabytes);
     const running = this.ensureWorker();
@@ -99,10 +99,10 @@ export class EngineClient {
     });
     try {
       const work =
-        largeLogs.length > 0
-          ? running.api.analyzeWithLargeLogs(
+        files.length > 0
+          ? running.api.analyzeFiles(
               inputs,
-              largeLogs,
+              files,
               options,
               onProgress ? proxy(onProgress) : undefined,
             )

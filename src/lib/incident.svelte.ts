@@ -9,10 +9,13 @@ import * as storage from './persist.ts';
 export interface InputFile {
   id: number;
   name: string;
-  /** Empty for a large log, which stays a File and is streamed by the worker. */
+  /**
+   * Empty for a file the worker reads itself (`file`): a big log it streams, an archive or a
+   * `.gz` it opens, a binary file it says it cannot read.
+   */
   text: string;
   kind?: FileKind;
-  large?: File;
+  file?: File;
 }
 
 /** The name the paste area's text goes by in evidence ("pasted:3"). */
@@ -38,7 +41,7 @@ export class Incident {
   enabledFixes = $state<string[]>([]);
   /** The evidence line the user asked to see. */
   focus = $state<{ file: string; line: number; at: number } | null>(null);
-  /** Bytes of large logs read so far, while they stream. */
+  /** Bytes of big logs (or `.gz` logs) read so far, while they stream. */
   progress = $state<{ file: string; done: number; total: number } | null>(null);
   error = $state<string | null>(null);
 
@@ -64,15 +67,9 @@ export class Incident {
     this.schedule(0);
   }
 
-  /** A log too big to hold as text: the worker reads it in chunks. */
-  addLargeLog(file: File): void {
-    this.files.push({
-      id: this.nextId++,
-      name: this.uniqueName(file.name),
-      text: '',
-      kind: 'log',
-      large: file,
-    });
+  /** A file the worker reads itself (a big log, an archive, a `.gz`): never read on this thread. */
+  addWorkerFile(name: string, file: File): void {
+    this.files.push({ id: this.nextId++, name: this.uniqueName(name), text: '', file });
     this.schedule(0);
   }
 
@@ -174,7 +171,7 @@ export class Incident {
         ...(this.logKind ? { logKind: this.logKind } : {}),
         files: $state
           .snapshot(this.files)
-          .filter((f) => !f.large)
+          .filter((f) => !f.file)
           .map((f) => ({ name: f.name, text: f.text, ...(f.kind ? { kind: f.kind } : {}) })),
         nginxVersion: this.nginxVersion,
       })
@@ -185,7 +182,7 @@ export class Incident {
 
   inputs(): SourceFile[] {
     const inputs: SourceFile[] = this.files
-      .filter((f) => !f.large)
+      .filter((f) => !f.file)
       .map((f) => ({
         name: f.name,
         text: f.text,
@@ -198,6 +195,11 @@ export class Incident {
         ...(this.logKind ? { kind: this.logKind } : {}),
       });
     return inputs;
+  }
+
+  /** The Files the worker opens itself, under the names shown for them. */
+  private workerFiles(): { name: string; file: File }[] {
+    return this.files.flatMap((f) => (f.file ? [{ name: f.name, file: f.file }] : []));
   }
 
   private schedule(delay = DEBOUNCE_MS): void {
@@ -222,7 +224,7 @@ export class Incident {
           enabledFixes: $state.snapshot(this.enabledFixes),
           raw: true,
         },
-        this.files.flatMap((f) => (f.large ? [f.large] : [])),
+        this.workerFiles(),
       );
     } finally {
       engine.dispose();
@@ -233,8 +235,8 @@ export class Incident {
     clearTimeout(this.timer);
     void this.persist();
     const inputs = this.inputs();
-    const largeLogs = this.files.flatMap((f) => (f.large ? [f.large] : []));
-    if (inputs.length === 0 && largeLogs.length === 0) {
+    const files = this.workerFiles();
+    if (inputs.length === 0 && files.length === 0) {
       this.report = null;
       this.status = 'idle';
       return;
@@ -250,7 +252,7 @@ export class Incident {
           disabledFixes: $state.snapshot(this.disabledFixes),
           enabledFixes: $state.snapshot(this.enabledFixes),
         },
-        largeLogs,
+        files,
         (progress) => (this.progress = progress),
       );
       this.report = report;

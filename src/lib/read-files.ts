@@ -10,30 +10,33 @@ export interface DroppedFile {
 }
 
 /**
- * Reads picked or dropped files as text, skipping ones that are clearly not text. Files over
- * the streaming threshold are not read here at all: the worker streams them (a 200 MB log must
- * never become one string on the page's thread).
+ * Reads picked or dropped files as text, except those the worker must open itself: big logs
+ * (streamed there; a 200 MB log must never become one string on the page's thread), archives,
+ * compressed and binary files (unpacked there, or reported with the reason they can't be read).
  */
 export async function readDroppedFiles(
   list: FileList | DroppedFile[] | null,
-): Promise<{ texts: { name: string; text: string }[]; large: File[] }> {
+): Promise<{ texts: { name: string; text: string }[]; forWorker: { name: string; file: File }[] }> {
   const texts: { name: string; text: string }[] = [];
-  const large: File[] = [];
+  const forWorker: { name: string; file: File }[] = [];
   const items: (File | DroppedFile)[] = Array.from<File | DroppedFile>(list ?? []);
   for (const item of items.slice(0, MAX_FILES)) {
     const file = 'path' in item ? item.file : item;
     const name = 'path' in item ? item.path : file.webkitRelativePath || file.name;
-    // Streaming is for logs; a big `nginx -T` dump is a config and must be parsed whole.
-    if (file.size > STREAM_THRESHOLD_BYTES && !(await isDump(file))) {
-      large.push(file);
-      continue;
-    }
-    const text = await file.text();
-    // Binary junk (images, archives) would only produce noise further down.
-    if (text.includes('\u0000')) continue;
-    texts.push({ name, text });
+    // A big `nginx -T` dump is a config and is read whole; other big files stream.
+    const big = file.size > STREAM_THRESHOLD_BYTES && !(await isDump(file));
+    if (big || ARCHIVE.test(name) || (await notText(file))) forWorker.push({ name, file });
+    else texts.push({ name, text: await file.text() });
   }
-  return { texts, large };
+  return { texts, forWorker };
+}
+
+const ARCHIVE = /\.(gz|tgz|zip|tar)$/i;
+
+/** NUL or control bytes at the start: an archive or a binary file, for the worker to open. */
+async function notText(file: File): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 512).arrayBuffer());
+  return head.some((b) => b < 9 || (b > 13 && b < 27));
 }
 
 /** Whether a file starts like `nginx -T` output (its first file marker within 64 KB). */

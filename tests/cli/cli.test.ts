@@ -1,6 +1,6 @@
 /** The CLI as a CI job uses it: real processes, exit codes, stdout and one-line errors. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +10,17 @@ const conf = `upstream app {\n    server 127.0.0.1:8000;\n    keepalive 16;\n}\n
 const good = `upstream app {\n    server 127.0.0.1:8000;\n}\nserver {\n    location / {\n        proxy_pass http://app;\n    }\n}\n`;
 
 function cli(...args: string[]) {
+  return cliWith(undefined, ...args);
+}
+
+/** The CLI with `input` on stdin. */
+function cliWith(input: string | undefined, ...args: string[]) {
   // node --import tsx, not npx: npm may print its own warnings on stderr.
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], {
     cwd: process.cwd(),
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
+    ...(input !== undefined ? { input } : {}),
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -107,5 +113,51 @@ describe('cli', () => {
       expect(c.stderr).toMatch(/^upstream-doctor: /);
     }
     expect(cases[1]!.stderr).toContain('ENOENT');
+  });
+
+  describe('the same intake as the page', () => {
+    const paste = [
+      'The 502s started on Monday, here is what I have.',
+      '',
+      '```nginx',
+      conf.trimEnd(),
+      '```',
+      '',
+      '2026/02/03 04:05:06 [error] 41#41: *9 upstream prematurely closed connection while reading response header from upstream, client: 192.0.2.1, server: _, request: "POST /orders HTTP/1.1", upstream: "http://127.0.0.1:8000/orders", host: "api.test"',
+      '',
+    ].join('\n');
+
+    it('`-` reads stdin, and a mixed paste on it is split and pointed back at', () => {
+      const { code, stdout } = cliWith(paste, 'analyze', '--json', '-');
+      expect(code).toBe(0);
+      const report = JSON.parse(stdout);
+      expect(report.files[0]).toMatchObject({ name: 'stdin', kind: 'mixed' });
+      expect(report.files[0].segments.map((s: { kind: string }) => s.kind)).toEqual([
+        'prose',
+        'nginx',
+        'log',
+      ]);
+      expect(report.findings[0].evidence.map((e: { file: string }) => e.file)).toContain('stdin');
+    });
+
+    it('a folder is walked, an archive opened, an unreadable file named with its reason', () => {
+      const tree = join(dir, 'tree');
+      mkdirSync(join(tree, 'conf.d'), { recursive: true });
+      writeFileSync(join(tree, 'conf.d', 'app.conf'), conf);
+      writeFileSync(join(tree, '.hidden.conf'), 'not read');
+      writeFileSync(join(tree, 'blob.bin'), Buffer.from([0, 1, 2, 3, 0, 9]));
+      spawnSync('tar', ['czf', join(dir, 'tree.tar.gz'), '-C', tree, 'conf.d']);
+      const walked = JSON.parse(cli('analyze', '--json', tree).stdout);
+      expect(walked.files.map((f: { name: string }) => f.name)).toEqual([
+        join(tree, 'conf.d', 'app.conf'),
+        join(tree, 'blob.bin'),
+      ]);
+      expect(walked.files[1].errors[0].message).toMatch(/binary data/);
+      const archived = JSON.parse(cli('analyze', '--json', join(dir, 'tree.tar.gz')).stdout);
+      expect(archived.files.map((f: { name: string }) => f.name)).toEqual([
+        `${join(dir, 'tree.tar.gz')}/conf.d/app.conf`,
+      ]);
+      expect(archived.findings[0].cause).toBe('keepalive-inert');
+    });
   });
 });

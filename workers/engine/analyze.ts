@@ -23,12 +23,15 @@ import { onPasteLines } from './pipeline/paste.ts';
 import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
 import type { StreamedLog } from './pipeline/stream.ts';
+import type { Unreadable } from './archive/index.ts';
 
 export function analyze(
   sources: readonly SourceFile[],
   options: AnalyzeOptions = {},
   /** Huge logs already streamed through the aggregator (see pipeline/stream.ts). */
   streamed: readonly StreamedLog[] = [],
+  /** Dropped files that could not be read (binary, encrypted, damaged archives) and why. */
+  unreadable: readonly Unreadable[] = [],
 ): Report {
   // 1. detect: what each input is (pastes split into segments, dumps into their files)
   const { inputs: classified, pastes: segmented } = intake(sources);
@@ -87,6 +90,12 @@ export function analyze(
     files: [
       ...inputs.map((input): FileReport => fileReport(input, parsed.get(input.name))),
       ...streamed.map(streamedReport),
+      ...unreadable.map((u): FileReport => ({
+        name: u.path,
+        kind: 'unknown',
+        confidence: 0,
+        errors: [{ line: 1, message: u.reason }],
+      })),
     ],
     events: logs.events,
     unrecognised: logs.unrecognised,

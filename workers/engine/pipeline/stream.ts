@@ -44,9 +44,20 @@ export function logContextFor(sources: readonly SourceFile[]) {
   };
 }
 
+/**
+ * Something that can be read as a stream of bytes: a Blob, or the inside of a `.gz` (its
+ * progress counted in the compressed bytes read, as that is the size people see).
+ */
+export interface ByteSource {
+  stream(): ReadableStream<Uint8Array>;
+  size: number;
+  /** Bytes of `size` read so far, when that is not the bytes the stream has given. */
+  consumed?: () => number;
+}
+
 export async function streamLog(
   name: string,
-  blob: Blob,
+  blob: ByteSource,
   sources: readonly SourceFile[],
   onProgress?: Progress,
 ): Promise<StreamedLog> {
@@ -88,11 +99,11 @@ export async function streamLog(
         feed(carry);
         carry = '';
       }
-      onProgress?.({ file: name, done: bytes, total: blob.size });
+      onProgress?.({ file: name, done: blob.consumed?.() ?? bytes, total: blob.size });
     }
   }
   feed(carry + decoder.decode());
-  return { name, bytes: blob.size, result: aggregator.end(), redactions, redactionCount };
+  return { name, bytes, result: aggregator.end(), redactions, redactionCount };
 }
 
 function countNewlines(text: string): number {

@@ -48,8 +48,7 @@ export function buildTopology(
   // fragment, an app server) and no Ingress says how the controller routes; a log alone stays a
   // log, whose values are unknown rather than defaults.
   const joins =
-    fromConfigs.length > 0 ||
-    nginxFiles.some((f) => fragmentContext(f).context === 'location');
+    fromConfigs.length > 0 || nginxFiles.some((f) => fragmentContext(f).context === 'location');
   const ingress = files.some(
     (f) =>
       f.kind === 'kubernetes' && kubernetesIngresses(f as ParsedFile<KubernetesTree>).length > 0,
