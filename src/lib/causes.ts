@@ -2,7 +2,7 @@
  * Words the page puts on the engine's causes and confidences. The engine ranks; the page says
  * what a number means for the person reading it at 3 a.m.
  */
-import type { Cause, FileKind, Finding } from '../../workers/engine/model.ts';
+import type { Cause, FileKind, Finding, SegmentKind } from '../../workers/engine/model.ts';
 
 export const causeLabels: Record<Cause, string> = {
   'keepalive-race': 'Keepalive race',
@@ -65,7 +65,7 @@ export function confidenceWords(finding: Finding): ConfidenceWords {
 }
 
 /** Every kind a user can pick for an input (model.ts FileKind), in menu order. */
-export const fileKinds: FileKind[] = [
+export const fileKinds: Exclude<FileKind, 'mixed'>[] = [
   'nginx',
   'gunicorn',
   'uwsgi',
@@ -77,3 +77,6 @@ export const fileKinds: FileKind[] = [
   'log',
   'unknown',
 ];
+
+/** What a segment of a paste can be set to: any input kind, or prose (set aside, not read). */
+export const segmentKinds: SegmentKind[] = [...fileKinds, 'prose'];

@@ -2,13 +2,21 @@
  * What the user has given us and what the engine made of it. Components stay thin and read
  * this; every change of input schedules a new analysis, which supersedes the one in flight.
  */
-import type { FileKind, Finding, Report, SourceFile } from '../../workers/engine/model.ts';
+import type {
+  FileKind,
+  Finding,
+  Report,
+  SegmentKind,
+  SourceFile,
+} from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 import * as storage from './persist.ts';
 
 export interface InputFile {
   id: number;
   name: string;
+  /** Kinds the user chose for parts of this text (by their first line), when it holds several. */
+  segmentKinds?: { from: number; kind: SegmentKind }[];
   /**
    * Empty for a file the worker reads itself (`file`): a big log it streams, an archive or a
    * `.gz` it opens, a binary file it says it cannot read.
@@ -30,6 +38,8 @@ export class Incident {
   log = $state('');
   /** The kind the user chose for the paste area (undefined: detect). */
   logKind = $state<FileKind | undefined>(undefined);
+  /** Kinds the user chose for parts of the paste, by their first line. */
+  logSegmentKinds = $state<{ from: number; kind: SegmentKind }[]>([]);
   /** Whether the user asked to keep their inputs in this browser (IndexedDB). */
   remember = $state(false);
   files = $state<InputFile[]>([]);
@@ -57,6 +67,8 @@ export class Incident {
 
   /** `now`: a paste or drop, analysed at once; typing waits for a pause. */
   setLog(text: string, now = false): void {
+    // Parts are known by their first line: a new text has new parts.
+    if (text !== this.log) this.logSegmentKinds = [];
     this.log = text;
     this.schedule(now ? 0 : DEBOUNCE_MS);
   }
@@ -83,6 +95,19 @@ export class Incident {
   removeFile(id: number): void {
     this.files = this.files.filter((f) => f.id !== id);
     this.schedule();
+  }
+
+  /**
+   * The user's kind for one part of a text holding several (the paste area when `fileId` is
+   * undefined); undefined goes back to detection. Parts are known by their first line.
+   */
+  setSegmentKind(fileId: number | undefined, from: number, kind: SegmentKind | undefined): void {
+    const file = fileId === undefined ? undefined : this.files.find((f) => f.id === fileId);
+    const list = (file ? file.segmentKinds : this.logSegmentKinds) ?? [];
+    const next = [...list.filter((s) => s.from !== from), ...(kind ? [{ from, kind }] : [])];
+    if (file) file.segmentKinds = next;
+    else this.logSegmentKinds = next;
+    this.schedule(0);
   }
 
   setLogKind(kind: FileKind | undefined): void {
@@ -150,6 +175,7 @@ export class Incident {
   clear(): Promise<void> {
     this.log = '';
     this.logKind = undefined;
+    this.logSegmentKinds = [];
     this.remember = false;
     this.progress = null;
     this.files = [];
@@ -187,12 +213,14 @@ export class Incident {
         name: f.name,
         text: f.text,
         ...(f.kind ? { kind: f.kind } : {}),
+        ...(f.segmentKinds?.length ? { segmentKinds: f.segmentKinds } : {}),
       }));
     if (this.log.trim())
       inputs.unshift({
         name: PASTED,
         text: this.log,
         ...(this.logKind ? { kind: this.logKind } : {}),
+        ...(this.logSegmentKinds.length > 0 ? { segmentKinds: this.logSegmentKinds } : {}),
       });
     return inputs;
   }
