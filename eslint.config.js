@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
+import regexp from 'eslint-plugin-regexp';
 import svelteConfig from './svelte.config.js';
 
 export default tseslint.config(
@@ -52,5 +53,15 @@ export default tseslint.config(
   {
     files: ['workers/**/*.ts'],
     languageOptions: { globals: { ...globals.worker } },
+  },
+  {
+    // Every regular expression that reads user input must run in linear time: a pasted line
+    // of `a===b ` × 22 once hung the CLI (exponential backtracking in a detection regex).
+    files: ['workers/**/*.ts', 'src/**/*.ts', 'src/**/*.svelte', 'bin/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+    },
   },
 );

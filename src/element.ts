@@ -82,7 +82,8 @@ class UpstreamDoctor extends HTMLElement {
 function dedent(text: string): string {
   const lines = text
     .replace(/^\s*\n/, '')
-    .replace(/\s+$/, '\n')
+    .trimEnd()
+    .concat('\n')
     .split('\n');
   const indents = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
   const cut = indents.length ? Math.min(...indents) : 0;

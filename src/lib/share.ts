@@ -25,7 +25,13 @@ function toBase64Url(bytes: Uint8Array): string {
   // Chunked: String.fromCharCode(...bytes) overflows the stack on large inputs.
   for (let i = 0; i < bytes.length; i += 0x8000)
     binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  const base64 = btoa(binary).replace(/\+/g, '-').replace(/\//g, '_');
+  // Padding is at most two `=` at the end.
+  return base64.endsWith('==')
+    ? base64.slice(0, -2)
+    : base64.endsWith('=')
+      ? base64.slice(0, -1)
+      : base64;
 }
 
 function fromBase64Url(text: string): Uint8Array {

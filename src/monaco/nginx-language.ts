@@ -6,6 +6,10 @@
  */
 import type { languages } from 'monaco-editor';
 
+/* The tokenizer rules below are Monarch rules: Monaco tries each one anchored at the current
+   position only, so no rule searches a line and super-linear "move" cannot happen there. */
+/* eslint regexp/no-super-linear-move: "off" */
+
 /** Directives that open a block: highlighted apart from ordinary directives. */
 const blockDirectives = [
   'http',
@@ -38,7 +42,8 @@ export const nginxLanguageConfiguration: languages.LanguageConfiguration = {
     { open: "'", close: "'" },
   ],
   indentationRules: {
-    increaseIndentPattern: /^.*\{[^}"']*$/,
+    // The last `{` on the line is still open.
+    increaseIndentPattern: /\{[^{}"']*$/,
     decreaseIndentPattern: /^\s*\}/,
   },
   folding: { markers: { start: /\{\s*(#.*)?$/, end: /^\s*\}/ } },

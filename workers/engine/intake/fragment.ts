@@ -8,6 +8,7 @@ import type { SegmentKind } from '../model.ts';
 import { allowedIn } from '../formats/nginx/placement.ts';
 import { GUNICORN_SETTINGS } from '../formats/gunicorn/defaults.ts';
 import { UWSGI_DEFAULTS, UWSGI_FLAGS } from '../formats/uwsgi/defaults.ts';
+import { withoutComment } from '../strings.ts';
 
 const NGINX_PREFIXES =
   /^(proxy|uwsgi|fastcgi|grpc|scgi|client|ssl|gzip|limit|keepalive|large_client|send|lingering|reset|open_file|real_ip|auth|add|sub|more_set|set_real|access|error|log|worker|http2|listen|server|location|upstream|resolver|lua|content_by|rewrite|return|root|index|try_files|include|default_type|sendfile|tcp|types|charset|expires|map|if|set|allow|deny|satisfies|underscores|ignore_invalid)(_|$)/;
@@ -135,7 +136,7 @@ function nginxScore(lines: readonly string[]): number {
   // A statement runs until its `;`, `{` or `}`, over as many lines as it takes.
   let statement = '';
   for (const l of body) {
-    statement += ` ${l.replace(/\s+#.*$/, '')}`;
+    statement += ` ${withoutComment(l)}`;
     if (!/[;{}]\s*$/.test(statement)) continue;
     const line = statement.trim();
     statement = '';
@@ -143,7 +144,7 @@ function nginxScore(lines: readonly string[]): number {
       statements++;
       continue;
     }
-    const m = /^([a-z_][a-z0-9_]*)(?:\s+[^;{}]*?)?\s*[;{]\s*}?\s*$/.exec(line);
+    const m = /^([a-z_][a-z0-9_]*)(?:\s[^;{}]*)?[;{](?:\s*})?$/.exec(line);
     if (!m) {
       // A `map`/`types` body entry.
       if (/;\s*$/.test(line) && !/[=(]/.test(line)) statements++;
@@ -173,7 +174,8 @@ function assignmentScores(lines: readonly string[]): { gunicorn: number; uwsgi: 
       section = true;
       continue;
     }
-    const m = /^([A-Za-z_][\w.-]*)\s*=\s*(.*)$/.exec(l);
+    const m = /^([A-Za-z_][\w.-]*)[ \t]*=(.*)$/.exec(l);
+    if (m) m[2] = m[2]!.trim();
     if (!m) {
       if (/^(import|from)\s|^[\w.]+\(.*\)\s*$|^(if|for|def|with|try)\b.*:$/.test(l)) {
         python++;
@@ -197,7 +199,10 @@ function assignmentScores(lines: readonly string[]): { gunicorn: number; uwsgi: 
   const n = body.length;
   const text = lines.join('\n');
   // `import gunicorn`, a hook, `gunicorn.SERVER_SOFTWARE = …`: Python written for gunicorn.
-  if (/^\s*(import|from)\s+gunicorn\b|^gunicorn\.\w+\s*=/m.test(text) || GUNICORN_HOOKS.test(text))
+  if (
+    /^[ \t]*(import|from)[ \t]+gunicorn\b|^gunicorn\.\w+[ \t]*=/m.test(text) ||
+    GUNICORN_HOOKS.test(text)
+  )
     gunicorn += 1;
   return {
     gunicorn: gunicorn > 0 && python >= n * 0.8 ? (gunicorn >= 2 ? 0.65 : 0.55) : 0,

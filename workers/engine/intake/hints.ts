@@ -1,4 +1,5 @@
 import type { SegmentKind } from '../model.ts';
+import { baseName } from '../strings.ts';
 
 export type { SegmentKind };
 
@@ -25,7 +26,7 @@ export function fileNameIn(text: string): string | undefined {
 
 /** The kind a file name implies, when it does (`*.log` → log; others are decided by content). */
 export function kindOfName(name: string): SegmentKind | undefined {
-  const base = name.replace(/.*\//, '');
+  const base = baseName(name);
   if (/\.log(\.\d+)?(\.gz)?$|^(error|access)[._-]log/i.test(base)) return 'log';
   return undefined;
 }
@@ -36,7 +37,7 @@ export function fenceHint(info: string): Hint {
   const lang = (words[0] ?? '')
     .toLowerCase()
     .replace(/^\{?\.?/, '')
-    .replace(/[}:].*$/, '');
+    .split(/[}:]/, 1)[0]!;
   const hint: Hint = {};
   const titled = /(?:title|file(?:name)?)=["']?([^"'\s]+)/i.exec(info)?.[1];
   const named =

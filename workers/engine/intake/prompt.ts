@@ -4,6 +4,7 @@
  * before from the command's output, and the command says what that output is.
  */
 import { fileNameIn, kindOfName, type Hint } from './hints.ts';
+import { baseName } from '../strings.ts';
 
 export interface Command extends Hint {
   /** The command as typed, without the prompt. */
@@ -34,7 +35,7 @@ export function promptCommand(line: string): Command | null {
   if (!m) return null;
   const command = (m[2] as string).trim();
   const words = commandWords(command);
-  const program = (words[0] ?? '').replace(/.*\//, '');
+  const program = baseName(words[0] ?? '');
   if (m[1] === '#' && !rootCommand(program, words.slice(1))) return null;
   return { command, ...describe(program, words.slice(1)) };
 }
@@ -173,7 +174,11 @@ export function dumpMarker(line: string): Hint | null {
 
 /** What `nginx -t`/`-T` prints about the test itself: not a file. */
 export function isNginxTestLine(line: string): boolean {
-  return /^nginx: (?:\[\w+\] .*|the configuration file .+ syntax is ok|configuration file .+ test (?:is successful|failed))\s*$/.test(
-    line,
+  const t = line.trimEnd();
+  return (
+    /^nginx: \[\w+\] /.test(t) ||
+    (t.startsWith('nginx: the configuration file ') && t.endsWith(' syntax is ok')) ||
+    (t.startsWith('nginx: configuration file ') &&
+      (t.endsWith(' test is successful') || t.endsWith(' test failed')))
   );
 }

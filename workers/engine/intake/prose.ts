@@ -7,7 +7,7 @@
  */
 
 const WORD = /^[(["'`]?[A-Za-z][a-z'’]*(?:-[a-z]+)*[)\]"'`]?[.,:;!?)]*$/;
-const NUMBER = /^[(~]?[\d.,]+(?:%|[a-zA-Z]{1,3})?[).,:;!?]*$/;
+const NUMBER = /^[(~]?(?:\d+[.,])*\d+(?:%|[a-zA-Z]{1,3})?[).,:;!?]*$/;
 const SETTING = /^\s*(?:[\w.-]+\s*(?:=|:\s|:$)|[\w.-]+\s+[^\s].*[;{]\s*$|[{}]|-\s+[\w.-]+\s*:)/;
 
 /** Code, even when its strings read like sentences: calls, imports, definitions. */
@@ -20,12 +20,8 @@ export function isProseLine(line: string): boolean {
   // Four spaces of indent make a code block in Markdown, and code everywhere else.
   if (/^( {4}|\t)/.test(line) || CODE.test(t)) return false;
   if (/^(#|\/\/|;|<!--|\/\*)/.test(t)) return false;
-  if (
-    /[;{}]\s*$/.test(t) &&
-    !/[.!?]\s*\S*[;{}]\s*$/.test(t) &&
-    !/\s\w+\s+\w+\s+\w+.*[;{}]$/.test(t)
-  )
-    return false;
+  // Ending like a statement (`;`, `{`, `}`): prose only if it has three words in a row.
+  if (/[;{}]$/.test(t) && !threeWords(t)) return false;
   // `harakiri = 60   ; kill workers after 60 seconds` is a setting with a comment.
   if (/^[\w.-]+\s*[=:]\s*\S/.test(t) && !/^[A-Z][a-z]+:\s+[A-Za-z]/.test(t)) return false;
   const tokens = t.replace(/^(?:[-*+]|\d+[.)])\s+/, '').split(/\s+/);
@@ -49,4 +45,13 @@ export function isWordsLine(line: string): boolean {
   if (/[;{}=]\s*$/.test(line)) return false;
   const tokens = line.trim().split(/\s+/);
   return tokens.length >= 2 && tokens.every((t) => WORD.test(t) || NUMBER.test(t));
+}
+
+function threeWords(t: string): boolean {
+  let run = 0;
+  for (const token of t.split(/\s+/)) {
+    run = /^\w+[.,!?]?$/.test(token) ? run + 1 : 0;
+    if (run >= 3) return true;
+  }
+  return false;
 }

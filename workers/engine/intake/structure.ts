@@ -34,7 +34,7 @@ export interface Region {
   tail?: 'keep' | 'one';
 }
 
-const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`]*)$/;
+const FENCE = /^([ \t]*)(`{3,}|~{3,}(?!~))([^`]*)$/;
 const QUOTE = /^\s{0,3}> ?/;
 
 export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {

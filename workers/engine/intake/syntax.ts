@@ -7,16 +7,17 @@
 import type { SegmentKind } from './hints.ts';
 import { braceDelta } from './structure.ts';
 
+/** Tested on lines with their trailing blanks removed (see syntaxFit). */
 const LINE_FITS: Partial<Record<SegmentKind, RegExp>> = {
   // Indented lines are bodies, unless they end like nginx statements.
   gunicorn:
-    /^(\s+.*[^;{\s]\s*|#.*|("""|'''|[rbuf]?["']).*|[A-Za-z_][\w.]*(\[.*\])?\s*(=|\+=|-=|:).*|(import|from|def|class|if|elif|else|for|while|try|except|finally|return|with|raise|pass|global|print|assert)\b.*|@\w.*|[)\]}],?\s*|[\w.]+\(.*\)\s*)$/,
-  uwsgi: /^\s*([#;].*|\[[\w.:-]+\]|[\w.-]+\s*=.*|[\w-]+|%\(\w+\).*)$/,
-  'php-fpm': /^\s*([#;].*|\[[\w.:-]+\]|[\w.[\]-]+\s*=.*)$/,
-  kubernetes: /^\s*(#.*|---.*|\.\.\.|-(\s.*)?|["']?[\w./-]+["']?\s*:(\s.*)?)$/,
-  node: /^(\s+.*|\/\/.*|\/\*.*|\*.*|.*[;{}(),[\]]\s*(\/\/.*)?|(const|let|var|function|import|export|module|require|app|server|async|await|return|if|else|for|while)\b.*)$/,
-  dotenv: /^\s*(#.*|(export\s+)?[A-Za-z_]\w*=.*)$/,
-  puma: /^(\s+.*|#.*|[a-z_]+!?(\s.*|\(.*)?|end\b.*|(if|unless|require|before_fork|on_worker_boot)\b.*)$/,
+    /^(\s.*[^;{\s]|#.*|("""|'''|[rbuf]?["']).*|[A-Za-z_][\w.]*(\[.*\])?[ \t]*(=|\+=|-=|:).*|(import|from|def|class|if|elif|else|for|while|try|except|finally|return|with|raise|pass|global|print|assert)\b.*|@\w.*|[)\]}],?|[\w.]+\(.*\))$/,
+  uwsgi: /^[ \t]*([#;].*|\[[\w.:-]+\]|[\w.-]+[ \t]*=.*|[\w-]+|%\(\w+\).*)$/,
+  'php-fpm': /^[ \t]*([#;].*|\[[\w.:-]+\]|[\w.[\]-]+[ \t]*=.*)$/,
+  kubernetes: /^[ \t]*(#.*|---.*|\.\.\.|-(\s.*)?|["']?[\w./-]+["']?[ \t]*:(\s.*)?)$/,
+  node: /^(\s.*|\/\/.*|\/\*.*|\*.*|[^/]*[;{}(),[\]]|.*[;{}(),[\]][ \t]*\/\/.*|(const|let|var|function|import|export|module|require|app|server|async|await|return|if|else|for|while)\b.*)$/,
+  dotenv: /^[ \t]*(#.*|(export[ \t]+)?[A-Za-z_]\w*=.*)$/,
+  puma: /^(\s.*|#.*|[a-z_]+!?(\s.*|\(.*)?|end\b.*|(if|unless|require|before_fork|on_worker_boot)\b.*)$/,
 };
 
 /** Lines that end like nginx statements but are code (JavaScript, mostly). */
@@ -78,7 +79,7 @@ export function syntaxFit(kind: SegmentKind, lines: readonly string[]): number {
     seen++;
     const inString = kind === 'gunicorn' && quotes % 2 === 1;
     if (kind === 'gunicorn') quotes += (l.match(/"""|'''/g) ?? []).length;
-    if (inString || re.test(l)) fit++;
+    if (inString || re.test(l.trimEnd())) fit++;
   }
   return seen === 0 ? 1 : fit / seen;
 }
@@ -109,11 +110,18 @@ function firstStatement(lines: readonly string[]): string {
   return lines.find(isContent) ?? '';
 }
 
-/** Brackets a line opens (minus those it closes); strings first, so a `#` in one is no comment. */
+/** Brackets a line opens (minus those it closes), outside strings and the `#` comment. */
 function bracketDelta(line: string): number {
   let delta = 0;
-  for (const c of line.replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').replace(/#.*$/, '')) {
-    if (c === '(' || c === '[' || c === '{') delta++;
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') break;
+    else if (c === '(' || c === '[' || c === '{') delta++;
     else if (c === ')' || c === ']' || c === '}') delta--;
   }
   return delta;

@@ -7,14 +7,14 @@ import type { DecodedLine, Fields, Wrapper } from './types.ts';
  */
 
 const POD_ROW =
-  /^([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)\s+(\d+)\/(\d+)\s+([A-Za-z][\w:/-]*)\s+(\d+)(?:\s+\(([^)]*?) ago\))?\s+(\d+[smhdy][\w]*)(?:\s+.*)?$/;
+  /^([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)\s+(\d+)\/(\d+)\s+([A-Za-z][\w:/-]*)\s+(\d+)(?:\s+\(([^)]*) ago\))?\s+(\d+[smhdy]\w*)(?:\s.*)?$/;
 const REASON = /^\s*Reason:\s+(OOMKilled|CrashLoopBackOff|Evicted|Error|Completed)\s*$/;
 const EXIT_CODE = /^\s*Exit Code:\s+(\d+)\s*$/;
 const TERMINATED_WITH = /command terminated with exit code (\d+)/;
 const EVENT_DESCRIBE = /^\s*(?:Normal|Warning)\s{2,}[A-Za-z]+\s{2,}\S/;
 const EVENT_GET =
-  /^(\S+)\s+(Normal|Warning)\s+([A-Za-z]+)\s+((?:pod|deployment|replicaset|node|statefulset)\/\S+)\s+(.*)$/;
-const PROBE = /(Readiness|Liveness|Startup) probe failed(?::\s*(.*))?$/;
+  /^(\S+)\s+(Normal|Warning)\s+([A-Za-z]+)\s+((?:pod|deployment|replicaset|node|statefulset)\/\S+)\s(.*)$/;
+const PROBE = /(Readiness|Liveness|Startup) probe failed(?::(.*))?$/;
 const KUBELET_PROBE = /"Probe failed" probeType="(\w+)" pod="([^"]*)"/;
 
 function statusKind(status: string): string {
@@ -28,7 +28,7 @@ function eventKind(reason: string, message: string, fields: Fields): string {
   const probe = PROBE.exec(message);
   if (probe) {
     fields.probe = probe[1]!.toLowerCase();
-    if (probe[2]) fields.output = probe[2];
+    if (probe[2]?.trim()) fields.output = probe[2].trim();
     return 'probe-failed';
   }
   const killing = /Container (\S+) failed (liveness|startup) probe/.exec(message);
@@ -68,7 +68,7 @@ export function decodeKubernetes(body: string, _wrapper: Wrapper): DecodedLine |
     fields.type = m[2]!;
     fields.reason = m[3]!;
     fields.object = m[4]!;
-    fields.message = m[5]!;
+    fields.message = m[5]!.trimStart();
     kind = eventKind(m[3]!, m[5]!, fields);
   } else if (EVENT_DESCRIBE.test(body)) {
     // Columns are separated by two or more spaces; splitting keeps this linear on long lines.
@@ -83,7 +83,7 @@ export function decodeKubernetes(body: string, _wrapper: Wrapper): DecodedLine |
     kind = 'probe-failed';
   } else if ((m = PROBE.exec(body)) && m.index === 0) {
     fields.probe = m[1]!.toLowerCase();
-    if (m[2]) fields.output = m[2];
+    if (m[2]?.trim()) fields.output = m[2].trim();
     kind = 'probe-failed';
   }
   if (!kind) return null;

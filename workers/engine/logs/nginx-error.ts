@@ -270,7 +270,7 @@ export function decodeNginxError(body: string, _wrapper: Wrapper): DecodedLine |
   const out: DecodedLine = { source: 'nginx-error', kind: classified?.kind ?? 'other' };
   Object.assign(fields, classified?.fields);
   if (phase) out.phase = phase;
-  else if (action !== undefined && !known) fields.action = action.replace(/[.\s]+$/, '');
+  else if (action !== undefined && !known) fields.action = trimDotsEnd(action);
   else if (!classified && !headed && whileAt < 0) {
     const fragmentPhase = phaseOfFragment(message);
     if (fragmentPhase) out.phase = fragmentPhase;
@@ -288,4 +288,11 @@ export function decodeNginxError(body: string, _wrapper: Wrapper): DecodedLine |
   }
   if (Object.keys(fields).length) out.fields = fields;
   return out;
+}
+
+/** Without the dots and blanks at its end ("reading upstream." → "reading upstream"). */
+function trimDotsEnd(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text[end - 1] === '.' || /\s/.test(text[end - 1]!))) end--;
+  return text.slice(0, end);
 }

@@ -76,7 +76,7 @@ function jsonWrapped(body: string, w: Wrapper): string | null {
 
 const CRI = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (stdout|stderr) [FP] /;
 const QUOTES = /^(?:\s+|(?:>[ \t]?)+|[`'"]+)/;
-const FABRIC = /^\[[^\]\s]*@[^\]\s]*\] (?:out|err): /;
+const FABRIC = /^\[[^\]\s@]*@[^\]\s]*\] (?:out|err): /;
 const KUBECTL = /^\[pod\/([^\]\s/]+)\/([^\]\s]+)\] /;
 const SYSLOG =
   /^([A-Z][a-z]{2} {1,2}\d{1,2} \d\d:\d\d:\d\d)(?:\.\d+)? (\S+) ([^\s:[\]]+)(?:\[(\d+)\])?: ?/;

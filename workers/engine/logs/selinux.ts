@@ -16,7 +16,7 @@ import type { DecodedLine, Fields, Wrapper } from './types.ts';
  */
 
 const AVC =
-  /^(?:type=(?:AVC|USER_AVC|1400) msg=|audit: type=1400 |AVC )?(?:audit\((\d+)(?:\.\d+)?:\d+\): )?avc: +(denied|granted) +\{ ([^}]+?) \} for +(.*)$/;
+  /^(?:type=(?:AVC|USER_AVC|1400) msg=|audit: type=1400 |AVC )?(?:audit\((\d+)(?:\.\d+)?:\d+\): )?avc: +(denied|granted) +\{([^}]+)\} for (.*)$/;
 
 function field(rest: string, name: string): string | undefined {
   const m = new RegExp(`(?:^|\\s)${name}=("[^"]*"|\\S+)`).exec(rest);

@@ -27,7 +27,7 @@ export function parseUpstream(text: string): UpstreamParts | null {
   }
   if (rest === '') return null;
   if (/^unix:/i.test(rest)) {
-    const m = /^unix:(\/*)([^:]*)(?::(.*))?$/i.exec(rest);
+    const m = /^unix:(\/*)([^:/][^:]*|)(?::(.*))?$/i.exec(rest);
     if (!m) return null;
     const socket = '/' + m[2]!.replace(/^\/+/, '');
     const parts: UpstreamParts = { address: `unix:${socket}`, socket };

@@ -13,6 +13,7 @@ import { lines, logConfidence, type LogContext } from '../logs/index.ts';
 import { isInput, segmentText, type Segment } from '../intake/index.ts';
 import { isNginxTestLine, promptCommand } from '../intake/prompt.ts';
 import { accessLogFormats } from './decode.ts';
+import { baseName } from '../strings.ts';
 
 export interface ClassifiedInput {
   name: string;
@@ -135,7 +136,7 @@ function withoutQuotes(result: Intake): Intake {
  * whole, as that file; pastes, stdin and notes (`incident.md`, `notes.txt`) are segmented.
  */
 function namesItsKind(name: string): boolean {
-  const base = name.replace(/.*[\\/]/, '');
+  const base = baseName(name);
   return /\.(log(\.\d+)?|conf|py|ini|ya?ml|js|mjs|cjs|ts|rb|env|json)$|^\.env|^(Dockerfile|Containerfile|Procfile)$/i.test(
     base,
   );

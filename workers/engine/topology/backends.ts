@@ -218,7 +218,7 @@ function gunicorn(
   const protocol: Protocol = settings.certfile?.value ? 'https' : 'http';
   // Defaults carry a remark ("127.0.0.1:8000 (0.0.0.0:$PORT when PORT is set)"): keep the address.
   const listeners: Listener[] = (bind?.value ?? '')
-    .replace(/\s*\(.*\)\s*$/, '')
+    .split(' (')[0]!
     .split(',')
     .map((a) => a.trim())
     .filter(Boolean)

@@ -6,6 +6,7 @@
 import type { Edit } from '../../model.ts';
 import type { FormatHandler, ParsedFile, Setting } from '../types.ts';
 import { newlineOf, splitLines } from '../gunicorn/text.ts';
+import { baseName } from '../../strings.ts';
 
 export interface DotenvEntry {
   name: string;
@@ -103,7 +104,7 @@ export function setDotenvVar(
 }
 
 function detect(name: string, text: string): number {
-  const base = name.replace(/.*[\\/]/, '');
+  const base = baseName(name);
   const lines = text
     .slice(0, 100_000)
     .split('\n')

@@ -2,33 +2,33 @@
 import type { FormatHandler } from '../types.ts';
 import { findLaunches, findProgram } from './launch.ts';
 import { isGunicornProgram, parseGunicorn, type GunicornTree } from './parse.ts';
+import { baseName } from '../../strings.ts';
+import { startsProgram } from './start-line.ts';
+
+const GUNICORN = /^gunicorn3?$/;
 
 const SETTING_LINE =
   /^(bind|workers|worker_class|threads|timeout|graceful_timeout|keepalive|backlog|max_requests|max_requests_jitter|worker_connections|preload_app|accesslog|errorlog|loglevel|wsgi_app|limit_request_line|forwarded_allow_ips|worker_tmp_dir|reload|raw_env|proc_name|pidfile|capture_output)\s*(:\s*\w+\s*)?=/gm;
 
-/** A line that starts gunicorn: elsewhere (prose, an nginx comment) the word alone does not count. */
-const START_LINE =
-  /^\s*(?:[\w-]+:\s*|ExecStart=\S*\s*|(?:CMD|ENTRYPOINT)\s+\[?\s*"?|exec\s+|\S+=\S*\s+)*(?:\S*\/)?gunicorn3?["\s]/m;
 const LAUNCHER_NAME =
   /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
 
 function detect(name: string, text: string): number {
-  const base = name.replace(/\\/g, '/').replace(/.*\//, '');
+  const base = baseName(name);
   const head = text.slice(0, 200_000);
-  const hits = new Set((head.match(SETTING_LINE) ?? []).map((m) => m.replace(/[\s:=].*$/s, '')))
-    .size;
+  const hits = new Set((head.match(SETTING_LINE) ?? []).map((m) => m.split(/[\s:=]/, 1)[0])).size;
   if (/\.py$/i.test(base)) {
     if (/gunicorn/i.test(base)) return 0.97;
     if (hits >= 3) return 0.85;
     if (hits >= 1 && /gunicorn/i.test(head)) return 0.7;
     return hits >= 2 ? 0.5 : 0.05;
   }
-  if ((LAUNCHER_NAME.test(base) && /\bgunicorn3?\b/.test(head)) || START_LINE.test(head)) {
+  if ((LAUNCHER_NAME.test(base) && /\bgunicorn3?\b/.test(head)) || startsProgram(head, GUNICORN)) {
     const launch = findLaunches(name, head);
     if (launch.launches.some((l) => findProgram(l.words, isGunicornProgram) >= 0)) return 0.75;
     if (launch.env.some((e) => e.name === 'GUNICORN_CMD_ARGS')) return 0.6;
   }
-  if (hits >= 4 && /^\s*(import|from)\s/m.test(head)) return 0.6;
+  if (hits >= 4 && /^[ \t]*(import|from)[ \t]/m.test(head)) return 0.6;
   if (hits >= 3 && !/[{};]\s*$/m.test(head)) return 0.45;
   return 0;
 }

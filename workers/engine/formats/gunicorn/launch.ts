@@ -3,8 +3,9 @@
  * (exec and shell forms) and ENV, systemd ExecStart= and Environment=, shell scripts.
  * Finds each command and the environment it sets, with offsets for provenance.
  */
-import { basename, innerScript, jsonArrayWords, shellCommands, type Word } from './shell.ts';
+import { innerScript, jsonArrayWords, shellCommands, type Word } from './shell.ts';
 import { splitLines } from './text.ts';
+import { baseName, withoutComment } from '../../strings.ts';
 
 export type LaunchForm = 'procfile' | 'dockerfile' | 'systemd' | 'compose' | 'script';
 
@@ -32,16 +33,16 @@ export interface LaunchFile {
 }
 
 export function launchForm(name: string, text: string): LaunchForm {
-  const base = basename(name.replace(/\\/g, '/'));
+  const base = baseName(name);
   if (/^Procfile(\.|$)/i.test(base)) return 'procfile';
   if (/^(Docker|Container)file(\.|$)|\.(docker|container)file$/i.test(base)) return 'dockerfile';
   if (/\.(service|socket)$/.test(base)) return 'systemd';
   if (/\.(sh|bash)$/.test(base)) return 'script';
   if (isComposeFile(name, text)) return 'compose';
-  if (/^\s*\[Service\]/m.test(text) || /^\s*ExecStart=/m.test(text)) return 'systemd';
-  if (/^\s*FROM\s+\S+/im.test(text) && /^\s*(CMD|ENTRYPOINT|RUN)\b/im.test(text))
+  if (/^[ \t]*\[Service\]/m.test(text) || /^[ \t]*ExecStart=/m.test(text)) return 'systemd';
+  if (/^[ \t]*FROM[ \t]+\S/im.test(text) && /^[ \t]*(CMD|ENTRYPOINT|RUN)\b/im.test(text))
     return 'dockerfile';
-  if (/^[A-Za-z0-9_-]+:[ \t]*\S/m.test(text) && !/^\s*(#!|set |export |if |exec )/m.test(text))
+  if (/^[A-Za-z0-9_-]+:[ \t]*\S/m.test(text) && !/^[ \t]*(#!|set |export |if |exec )/m.test(text))
     return 'procfile';
   return 'script';
 }
@@ -232,9 +233,9 @@ function expand(text: string, cmds: Word[][]): Word[][] {
 export function findProgram(words: readonly Word[], isProgram: (base: string) => boolean): number {
   for (let i = 0; i < words.length; i++) {
     const v = words[i]!.value;
-    if (isProgram(basename(v))) return i;
+    if (isProgram(baseName(v))) return i;
     if (
-      /^python[\d.]*$/.test(basename(v)) &&
+      /^python[\d.]*$/.test(baseName(v)) &&
       words[i + 1]?.value === '-m' &&
       words[i + 2] &&
       isProgram(words[i + 2]!.value)
@@ -249,8 +250,8 @@ export function isComposeFile(name: string, text: string): boolean {
   if (/(^|\/)(docker-)?compose[\w.-]*\.ya?ml$/i.test(name.replace(/\\/g, '/'))) return true;
   return (
     /^services:\s*$/m.test(text) &&
-    !/^\s*apiVersion:/m.test(text) &&
-    /^\s+(image|build|command):/m.test(text)
+    !/^[ \t]*apiVersion:/m.test(text) &&
+    /^[ \t]+(image|build|command):/m.test(text)
   );
 }
 
@@ -268,7 +269,7 @@ function compose(text: string): LaunchFile {
     if (m) {
       inEnv = -1;
       const from = l.start + l.body.length - m[3]!.length;
-      const to = l.start + l.body.replace(/\s+#.*$/, '').length;
+      const to = l.start + withoutComment(l.body).length;
       const json = jsonArrayWords(text, from, to);
       const unquoted = m[3]!.replace(/^(["'])(.*)\1\s*$/, '$2');
       const words =
@@ -289,8 +290,9 @@ function compose(text: string): LaunchFile {
     if (inEnv >= 0) {
       if (l.body.trim() === '' || indent > inEnv) {
         const item =
-          /^\s*-\s*["']?([A-Za-z_]\w*)=(.*?)["']?\s*$/.exec(l.body) ??
-          /^\s*([A-Za-z_]\w*):\s*["']?(.*?)["']?\s*$/.exec(l.body);
+          /^[ \t]*-[ \t]*["']?([A-Za-z_]\w*)=(.*)$/.exec(l.body) ??
+          /^[ \t]*([A-Za-z_]\w*):(.*)$/.exec(l.body);
+        if (item) item[2] = unquoteEnd(item[2]!.trimStart().replace(/^["']/, ''));
         if (item) {
           const start = l.start + l.body.indexOf(item[1]!);
           env.push({
@@ -307,4 +309,10 @@ function compose(text: string): LaunchFile {
     }
   }
   return { unclosedQuotes: [], form: 'compose', launches, env };
+}
+
+/** A YAML/env value without the blanks and the closing quote at its end. */
+function unquoteEnd(value: string): string {
+  const v = value.trimEnd();
+  return v.endsWith('"') || v.endsWith("'") ? v.slice(0, -1) : v;
 }

@@ -10,6 +10,7 @@ import { describe, readPyConfig, settingAssignments, type PyConfig } from './con
 import { findLaunches, findProgram, isComposeFile, type LaunchFile } from './launch.ts';
 import { shellCommands, type Word } from './shell.ts';
 import { lineAt, lineStarts } from './text.ts';
+import { baseName } from '../../strings.ts';
 
 export interface GunicornCommand {
   origin: string;
@@ -42,16 +43,12 @@ export function isGunicornProgram(base: string): boolean {
 export function looksLikePython(name: string, text: string): boolean {
   if (/\.py$/i.test(name)) return true;
   if (isComposeFile(name, text)) return false;
-  if (
-    /^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash|dockerfile)$/i.test(
-      name.replace(/.*\//, ''),
-    )
-  )
+  if (/^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash|dockerfile)$/i.test(baseName(name)))
     return false;
   return (
-    /^\s*(import |from \S+ import |[a-z_]+\s*=\s*\S)/m.test(text) &&
-    !/^\s*(FROM|CMD|ENTRYPOINT)\s/m.test(text) &&
-    !/^\s*ExecStart=/m.test(text)
+    /^[ \t]*(import |from \S+ import |[a-z_]+[ \t]*=[ \t]*\S)/m.test(text) &&
+    !/^[ \t]*(FROM|CMD|ENTRYPOINT)\s/m.test(text) &&
+    !/^[ \t]*ExecStart=/m.test(text)
   );
 }
 

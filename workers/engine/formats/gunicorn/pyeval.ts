@@ -349,7 +349,7 @@ function fstring(body: string, scope: Scope): Val {
     if (depth > 0) return dyn('unterminated f-string field');
     let inner = body.slice(i + 1, j);
     let conv = '';
-    const spec = inner.match(/(![rsa])?(?::([^'"]*))?$/);
+    const spec = conversionAndSpec(inner);
     if (spec && spec[0]) {
       conv = spec[1] ?? '';
       if (spec[2]) return dyn(`f-string format spec \`:${spec[2]}\``);
@@ -366,4 +366,19 @@ function fstring(body: string, scope: Scope): Val {
     i = j + 1;
   }
   return str(out, notes);
+}
+
+/**
+ * The `!r` conversion and `:spec` at the end of an f-string field (`x!r:>10`), as a match-like
+ * array ([whole, conversion, spec]); read from the last `:` and `!` rather than by a search
+ * that retried from every position.
+ */
+function conversionAndSpec(field: string): [string, string | undefined, string | undefined] | null {
+  const colon = field.lastIndexOf(':');
+  const spec =
+    colon >= 0 && !/['"]/.test(field.slice(colon + 1)) ? field.slice(colon + 1) : undefined;
+  const head = spec !== undefined ? field.slice(0, colon) : field;
+  const conv = /![rsa]$/.test(head) ? head.slice(-2) : undefined;
+  const whole = (conv ?? '') + (spec !== undefined ? `:${spec}` : '');
+  return [whole, conv, spec];
 }

@@ -137,7 +137,7 @@ function percentFormat(fmt: string, args: Val[], notes: string[]): Val {
   let i = 0;
   let bad = false;
   const out = fmt.replace(
-    /%(?:\(([^)]*)\))?[-+ #0]*\d*(?:\.\d+)?([sdirfx%])/g,
+    /%(?:\(([^)]*)\))?[-+ #0]*(?:[1-9]\d*)?(?:\.\d+)?([sdirfx%])/g,
     (_all, key: string | undefined, conv: string) => {
       if (conv === '%') return '%';
       if (key !== undefined) {
@@ -226,7 +226,7 @@ export function call(fn: Val, args: Val[], kwargs: Record<string, Val>, text: st
         const ok =
           fn.path === 'int'
             ? /^[+-]?\d+$/.test(s)
-            : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s);
+            : /^[+-]?(\d+(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(s);
         if (ok) return num(Number(s), a0.notes);
         return dyn(`${fn.path}(${repr(a0)}) raises`);
       }

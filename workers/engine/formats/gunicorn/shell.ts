@@ -4,6 +4,7 @@
  * exec form of Dockerfile CMD/ENTRYPOINT. Used to find gunicorn/uWSGI command lines in
  * Procfiles, Dockerfiles, systemd units, scripts and Kubernetes containers.
  */
+import { baseName } from '../../strings.ts';
 
 export interface Word {
   /** The word after quote removal. */
@@ -177,9 +178,9 @@ export function jsonArrayWords(text: string, from: number, to: number): Word[] |
 
 /** `sh -c "…"` and friends: the script argument, re-split into commands when it is a plain quoted word. */
 export function innerScript(text: string, words: readonly Word[]): Word[][] | null {
-  const prog = basename(words[0]?.value ?? '');
+  const prog = baseName(words[0]?.value ?? '');
   if (!['sh', 'bash', 'dash', 'ash', 'zsh'].includes(prog)) return null;
-  const c = words.findIndex((w, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(w.value));
+  const c = words.findIndex((w, i) => i > 0 && isShortFlagsWithC(w.value));
   const script = c >= 0 ? words[c + 1] : undefined;
   if (!script) return null;
   const raw = text.slice(script.start, script.end);
@@ -190,7 +191,7 @@ export function innerScript(text: string, words: readonly Word[]): Word[][] | nu
   return null;
 }
 
-export function basename(p: string): string {
-  const i = p.lastIndexOf('/');
-  return i >= 0 ? p.slice(i + 1) : p;
+/** `-c`, `-ec`, `-lc`: a cluster of short flags of a shell that includes `c` (the script follows). */
+export function isShortFlagsWithC(word: string): boolean {
+  return /^-[a-z]+$/.test(word) && word.includes('c');
 }

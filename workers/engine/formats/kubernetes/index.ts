@@ -20,11 +20,14 @@ function detect(name: string, text: string): number {
   // Docker Compose is YAML with containers too, but not Kubernetes.
   if (isComposeFile(name, head)) return 0;
   const yamlName = /\.(ya?ml)$/i.test(name);
-  const api = /^\s*["']?apiVersion["']?\s*:\s*["']?[\w./-]+/m.test(head);
-  const kind = /^\s*["']?kind["']?\s*:\s*["']?[A-Z]\w+/m.test(head);
+  const api = /^[ \t]*["']?apiVersion["']?[ \t]*:[ \t]*["']?[\w./-]/m.test(head);
+  const kind = /^[ \t]*["']?kind["']?[ \t]*:[ \t]*["']?[A-Z]\w/m.test(head);
   if (api && kind) return yamlName ? 0.97 : 0.9;
-  if (kind && /^\s*(metadata|spec|containers)\s*:/m.test(head)) return 0.75;
-  if (yamlName && /^\s*-?\s*(containers|image|terminationGracePeriodSeconds)\s*:/m.test(head))
+  if (kind && /^[ \t]*(metadata|spec|containers)[ \t]*:/m.test(head)) return 0.75;
+  if (
+    yamlName &&
+    /^[ \t]*(?:-[ \t]*)?(containers|image|terminationGracePeriodSeconds)[ \t]*:/m.test(head)
+  )
     return 0.55;
   return 0;
 }

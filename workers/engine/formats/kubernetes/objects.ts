@@ -9,6 +9,8 @@ import { K8S_DEFAULTS } from './defaults.ts';
 import { asMap, asSeq, get, lineOf, str } from './nodes.ts';
 import { isTemplated } from './templates.ts';
 import type { YamlFile } from './yamlfile.ts';
+import { baseName } from '../../strings.ts';
+import { isShortFlagsWithC } from '../gunicorn/shell.ts';
 
 export interface K8sObject {
   kind: string;
@@ -317,10 +319,10 @@ export function isMapNode(n: unknown): n is YAMLMap<Node, Node> {
 
 /** Seconds of an exec hook that just sleeps first (`sleep 5`, `sh -c "sleep 5 && …"`), else null. */
 export function sleepSeconds(command: readonly string[]): number | null {
-  const base = (command[0] ?? '').replace(/.*\//, '');
+  const base = baseName(command[0] ?? '');
   if (base === 'sleep') return /^\d+(\.\d+)?$/.test(command[1] ?? '') ? Number(command[1]) : null;
   if (/^(ba|da|a)?sh$/.test(base)) {
-    const script = command[command.findIndex((c) => /^-[a-z]*c[a-z]*$/.test(c)) + 1] ?? '';
+    const script = command[command.findIndex(isShortFlagsWithC) + 1] ?? '';
     const m = /^\s*(?:exec\s+)?sleep\s+(\d+(?:\.\d+)?)\s*(?:$|[;&|])/.exec(script);
     return m ? Number(m[1]) : null;
   }

@@ -10,7 +10,7 @@ import { parseGunicornArgs } from '../gunicorn/cmdline.ts';
 import { mergeGunicornLayers, type GunicornLayer } from '../gunicorn/effective.ts';
 import { findProgram } from '../gunicorn/launch.ts';
 import { isGunicornProgram, parseCmdArgsValue } from '../gunicorn/parse.ts';
-import { basename, shellCommands, type Word } from '../gunicorn/shell.ts';
+import { isShortFlagsWithC, shellCommands, type Word } from '../gunicorn/shell.ts';
 import { lineAt, type EffectiveSettings } from '../gunicorn/text.ts';
 import { envOption, parseUwsgiArgs } from '../uwsgi/cmdline.ts';
 import { mergeUwsgiSettings } from '../uwsgi/effective.ts';
@@ -18,6 +18,7 @@ import { isUwsgiProgram } from '../uwsgi/parse.ts';
 import { asSeq } from './nodes.ts';
 import { isTemplated } from './templates.ts';
 import type { EnvVar, K8sContainer } from './objects.ts';
+import { baseName } from '../../strings.ts';
 
 export interface ContainerRuntime {
   /** `command` then `args`, as the kubelet passes them (when only args: the image entrypoint runs them). */
@@ -78,9 +79,9 @@ export function containerRuntime(
 ): ContainerRuntime {
   let words = [...seqWords(doc, c.command, c.env), ...seqWords(doc, c.args, c.env)];
   // `sh -c "gunicorn …"`: the script's words, all pointing at the script's line.
-  const shIdx = words.findIndex((w) => ['sh', 'bash', 'ash', 'dash'].includes(basename(w.value)));
+  const shIdx = words.findIndex((w) => ['sh', 'bash', 'ash', 'dash'].includes(baseName(w.value)));
   if (shIdx >= 0) {
-    const c2 = words.findIndex((w, i) => i > shIdx && /^-[a-z]*c[a-z]*$/.test(w.value));
+    const c2 = words.findIndex((w, i) => i > shIdx && isShortFlagsWithC(w.value));
     const script = c2 >= 0 ? words[c2 + 1] : undefined;
     if (script) {
       const inner = shellCommands(script.value).flat();

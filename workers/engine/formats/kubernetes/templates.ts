@@ -19,20 +19,53 @@ export function isTemplated(value: unknown): boolean {
 export function maskTemplates(text: string): string {
   if (!hasTemplates(text)) return text;
   const out = text.split('');
-  const re = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
-  for (const m of text.matchAll(re)) {
-    const start = m.index!;
-    const end = start + m[0].length;
+  const actions = templateActions(text);
+  for (const [start, end] of actions) {
     const lineStart = text.lastIndexOf('\n', start - 1) + 1;
     let lineEnd = text.indexOf('\n', end);
     if (lineEnd === -1) lineEnd = text.length;
     // Alone on its line(s), with other actions at most: blank it; inside a value: mask it.
-    const rest = (text.slice(lineStart, start) + text.slice(end, lineEnd)).replace(re, '');
-    const alone = rest.trim() === '';
+    const rest = text.slice(lineStart, start) + text.slice(end, lineEnd);
+    const alone = removeActions(rest).trim() === '';
     for (let i = start; i < end; i++) {
       if (out[i] === '\n' || out[i] === '\r') continue;
       out[i] = alone ? ' ' : TEMPLATE_CHAR;
     }
   }
   return out.join('');
+}
+
+const CLOSE: Record<string, string> = { '{': '}}', '%': '%}', '#': '#}' };
+
+/**
+ * Every `{{ … }}`, `{% … %}`, `{# … #}` action as [start, end): found by indexOf, never by a
+ * pattern that searched to the end of the text again for each unclosed opener.
+ */
+export function templateActions(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  // Once a closer is missing from some point on, no later opener of that kind can close.
+  const closed = new Map<string, number>();
+  for (let i = text.indexOf('{'); i >= 0 && i < text.length - 1; i = text.indexOf('{', i + 1)) {
+    const close = CLOSE[text[i + 1]!];
+    if (!close) continue;
+    let at = closed.get(close);
+    if (at === undefined || (at >= 0 && at < i + 2)) {
+      at = text.indexOf(close, i + 2);
+      closed.set(close, at);
+    }
+    if (at < 0) continue;
+    out.push([i, at + 2]);
+    i = at + 1;
+  }
+  return out;
+}
+
+function removeActions(text: string): string {
+  let out = '';
+  let from = 0;
+  for (const [start, end] of templateActions(text)) {
+    out += text.slice(from, start);
+    from = end;
+  }
+  return out + text.slice(from);
 }

@@ -36,7 +36,7 @@ export function detectNginx(name: string, text: string): number {
     // `name args;` / `name args {` — map, types and geo bodies have any key (`~*image/svg`, `""`).
     // Compact configs close blocks on the same line: `upstream a { server x; }`.
     const m =
-      /^([a-z_][a-z0-9_]*)(\s+[^;{}]*?)?\s*([;{])\s*(#.*)?$/i.exec(line) ??
+      /^([a-z_][a-z0-9_]*)(?:\s[^;{}]*)?([;{])\s*(#.*)?$/i.exec(line) ??
       /^([a-z_][a-z0-9_]*)\s+\S.*[;{](\s*})*\s*(#.*)?$/i.exec(line) ??
       /^("[^"]*"|'[^']*'|[^\s;{}:=]+)\s+[^\s;{}][^;{}]*;\s*(#.*)?$/.exec(line);
     if (m) {

@@ -34,7 +34,7 @@ export function splitDump(text: string): { name: string; text: string }[] | null
  * (whose first three numbers are the nginx core it bundles). The first one found wins.
  */
 const VERSION =
-  /(?:nginx version:\s*(?:nginx|openresty|freenginx)|^\s*[<>]?\s*server:\s*(?:nginx|openresty))\/(\d+\.\d+(?:\.\d+)?)/im;
+  /(?:nginx version:[ \t]*(?:nginx|openresty|freenginx)|^[ \t]*(?:[<>][ \t]*)?server:[ \t]*(?:nginx|openresty))\/(\d+\.\d+(?:\.\d+)?)/im;
 
 export function findNginxVersion(text: string): string | null {
   const m = VERSION.exec(text);

@@ -56,7 +56,7 @@ export const FASTIFY_DEFAULTS: Partial<Record<NodeSettingName, DefaultRow>> = {
  */
 export function nodeMajorFrom(text: string): number | null {
   const m =
-    /^\s*FROM\s+(?:--platform=\S+\s+)?(?:[\w.-]+\/)*node:(\d+)/im.exec(text) ??
+    /^[ \t]*FROM[ \t]+(?:--platform=\S+[ \t]+)?(?:[\w.-]+\/)*node:(\d+)/im.exec(text) ??
     /"node"\s*:\s*"[^\d"]*(\d+)/.exec(text) ??
     /^\s*v?(\d+)\.\d+\.\d+\s*$/.exec(text);
   return m ? Number(m[1]) : null;

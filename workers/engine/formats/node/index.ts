@@ -12,7 +12,10 @@ function detect(name: string, text: string): number {
     /\.(keepAliveTimeout|headersTimeout|requestTimeout)\s*=|\b(keepAliveTimeout|headersTimeout)\s*:/.test(
       head,
     );
-  const js = /\b(require\s*\(|import\s+[\w{*]|const |let |=>|function\s*\w*\s*\()/.test(head);
+  const js =
+    /\b(require[ \t]*\(|import[ \t]+[\w{*]|const |let |=>|function[ \t]*(?:\w+[ \t]*)?\()/.test(
+      head,
+    );
   if (!js && !jsName) return 0;
   if (server && timeouts) return jsName ? 0.95 : 0.85;
   if (server && /\b(express|fastify|koa|http|https|node:http)\b/.test(head))

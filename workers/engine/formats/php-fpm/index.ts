@@ -126,10 +126,10 @@ function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
   const keys = (
     head.match(
-      /^\s*(pm(\.\w+)?|listen(\.\w+)?|request_terminate_timeout|request_slowlog_timeout|php_(admin_)?(value|flag)\[[^\]]+\]|pm\.max_children|slowlog|catch_workers_output|clear_env)\s*=/gm,
+      /^[ \t]*(pm(\.\w+)?|listen(\.\w+)?|request_terminate_timeout|request_slowlog_timeout|php_(admin_)?(value|flag)\[[^\]]+\]|pm\.max_children|slowlog|catch_workers_output|clear_env)[ \t]*=/gm,
     ) ?? []
   ).length;
-  const sections = /^\s*\[(www|global|[\w.-]+)\]\s*$/m.test(head);
+  const sections = /^[ \t]*\[(www|global|[\w.-]+)\][ \t]*\r?$/m.test(head);
   if (keys >= 2 && sections) return /fpm|www\.conf|pool/i.test(name) ? 0.97 : 0.85;
   if (keys >= 2) return 0.6;
   if (/php-fpm|fpm.*\.conf$|www\.conf$/i.test(name) && sections) return 0.6;

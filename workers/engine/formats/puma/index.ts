@@ -8,6 +8,7 @@ import type { Edit, FileError } from '../../model.ts';
 import type { FormatHandler, ParsedFile, Setting } from '../types.ts';
 import type { DefaultRow, EffectiveSettings } from '../gunicorn/text.ts';
 import { newlineOf, splitLines } from '../gunicorn/text.ts';
+import { withoutComment } from '../../strings.ts';
 
 const P = 'Puma 5–6';
 export const PUMA_DEFAULTS: Record<string, DefaultRow> = {
@@ -66,14 +67,13 @@ export function rubyValue(
   const inner = /^(?:Integer|Float)\((.*)\)$/.exec(s);
   if (inner) return rubyValue(inner[1]!, vars);
   const fetch =
-    /^ENV\.fetch\(\s*["']([^"']+)["']\s*(?:,\s*([^)]+))?\)\s*(?:\{\s*([^}]*)\s*\})?(?:\.to_[if])?$/.exec(
-      s,
-    );
-  const idx = /^ENV\[\s*["']([^"']+)["']\s*\]\s*(?:\|\|\s*(.+))?$/.exec(s);
+    /^ENV\.fetch\(\s*["']([^"']+)["']\s*(?:,([^)]+))?\)\s*(?:\{([^}]*)\})?(?:\.to_[if])?$/.exec(s);
+  const idx = /^ENV\[\s*["']([^"']+)["']\s*\]\s*(?:\|\|(.+))?$/.exec(s);
+  const fallback = (fetch ? (fetch[2] ?? fetch[3]) : idx?.[2])?.trim();
   const m = fetch
-    ? { name: fetch[1]!, fb: fetch[2] ?? fetch[3] }
+    ? { name: fetch[1]!, fb: fallback }
     : idx
-      ? { name: idx[1]!, fb: idx[2] }
+      ? { name: idx[1]!, fb: fallback }
       : null;
   if (m) {
     const fb = m.fb !== undefined ? rubyValue(m.fb, vars) : null;
@@ -91,13 +91,13 @@ export function parsePuma(name: string, text: string): ParsedFile<PumaTree> {
   const errors: FileError[] = [];
   let depth = 0;
   for (const l of splitLines(text)) {
-    const code = l.body.replace(/\s+#.*$|^\s*#.*$/, '');
+    const code = l.body.trimStart().startsWith('#') ? '' : withoutComment(l.body);
     if (
       /^\s*(if|unless|case|while|until|begin|def|class|module)\b|\bdo(\s*\|[^|]*\|)?\s*$/.test(code)
     )
       depth++;
     if (/^\s*end\b/.test(code)) depth = Math.max(0, depth - 1);
-    const assign = /^\s*([a-z_]\w*)\s*=\s*(.+)$/.exec(code);
+    const assign = /^[ \t]*([a-z_]\w*)[ \t]*=[ \t]*(\S.*)$/.exec(code);
     if (assign && depth === 0) {
       vars.set(assign[1]!, rubyValue(assign[2]!, vars));
       continue;
@@ -273,7 +273,7 @@ function detect(name: string, text: string): number {
   const hits = new Set(
     (
       head.match(
-        /^\s*(workers|threads|worker_timeout|persistent_timeout|first_data_timeout|preload_app!|plugin|port|bind|environment|pidfile|worker_shutdown_timeout|on_worker_boot|before_fork)\b(?:\(|[ \t]+(?![ \t=]))/gm,
+        /^[ \t]*(workers|threads|worker_timeout|persistent_timeout|first_data_timeout|preload_app!|plugin|port|bind|environment|pidfile|worker_shutdown_timeout|on_worker_boot|before_fork)\b(?:\(|[ \t]+(?![ \t=]))/gm,
       ) ?? []
     ).map((m) => m.trim().replace(/[ \t(].*/, '')),
   ).size;

@@ -2,25 +2,24 @@
 import type { FormatHandler } from '../types.ts';
 import { findLaunches, findProgram } from '../gunicorn/launch.ts';
 import { isUwsgiProgram, parseUwsgi, type UwsgiTree } from './parse.ts';
+import { baseName } from '../../strings.ts';
+import { startsProgram } from '../gunicorn/start-line.ts';
 
 const OPTION =
-  /^\s*(socket|http-socket|http|module|wsgi-file|processes|workers|threads|master|harakiri|buffer-size|chdir|vacuum|die-on-term|enable-threads|max-requests|plugins?|callable|uid|gid|lazy-apps|chmod-socket)\s*=/gm;
+  /^[ \t]*(socket|http-socket|http|module|wsgi-file|processes|workers|threads|master|harakiri|buffer-size|chdir|vacuum|die-on-term|enable-threads|max-requests|plugins?|callable|uid|gid|lazy-apps|chmod-socket)[ \t]*=/gm;
 
 function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
-  const base = name.replace(/\\/g, '/').replace(/.*\//, '');
-  const hasSection = /^\s*\[uwsgi\]\s*$/m.test(head);
-  const hits = new Set((head.match(OPTION) ?? []).map((m) => m.replace(/\s*=.*$/s, '').trim()))
-    .size;
+  const base = baseName(name);
+  const hasSection = /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(head);
+  const hits = new Set((head.match(OPTION) ?? []).map((m) => m.split('=', 1)[0]!.trim())).size;
   if (hasSection) return /uwsgi/i.test(base) ? 0.98 : hits >= 1 ? 0.93 : 0.8;
   if (/\.ini$/i.test(base)) return /uwsgi/i.test(base) ? 0.7 : hits >= 3 ? 0.5 : 0.05;
   const launcherName =
     /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i.test(
       base,
     );
-  const startLine =
-    /^\s*(?:[\w-]+:\s*|ExecStart=\S*\s*|(?:CMD|ENTRYPOINT)\s+\[?\s*"?|exec\s+|\S+=\S*\s+)*(?:\S*\/)?uwsgi["\s]/m;
-  if ((launcherName && /\buwsgi\b/.test(head)) || startLine.test(head)) {
+  if ((launcherName && /\buwsgi\b/.test(head)) || startsProgram(head, /^uwsgi$/)) {
     const launch = findLaunches(name, head);
     if (launch.launches.some((l) => findProgram(l.words, isUwsgiProgram) >= 0)) return 0.72;
     if (launch.env.some((e) => /^UWSGI_/.test(e.name))) return 0.55;

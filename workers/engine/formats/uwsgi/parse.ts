@@ -11,6 +11,7 @@ import { envOption, parseUwsgiArgs, type UwsgiArg } from './cmdline.ts';
 import { canonicalOption } from './defaults.ts';
 import { parseIni, printIni, type IniDoc } from './ini.ts';
 import { resolvePlaceholders, type Resolved } from './placeholders.ts';
+import { baseName } from '../../strings.ts';
 
 export interface UwsgiCommand {
   origin: string;
@@ -27,9 +28,9 @@ export function isUwsgiProgram(base: string): boolean {
 
 export function looksLikeIni(name: string, text: string): boolean {
   if (/\.ini$/i.test(name)) return true;
-  if (/^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash)$/i.test(name.replace(/.*\//, '')))
+  if (/^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash)$/i.test(baseName(name)))
     return false;
-  return /^\s*\[uwsgi\]\s*$/m.test(text);
+  return /^[ \t]*\[uwsgi\][ \t]*\r?$/m.test(text);
 }
 
 /**
@@ -37,7 +38,7 @@ export function looksLikeIni(name: string, text: string): boolean {
  * no command line that starts uWSGI.
  */
 function isQuotedOptions(name: string, text: string): boolean {
-  if (!/^\s*[\w-]+\s*=/m.test(text)) return false;
+  if (!/^[ \t]*[\w-]+[ \t]*=/m.test(text)) return false;
   const launch = findLaunches(name, text);
   return (
     !launch.launches.some((l) => findProgram(l.words, isUwsgiProgram) >= 0) &&

@@ -4,6 +4,7 @@
  * `${VAR}` comes from envsubst-style templates. Whatever depends on the machine or the
  * environment makes the value dynamic.
  */
+import { baseName } from '../../strings.ts';
 
 export interface Resolved {
   value: string | null;
@@ -34,7 +35,7 @@ export function resolvePlaceholders(
   lookup: (name: string) => Resolved | undefined,
   depth = 0,
 ): Resolved {
-  const base = fileName.replace(/\\/g, '/').replace(/.*\//, '');
+  const base = baseName(fileName);
   const reasons: string[] = [];
   let unknown = false;
   const out = raw.replace(

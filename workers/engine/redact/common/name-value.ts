@@ -9,7 +9,7 @@ import { isNonSecretValue } from '../filters.ts';
 import { secretKindOfName } from '../keywords.ts';
 
 const PAIR =
-  /\b(?:key|name)["']?[ \t]*[=:][ \t]*(["'])([^"'\n]{1,120})\1[ \t]*,?[ \t]*["']?value["']?[ \t]*[=:][ \t]*(["'])([^"'\n]{0,4096})\3/dg;
+  /\b(?:key|name)["']?[ \t]*[=:][ \t]*(["'])([^"'\n]{1,120})\1[ \t]*(?:,[ \t]*)?["']?value["']?[ \t]*[=:][ \t]*(["'])([^"'\n]{0,4096})\3/dg;
 
 export function findNameValuePairs(text: string): Candidate[] {
   const out: Candidate[] = [];

@@ -7,6 +7,7 @@
 import type { Candidate } from '../types.ts';
 import { isTemplateOrMasked } from '../filters.ts';
 import { forEachLine } from '../scan.ts';
+import { withoutComment } from '../../strings.ts';
 
 export function findSecretDataLines(text: string): Candidate[] {
   const out: Candidate[] = [];
@@ -52,9 +53,9 @@ function scanDocument(
       continue;
     }
     if (!inData) continue;
-    const m = /^(\s+)(["']?[^:"']+["']?):[ \t]*(.*)$/.exec(text);
+    const m = /^([ \t]+)(["']?[^:"'\s][^:"']*["']?):(.*)$/.exec(text);
     if (!m) continue;
-    const value = m[3]!.replace(/[ \t]+#.*$/, '');
+    const value = withoutComment(m[3]!.trimStart());
     if (/^[|>][-+0-9]*$/.test(value.trim())) {
       // Block scalar: the more-indented lines that follow are the value.
       let j = i + 1;

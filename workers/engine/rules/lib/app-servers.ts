@@ -64,7 +64,7 @@ export function appServers(topology: Topology, events: readonly LogEvent[]): App
 
 /** php-fpm's `request_terminate_timeout`: "30", "30s", "5m", "1h", "1d"; 0 is off. */
 export function fpmSeconds(value: string | null): number | null {
-  const m = /^\s*(\d+)\s*([smhd]?)\s*$/.exec(value ?? '');
+  const m = /^(\d+)[ \t]*([smhd]?)$/.exec((value ?? '').trim());
   if (!m) return null;
   return (
     Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2] as '' | 's' | 'm' | 'h' | 'd']
