@@ -7,6 +7,7 @@ import { analyze } from './engine/analyze.ts';
 import type { AnalyzeOptions, Report, SourceFile } from './engine/model.ts';
 import { streamLog, type Progress } from './engine/pipeline/stream.ts';
 import { readDropped } from './engine/archive/read.ts';
+import { redactInputs } from './engine/pipeline/redact.ts';
 
 const api = {
   analyze(inputs: SourceFile[], options: AnalyzeOptions = {}): Report {
@@ -29,6 +30,10 @@ const api = {
     for (const log of read.large)
       streamed.push(await streamLog(log.name, log.source, sources, onProgress));
     return analyze(sources, options, streamed, read.unreadable);
+  },
+  /** Each input's text with its secrets masked (what "Remember my inputs" stores). */
+  redact(inputs: SourceFile[]): { name: string; text: string }[] {
+    return redactInputs(inputs).files.map((f) => ({ name: f.name, text: f.text }));
   },
   /** Lets the page check that a fresh worker has loaded before trusting it. */
   ping(): 'pong' {

@@ -30,9 +30,16 @@ export interface EngineClientOptions {
   timeoutMs?: number;
   /** Extra time allowed per MB of input: a 10 MB `nginx -T` dump needs more than a paste. */
   timeoutMsPerMB?: number;
+  /**
+   * The most any analysis may take, whatever its size. A worker reading a big file is not
+   * judged by this: each progress report restarts the clock, so only a stall ends it.
+   */
+  maxTimeoutMs?: number;
   /** Builds the worker; tests substitute their own. */
   createWorker?: () => Worker;
 }
+
+type Progress = (progress: { file: string; done: number; total: number }) => void;
 
 const defaultCreateWorker = () =>
   new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), {
@@ -46,11 +53,13 @@ export class EngineClient {
   private cancelInFlight: (() => void) | null = null;
   private readonly timeoutMs: number;
   private readonly timeoutMsPerMB: number;
+  private readonly maxTimeoutMs: number;
   private readonly createWorker: () => Worker;
 
   constructor(options: EngineClientOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.timeoutMsPerMB = options.timeoutMsPerMB ?? 15_000;
+    this.maxTimeoutMs = options.maxTimeoutMs ?? 120_000;
     this.createWorker = options.createWorker ?? defaultCreateWorker;
   }
 
@@ -58,36 +67,65 @@ export class EngineClient {
    * `files` are Files the worker reads itself (never into a string on this thread): big logs it
    * streams, archives and `.gz` files it opens; `onProgress` hears how many bytes it has read.
    */
-  async analyze(
+  analyze(
     inputs: SourceFile[],
     options: AnalyzeOptions = {},
     files: { name: string; file: File }[] = [],
-    onProgress?: (progress: { file: string; done: number; total: number }) => void,
+    onProgress?: Progress,
   ): Promise<Report> {
+    const bytes =
+      inputs.reduce((n, i) => n + i.text.length, 0) + files.reduce((n, f) => n + f.file.size, 0);
+    return this.call(bytes, onProgress, (api, progress) =>
+      files.length > 0
+        ? api.analyzeFiles(inputs, files, options, progress ? proxy(progress) : undefined)
+        : api.analyze(inputs, options),
+    );
+  }
+
+  /** Each input's text with its secrets masked, as the analysis masks it (for storing). */
+  redact(inputs: SourceFile[]): Promise<{ name: string; text: string }[]> {
+    return this.call(
+      inputs.reduce((n, i) => n + i.text.length, 0),
+      undefined,
+      (api) => api.redact(inputs),
+    );
+  }
+
+  /** One request to the worker, superseding the one in flight, under the time limit. */
+  private async call<T>(
+    bytes: number,
+    onProgress: Progress | undefined,
+    work: (api: Remote<EngineApi>, onProgress?: Progress) => Promise<T>,
+  ): Promise<T> {
     const generation = ++this.generation;
     // A busy worker is working for a request nobody wants any more: stop it now.
     if (this.current?.busy) this.replaceWorker();
     this.cancelInFlight?.();
 
-    const megabytes =
-      (inputs.reduce((n, i) => n + i.text.length, 0) + files.reduce((n, f) => n + f.file.size, 0)) /
-      (1024 * 1024);
-    const limitMs = Math.round(this.timeoutMs + this.timeoutMsPerMB * megabytes);
+    const limitMs = Math.min(
+      this.maxTimeoutMs,
+      Math.round(this.timeoutMs + (this.timeoutMsPerMB * bytes) / (1024 * 1024)),
+    );
     const running = this.ensureWorker();
     running.busy = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let arm = () => {};
     let onError: ((event: ErrorEvent) => void) | undefined;
     const failure = new Promise<never>((_, reject) => {
       this.cancelInFlight = () => reject(new Superseded());
-      timer = setTimeout(() => {
-        this.replaceWorker();
-        reject(
-          new EngineFailure(
-            `The analysis took longer than ${Math.round(limitMs / 1000)} s and was stopped. ` +
-              'Try fewer or smaller inputs.',
-          ),
-        );
-      }, limitMs);
+      arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          this.replaceWorker();
+          reject(
+            new EngineFailure(
+              `The analysis took longer than ${Math.round(limitMs / 1000)} s and was stopped. ` +
+                'Try fewer or smaller inputs.',
+            ),
+          );
+        }, limitMs);
+      };
+      arm();
       onError = (event: ErrorEvent) => {
         event.preventDefault();
         this.replaceWorker();
@@ -97,19 +135,16 @@ export class EngineClient {
       };
       running.worker.addEventListener('error', onError);
     });
+    const progress: Progress | undefined = onProgress
+      ? (p) => {
+          arm();
+          onProgress(p);
+        }
+      : undefined;
     try {
-      const work =
-        files.length > 0
-          ? running.api.analyzeFiles(
-              inputs,
-              files,
-              options,
-              onProgress ? proxy(onProgress) : undefined,
-            )
-          : running.api.analyze(inputs, options);
-      const report = await Promise.race([work, failure]);
+      const result = await Promise.race([work(running.api, progress), failure]);
       if (generation !== this.generation) throw new Superseded();
-      return report;
+      return result;
     } catch (error) {
       if (error instanceof Superseded || error instanceof EngineFailure) throw error;
       if (generation !== this.generation) throw new Superseded();

@@ -29,7 +29,7 @@ export interface InputFile {
 /** The name the paste area's text goes by in evidence ("pasted:3"). */
 export const PASTED = 'pasted';
 
-type Status = 'idle' | 'analyzing' | 'done' | 'failed';
+type Status = 'idle' | 'analyzing' | 'stopped' | 'done' | 'failed';
 
 /** Typing pauses shorter than this do not start an analysis. */
 const DEBOUNCE_MS = 150;
@@ -59,10 +59,18 @@ export class Incident {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly engine: EngineClient;
   private readonly createRawEngine: () => EngineClient;
+  /** Masks inputs before they are stored; its own worker, so saving never stops an analysis. */
+  private keeper: EngineClient | null = null;
+  private readonly createKeeper: () => EngineClient;
 
-  constructor(engine = new EngineClient(), createRawEngine = () => new EngineClient()) {
+  constructor(
+    engine = new EngineClient(),
+    createRawEngine = () => new EngineClient(),
+    createKeeper = () => new EngineClient(),
+  ) {
     this.engine = engine;
     this.createRawEngine = createRawEngine;
+    this.createKeeper = createKeeper;
   }
 
   /** `now`: a paste or drop, analysed at once; typing waits for a pause. */
@@ -118,8 +126,23 @@ export class Incident {
   /** Turns local persistence on (saves now) or off (deletes what was saved). */
   async setRemember(on: boolean): Promise<void> {
     this.remember = on;
-    if (on) await this.persist();
-    else await storage.forget();
+    if (on) return this.persist();
+    this.keeper?.cancel();
+    await storage.forget();
+  }
+
+  /** Stops the analysis in flight. The inputs stay; any change, or `analyseAgain`, runs it. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.engine.cancel();
+    this.progress = null;
+    // What is shown must be about these inputs, and the stopped run said nothing yet.
+    this.report = null;
+    this.status = 'stopped';
+  }
+
+  analyseAgain(): void {
+    void this.run();
   }
 
   /**
@@ -186,24 +209,44 @@ export class Incident {
     this.error = null;
     this.status = 'idle';
     this.engine.cancel();
+    this.keeper?.cancel();
     return storage.forget().catch(() => undefined);
   }
 
-  private persist(): Promise<void> {
-    if (!this.remember) return Promise.resolve();
-    return storage
-      .save({
-        log: this.log,
+  /**
+   * Saves the inputs, secrets masked, when the user asked to be remembered: the masking runs in
+   * the keeper's worker, so raw text is never written to this browser's storage. A newer save
+   * supersedes one still masking.
+   */
+  private async persist(): Promise<void> {
+    if (!this.remember) return;
+    const files = $state.snapshot(this.files).filter((f) => !f.file);
+    const log = this.log;
+    const sources = [
+      ...(log ? [{ name: PASTED, text: log }] : []),
+      ...files.map((f) => ({ name: f.name, text: f.text })),
+    ];
+    try {
+      this.keeper ??= this.createKeeper();
+      // In the order given: the paste first (when there is one), then the files.
+      const masked = (await this.keeper.redact(sources)).map((m) => m.text);
+      // Unticked (or cleared) while masking: nothing may be written any more.
+      if (!this.remember) return;
+      const fileTexts = log ? masked.slice(1) : masked;
+      await storage.save({
+        log: log ? masked[0]! : '',
         ...(this.logKind ? { logKind: this.logKind } : {}),
-        files: $state
-          .snapshot(this.files)
-          .filter((f) => !f.file)
-          .map((f) => ({ name: f.name, text: f.text, ...(f.kind ? { kind: f.kind } : {}) })),
+        files: files.map((f, i) => ({
+          name: f.name,
+          text: fileTexts[i]!,
+          ...(f.kind ? { kind: f.kind } : {}),
+        })),
         nginxVersion: this.nginxVersion,
-      })
-      .catch((error: unknown) => {
-        this.error = `Could not save your inputs in this browser: ${String(error)}`;
       });
+    } catch (error) {
+      if (error instanceof Superseded) return;
+      this.error = `Could not save your inputs in this browser: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   inputs(): SourceFile[] {

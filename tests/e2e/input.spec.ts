@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from './fixtures.ts';
 
@@ -81,14 +82,19 @@ test('a folder is read whole, each file with its detected kind and parse status'
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
 });
 
-test('inputs are kept only when the user opts in, and clear everything deletes them', async ({
+test('inputs are kept only when the user opts in, secrets masked, and clear everything deletes them', async ({
   page,
 }) => {
   const marker = '# remembered-input-marker';
+  const secret = 'Zq8vR2mK7xW4pL9nT3bY6cF1hJ5sD0gA';
+  const withSecret = dump.replace(
+    'proxy_pass http://app;',
+    `proxy_set_header Authorization "Bearer ${secret}";\n        proxy_pass http://app;`,
+  );
   await page.goto('/');
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await page.getByRole('button', { name: 'Clear everything' }).click();
-  await page.getByLabel('Paste anything').fill(`${marker}\n${dump}`);
+  await page.getByLabel('Paste anything').fill(`${marker}\n${withSecret}`);
   // A comment line before the dump: the paste holds it (set aside) and the two dumped files.
   const dumped = page.locator('[data-testid="segment"][data-kind="nginx"]');
   await expect(dumped).toHaveCount(2);
@@ -100,11 +106,31 @@ test('inputs are kept only when the user opts in, and clear everything deletes t
   const dbs = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
   expect(await dbs()).not.toContain('upstream-doctor');
 
-  await page.getByLabel('Paste anything').fill(`${marker}\n${dump}`);
+  await page.getByLabel('Paste anything').fill(`${marker}\n${withSecret}`);
   await page.getByTestId('remember').check();
   await expect(dumped).toHaveCount(2);
+  // What IndexedDB holds: the paste with its token masked, never the token.
+  const stored = () =>
+    page.evaluate(
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const open = indexedDB.open('upstream-doctor');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('inputs').objectStore('inputs').get('current');
+            get.onsuccess = () => {
+              open.result.close();
+              resolve(JSON.stringify(get.result ?? null));
+            };
+          };
+        }),
+    );
+  await expect.poll(stored).toContain('remembered-input-marker');
+  expect(await stored()).toContain('«redacted:');
+  expect(await stored()).not.toContain(secret.slice(0, 12));
   await page.reload();
   await expect(page.getByLabel('Paste anything')).toHaveValue(new RegExp(marker));
+  await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(secret));
   await expect(page.getByTestId('remember')).toBeChecked();
 
   await page.getByRole('button', { name: 'Clear everything' }).click();
@@ -113,6 +139,28 @@ test('inputs are kept only when the user opts in, and clear everything deletes t
   await page.reload();
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(marker));
+});
+
+test('Stop ends a long analysis and keeps the inputs; Analyse again resumes', async ({
+  page,
+}, testInfo) => {
+  // A log big enough that the worker is still reading it when Stop is pressed.
+  const path = testInfo.outputPath('big-error.log');
+  const line =
+    '2024/01/02 03:04:05 [error] 12#12: *3 upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.1, server: a, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "a"\n';
+  writeFileSync(path, line.repeat(Math.ceil((150 * 1024 * 1024) / line.length)));
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  await page.getByTestId('file-input').setInputFiles(path);
+  await page.getByTestId('stop').click();
+  await expect(page.getByText('Stopped. Your inputs are kept.')).toBeVisible();
+  await expect(page.getByTestId('file-card')).toHaveCount(1);
+  await expect(page.getByTestId('file-card').getByLabel('File name')).toHaveValue('big-error.log');
+  await page.getByRole('button', { name: 'Analyse again' }).click();
+  await expect(page.getByTestId('stop')).toBeVisible();
+  await page.getByTestId('stop').click();
+  await expect(page.getByText('Stopped. Your inputs are kept.')).toBeVisible();
 });
 
 test('a huge paste becomes a file entry instead of freezing the textarea', async ({ page }) => {

@@ -4,10 +4,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { expose } from 'comlink';
-import { EngineClient, EngineFailure, Superseded } from '../../src/lib/engine-client.ts';
+import {
+  EngineClient,
+  EngineFailure,
+  Superseded,
+  type EngineClientOptions,
+} from '../../src/lib/engine-client.ts';
 import type { Report, SourceFile } from '../../workers/engine/model.ts';
 
-type Behaviour = (inputs: SourceFile[]) => Promise<Report> | Report;
+type Progress = (p: { file: string; done: number; total: number }) => void;
+type Behaviour = (inputs: SourceFile[], progress?: Progress) => Promise<Report> | Report;
 
 class FakeWorker extends EventTarget {
   terminated = false;
@@ -19,7 +25,16 @@ class FakeWorker extends EventTarget {
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.inner = channel.port2;
-    expose({ analyze: behaviour, ping: () => 'pong' }, this.inner);
+    expose(
+      {
+        analyze: behaviour,
+        analyzeFiles: (inputs: SourceFile[], _files: unknown, _options: unknown, p?: Progress) =>
+          behaviour(inputs, p),
+        redact: (inputs: SourceFile[]) => inputs.map((i) => ({ name: i.name, text: 'masked' })),
+        ping: () => 'pong',
+      },
+      this.inner,
+    );
     this.port.addEventListener('message', (e) => {
       if (!this.terminated) this.dispatchEvent(new MessageEvent('message', { data: e.data }));
     });
@@ -60,10 +75,11 @@ afterEach(() => {
   clients = [];
 });
 
-function setup(behaviours: Behaviour[], timeoutMs = 2000) {
+function setup(behaviours: Behaviour[], timeoutMs = 2000, limits: EngineClientOptions = {}) {
   const workers: FakeWorker[] = [];
   const client = new EngineClient({
     timeoutMs,
+    ...limits,
     createWorker: () => {
       const worker = new FakeWorker(behaviours[workers.length] ?? behaviours.at(-1)!);
       workers.push(worker);
@@ -126,5 +142,46 @@ describe('EngineClient', () => {
     await client.analyze(input('a'));
     await client.analyze(input('b'));
     expect(workers).toHaveLength(1);
+  });
+
+  it('the time limit grows with the input but never past its ceiling', async () => {
+    const { client } = setup([never], 50, { timeoutMsPerMB: 1e9, maxTimeoutMs: 1000 });
+    const big = [{ name: 'big', text: 'x'.repeat(1024 * 1024) }];
+    // Uncapped, 1 MB at 1e9 ms per MB would be a limit of eleven days.
+    await expect(client.analyze(big)).rejects.toThrow(/took longer than 1 s/);
+  });
+
+  it('a worker reading a big file is judged by its stalls, not its total time', async () => {
+    const file = { name: 'big.log', file: new Blob(['x']) as File };
+    const steady: Behaviour = async (_inputs, progress) => {
+      for (let done = 1; done <= 8; done++) {
+        await new Promise((r) => setTimeout(r, 40));
+        progress?.({ file: 'big.log', done, total: 8 });
+      }
+      return report('read');
+    };
+    const stalls: Behaviour = async (_inputs, progress) => {
+      progress?.({ file: 'big.log', done: 1, total: 8 });
+      return never();
+    };
+    const heard: number[] = [];
+    const onProgress = (p: { done: number }) => heard.push(p.done);
+    const limits = { maxTimeoutMs: 150 };
+    const { client } = setup([steady], 150, limits);
+    // 320 ms in all, more than the 150 ms limit, but never 150 ms without news.
+    await expect(client.analyze([], {}, [file], onProgress)).resolves.toMatchObject({
+      nginxVersion: 'read',
+    });
+    // (the last report may arrive after the result: progress is a separate message)
+    expect(heard.slice(0, 7)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const stalled = setup([stalls], 150, limits).client;
+    await expect(stalled.analyze([], {}, [file], onProgress)).rejects.toThrow(/took longer/);
+  });
+
+  it('masks inputs for storage through the same worker lifecycle', async () => {
+    const { client } = setup([never]);
+    await expect(client.redact(input('secret'))).resolves.toEqual([
+      { name: 'secret', text: 'masked' },
+    ]);
   });
 });

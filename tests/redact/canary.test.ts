@@ -4,7 +4,9 @@
  * it. The page, clipboard, share-link and exported-patch canaries need the page (tests/e2e).
  */
 import { describe, expect, it } from 'vitest';
+import { redactInputs } from '../../workers/engine/pipeline/redact.ts';
 import { redactFiles } from '../../workers/engine/redact/index.ts';
+import { paste, STYLES } from '../intake/pastes.ts';
 import { leaks } from './fake.ts';
 import { plantedInputs } from './planted.ts';
 
@@ -55,4 +57,19 @@ describe('planted canaries', () => {
       }
     }
   });
+
+  // What "Remember my inputs" stores and `redact FILE` prints: each input whole, however it
+  // was pasted — every planted file in one paste, in each style people paste.
+  for (const style of STYLES) {
+    it(`everything pasted as one text (${style}): the stored paste holds no canary`, () => {
+      const planted = plantedInputs(7);
+      const text = paste(planted, style);
+      const { files } = redactInputs([{ name: 'pasted', text }]);
+      for (const input of planted)
+        for (const secret of input.secrets)
+          expect(leaks(files[0]!.text, secret), `${input.name}: ${secret.slice(0, 4)}…`).toEqual(
+            [],
+          );
+    });
+  }
 });
