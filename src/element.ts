@@ -9,23 +9,37 @@
  *     <script type="text/plain" data-name="error.log">…log lines…</script>
  *   </upstream-doctor>
  *
- * Inline text goes to the frame in the URL fragment (never sent to a server). A frame keeps
- * the app's styles, workers and CSP apart from the docs page.
+ * Inline text goes to the frame by postMessage, addressed to the app's origin only, once the
+ * frame says it is ready: never in a URL, where it would sit in history and server logs. A
+ * frame keeps the app's styles, workers and CSP apart from the docs page.
  */
-import { encodeShare, SHARE_PREFIX, type Shared } from './lib/share.ts';
+import type { Shared } from '../workers/engine/model.ts';
 
 // Resolved at run time next to this script, wherever the docs load it from.
 const embedUrl = new URL(/* @vite-ignore */ 'embed.html', import.meta.url);
 
+/** What the element sends its frame: who it is talking to, and the inline inputs if any. */
+export interface EmbedInit {
+  type: 'upstream-doctor:init';
+  files?: Shared['files'];
+  nginxVersion?: string;
+}
+
 class UpstreamDoctor extends HTMLElement {
   static observedAttributes = ['sample', 'nginx-version', 'height'];
   private frame: HTMLIFrameElement | null = null;
+  /** The frame has loaded and asked for its inputs (again after each navigation). */
+  private ready = false;
   private readonly onMessage = (event: MessageEvent) => {
     const data = event.data as { type?: string; height?: number } | null;
-    if (event.source !== this.frame?.contentWindow || data?.type !== 'upstream-doctor:height')
-      return;
-    if (!this.hasAttribute('height') && typeof data.height === 'number')
-      this.frame.style.height = `${Math.min(Math.ceil(data.height) + 4, 4000)}px`;
+    if (event.source !== this.frame?.contentWindow || event.origin !== embedUrl.origin) return;
+    if (data?.type === 'upstream-doctor:ready') {
+      this.ready = true;
+      this.send();
+    } else if (data?.type === 'upstream-doctor:height') {
+      if (!this.hasAttribute('height') && typeof data.height === 'number')
+        this.frame.style.height = `${Math.min(Math.ceil(data.height) + 4, 4000)}px`;
+    }
   };
 
   connectedCallback() {
@@ -38,7 +52,7 @@ class UpstreamDoctor extends HTMLElement {
       root.append(this.frame);
     }
     addEventListener('message', this.onMessage);
-    void this.render();
+    this.render();
   }
 
   disconnectedCallback() {
@@ -46,7 +60,7 @@ class UpstreamDoctor extends HTMLElement {
   }
 
   attributeChangedCallback() {
-    if (this.frame) void this.render();
+    if (this.frame) this.render();
   }
 
   /** Inline inputs: `<script type="text/plain" data-name>` children, else the text content. */
@@ -61,20 +75,28 @@ class UpstreamDoctor extends HTMLElement {
     return text.trim() ? [{ name: 'pasted', text }] : [];
   }
 
-  private async render() {
+  private render() {
     const url = new URL(embedUrl);
     const height = this.getAttribute('height');
     if (height && this.frame) this.frame.style.height = height;
+    if (this.inline().length > 0) url.searchParams.set('inline', '');
+    else url.searchParams.set('sample', this.getAttribute('sample') ?? '');
+    if (this.frame && this.frame.src !== url.href) {
+      this.ready = false;
+      this.frame.src = url.href;
+    } else if (this.ready) this.send();
+  }
+
+  /** To the app's origin only: if the frame was navigated elsewhere, nothing is delivered. */
+  private send() {
     const files = this.inline();
-    if (files.length > 0) {
-      const version = this.getAttribute('nginx-version');
-      url.hash =
-        SHARE_PREFIX.slice(1) +
-        (await encodeShare({ v: 1, files, ...(version ? { nginxVersion: version } : {}) }));
-    } else {
-      url.searchParams.set('sample', this.getAttribute('sample') ?? '');
-    }
-    if (this.frame && this.frame.src !== url.href) this.frame.src = url.href;
+    const version = this.getAttribute('nginx-version');
+    const init: EmbedInit = {
+      type: 'upstream-doctor:init',
+      ...(files.length > 0 ? { files } : {}),
+      ...(version ? { nginxVersion: version } : {}),
+    };
+    this.frame?.contentWindow?.postMessage(init, embedUrl.origin);
   }
 }
 

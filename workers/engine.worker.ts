@@ -4,10 +4,11 @@
  */
 import { expose } from 'comlink';
 import { analyze } from './engine/analyze.ts';
-import type { AnalyzeOptions, Report, SourceFile } from './engine/model.ts';
+import type { AnalyzeOptions, Report, Shared, SourceFile } from './engine/model.ts';
 import { streamLog, type Progress } from './engine/pipeline/stream.ts';
 import { readDropped } from './engine/archive/read.ts';
 import { redactInputs } from './engine/pipeline/redact.ts';
+import { decodeShare } from './engine/share.ts';
 
 const api = {
   analyze(inputs: SourceFile[], options: AnalyzeOptions = {}): Report {
@@ -34,6 +35,17 @@ const api = {
   /** Each input's text with its secrets masked (what "Remember my inputs" stores). */
   redact(inputs: SourceFile[]): { name: string; text: string }[] {
     return redactInputs(inputs).files.map((f) => ({ name: f.name, text: f.text }));
+  },
+  /**
+   * A share link's inputs, unpacked here rather than on the page's thread, and never past
+   * MAX_SHARE_BYTES: the reason comes back in plain words when it cannot be opened.
+   */
+  async openShare(payload: string): Promise<{ shared?: Shared; problem?: string }> {
+    try {
+      return { shared: await decodeShare(payload) };
+    } catch (error) {
+      return { problem: (error as Error).message };
+    }
   },
   /** Lets the page check that a fresh worker has loaded before trusting it. */
   ping(): 'pong' {

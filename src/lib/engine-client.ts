@@ -10,6 +10,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker.ts';
 import type { AnalyzeOptions, Report, SourceFile } from '../../workers/engine/model.ts';
+import type { Shared } from '../../workers/engine/model.ts';
 
 export class Superseded extends Error {
   constructor() {
@@ -89,6 +90,13 @@ export class EngineClient {
       undefined,
       (api) => api.redact(inputs),
     );
+  }
+
+  /** A share link's inputs; EngineFailure, in plain words, when the link cannot be opened. */
+  async openShare(payload: string): Promise<Shared> {
+    const opened = await this.call(payload.length, undefined, (api) => api.openShare(payload));
+    if (!opened.shared) throw new EngineFailure(opened.problem);
+    return opened.shared;
   }
 
   /** One request to the worker, superseding the one in flight, under the time limit. */

@@ -194,6 +194,28 @@ export class Incident {
     return this.run();
   }
 
+  /**
+   * Opens a share link (its inputs are already redacted; they replace whatever is here). The
+   * link is unpacked in the worker; a link that cannot be opened leaves a message, not a throw.
+   */
+  async openShare(payload: string): Promise<void> {
+    try {
+      const shared = await this.engine.openShare(payload);
+      this.disabledFixes = shared.disabledFixes ?? [];
+      this.enabledFixes = shared.enabledFixes ?? [];
+      const pasted = shared.files.find((f) => f.name === PASTED);
+      await this.load({
+        log: pasted?.text ?? '',
+        files: shared.files.filter((f) => f !== pasted),
+        ...(shared.nginxVersion ? { nginxVersion: shared.nginxVersion } : {}),
+      });
+    } catch (error) {
+      if (error instanceof Superseded) return;
+      this.error = error instanceof EngineFailure ? error.message : String(error);
+      this.status = 'failed';
+    }
+  }
+
   /** Forgets everything, including what was saved in this browser. */
   clear(): Promise<void> {
     this.log = '';

@@ -1,22 +1,19 @@
 /**
  * Share links: the (already redacted) inputs, deflated and base64url-encoded into the URL
  * fragment. A fragment is never sent to any server, so the link carries the data itself and
- * opening it needs nothing but this app. Also used by the embed element for inline configs.
+ * opening it needs nothing but this app. Made here; opened in the worker
+ * (workers/engine/share.ts), which caps what a link may unpack to.
  */
-import type { FileKind } from '../../workers/engine/model.ts';
+import type { Shared } from '../../workers/engine/model.ts';
 
-export interface Shared {
-  v: 1;
-  files: { name: string; text: string; kind?: FileKind }[];
-  nginxVersion?: string;
-  disabledFixes?: string[];
-  enabledFixes?: string[];
-}
+export type { Shared };
 
 export const SHARE_PREFIX = '#share=';
 
-async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream) {
-  const piped = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+async function deflate(bytes: Uint8Array) {
+  const piped = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new CompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(piped).arrayBuffer());
 }
 
@@ -34,32 +31,7 @@ function toBase64Url(bytes: Uint8Array): string {
       : base64;
 }
 
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
-
 export async function encodeShare(shared: Shared): Promise<string> {
   const json = new TextEncoder().encode(JSON.stringify(shared));
-  return toBase64Url(await pipe(json, new CompressionStream('deflate-raw')));
-}
-
-/** Decodes a fragment payload; throws a plain-words Error when it is not a valid share. */
-export async function decodeShare(payload: string): Promise<Shared> {
-  let value: unknown;
-  try {
-    const bytes = await pipe(fromBase64Url(payload), new DecompressionStream('deflate-raw'));
-    value = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new Error('This share link is damaged or incomplete (was it cut off when copied?).');
-  }
-  const shared = value as Partial<Shared>;
-  if (
-    !shared ||
-    shared.v !== 1 ||
-    !Array.isArray(shared.files) ||
-    !shared.files.every((f) => typeof f?.name === 'string' && typeof f?.text === 'string')
-  )
-    throw new Error('This share link was made by a different version or is not a share link.');
-  return shared as Shared;
+  return toBase64Url(await deflate(json));
 }

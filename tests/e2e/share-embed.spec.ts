@@ -1,4 +1,7 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { test, expect } from './fixtures.ts';
+
+const TOKEN = 'Zq8vR2mK7xW4pL9nT3bY6cF1hJ5sD0gA';
 
 test('a share link carries the redacted inputs in its fragment and reopens the analysis', async ({
   page,
@@ -31,10 +34,22 @@ test('a share link carries the redacted inputs in its fragment and reopens the a
   );
   await expect(other.getByLabel('nginx version')).toHaveValue('1.22.1');
   await expect(other.getByTestId('file-card')).toHaveCount(2);
+  // Opened: the inputs are on the page, and the address (and its history entry) lost them.
+  expect(new URL(other.url()).hash).toBe('');
 
   await other.goto('/#share=not-a-real-payload');
   await other.reload();
   await expect(other.getByTestId('error-notice')).toContainText('share link is damaged');
+
+  // A link that unpacks to hundreds of MB is refused by the worker, not inflated on the page.
+  const bomb = deflateRawSync(
+    JSON.stringify({ v: 1, files: [{ name: 'a', text: ' '.repeat(200 * 1024 * 1024) }] }),
+    { level: 9 },
+  ).toString('base64url');
+  expect(bomb.length).toBeLessThan(300 * 1024);
+  await other.goto(`/#share=${bomb}`);
+  await other.reload();
+  await expect(other.getByTestId('error-notice')).toContainText('unpacks to more than 32 MB');
 });
 
 const docsPage = `<!doctype html>
@@ -53,6 +68,7 @@ const docsPage = `<!doctype html>
     server {
         listen 80;
         location / {
+            proxy_set_header Authorization "Bearer ${TOKEN}";
             proxy_pass http://backend;
         }
     }
@@ -82,6 +98,20 @@ test('docs embed a live example with <upstream-doctor>, by sample or with inline
   const inline = page.frameLocator('#inline iframe');
   await expect(inline.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await expect(inline.getByTestId('diff-view')).toContainText('+++ b/nginx.conf');
+  await expect(inline.getByText(TOKEN.slice(0, 12))).toHaveCount(0);
+  // The inline text reached the frame by message: its address holds none of it.
+  const src = await page.locator('#inline iframe').getAttribute('src');
+  expect(src).toMatch(/embed\.html\?inline=$/);
+  // "Open in upstream-doctor" shares what the engine redacted, never the raw text.
+  const open = inline.getByRole('link', { name: 'Open in upstream-doctor' });
+  await expect(open).toHaveAttribute('href', /#share=/);
+  const href = (await open.getAttribute('href'))!;
+  const carried = inflateRawSync(
+    Buffer.from(href.slice(href.indexOf('#share=') + 7), 'base64url'),
+  ).toString();
+  expect(carried).toContain('proxy_set_header Authorization');
+  expect(carried).toContain('«redacted:');
+  expect(carried).not.toContain(TOKEN.slice(0, 12));
   // The frame grows to fit its content instead of scrolling inside the docs page.
   await expect
     .poll(async () => (await page.locator('#by-sample iframe').boundingBox())!.height)

@@ -294,3 +294,12 @@ export interface Report {
   /** The inputs as analysed (redacted unless `raw`), so evidence can be shown in context. */
   sources?: { name: string; kind: FileKind; text: string }[];
 }
+
+/** What a share link holds: the redacted inputs and the user's choices (version, fixes). */
+export interface Shared {
+  v: 1;
+  files: { name: string; text: string; kind?: FileKind }[];
+  nginxVersion?: string;
+  disabledFixes?: string[];
+  enabledFixes?: string[];
+}
