@@ -190,6 +190,11 @@ ${block}
     await expect.poll(() => blocked.length).toBeGreaterThan(0);
     // The frame holds the browser's "refused to connect" page, not the app.
     await expect(page.frameLocator('#app').getByText('upstream-doctor')).toHaveCount(0);
-    expect(page.frames().find((f) => f !== page.mainFrame())?.url()).toMatch(/^chrome-error:/);
+    expect(
+      page
+        .frames()
+        .find((f) => f !== page.mainFrame())
+        ?.url(),
+    ).toMatch(/^chrome-error:/);
   });
 });

@@ -16,6 +16,8 @@ import { findSendGrid } from '../../workers/engine/redact/vendor/sendgrid.ts';
 import { findSlack } from '../../workers/engine/redact/vendor/slack.ts';
 import { findStripe } from '../../workers/engine/redact/vendor/stripe.ts';
 import { findTwilio } from '../../workers/engine/redact/vendor/twilio.ts';
+import { findTelegram } from '../../workers/engine/redact/vendor/telegram.ts';
+import { findDiscord } from '../../workers/engine/redact/vendor/discord.ts';
 import { Fake } from './fake.ts';
 
 const f = new Fake(42);
@@ -187,6 +189,82 @@ const cases: Case[] = [
   },
 ];
 
+const B32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l'.toUpperCase();
+const B64URL_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+cases.push(
+  {
+    name: 'Telegram bot token',
+    detect: findTelegram,
+    kind: 'telegram-bot-token',
+    make: () => f.pick('0123456789', 10) + ':AA' + f.mixed(33, B64URL_CHARS),
+    // a time, a port pair, a ratio: digits and a colon without the 35-character secret half
+    nearMisses: ['12:30:45', '8080:80', '123456789:ABCDEF', '1234567890:AB' + 'c'.repeat(20)],
+  },
+  {
+    name: 'New Relic user API key',
+    detect: findPrefixedTokens,
+    kind: 'newrelic-key',
+    make: () => 'NRA' + 'K-' + f.mixed(27).toUpperCase(),
+    nearMisses: ['NRAK-short', 'NRAK-' + 'A'.repeat(20)],
+  },
+  {
+    name: 'New Relic browser key',
+    detect: findPrefixedTokens,
+    kind: 'newrelic-key',
+    make: () => 'NR' + 'JS-' + f.pick(HEXCHARS, 19),
+    nearMisses: ['NRJS-' + f.pick(HEXCHARS, 12)],
+  },
+  {
+    name: 'New Relic insert key',
+    detect: findPrefixedTokens,
+    kind: 'newrelic-key',
+    make: () => 'NR' + 'II-' + f.mixed(32),
+    nearMisses: ['NRII-config'],
+  },
+  {
+    name: 'New Relic license key',
+    detect: findPrefixedTokens,
+    kind: 'newrelic-key',
+    make: () => f.pick(HEXCHARS, 36) + 'NR' + 'AL',
+    nearMisses: [f.pick(HEXCHARS, 40), f.pick(HEXCHARS, 20) + 'NRAL'],
+  },
+  {
+    name: 'Square access token',
+    detect: findPrefixedTokens,
+    kind: 'square-token',
+    make: () => 'EA' + 'AA' + f.mixed(60, B64URL_CHARS),
+    nearMisses: ['EAAA' + f.mixed(20)],
+  },
+  {
+    name: 'Square OAuth secret',
+    detect: findPrefixedTokens,
+    kind: 'square-secret',
+    make: () => 'sq0' + 'csp-' + f.mixed(43, B64URL_CHARS),
+    nearMisses: ['sq0csp-short'],
+  },
+  {
+    name: 'Alibaba Cloud AccessKey id',
+    detect: findPrefixedTokens,
+    kind: 'alibaba-access-key-id',
+    make: () => 'LT' + 'AI' + f.mixed(20),
+    nearMisses: ['LTAI', 'LTAIshort', 'VOLTAIC' + f.mixed(20)],
+  },
+  {
+    name: 'age secret key',
+    detect: findPrefixedTokens,
+    kind: 'age-secret-key',
+    make: () => 'AGE-SECRET' + '-KEY-1' + f.pick(B32, 58),
+    nearMisses: ['AGE-SECRET-KEY-1', 'age1' + f.pick(B32.toLowerCase(), 58)],
+  },
+  {
+    name: 'PlanetScale password',
+    detect: findPrefixedTokens,
+    kind: 'planetscale-token',
+    make: () => 'pscale' + '_pw_' + f.mixed(43),
+    nearMisses: ['pscale_pw_short', 'pscale_cli'],
+  },
+);
+
 describe('vendor detectors', () => {
   for (const c of cases) {
     it(`${c.name}: found in every context, redacted as ${c.kind}`, () => {
@@ -314,5 +392,40 @@ describe('vendor detectors', () => {
     ]) {
       expect(found(findPasswordHashes, miss)).toEqual([]);
     }
+  });
+
+  it('GCP service-account private_key_id goes; other ids stay', () => {
+    const id = f.pick(HEXCHARS, 40);
+    const json = `{"type": "service_account", "project_id": "acme-prod", "private_key_id": "${id}", "client_id": "10${f.pick('0123456789', 19)}"}`;
+    expect(found(findGoogle, json)).toEqual([id]);
+    const r = redactText(json, 'unknown');
+    expect(r.text).toContain('"private_key_id": "«redacted:gcp-private-key-id:1»"');
+    expect(r.text).toContain('"project_id": "acme-prod"');
+    expect(found(findGoogle, `"key_id": "${id}"`)).toEqual([]);
+  });
+
+  it('Discord webhook: id and token go, the host stays', () => {
+    const path = `${f.pick('0123456789', 18)}/${f.mixed(68, B64URL_CHARS)}`;
+    const r = redactText(`url = "https://discord.com/api/webhooks/${path}"`, 'log');
+    expect(r.text).toBe('url = "https://discord.com/api/webhooks/«redacted:discord-webhook:1»"');
+    expect(found(findDiscord, 'https://discord.com/api/webhooks/123/abc')).toEqual([]);
+  });
+
+  it('Slack webhook path without its host (a request line, a rewrite) goes', () => {
+    const path = f.slackWebhookPath();
+    const line = `10.0.0.1 - - [02/Jan/2026:03:04:05 +0000] "POST /services/${path} HTTP/1.1" 502 0 "-" "-"`;
+    expect(found(findSlack, line)).toEqual([path]);
+    expect(found(findSlack, '"GET /services/TEAM/BOARD/list HTTP/1.1"')).toEqual([]);
+  });
+
+  it('htpasswd and LDAP {SHA}/{SSHA} hashes go', () => {
+    const sha = btoa(String.fromCharCode(...Array.from({ length: 20 }, (_, i) => (i * 37) % 256)));
+    const ssha = btoa(String.fromCharCode(...Array.from({ length: 28 }, (_, i) => (i * 53) % 256)));
+    expect(found(findPasswordHashes, `admin:{SHA}${sha}`)).toEqual([sha]);
+    expect(found(findPasswordHashes, `userPassword: {SSHA}${ssha}`)).toEqual([ssha]);
+    expect(redactText(`admin:{SHA}${sha}\n`, 'unknown').text).toBe(
+      'admin:{SHA}«redacted:password-hash:1»\n',
+    );
+    expect(found(findPasswordHashes, 'location {SHA} { }')).toEqual([]);
   });
 });

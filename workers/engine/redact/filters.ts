@@ -57,12 +57,27 @@ export function isNonSecretValue(value: string, quoted = true, kind?: string): b
 export function isTemplateOrMasked(value: string): boolean {
   const v = value.trim();
   if (v.length === 0) return true;
-  if (VARIABLE_START.test(v) && !CRYPT_HASH.test(v)) return true;
-  for (const marker of TEMPLATE_MARKERS) if (v.includes(marker)) return true;
+  if (VARIABLE_START.test(v) && !CRYPT_HASH.test(v)) return !secretBesides(v);
+  for (const marker of TEMPLATE_MARKERS) if (v.includes(marker)) return !secretBesides(v);
   if (/^%[-+ #0-9.]*[sdrx]$/.test(v)) return true;
   // `<set to the key 'password' in secret 'db'>` (kubectl describe), `<none>`, `<unset>`.
   if (/^<[A-Za-z]/.test(v)) return true;
   return WRAPPED_PLACEHOLDER.test(v) || ALREADY_MASKED.test(v);
+}
+
+/** Template expressions and earlier placeholders, each bounded so the scan stays linear. */
+const TEMPLATE_PARTS =
+  /\$\{[^}]{0,200}\}|\$\([^)]{0,200}\)|\$[A-Za-z_][A-Za-z0-9_]{0,100}|\{\{[^}]{0,200}\}\}|\{%[^%]{0,200}%\}|%\([^)]{0,100}\)[-+ #0-9.]{0,8}[a-z]|#\{[^}]{0,200}\}|<%[^%]{0,200}%>|\[\[[^\]]{0,200}\]\]|@@[^@]{0,100}@@|M4_[A-Za-z0-9_]{1,100}|«redacted:[a-z0-9-]{1,60}:[0-9]{1,9}»/g;
+
+/**
+ * Whether a value holding a template or a placeholder also holds a literal that looks like a
+ * key (`Bearer ${PREFIX}sk_live_…`, `{{ .x }}-4f9aK2…`, a secret glued to an earlier placeholder):
+ * then it is a value, not a reference, and must be hidden.
+ */
+function secretBesides(value: string): boolean {
+  for (const piece of value.replace(TEMPLATE_PARTS, ' ').split(/[^A-Za-z0-9+/=_.~-]+/))
+    if (piece.length >= 12 && /[0-9]/.test(piece) && /[A-Za-z]/.test(piece)) return true;
+  return false;
 }
 
 /** Shannon entropy in bits per character. */

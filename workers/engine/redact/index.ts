@@ -100,8 +100,10 @@ export function detectSecrets(text: string, kind: FileKind): Candidate[] {
 const PLACEHOLDER = /«redacted:[a-z0-9-]{1,60}:[0-9]{1,9}»/g;
 
 /**
- * Drops candidates that touch a placeholder already in the text, so redacting redacted text
- * (a re-pasted output, a second pass) changes nothing.
+ * Cuts placeholders already in the text out of the candidates, so redacting redacted text (a
+ * re-pasted output, a second pass) changes nothing, while a secret glued to a placeholder
+ * (`«redacted:token:1»4f9aK2…`) still goes: what is left of a candidate beside a placeholder is
+ * kept when it has four characters or more.
  */
 function withoutPlaceholders(text: string, candidates: Candidate[]): Candidate[] {
   if (!text.includes('«redacted:')) return candidates;
@@ -116,12 +118,22 @@ function withoutPlaceholders(text: string, candidates: Candidate[]): Candidate[]
       if (marks[mid]![1] <= offset) lo = mid + 1;
       else hi = mid;
     }
-    return marks[lo];
+    return lo;
   };
-  return candidates.filter((c) => {
-    const mark = firstEndAfter(c.start);
-    return !mark || mark[0] >= c.end;
-  });
+  const out: Candidate[] = [];
+  const keep = (c: Candidate, start: number, end: number) => {
+    if (text.slice(start, end).trim().length >= 4) out.push({ ...c, start, end });
+  };
+  for (const c of candidates) {
+    let at = c.start;
+    for (let k = firstEndAfter(c.start); k < marks.length && marks[k]![0] < c.end; k++) {
+      keep(c, at, marks[k]![0]);
+      at = marks[k]![1];
+    }
+    if (at === c.start) out.push(c);
+    else keep(c, at, c.end);
+  }
+  return out;
 }
 
 /**

@@ -234,6 +234,12 @@ export function secretKindOfName(name: string): string | null {
       kind ??= 'api-key';
     } else if (w === 'privatekey') {
       kind ??= 'private-key';
+    } else if (
+      (w === 'signature' || w === 'hmac') &&
+      words.slice(i + 1).every((x) => /^(?:[0-9]+|sha[0-9]*|v[0-9])$/.test(x))
+    ) {
+      // `X-Hub-Signature-256`, `X-Slack-Signature`, `hmac`: a request's signature can be replayed.
+      kind ??= 'signature';
     } else if (w === 'auth' && i === words.length - 1) {
       kind ??= 'credential';
     } else if (SECRET_WORDS.has(w)) {

@@ -10,7 +10,7 @@ import type { Candidate } from '../types.ts';
 import { authSchemeLength, isNonSecretValue } from '../filters.ts';
 import { secretKindOfName } from '../keywords.ts';
 
-const KEYWORD = /pass|pwd|secret|token|key|auth|credential|creds|salt/gi;
+const KEYWORD = /pass|pwd|secret|token|key|auth|credential|creds|salt|signature|hmac/gi;
 const MAX_NAME = 100;
 const MAX_VALUE = 4096;
 /** What ends an unquoted `name=value` value (shell-like word). */

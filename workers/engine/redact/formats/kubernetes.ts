@@ -5,7 +5,8 @@
  * - env entries `{name: …PASSWORD…, value: …}`; any pair whose key is a credential name.
  * - `.dockerconfigjson` / `.dockercfg`, and the `kubectl.kubernetes.io/last-applied-configuration`
  *   annotation (a JSON copy of the whole object, Secret data and env values included).
- * - ConfigMap files: an embedded `*.conf` / `*.ini` / `*.py` / `.env` is read with that format's rules.
+ * - ConfigMap files: an embedded `*.conf` / `*.ini` / `*.py` / `.env` is read with that format's rules,
+ *   and ingress-nginx snippets (annotations, ConfigMap keys) with the nginx rules.
  * Values that reference secrets (`valueFrom.secretKeyRef`, `secretName`) are names and stay.
  */
 import {
@@ -30,6 +31,12 @@ import { findPythonSecrets } from './python.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /**
+ * ingress-nginx's nginx text inside YAML: `nginx.ingress.kubernetes.io/configuration-snippet`
+ * (and server-, auth-, stream- snippets) annotations, and its ConfigMap's `http-snippet`,
+ * `server-snippet`, `location-snippet`, `main-snippet`.
+ */
+const SNIPPET = /(?:^|[/-])(?:configuration|server|location|auth|http|main|stream)-snippet$/;
+/**
  * YAML parsing runs at about 1 MB/s: documents above MAX_DOC, and any beyond MAX_YAML parsed in
  * all, are left to the text layers (the line-based Secret reader and the keyword layer).
  */
@@ -42,7 +49,7 @@ const MAX_DOC = 512 * 1024;
  * redaction, and most documents of a manifest (RBAC, Services, CRDs) need none of it.
  */
 const WORTH_PARSING =
-  /Secret|pass|pwd|secret|token|key|auth|cred|salt|last-applied|dockerc|\.env\b/i;
+  /Secret|pass|pwd|secret|token|key|auth|cred|salt|last-applied|dockerc|\.env\b|snippet/i;
 
 export function findYamlSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
@@ -110,6 +117,10 @@ function walk(text: string, node: unknown, out: Candidate[], depth = 0): void {
         out.push({ start: range[0], end: range[1], kind, layer: 'format' });
       } else if (str && (value.type === 'BLOCK_LITERAL' || value.type === 'BLOCK_FOLDED')) {
         embedded(text, key, range, out);
+      } else if (str && SNIPPET.test(key)) {
+        // A one-line snippet: nginx text in a plain or quoted scalar (its escapes are rare).
+        for (const c of shift(findNginxSecrets(text.slice(range[0], range[1])), range[0]))
+          out.push(c);
       }
     } else {
       walk(text, value, out, depth + 1);
@@ -146,7 +157,7 @@ function embedded(text: string, key: string, range: [number, number], out: Candi
   const slice = text.slice(range[0], range[1]);
   const name = key.toLowerCase();
   let found: Candidate[] = [];
-  if (/\.conf$|nginx/.test(name)) found = findNginxSecrets(slice);
+  if (/\.conf$|nginx/.test(name) || SNIPPET.test(name)) found = findNginxSecrets(slice);
   else if (/\.ini$/.test(name)) found = findIniSecrets(slice);
   else if (/\.py$/.test(name)) found = findPythonSecrets(slice);
   else if (/(?:^|\.)env$/.test(name)) found = findDotenvSecrets(slice);

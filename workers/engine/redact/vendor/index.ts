@@ -3,6 +3,7 @@ import type { Candidate, Detector } from '../types.ts';
 import { findAiKeys } from './ai.ts';
 import { findAws } from './aws.ts';
 import { findAzure } from './azure.ts';
+import { findDiscord } from './discord.ts';
 import { findGitHub } from './github.ts';
 import { findGitLab } from './gitlab.ts';
 import { findGoogle } from './google.ts';
@@ -14,6 +15,7 @@ import { findRegistryTokens } from './registries.ts';
 import { findSendGrid } from './sendgrid.ts';
 import { findSlack } from './slack.ts';
 import { findStripe } from './stripe.ts';
+import { findTelegram } from './telegram.ts';
 import { findTwilio } from './twilio.ts';
 
 export const vendorDetectors: readonly Detector[] = [
@@ -32,6 +34,8 @@ export const vendorDetectors: readonly Detector[] = [
   findJwts,
   findPasswordHashes,
   findPrefixedTokens,
+  findTelegram,
+  findDiscord,
 ];
 
 export function findVendorSecrets(text: string): Candidate[] {
