@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.ts';
+import { storedInputs, test, expect } from './fixtures.ts';
 
 /**
  * Planted-canary test (issue 6, item 4): fake credentials of every kind, built at run time
@@ -25,12 +25,19 @@ const canary = {
   apiToken: `tok${alnum(29)}`,
   stripe: ['sk', 'live', alnum(24)].join('_'),
   pem: alnum(64, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
+  // A credential only because of where its variable ends up (Authorization).
+  partner: `pt${alnum(28)}`,
+  telegram: `${alnum(10, '0123456789')}:AA${alnum(33)}`,
 };
 const values = Object.entries(canary);
 
 const nginx = `upstream backend {
     server 127.0.0.1:8000;
     keepalive 16;
+}
+
+map $host $partner {
+    default "${canary.partner}";
 }
 
 server {
@@ -42,6 +49,10 @@ server {
         proxy_pass http://backend;
         proxy_set_header Host $host;
         proxy_set_header Authorization "Bearer ${canary.bearer}";
+    }
+    location /partner/ {
+        proxy_pass http://backend;
+        proxy_set_header Authorization "Token $partner";
     }
 }
 `;
@@ -89,7 +100,8 @@ const pemHeader = ['-----BEGIN', 'PRIVATE', 'KEY-----'].join(' ');
 const pemFooter = ['-----END', 'PRIVATE', 'KEY-----'].join(' ');
 const log =
   readFileSync(new URL('./files/upload-error.log', import.meta.url), 'utf8') +
-  `[2026-03-14 10:02:12 +0000] [812] [ERROR] token rejected: ${canary.github}\n`;
+  `[2026-03-14 10:02:12 +0000] [812] [ERROR] token rejected: ${canary.github}\n` +
+  `2026/03/14 10:02:13 [error] 812#812: *9 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.7, server: app.test, request: "POST /bot${canary.telegram}/sendMessage HTTP/1.1", upstream: "http://127.0.0.1:8000/bot${canary.telegram}/sendMessage", host: "app.test"\n`;
 const key = `${pemHeader}\n${canary.pem}\n${canary.pem.slice(0, 40)}\n${pemFooter}\n`;
 
 /** Each canary and a 12-character slice from its middle, to catch partial leaks too. */
@@ -166,7 +178,7 @@ test('planted secrets never reach the page, the clipboard, the share link or a r
     found.push(...leaks(`page with tab ${i}`, await shown(page)));
   }
   // Every evidence line clicked opens its file with the line marked.
-  const evidence = page.locator('[data-testid="finding"] button.loc');
+  const evidence = page.locator('[data-testid="finding"] button.loc:visible');
   for (let i = 0; i < Math.min(await evidence.count(), 12); i++) {
     await evidence.nth(i).click();
     found.push(...leaks(`page after evidence ${i}`, await shown(page)));
@@ -196,6 +208,11 @@ test('planted secrets never reach the page, the clipboard, the share link or a r
   expect(shared).toContain('proxy_pass http://backend');
   found.push(...leaks('share link', link + shared));
   await page.keyboard.press('Escape');
+
+  // "Remember my inputs" stores the masked text only.
+  await page.getByTestId('remember').check();
+  await expect.poll(() => storedInputs(page)).toContain('proxy_pass http://backend');
+  found.push(...leaks('IndexedDB', await storedInputs(page)));
 
   // The share link opened elsewhere shows nothing either.
   const other = await context.newPage();

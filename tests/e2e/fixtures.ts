@@ -36,3 +36,23 @@ export async function downloadText(
   const path = await file.path();
   return { name: file.suggestedFilename(), text: readFileSync(path, 'utf8') };
 }
+
+/** What "Remember my inputs" wrote to IndexedDB, as JSON ('' when nothing was written yet). */
+export function storedInputs(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('upstream-doctor');
+        // Not there yet: do not create it (an empty database would break the app's saves).
+        open.onupgradeneeded = () => open.transaction!.abort();
+        open.onerror = () => (open.error?.name === 'AbortError' ? resolve('') : reject(open.error));
+        open.onsuccess = () => {
+          const get = open.result.transaction('inputs').objectStore('inputs').get('current');
+          get.onsuccess = () => {
+            open.result.close();
+            resolve(JSON.stringify(get.result ?? null));
+          };
+        };
+      }),
+  );
+}

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { test, expect } from './fixtures.ts';
+import { storedInputs, test, expect } from './fixtures.ts';
 
 const dump = `nginx: the configuration file /etc/nginx/nginx.conf syntax is ok
 nginx: configuration file /etc/nginx/nginx.conf test is successful
@@ -110,24 +110,7 @@ test('inputs are kept only when the user opts in, secrets masked, and clear ever
   await page.getByTestId('remember').check();
   await expect(dumped).toHaveCount(2);
   // What IndexedDB holds: the paste with its token masked, never the token.
-  const stored = () =>
-    page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('upstream-doctor');
-          // Not there yet: do not create it (an empty database would break the app's saves).
-          open.onupgradeneeded = () => open.transaction!.abort();
-          open.onerror = () =>
-            open.error?.name === 'AbortError' ? resolve('') : reject(open.error);
-          open.onsuccess = () => {
-            const get = open.result.transaction('inputs').objectStore('inputs').get('current');
-            get.onsuccess = () => {
-              open.result.close();
-              resolve(JSON.stringify(get.result ?? null));
-            };
-          };
-        }),
-    );
+  const stored = () => storedInputs(page);
   await expect.poll(stored).toContain('remembered-input-marker');
   expect(await stored()).toContain('«redacted:');
   expect(await stored()).not.toContain(secret.slice(0, 12));

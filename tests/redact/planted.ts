@@ -34,6 +34,10 @@ export function plantedInputs(seed = 2024): Planted[] {
       '        server 127.0.0.1:8000;',
       '        keepalive 16;',
       '    }',
+      // A value that is a credential only because of where the variable ends up.
+      '    map $host $partner {',
+      `        default "${s(f.mixed(30))}";`,
+      '    }',
       '    map $http_x_api_key $api_client {',
       '        default "";',
       `        "${s(f.mixed(32))}" client_one;`,
@@ -47,6 +51,7 @@ export function plantedInputs(seed = 2024): Planted[] {
       `            proxy_set_header Authorization "Bearer ${s(f.mixed(40))}";`,
       `            proxy_set_header X-Api-Key ${s(f.mixed(28))};`,
       `            set $jwt_secret "${s(f.password(24))}";`,
+      '            proxy_set_header X-Partner-Auth "Token $partner";',
       '            proxy_http_version 1.1;',
       '            proxy_set_header Connection "";',
       '            proxy_read_timeout 60s;',
