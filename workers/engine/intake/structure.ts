@@ -182,19 +182,22 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
   return regions;
 }
 
-/** `{` minus `}` outside comments and quotes: enough to know whether a block is open. */
-export function braceDelta(line: string): number {
+/**
+ * Brackets a line opens minus those it closes, outside quotes and the `#` comment: `{` and `}`
+ * by default (enough to know whether an nginx block is open), or any set (`([{` for Python).
+ */
+export function braceDelta(line: string, opens = '{', closes = '}'): number {
   let delta = 0;
   let quote = '';
   for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+    const c = line[i]!;
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
     } else if (c === '"' || c === "'") quote = c;
     else if (c === '#') break;
-    else if (c === '{') delta++;
-    else if (c === '}') delta--;
+    else if (opens.includes(c)) delta++;
+    else if (closes.includes(c)) delta--;
   }
   return delta;
 }

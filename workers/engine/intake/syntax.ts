@@ -110,23 +110,6 @@ function firstStatement(lines: readonly string[]): string {
   return lines.find(isContent) ?? '';
 }
 
-/** Brackets a line opens (minus those it closes), outside strings and the `#` comment. */
-function bracketDelta(line: string): number {
-  let delta = 0;
-  let quote = '';
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') break;
-    else if (c === '(' || c === '[' || c === '{') delta++;
-    else if (c === ')' || c === ']' || c === '}') delta--;
-  }
-  return delta;
-}
-
 const KEY = {
   gunicorn: /^([a-z_]\w*)\s*=/,
   dotenv: /^(?:export\s+)?([A-Za-z_]\w*)=/,
@@ -166,7 +149,7 @@ export class OpenInput {
       if (this.kind === 'nginx') this.nginxLine(l);
       else if (this.kind === 'gunicorn' || this.kind === 'puma' || this.kind === 'node') {
         this.quotes += (l.match(/"""|'''/g) ?? []).length;
-        if (this.quotes % 2 === 0) this.brackets += bracketDelta(l);
+        if (this.quotes % 2 === 0) this.brackets += braceDelta(l, '([{', ')]}');
       } else if (this.kind === 'kubernetes') this.yamlLine(l);
       const key = this.keyOf(l);
       if (key) this.keys.add(key);
