@@ -167,6 +167,38 @@ describe("nginx's logged upstream against the app server's own start lines", () 
     expect(mismatch.message).toContain('listens on unix:/run/app/gunicorn.sock (pasted:4)');
   });
 
+  it("a Node app's `listening on port` line is its address when its code is not pasted", () => {
+    const text = [
+      '$ cat /etc/nginx/conf.d/app.conf',
+      'server {',
+      '    listen 80;',
+      '    server_name app.example.com;',
+      '    location / { proxy_pass http://127.0.0.1:3001; }',
+      '}',
+      '$ pm2 logs web --lines 2',
+      'Example app listening on port 3000',
+      '$ tail -n 1 /var/log/nginx/error.log',
+      '2024/11/05 08:03:15 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4, server: app.example.com, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:3001/", host: "app.example.com"',
+      '',
+    ].join('\n');
+    const report = analyze([{ name: 'pasted', text }], { nginxVersion: '1.24.0' });
+    const mismatch = report.findings.find((f) => f.cause === 'address-mismatch')!;
+    expect(mismatch.message).toContain(':3000 (pasted:8)');
+    expect(mismatch.evidence.some((e) => e.line === 8)).toBe(true);
+  });
+
+  it('near miss: other servers saying where they listen are not Node apps', () => {
+    for (const line of [
+      'LOG:  listening on IPv4 address "0.0.0.0", port 5432',
+      'nginx: listening on port 80',
+      'INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)',
+      'The docs say the server is running at full speed',
+    ]) {
+      const report = analyze([{ name: 'pasted', text: `${line}\n` }]);
+      expect(report.events.filter((e) => e.kind === 'startup')).toEqual([]);
+    }
+  });
+
   it('near miss: a log alone invents no settings for the configs nobody pasted', () => {
     const report = analyze([{ name: 'pasted', text: `${timedOut('uwsgi')}\n` }]);
     expect(report.findings.map((f) => f.message).join(' ')).not.toMatch(/default, unless/);

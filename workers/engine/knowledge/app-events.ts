@@ -279,4 +279,11 @@ export const NODE: Record<string, EventExplanation> = {
     meaning: 'nginx sees closed or refused connections (502) until it restarts.',
     causes: ['An application bug; the stack trace precedes the line.'],
   },
+  startup: {
+    title: 'Node.js server listening',
+    what: 'The app printed the address or port it listens on.',
+    meaning:
+      'Marks a (re)start, and says where nginx must connect: a proxy_pass to any other port is refused.',
+    causes: ['A deploy, a crash restart, or a reboot.'],
+  },
 };

@@ -87,7 +87,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
     'shutdown',
     'other',
   ],
-  node: ['heap-oom', 'crash'],
+  node: ['heap-oom', 'crash', 'startup'],
   selinux: ['avc-denied', 'other'],
 };
 

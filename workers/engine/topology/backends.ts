@@ -17,7 +17,7 @@ import {
   uwsgiSockets,
   type UwsgiProtocol,
 } from '../formats/uwsgi/index.ts';
-import { nodeSettings, type NodeTree } from '../formats/node/index.ts';
+import { nodeDefaultSettings, nodeSettings, type NodeTree } from '../formats/node/index.ts';
 import { pumaBinds, pumaSettings, type PumaTree } from '../formats/puma/index.ts';
 import {
   kubernetesWorkloads,
@@ -84,7 +84,7 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
       for (const b of same) {
         const bind = b.settings.bind;
         const unsaid =
-          b.kind === 'uwsgi' ? b.listeners.length === 0 : bind && 'default' in bind.source;
+          b.kind === 'gunicorn' ? bind && 'default' in bind.source : b.listeners.length === 0;
         if (!unsaid) continue;
         b.listeners = [listener];
         if (b.kind === 'gunicorn')
@@ -107,6 +107,14 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
       const b = gunicorn(settings, `gunicorn (as ${o.file} shows it)`, [o.file]);
       b.listeners = [listener];
       added.push(b);
+    } else if (o.kind === 'node') {
+      added.push({
+        kind: 'node',
+        label: `Node.js (as ${o.file} shows it)`,
+        settings: nodeDefaultSettings(),
+        listeners: [listener],
+        files: [o.file],
+      });
     } else {
       added.push({
         kind: 'uwsgi',

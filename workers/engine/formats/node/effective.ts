@@ -4,20 +4,28 @@ import type { EffectiveSettings, EffectiveValue, Provenance } from '../gunicorn/
 import { FASTIFY_DEFAULTS, NODE_SETTINGS, nodeDefault } from './defaults.ts';
 import type { NodeTree } from './parse.ts';
 
-export function nodeSettings(
-  parsed: ParsedFile<NodeTree>,
-  opts: { nodeMajor?: number } = {},
+/** Every timeout at its default: for a server whose code is not pasted (only its log). */
+export function nodeDefaultSettings(
+  opts: { nodeMajor?: number; fastify?: boolean } = {},
 ): EffectiveSettings {
   const out: EffectiveSettings = {};
-  const fastify = parsed.tree.servers.some((s) => s.framework === 'fastify');
   for (const name of NODE_SETTINGS) {
-    const fd = fastify ? FASTIFY_DEFAULTS[name] : undefined;
+    const fd = opts.fastify ? FASTIFY_DEFAULTS[name] : undefined;
     const d = fd ?? nodeDefault(name, opts.nodeMajor ?? null);
     out[name] = {
       value: d.value,
       source: { default: `${fd ? 'Fastify' : 'Node.js'} default (${d.holds})` },
     };
   }
+  return withNotes(out);
+}
+
+export function nodeSettings(
+  parsed: ParsedFile<NodeTree>,
+  opts: { nodeMajor?: number } = {},
+): EffectiveSettings {
+  const fastify = parsed.tree.servers.some((s) => s.framework === 'fastify');
+  const out = nodeDefaultSettings({ ...opts, fastify });
   for (const a of parsed.tree.assignments) {
     const v: EffectiveValue =
       a.value === null
@@ -36,6 +44,10 @@ export function nodeSettings(
           };
     out[a.name] = v;
   }
+  return withNotes(out);
+}
+
+function withNotes(out: EffectiveSettings): EffectiveSettings {
   out.keepAliveTimeout = {
     ...out.keepAliveTimeout!,
     note: 'ms an idle keep-alive connection stays open; a proxy must give up on idle connections sooner',

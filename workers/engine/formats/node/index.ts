@@ -37,6 +37,6 @@ export const handler: FormatHandler<NodeTree> = {
 };
 
 export { parseNode, type NodeTree, type NodeServer, type NodeAssignment } from './parse.ts';
-export { nodeSettings } from './effective.ts';
+export { nodeDefaultSettings, nodeSettings } from './effective.ts';
 export { setNodeTimeouts } from './edit.ts';
 export { nodeDefault, nodeMajorFrom, type NodeSettingName } from './defaults.ts';
