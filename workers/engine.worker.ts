@@ -3,7 +3,7 @@
  * everything else lives in engine/ and also runs in Node (CLI, tests).
  */
 import { expose } from 'comlink';
-import { analyze } from './engine/analyze.ts';
+import { analyze, type OnStage } from './engine/analyze.ts';
 import type { AnalyzeOptions, Report, Shared, SourceFile } from './engine/model.ts';
 import { streamLog, type Progress } from './engine/pipeline/stream.ts';
 import { readDropped } from './engine/archive/read.ts';
@@ -11,8 +11,9 @@ import { redactInputs } from './engine/pipeline/redact.ts';
 import { decodeShare } from './engine/share.ts';
 
 const api = {
-  analyze(inputs: SourceFile[], options: AnalyzeOptions = {}): Report {
-    return analyze(inputs, options);
+  /** `onStage` hears each step as it starts (the page shows it while a big paste runs). */
+  analyze(inputs: SourceFile[], options: AnalyzeOptions = {}, onStage?: OnStage): Report {
+    return analyze(inputs, options, [], [], onStage);
   },
   /**
    * Like analyze, with files passed as Files rather than text: archives and `.gz` files opened
@@ -24,13 +25,14 @@ const api = {
     files: { name: string; file: File }[],
     options: AnalyzeOptions,
     onProgress?: Progress,
+    onStage?: OnStage,
   ): Promise<Report> {
     const read = await readDropped(files.map((f) => ({ name: f.name, blob: f.file })));
     const sources = [...inputs, ...read.sources];
     const streamed = [];
     for (const log of read.large)
       streamed.push(await streamLog(log.name, log.source, sources, onProgress));
-    return analyze(sources, options, streamed, read.unreadable);
+    return analyze(sources, options, streamed, read.unreadable, onStage);
   },
   /** Each input's text with its secrets masked (what "Remember my inputs" stores). */
   redact(inputs: SourceFile[]): { name: string; text: string }[] {

@@ -9,8 +9,13 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { EngineApi } from '../../workers/engine.worker.ts';
-import type { AnalyzeOptions, Report, SourceFile } from '../../workers/engine/model.ts';
-import type { Shared } from '../../workers/engine/model.ts';
+import type {
+  AnalyzeOptions,
+  Report,
+  Shared,
+  SourceFile,
+  StageProgress,
+} from '../../workers/engine/model.ts';
 
 export class Superseded extends Error {
   constructor() {
@@ -73,14 +78,22 @@ export class EngineClient {
     options: AnalyzeOptions = {},
     files: { name: string; file: File }[] = [],
     onProgress?: Progress,
+    onStage?: (stage: StageProgress) => void,
   ): Promise<Report> {
     const bytes =
       inputs.reduce((n, i) => n + i.text.length, 0) + files.reduce((n, f) => n + f.file.size, 0);
-    return this.call(bytes, onProgress, (api, progress) =>
-      files.length > 0
-        ? api.analyzeFiles(inputs, files, options, progress ? proxy(progress) : undefined)
-        : api.analyze(inputs, options),
-    );
+    return this.call(bytes, onProgress, (api, progress, arm) => {
+      // A step starting is news too: it restarts the stall clock like bytes read do.
+      const stage = onStage
+        ? proxy((s: StageProgress) => {
+            arm();
+            onStage(s);
+          })
+        : undefined;
+      return files.length > 0
+        ? api.analyzeFiles(inputs, files, options, progress ? proxy(progress) : undefined, stage)
+        : api.analyze(inputs, options, stage);
+    });
   }
 
   /** Each input's text with its secrets masked, as the analysis masks it (for storing). */
@@ -103,7 +116,7 @@ export class EngineClient {
   private async call<T>(
     bytes: number,
     onProgress: Progress | undefined,
-    work: (api: Remote<EngineApi>, onProgress?: Progress) => Promise<T>,
+    work: (api: Remote<EngineApi>, onProgress: Progress | undefined, arm: () => void) => Promise<T>,
   ): Promise<T> {
     const generation = ++this.generation;
     // A busy worker is working for a request nobody wants any more: stop it now.
@@ -150,7 +163,7 @@ export class EngineClient {
         }
       : undefined;
     try {
-      const result = await Promise.race([work(running.api, progress), failure]);
+      const result = await Promise.race([work(running.api, progress, () => arm()), failure]);
       if (generation !== this.generation) throw new Superseded();
       return result;
     } catch (error) {

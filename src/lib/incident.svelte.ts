@@ -8,6 +8,7 @@ import type {
   Report,
   SegmentKind,
   SourceFile,
+  StageProgress,
 } from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 import * as storage from './persist.ts';
@@ -33,6 +34,8 @@ type Status = 'idle' | 'analyzing' | 'stopped' | 'done' | 'failed';
 
 /** Typing pauses shorter than this do not start an analysis. */
 const DEBOUNCE_MS = 150;
+/** Steps of an analysis are shown once it has run this long (quick ones would only flicker). */
+const STAGES_AFTER_MS = 400;
 
 export class Incident {
   log = $state('');
@@ -53,6 +56,8 @@ export class Incident {
   focus = $state<{ file: string; line: number; at: number } | null>(null);
   /** Bytes of big logs (or `.gz` logs) read so far, while they stream. */
   progress = $state<{ file: string; done: number; total: number } | null>(null);
+  /** The step a long analysis is at (a big paste); not shown for quick ones. */
+  stage = $state<StageProgress | null>(null);
   error = $state<string | null>(null);
 
   private nextId = 1;
@@ -136,6 +141,7 @@ export class Incident {
     clearTimeout(this.timer);
     this.engine.cancel();
     this.progress = null;
+    this.stage = null;
     // What is shown must be about these inputs, and the stopped run said nothing yet.
     this.report = null;
     this.status = 'stopped';
@@ -223,6 +229,7 @@ export class Incident {
     this.logSegmentKinds = [];
     this.remember = false;
     this.progress = null;
+    this.stage = null;
     this.files = [];
     this.disabledFixes = [];
     this.enabledFixes = [];
@@ -335,6 +342,10 @@ export class Incident {
       return;
     }
     this.status = 'analyzing';
+    const started = Date.now();
+    const onStage = (stage: StageProgress) => {
+      if (Date.now() - started >= STAGES_AFTER_MS) this.stage = stage;
+    };
     try {
       // $state.snapshot: the worker gets plain objects, not Svelte proxies (which cannot be cloned).
       const version = this.nginxVersion.trim();
@@ -347,14 +358,17 @@ export class Incident {
         },
         files,
         (progress) => (this.progress = progress),
+        onStage,
       );
       this.report = report;
       this.progress = null;
+      this.stage = null;
       this.error = null;
       this.status = 'done';
     } catch (error) {
       if (error instanceof Superseded) return;
       this.progress = null;
+      this.stage = null;
       this.error =
         error instanceof EngineFailure ? error.message : `Unexpected error: ${String(error)}`;
       this.status = 'failed';

@@ -149,6 +149,33 @@ test('Stop ends a long analysis and keeps the inputs; Analyse again resumes', as
   await expect(page.getByText('Stopped. Your inputs are kept.')).toBeVisible();
 });
 
+test('a long analysis says which step it is at', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByRole('button', { name: 'Clear everything' }).click();
+  const line =
+    '2024/01/02 03:04:05 [error] 12#12: *3 upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.1, server: a, request: "GET / HTTP/1.1", upstream: "http://127.0.0.1:8000/", host: "a"\n';
+  const big = dump + line.repeat(Math.ceil((7 * 1024 * 1024) / line.length));
+  const statuses: string[] = [];
+  await page.exposeFunction('sawStatus', (s: string) => statuses.push(s));
+  await page.evaluate(() => {
+    const status = document.querySelector('p.status')!;
+    new MutationObserver(() => {
+      const w = window as unknown as { sawStatus: (s: string) => void };
+      w.sawStatus(status.textContent ?? '');
+    }).observe(status, { childList: true, subtree: true, characterData: true });
+  });
+  await page.getByLabel('Paste anything').evaluate((area, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', text);
+    area.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }),
+    );
+  }, big);
+  await expect(page.locator('[data-testid="finding"]').first()).toBeVisible({ timeout: 30_000 });
+  expect(statuses.join('\n')).toMatch(/Analysing: [a-z ]+ \([1-7] of 7\)/);
+});
+
 test('a huge paste becomes a file entry instead of freezing the textarea', async ({ page }) => {
   await page.goto('/');
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();

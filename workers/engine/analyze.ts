@@ -6,7 +6,7 @@
  * Secrets are masked right after detection, so no tree, event, finding, diff or patch ever
  * holds one (unless the caller asks for raw fixed files, mapped back at the very end).
  */
-import type { AnalyzeOptions, FileReport, Report, SourceFile } from './model.ts';
+import type { AnalyzeOptions, FileReport, Report, SourceFile, StageProgress } from './model.ts';
 import type { ParsedFile } from './formats/types.ts';
 import type { NginxFile } from './formats/nginx/index.ts';
 import { intake } from './pipeline/detect.ts';
@@ -25,6 +25,20 @@ import { summarizeIncident } from './logs/index.ts';
 import type { StreamedLog } from './pipeline/stream.ts';
 import type { Unreadable } from './archive/index.ts';
 
+/** The steps of an analysis, as the page names them while a big one runs. */
+export const STAGES = [
+  'splitting the text into its inputs',
+  'masking secrets',
+  'parsing configs',
+  'reading log lines',
+  'tracing each request path',
+  'checking the rules',
+  'verifying the fixes',
+] as const;
+
+/** Told as each step starts: which (1-based) of how many, and its name. */
+export type OnStage = (stage: StageProgress) => void;
+
 export function analyze(
   sources: readonly SourceFile[],
   options: AnalyzeOptions = {},
@@ -32,14 +46,21 @@ export function analyze(
   streamed: readonly StreamedLog[] = [],
   /** Dropped files that could not be read (binary, encrypted, damaged archives) and why. */
   unreadable: readonly Unreadable[] = [],
+  onStage?: OnStage,
 ): Report {
+  const stage = (step: number) =>
+    onStage?.({ step: step + 1, of: STAGES.length, label: STAGES[step]! });
+
   // 1. detect: what each input is (pastes split into segments, dumps into their files)
+  stage(0);
   const { inputs: classified, pastes: segmented } = intake(sources);
 
   // 2. redact: mask secrets before anything else reads the text
+  stage(1);
   const { inputs, pastes, redactions } = redactClassified(classified, segmented);
 
   // 3. parse: configs through their lossless parsers; logs and unknown text are set aside
+  stage(2);
   const parsed = new Map<string, ParsedFile>();
   for (const input of inputs) {
     const file = parseInput(input);
@@ -49,6 +70,7 @@ export function analyze(
   const nginxFiles = configs.filter((f): f is NginxFile => f.kind === 'nginx');
 
   // 4. decode log lines, in the config's access log formats
+  stage(3);
   const decoded = decodeEvents(
     inputs.filter((i) => i.kind === 'log'),
     nginxFiles,
@@ -57,14 +79,17 @@ export function analyze(
 
   // 5. topology: each location's path to the app server, with effective settings (and, where
   //    no config says, what the logs show of the configs that ran); incidents by upstream block
+  stage(4);
   const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
   const topology = buildTopology(configs, version, observe(decoded.events));
   const logs = withIncidents(decoded, streamed, upstreamGroupOf(topology.nginx));
 
   // 6. rules, ranked by how well the logs support each finding
+  stage(5);
   const hits = diagnoseTopology(topology, logs);
 
   // 7. fix: apply the wanted fixes one by one, keeping those that verify
+  stage(6);
   const errorCount = (files: readonly ParsedFile[]) =>
     files.reduce((n, f) => n + f.errors.length, 0);
   const outcome = applyFixes(

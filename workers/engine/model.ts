@@ -303,3 +303,10 @@ export interface Shared {
   disabledFixes?: string[];
   enabledFixes?: string[];
 }
+
+/** Which step of an analysis has started (1-based, of how many) and its name, for the page. */
+export interface StageProgress {
+  step: number;
+  of: number;
+  label: string;
+}
