@@ -187,12 +187,39 @@ describe("nginx's logged upstream against the app server's own start lines", () 
     expect(mismatch.evidence.some((e) => e.line === 8)).toBe(true);
   });
 
+  it("uvicorn's `running on unix socket` line is its address, and nginx's socket is not it", () => {
+    const text = [
+      '$ journalctl -u api --since today',
+      'INFO:     Started server process [812]',
+      'INFO:     Waiting for application startup.',
+      'INFO:     Application startup complete.',
+      'INFO:     Uvicorn running on unix socket /run/api/uvicorn.sock (Press CTRL+C to quit)',
+      '$ grep -A2 "location /" /etc/nginx/sites-enabled/api',
+      'location / {',
+      '    proxy_pass http://unix:/run/uvicorn.sock;',
+      '}',
+      '$ tail -n 1 /var/log/nginx/error.log',
+      '2024/11/05 08:03:15 [crit] 7#7: *1 connect() to unix:/run/uvicorn.sock failed (2: No such file or directory) while connecting to upstream, client: 1.2.3.4, server: api.example.com, request: "GET / HTTP/1.1", upstream: "http://unix:/run/uvicorn.sock:/", host: "api.example.com"',
+      '',
+    ].join('\n');
+    const report = analyze([{ name: 'pasted', text }]);
+    expect(report.events.filter((e) => e.source === 'uvicorn').map((e) => e.kind)).toEqual([
+      'startup',
+      'startup',
+      'startup',
+      'startup',
+    ]);
+    const mismatch = report.findings.find((f) => f.cause === 'address-mismatch')!;
+    expect(mismatch.message).toContain('uvicorn');
+    expect(mismatch.message).toContain('unix:/run/api/uvicorn.sock (pasted:5)');
+  });
+
   it('near miss: other servers saying where they listen are not Node apps', () => {
     for (const line of [
       'LOG:  listening on IPv4 address "0.0.0.0", port 5432',
       'nginx: listening on port 80',
-      'INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)',
       'The docs say the server is running at full speed',
+      'INFO: Uvicorn is what we run on port 8000',
     ]) {
       const report = analyze([{ name: 'pasted', text: `${line}\n` }]);
       expect(report.events.filter((e) => e.kind === 'startup')).toEqual([]);

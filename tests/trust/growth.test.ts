@@ -24,6 +24,7 @@ import { decodePhpFpm } from '../../workers/engine/logs/php-fpm.ts';
 import { peelAlways, peelOnce } from '../../workers/engine/logs/prefix.ts';
 import { decodeSelinux } from '../../workers/engine/logs/selinux.ts';
 import { decodeUwsgi } from '../../workers/engine/logs/uwsgi.ts';
+import { decodeUvicorn } from '../../workers/engine/logs/uvicorn.ts';
 import type { FileKind } from '../../workers/engine/model.ts';
 import { detectSecrets } from '../../workers/engine/redact/index.ts';
 import { grown, growth } from '../helpers/growth.ts';
@@ -108,6 +109,12 @@ const DECODERS: Target[] = [
     (t) => decodeNode(t, wrap),
     ['Error: ', '    at '],
     ['ECONNRESET', 'listening on ', 'read ', 'socket hang up', '(node:1) '],
+  ),
+  lineTarget(
+    'decodeUvicorn',
+    (t) => decodeUvicorn(t, wrap),
+    ['INFO:     ', 'ERROR:    '],
+    ['Uvicorn running on ', 'unix socket ', 'http://', 'Started server process [', '('],
   ),
   lineTarget(
     'decodeSelinux',

@@ -101,7 +101,8 @@ export type EventSource =
   | 'kubernetes'
   | 'php-fpm'
   | 'node'
-  | 'selinux';
+  | 'selinux'
+  | 'uvicorn';
 
 export type NginxErrorKind =
   | 'premature-close'

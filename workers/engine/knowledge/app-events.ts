@@ -287,3 +287,25 @@ export const NODE: Record<string, EventExplanation> = {
     causes: ['A deploy, a crash restart, or a reboot.'],
   },
 };
+
+export const UVICORN: Record<string, EventExplanation> = {
+  startup: {
+    title: 'uvicorn starting',
+    what: 'uvicorn started a server process and says where it listens (`Uvicorn running on …`).',
+    meaning:
+      'Marks a (re)start, and says where nginx must connect: an address or socket nginx does not use is refused.',
+    causes: ['A deploy, a crash restart, or a reboot.'],
+  },
+  shutdown: {
+    title: 'uvicorn shutting down',
+    what: 'uvicorn stopped accepting connections and is finishing its server process.',
+    meaning: 'Requests that arrive meanwhile are refused or closed (502) until it is back.',
+    causes: ['A deploy or restart (SIGTERM), or the container being stopped.'],
+  },
+  other: {
+    title: 'Other uvicorn message',
+    what: 'A uvicorn log line this tool does not classify (an exception in the app, a failed startup).',
+    meaning: 'Context for the lines around it.',
+    causes: [],
+  },
+};

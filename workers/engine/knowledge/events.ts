@@ -1,5 +1,5 @@
 import type { EventSource, Phase } from '../model.ts';
-import { GUNICORN, NODE, PHP_FPM, UWSGI } from './app-events.ts';
+import { GUNICORN, NODE, PHP_FPM, UVICORN, UWSGI } from './app-events.ts';
 import { NGINX_ACCESS, NGINX_ERROR } from './nginx-events.ts';
 import { KERNEL, KUBERNETES, SELINUX } from './system-events.ts';
 import type { EventExplanation } from './types.ts';
@@ -17,6 +17,7 @@ export const EVENT_KNOWLEDGE: Record<EventSource, Record<string, EventExplanatio
   'php-fpm': PHP_FPM,
   node: NODE,
   selinux: SELINUX,
+  uvicorn: UVICORN,
 };
 
 /** Where in the request nginx was, from the `while …` of its error line. */

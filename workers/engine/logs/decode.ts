@@ -10,6 +10,7 @@ import { peelAlways, peelOnce, stripAnsi } from './prefix.ts';
 import type { DecodedLine, LogContext, SourceDecoder, Wrapper } from './types.ts';
 import { decodeUwsgi } from './uwsgi.ts';
 import { decodeSelinux } from './selinux.ts';
+import { decodeUvicorn } from './uvicorn.ts';
 
 /** Longer lines are decoded from their first this-many characters (and marked truncated). */
 export const MAX_LINE = 16_384;
@@ -26,6 +27,7 @@ const DECODERS: readonly SourceDecoder[] = [
   decodeKubernetes,
   decodeNode,
   decodeSelinux,
+  decodeUvicorn,
 ];
 
 function tryAll(body: string, w: Wrapper, formats: AccessFormat[]): DecodedLine | null {

@@ -89,6 +89,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
   ],
   node: ['heap-oom', 'crash', 'startup'],
   selinux: ['avc-denied', 'other'],
+  uvicorn: ['startup', 'shutdown', 'other'],
 };
 
 /** nginx error kinds that mean a request failed (or was refused) at or because of the upstream. */

@@ -27,7 +27,8 @@ import {
 import { parseEndpoint, type Endpoint } from './address.ts';
 import type { ObservedListener } from './observed.ts';
 
-export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma';
+/** `uvicorn` is only ever known from its log (no config format of its own is read). */
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
 
 export interface Listener {
@@ -104,13 +105,21 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
           value: o.workerClass.value,
           source: { file: o.workerClass.file, line: o.workerClass.line },
         };
-      const b = gunicorn(settings, `gunicorn (as ${o.file} shows it)`, [o.file]);
+      const b = gunicorn(settings, 'gunicorn (from its log)', [o.file]);
       b.listeners = [listener];
       added.push(b);
+    } else if (o.kind === 'uvicorn') {
+      added.push({
+        kind: 'uvicorn',
+        label: 'uvicorn (from its log)',
+        settings: {},
+        listeners: [listener],
+        files: [o.file],
+      });
     } else if (o.kind === 'node') {
       added.push({
         kind: 'node',
-        label: `Node.js (as ${o.file} shows it)`,
+        label: 'Node.js (from its log)',
         settings: nodeDefaultSettings(),
         listeners: [listener],
         files: [o.file],
@@ -118,7 +127,7 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
     } else {
       added.push({
         kind: 'uwsgi',
-        label: `uWSGI (as ${o.file} shows it)`,
+        label: 'uWSGI (from its log)',
         settings: mergeUwsgiSettings([]),
         listeners: [listener],
         files: [o.file],

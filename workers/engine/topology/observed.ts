@@ -2,7 +2,8 @@
  * Logs as configuration evidence. An nginx error line says which module and address nginx used
  * (`upstream: "uwsgi://127.0.0.1:9090"`, `http://unix:/run/app.sock:/x`) and for which server;
  * app-server start lines say where they listen and how (gunicorn `Listening at:` and `Using
- * worker:`, uWSGI's `uWSGI http bound on :9090`, a Node app's `listening on port 3000`). These are facts about the configs that ran,
+ * worker:`, uWSGI's `uWSGI http bound on :9090`, a Node app's `listening on port 3000`, uvicorn's
+ * `Uvicorn running on …`). These are facts about the configs that ran,
  * with the log line as their source: the topology uses them where no pasted config says.
  */
 import type { LogEvent } from '../model.ts';
@@ -12,7 +13,7 @@ import type { PassDirective } from '../formats/nginx/index.ts';
 
 /** An app server's listener as its own log announced it. */
 export interface ObservedListener {
-  kind: 'gunicorn' | 'uwsgi' | 'node';
+  kind: 'gunicorn' | 'uwsgi' | 'node' | 'uvicorn';
   /** As the log wrote it: `http://127.0.0.1:8000`, `unix:/run/app.sock`, `:9090`. */
   address: string;
   protocol: 'http' | 'http-router';
@@ -80,9 +81,13 @@ export function observe(events: readonly LogEvent[]): Observed {
         });
       if (typeof e.fields?.workerClass === 'string')
         workerClass = { value: e.fields.workerClass, file: e.file, line: e.line };
-    } else if (e.source === 'node' && e.kind === 'startup' && typeof e.fields?.bind === 'string') {
+    } else if (
+      (e.source === 'node' || e.source === 'uvicorn') &&
+      e.kind === 'startup' &&
+      typeof e.fields?.bind === 'string'
+    ) {
       listeners.push({
-        kind: 'node',
+        kind: e.source,
         address: e.fields.bind,
         protocol: 'http',
         file: e.file,

@@ -41,7 +41,13 @@ export interface AppServer {
   setLimit(seconds: number): Edit[];
 }
 
-const PROGRAM = { gunicorn: 'gunicorn', uwsgi: 'uWSGI', node: 'Node.js', puma: 'Puma' } as const;
+const PROGRAM = {
+  gunicorn: 'gunicorn',
+  uwsgi: 'uWSGI',
+  node: 'Node.js',
+  puma: 'Puma',
+  uvicorn: 'uvicorn',
+} as const;
 
 export function appServers(topology: Topology, events: readonly LogEvent[]): AppServer[] {
   const out: AppServer[] = [];

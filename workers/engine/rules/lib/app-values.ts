@@ -41,6 +41,7 @@ const KIND_OF: Record<Backend['kind'], string> = {
   uwsgi: 'uwsgi',
   node: 'node',
   puma: 'puma',
+  uvicorn: 'uvicorn',
 };
 
 /**

@@ -62,6 +62,11 @@ const ADVICE: Record<Backend['kind'], string> = {
     'mode without preload_app!) or a hot restart (SIGUSR2) keeps the listening socket open. ' +
     'Otherwise take the server out of nginx first (with a second server, proxy_next_upstream ' +
     'retries refused connects).',
+  uvicorn:
+    'uvicorn alone closes its socket on restart. Run it where the socket outlives the process: ' +
+    'gunicorn with uvicorn workers (SIGHUP replaces them in place) or systemd socket activation ' +
+    '(`uvicorn --fd 0`). Otherwise take the server out of nginx first (with a second server, ' +
+    'proxy_next_upstream retries refused connects).',
 };
 
 /** The restart finding for an app server outside Kubernetes, when its log shows one. */

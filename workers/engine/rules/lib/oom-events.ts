@@ -69,6 +69,7 @@ const PROCESS_OF: Record<Backend['kind'], RegExp> = {
   uwsgi: /uwsgi|python/i,
   node: /^node/i,
   puma: /puma|ruby/i,
+  uvicorn: /uvicorn|python/i,
 };
 
 /** Whether an OOM line is about this app server (by log source, process name or pod). */
