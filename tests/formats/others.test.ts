@@ -85,6 +85,12 @@ preload_app!
 
 describe('Puma', () => {
   const p = puma.parse('config/puma.rb', PUMA) as ParsedFile<PumaTree>;
+  it('is recognised by its DSL without its file name, preload_app! included', () => {
+    expect(puma.detect('pasted', 'workers 2\nthreads 1, 5\npreload_app!\n')).toBeGreaterThan(0.5);
+    // Two calls and no Puma-only word: could be anything.
+    expect(puma.detect('pasted', 'workers 2\nthreads 1, 5\n')).toBe(0);
+    expect(puma.detect('pasted', 'workers 2\nthreads 1, 5\n# preload_app! is off\n')).toBe(0);
+  });
   it('reads DSL calls with ENV fallbacks and locals; defaults otherwise', () => {
     expect(p.print()).toBe(PUMA);
     expect(detectKind('config/puma.rb', PUMA).kind).toBe('puma');

@@ -273,7 +273,8 @@ function detect(name: string, text: string): number {
   const hits = new Set(
     (
       head.match(
-        /^[ \t]*(workers|threads|worker_timeout|persistent_timeout|first_data_timeout|preload_app!|plugin|port|bind|environment|pidfile|worker_shutdown_timeout|on_worker_boot|before_fork)\b(?:\(|[ \t]+(?![ \t=]))/gm,
+        // `preload_app!` takes no argument: it counts alone on its line (a `\b` after `!` never matched).
+        /^[ \t]*(?:(?:workers|threads|worker_timeout|persistent_timeout|first_data_timeout|plugin|port|bind|environment|pidfile|worker_shutdown_timeout|on_worker_boot|before_fork)\b(?:\(|[ \t]+(?![ \t=]))|preload_app!(?=[ \t]*(?:#|$)))/gm,
       ) ?? []
     ).map((m) => m.trim().replace(/[ \t(].*/, '')),
   ).size;
