@@ -9,11 +9,19 @@ import type { EventSource } from '../model.ts';
 import { detectKind, DETECT_THRESHOLD } from '../formats/detect.ts';
 import { fragmentKind, vocabularyFit } from './fragment.ts';
 import type { Hint, SegmentKind } from './hints.ts';
-import { isBlank } from './lines.ts';
+import { isBlank, tripleQuotes } from './lines.ts';
 import { logLines, type LogLine } from './log-lines.ts';
+import { allLog, logPieces } from './log-pieces.ts';
 import { isProseLine, isWordsLine } from './prose.ts';
 import { braceDelta, type LineRef, type Region } from './structure.ts';
-import { onlyComments, OpenInput, syntaxFit } from './syntax.ts';
+import {
+  docstringEnd,
+  hasDocstring,
+  onlyComments,
+  OpenInput,
+  opensDocstring,
+  syntaxFit,
+} from './syntax.ts';
 
 type Formats = Parameters<typeof logLines>[1];
 
@@ -265,7 +273,7 @@ function proseAfterBlank(lines: readonly LineRef[]): number | null {
     )
       return k;
     depth = Math.max(0, depth + braceDelta(text));
-    quotes += (text.match(/"""|'''/g) ?? []).length;
+    quotes += tripleQuotes(text);
   }
   return null;
 }
@@ -284,38 +292,6 @@ function withOwnBlanks(region: Region, first: LineRef, last: LineRef, atEnd = tr
     if (region.tail === 'one' && b > 0 && isBlank(region.lines[b - 1]!.text)) b--;
   }
   return region.lines.slice(a, b);
-}
-
-/** Every line of a region a command says is a log (`journalctl`, `kubectl logs`). */
-function allLog(texts: readonly string[], formats: Formats): (LogLine | undefined)[] {
-  const found = logLines(texts, formats);
-  const source = found.find(Boolean)?.source ?? 'nginx-error';
-  return texts.map((t, i) => found[i] ?? (isBlank(t) ? undefined : { source, continuation: true }));
-}
-
-const DOCSTRING_START = /^\s*[rbuf]?("""|''')/;
-const tripleQuotes = (texts: readonly string[]) =>
-  texts.reduce((n, t) => n + (t.match(/"""|'''/g) ?? []).length, 0);
-
-/** A line starts a Python docstring (after a comment or two) that the block does not close. */
-function opensDocstring(texts: readonly string[]): boolean {
-  return texts.some((t) => DOCSTRING_START.test(t)) && tripleQuotes(texts) % 2 === 1;
-}
-
-/** A block that holds a docstring: Python, not prose, whatever its words. */
-function hasDocstring(texts: readonly string[]): boolean {
-  const first = texts.findIndex((t) => !/^\s*#/.test(t));
-  return first >= 0 && DOCSTRING_START.test(texts[first]!);
-}
-
-/** Past the line that closes a docstring opened at `i` (at least `j`). */
-function docstringEnd(texts: readonly string[], i: number, j: number): number {
-  let quotes = 0;
-  for (let k = i; k < texts.length; k++) {
-    quotes += (texts[k]!.match(/"""|'''/g) ?? []).length;
-    if (quotes > 0 && quotes % 2 === 0) return Math.max(j, k + 1);
-  }
-  return j;
 }
 
 /** Column headings of a table of log rows (kubectl get events/pods): capitals, no syntax. */
@@ -397,10 +373,20 @@ function onlyBlankBetween(
   piece: { lines: LineRef[] },
   block: { lines: LineRef[] },
 ): boolean {
+  return between(all, piece, block).every((l) => isBlank(l.text));
+}
+
+/** The paste's lines after a piece's last line and before a block's first. */
+function between(
+  all: readonly LineRef[],
+  piece: { lines: LineRef[] },
+  block: { lines: LineRef[] },
+): LineRef[] {
   const first = block.lines[0]!.index;
+  const out: LineRef[] = [];
   for (let k = positionAfter(all, piece.lines.at(-1)!.index); all[k] && all[k]!.index < first; k++)
-    if (!isBlank(all[k]!.text)) return false;
-  return true;
+    out.push(all[k]!);
+  return out;
 }
 
 /** Adds a block to a config piece being read, keeping its shape up to date. */
@@ -415,63 +401,7 @@ function append(
   piece: { lines: LineRef[] },
   block: { lines: LineRef[] },
 ): void {
-  const first = block.lines[0]!.index;
-  for (let k = positionAfter(all, piece.lines.at(-1)!.index); all[k] && all[k]!.index < first; k++)
-    piece.lines.push(all[k]!);
-  for (const l of block.lines) piece.lines.push(l);
-}
-
-/** Splits a run of log lines where the source changes for good (two or more lines). */
-function logPieces(lines: LineRef[], logs: (LogLine | undefined)[]): Piece[] {
-  const starts = (l: LogLine | undefined): l is LogLine => !!l && !l.continuation && !l.wrapped;
-  // The source of the next log line after each line, read backwards once.
-  const nextSource: (EventSource | undefined)[] = new Array(lines.length);
-  for (let k = lines.length - 1, seen: EventSource | undefined; k >= 0; k--) {
-    nextSource[k] = seen;
-    const l = logs[k];
-    if (starts(l)) seen = l.source;
-  }
-  const pieces: Piece[] = [];
-  let cur: Piece | null = null;
-  let source: EventSource | undefined;
-  // Lines of `cur` after its last log line: a header of the next log goes with that log.
-  let tail = 0;
-  let blankBefore = false;
-  for (let k = 0; k < lines.length; k++) {
-    const log = logs[k];
-    const begins = starts(log);
-    const switches =
-      begins &&
-      source !== undefined &&
-      log.source !== source &&
-      (blankBefore || nextSource[k] === log.source);
-    if (!cur || switches) {
-      const moved: LineRef[] = cur && tail > 0 ? cur.lines.splice(cur.lines.length - tail) : [];
-      while (moved.length > 0 && isBlank(moved[0]!.text)) moved.shift();
-      if (cur) pieces.push(cur);
-      cur = {
-        lines: moved,
-        kind: 'log',
-        confidence: 1,
-        sources: [],
-        joined: new Map(),
-        dropped: new Set(),
-      };
-    }
-    const index = lines[k]!.index;
-    if (begins) {
-      source = log.source;
-      if (!cur.sources!.includes(log.source)) cur.sources!.push(log.source);
-    }
-    if (log?.text !== undefined) cur.joined!.set(index, log.text);
-    if (log?.wrapped) cur.dropped!.add(index);
-    cur.lines.push(lines[k]!);
-    tail = log ? 0 : tail + 1;
-    if (log) blankBefore = false;
-    else if (isBlank(lines[k]!.text)) blankBefore = true;
-  }
-  if (cur) pieces.push(cur);
-  return pieces;
+  piece.lines.push(...between(all, piece, block), ...block.lines);
 }
 
 function trimBlank(lines: readonly LineRef[]): LineRef[] {

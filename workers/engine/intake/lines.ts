@@ -39,3 +39,6 @@ export function eolAt(lines: TextLines, i: number): string {
 }
 
 export const isBlank = (line: string): boolean => line.trim() === '';
+
+/** Python triple quotes on a line: an odd running count means inside a docstring. */
+export const tripleQuotes = (line: string): number => (line.match(/"""|'''/g) ?? []).length;

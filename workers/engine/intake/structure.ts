@@ -7,7 +7,7 @@
  */
 import { caption } from './caption.ts';
 import { fenceHint, type Hint } from './hints.ts';
-import { isBlank } from './lines.ts';
+import { isBlank, tripleQuotes } from './lines.ts';
 import { banner, dumpMarker, isNginxTestLine, promptCommand, tailBanner } from './prompt.ts';
 
 /** A line of the paste as a region sees it: its index and its text without quote marks. */
@@ -60,7 +60,7 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
   const add = (line: LineRef) => {
     free.push(line);
     depth = Math.max(0, depth + braceDelta(line.text));
-    quotes += (line.text.match(/"""|'''/g) ?? []).length;
+    quotes += tripleQuotes(line.text);
   };
   /**
    * A caption just above (at most one blank line between) names what follows. A caption that

@@ -5,6 +5,7 @@
  * (a second `[uwsgi]` header, a second `bind =`, a `server` block after a whole nginx.conf).
  */
 import type { SegmentKind } from './hints.ts';
+import { tripleQuotes } from './lines.ts';
 import { braceDelta } from './structure.ts';
 
 /** Tested on lines with their trailing blanks removed (see syntaxFit). */
@@ -78,7 +79,7 @@ export function syntaxFit(kind: SegmentKind, lines: readonly string[]): number {
     if (l.trim() === '') continue;
     seen++;
     const inString = kind === 'gunicorn' && quotes % 2 === 1;
-    if (kind === 'gunicorn') quotes += (l.match(/"""|'''/g) ?? []).length;
+    if (kind === 'gunicorn') quotes += tripleQuotes(l);
     if (inString || re.test(l.trimEnd())) fit++;
   }
   return seen === 0 ? 1 : fit / seen;
@@ -148,7 +149,7 @@ export class OpenInput {
       if (l.trim() === '') continue;
       if (this.kind === 'nginx') this.nginxLine(l);
       else if (this.kind === 'gunicorn' || this.kind === 'puma' || this.kind === 'node') {
-        this.quotes += (l.match(/"""|'''/g) ?? []).length;
+        this.quotes += tripleQuotes(l);
         if (this.quotes % 2 === 0) this.brackets += braceDelta(l, '([{', ')]}');
       } else if (this.kind === 'kubernetes') this.yamlLine(l);
       const key = this.keyOf(l);
@@ -249,4 +250,30 @@ export class OpenInput {
     // Settings after a whole server block begin another file (a snippet of proxy_* lines).
     return level === 'other' && !/^\s*include\b/.test(first) && this.serverBlock;
   }
+}
+
+const DOCSTRING_START = /^\s*[rbuf]?("""|''')/;
+
+/** A line starts a Python docstring (after a comment or two) that the block does not close. */
+export function opensDocstring(texts: readonly string[]): boolean {
+  return (
+    texts.some((t) => DOCSTRING_START.test(t)) &&
+    texts.reduce((n, t) => n + tripleQuotes(t), 0) % 2 === 1
+  );
+}
+
+/** A block that holds a docstring: Python, not prose, whatever its words. */
+export function hasDocstring(texts: readonly string[]): boolean {
+  const first = texts.findIndex((t) => !/^\s*#/.test(t));
+  return first >= 0 && DOCSTRING_START.test(texts[first]!);
+}
+
+/** Past the line that closes a docstring opened at `i` (at least `j`). */
+export function docstringEnd(texts: readonly string[], i: number, j: number): number {
+  let quotes = 0;
+  for (let k = i; k < texts.length; k++) {
+    quotes += tripleQuotes(texts[k]!);
+    if (quotes > 0 && quotes % 2 === 0) return Math.max(j, k + 1);
+  }
+  return j;
 }
