@@ -56,3 +56,14 @@ export function storedInputs(page: Page): Promise<string> {
       }),
   );
 }
+
+/** Pastes text into the paste box the way a browser does (a paste event, not typing). */
+export async function pasteText(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Paste anything').evaluate((area, pasted) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', pasted);
+    area.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }),
+    );
+  }, text);
+}

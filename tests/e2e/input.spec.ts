@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { storedInputs, test, expect } from './fixtures.ts';
+import { pasteText, storedInputs, test, expect } from './fixtures.ts';
 
 const dump = `nginx: the configuration file /etc/nginx/nginx.conf syntax is ok
 nginx: configuration file /etc/nginx/nginx.conf test is successful
@@ -165,13 +165,7 @@ test('a long analysis says which step it is at', async ({ page }) => {
       w.sawStatus(status.textContent ?? '');
     }).observe(status, { childList: true, subtree: true, characterData: true });
   });
-  await page.getByLabel('Paste anything').evaluate((area, text) => {
-    const clipboardData = new DataTransfer();
-    clipboardData.setData('text/plain', text);
-    area.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }),
-    );
-  }, big);
+  await pasteText(page, big);
   await expect(page.locator('[data-testid="finding"]').first()).toBeVisible({ timeout: 30_000 });
   expect(statuses.join('\n')).toMatch(/Analysing: [a-z ]+ \([1-7] of 7\)/);
 });
@@ -181,13 +175,7 @@ test('a huge paste becomes a file entry instead of freezing the textarea', async
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await page.getByRole('button', { name: 'Clear everything' }).click();
   const big = dump + '# padding\n'.repeat(30_000);
-  await page.getByLabel('Paste anything').evaluate((area, text) => {
-    const clipboardData = new DataTransfer();
-    clipboardData.setData('text/plain', text);
-    area.dispatchEvent(
-      new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true }),
-    );
-  }, big);
+  await pasteText(page, big);
   await expect(page.getByTestId('file-card')).toHaveCount(1);
   await expect(page.getByTestId('file-card').getByLabel('File name')).toHaveValue('pasted text');
   await expect(page.getByLabel('Paste anything')).toHaveValue('');
