@@ -1,4 +1,4 @@
-import type { Report } from '../workers/engine/model.ts';
+import type { Finding, Report } from '../workers/engine/model.ts';
 
 /** The human-readable form of a report, for a terminal or a CI log. */
 export function formatReport(report: Report): string {
@@ -11,20 +11,34 @@ export function formatReport(report: Report): string {
     for (const error of file.errors) out.push(`${file.name}:${error.line}: ${error.message}`);
   }
   if (report.findings.length === 0) out.push('No findings.');
-  report.findings.forEach((finding, i) => {
-    out.push('', `${i + 1}. [${finding.severity}] ${finding.title} (${finding.rule})`);
-    out.push(`   ${finding.message}`);
-    for (const ev of finding.evidence) {
-      out.push(
-        `   ${ev.file}:${ev.line}${ev.text ? `  ${ev.text.trim()}` : ''}${ev.note ? `  — ${ev.note}` : ''}`,
-      );
-    }
-    if (finding.fix) {
-      out.push(
-        `   fix (${finding.fix.safety}${finding.fix.applied ? ', applied' : ''}): ${finding.fix.description}`,
-      );
-    }
-  });
+  const causes = report.findings.filter((f) => f.role === 'cause');
+  const risks = report.findings.filter((f) => f.role === 'risk');
+  if (causes.length > 0) out.push('', 'What happened — causes of the failures in your logs:');
+  causes.forEach((finding, i) => out.push(...formatFinding(finding, i + 1)));
+  if (risks.length > 0)
+    out.push(
+      '',
+      causes.length > 0 || report.events.length > 0
+        ? 'Also in your configs — not seen in your logs:'
+        : 'Risks in your configs (no log lines pasted to tell what happened):',
+    );
+  risks.forEach((finding, i) => out.push(...formatFinding(finding, causes.length + i + 1)));
   if (report.redactions.length > 0) out.push('', `${report.redactions.length} secret(s) redacted.`);
   return out.join('\n') + '\n';
+}
+
+function formatFinding(finding: Finding, n: number): string[] {
+  const out = ['', `${n}. [${finding.severity}] ${finding.title} (${finding.rule})`];
+  out.push(`   ${finding.message}`);
+  for (const ev of finding.evidence) {
+    out.push(
+      `   ${ev.file}:${ev.line}${ev.text ? `  ${ev.text.trim()}` : ''}${ev.note ? `  — ${ev.note}` : ''}`,
+    );
+  }
+  if (finding.fix) {
+    out.push(
+      `   fix (${finding.fix.safety}${finding.fix.applied ? ', applied' : ''}): ${finding.fix.description}`,
+    );
+  }
+  return out;
 }

@@ -45,22 +45,22 @@ export function confidenceWords(finding: Finding): ConfidenceWords {
       why: 'No rule matched these log lines; this is what usually causes them.',
       level: 'fallback',
     };
+  if (finding.role === 'risk')
+    return {
+      label: 'config only',
+      why: 'Holds in the configs, but no pasted log line shows it happening.',
+      level: 'config',
+    };
   if (c >= 0.8)
     return {
       label: 'strong evidence',
       why: 'Explains most of the pasted failures, backed by the logs.',
       level: 'strong',
     };
-  if (c > 0.5)
-    return {
-      label: 'matches the logs',
-      why: 'Explains some of the pasted failures.',
-      level: 'likely',
-    };
   return {
-    label: 'config only',
-    why: 'Holds in the configs, but no pasted log line shows it happening.',
-    level: 'config',
+    label: 'matches the logs',
+    why: 'Explains some of the pasted failures.',
+    level: 'likely',
   };
 }
 

@@ -17,7 +17,7 @@ export interface FindingGroup {
 
 function standing(f: Finding): string {
   const fix = f.fix ? `${f.fix.safety}:${f.fix.applied}` : 'none';
-  return [f.rule, f.cause, f.severity, (f.confidence ?? 0).toFixed(3), fix].join('|');
+  return [f.rule, f.cause, f.role, f.severity, (f.confidence ?? 0).toFixed(3), fix].join('|');
 }
 
 export function groupFindings(findings: readonly Finding[]): FindingGroup[] {

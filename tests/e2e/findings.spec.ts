@@ -103,3 +103,37 @@ test('a thousand locations missing the same setting are one card, switched off w
   await expect(card.getByTestId('fix-toggle')).not.toBeChecked();
   await expect(page.getByText('No automatic change is proposed')).toBeVisible();
 });
+
+test('causes of the pasted failures come first; a config risk is listed apart and is no error', async ({
+  page,
+}) => {
+  // Refused connections while gunicorn was down; its 30 s timeout under nginx's 60 s is true of
+  // the configs but no pasted line shows a request killed by it.
+  await page.goto('/?sample=backend-down');
+  const causes = page.getByTestId('causes');
+  const down = causes.locator('[data-testid="finding"][data-cause="backend-down"]');
+  const timeout = causes.locator('[data-testid="finding"][data-cause="app-timeout"]');
+  await expect(down).toBeVisible();
+  await expect(timeout).toBeVisible();
+  const heading = page.getByTestId('risks-heading');
+  await expect(heading).toHaveText('Also in your configs — not seen in your logs');
+  const y = async (l: typeof down) => (await l.boundingBox())!.y;
+  expect(await y(down)).toBeLessThan(await y(heading));
+  expect(await y(heading)).toBeLessThan(await y(timeout));
+  await expect(timeout).toHaveClass(/\bwarning\b/);
+  await expect(timeout.getByLabel(/^Risk \d+$/)).toBeVisible();
+  await expect(page.getByTestId('summary-lead')).toContainText('Nothing was listening');
+});
+
+test('with no logs pasted every finding is a risk of the configs, under its own heading', async ({
+  page,
+}) => {
+  await page.goto('/?sample=backend-down');
+  await expect(page.locator('[data-cause="backend-down"]')).toBeVisible();
+  await page.getByLabel('Paste anything').fill('');
+  await expect(page.locator('[data-cause="backend-down"]')).toHaveCount(0);
+  await expect(page.getByTestId('risks-heading')).toHaveText('Risks in your configs');
+  await expect(page.getByText('No log lines pasted, so nothing here is known')).toBeVisible();
+  // A config audit keeps the rules' own severities.
+  await expect(page.locator('[data-cause="app-timeout"]')).toHaveClass(/\berror\b/);
+});

@@ -7,6 +7,8 @@ const finding = (rule: string, place: string, over: Partial<Finding> = {}): Find
   key: `${rule} ${place}`,
   cause: rule as Finding['cause'],
   severity: 'warning',
+  role: 'risk',
+  explains: 0,
   title: rule,
   message: `${rule} at ${place}`,
   evidence: [],

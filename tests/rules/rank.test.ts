@@ -7,7 +7,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Cause, LogEvent, Severity } from '../../workers/engine/model.ts';
 import type { Hit } from '../../workers/engine/rules/index.ts';
-import { confidenceOf, rank, UNEXPLAINED_RULE } from '../../workers/engine/rules/rank.ts';
+import {
+  confidenceOf,
+  rank,
+  standingOf,
+  UNEXPLAINED_RULE,
+} from '../../workers/engine/rules/rank.ts';
 
 let line = 0;
 const failure = (kind = 'premature-close'): LogEvent => ({
@@ -189,5 +194,101 @@ describe('rank', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  describe('causes and risks', () => {
+    it('a hit that explains pasted failures is a cause; one that does not is a risk, listed after', () => {
+      const events = failures(3);
+      const risk = hit('app-timeout', 'error');
+      const cause = hit('backend-down', 'info', events.slice(0, 2));
+      expect(ids(rank([risk, cause], events))).toEqual(['backend-down', 'app-timeout']);
+      expect(standingOf(cause)).toMatchObject({ role: 'cause', explains: 2, severity: 'info' });
+      // Beside failures it does not explain, a risk is never an error.
+      expect(standingOf(risk)).toMatchObject({ role: 'risk', explains: 0, severity: 'warning' });
+    });
+
+    it('with no logs (a config audit) every hit is a risk and keeps its severity', () => {
+      const audit = [hit('w', 'warning'), hit('e', 'error')];
+      expect(ids(rank(audit, []))).toEqual(['e', 'w']);
+      expect(audit.map((h) => standingOf(h).role)).toEqual(['risk', 'risk']);
+      expect(standingOf(audit[1]!).severity).toBe('error');
+    });
+
+    it('app-side activity alone (a boot, a recycle) is no failure explained when failures were pasted', () => {
+      const events = failures(2);
+      const recycleOnly = hit('recycle', 'warning', [app('worker-recycle')]);
+      const kill = hit('kill', 'warning', [app('worker-timeout')]);
+      rank([recycleOnly, kill], [...events, ...recycleOnly.hit.explains!, ...kill.hit.explains!]);
+      expect(standingOf(recycleOnly)).toMatchObject({ role: 'risk', explains: 0 });
+      expect(confidenceOf(recycleOnly)).toBeLessThan(0.5);
+      // A killed worker is a failure of its own: a cause even with no nginx line tied to it.
+      expect(standingOf(kill)).toMatchObject({ role: 'cause', explains: 1 });
+      // With no failure pasted at all, the pasted lines are the incident.
+      const alone = hit('recycle', 'warning', [app('worker-recycle')]);
+      rank([alone], alone.hit.explains);
+      expect(standingOf(alone)).toMatchObject({ role: 'cause', explains: 1 });
+    });
+
+    it('the fallback counts the failures it lists and stays among the causes', () => {
+      const events = failures(4);
+      const fallback = hit(UNEXPLAINED_RULE, 'info', events, 'unexplained');
+      const smell = hit('smell', 'error');
+      expect(ids(rank([smell, fallback], events))).toEqual([UNEXPLAINED_RULE, 'smell']);
+      expect(standingOf(fallback)).toMatchObject({ role: 'cause', explains: 4 });
+    });
+
+    it('explains counts the error log once when the access log repeats the same requests', () => {
+      const errors = failures(2);
+      const responses: LogEvent[] = errors.map((e) => ({
+        file: 'access.log',
+        line: e.line,
+        source: 'nginx-access',
+        kind: 'response',
+        status: 502,
+      }));
+      const h = hit('h', 'error', [...errors, ...responses]);
+      rank([h], [...errors, ...responses]);
+      expect(standingOf(h).explains).toBe(2);
+    });
+  });
+
+  describe('symptoms below their explanation', () => {
+    for (const [symptom, explanation] of [
+      ['proxy-timeout', 'protocol-mismatch'],
+      ['backend-down', 'address-mismatch'],
+      ['proxy-timeout', 'app-timeout'],
+    ] as const) {
+      it(`${symptom} ranks below ${explanation} that explains the same lines, and is named by it`, () => {
+        const events = failures(10);
+        // The symptom explains more lines (and would rank first on evidence alone).
+        const s = hit(symptom, 'error', events);
+        const e = hit(explanation, 'warning', events.slice(0, 4));
+        expect(ids(rank([s, e], events))).toEqual([explanation, symptom]);
+        expect(confidenceOf(s)).toBeLessThan(confidenceOf(e));
+        expect(confidenceOf(s)).toBeGreaterThan(0.5);
+        expect(standingOf(e).symptoms).toEqual([s]);
+        expect(standingOf(s).explainedBy).toEqual([e]);
+      });
+    }
+
+    it('no shared line, no reordering: the symptom of another upstream keeps its place', () => {
+      const events = failures(10);
+      const s = hit('proxy-timeout', 'error', events.slice(0, 8));
+      const e = hit('protocol-mismatch', 'error', events.slice(8));
+      expect(ids(rank([e, s], events))).toEqual(['proxy-timeout', 'protocol-mismatch']);
+      expect(standingOf(e).symptoms).toEqual([]);
+    });
+
+    it('two symptoms do not reorder each other, nor does a risk reorder a symptom', () => {
+      const events = failures(6);
+      const timeout = hit('proxy-timeout', 'error', events.slice(0, 4));
+      const down = hit('backend-down', 'error', events.slice(0, 2));
+      const risk = hit('protocol-mismatch', 'error');
+      expect(ids(rank([risk, down, timeout], events))).toEqual([
+        'proxy-timeout',
+        'backend-down',
+        'protocol-mismatch',
+      ]);
+    });
   });
 });

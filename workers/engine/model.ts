@@ -194,7 +194,12 @@ export interface Finding {
   /** Identifies this finding across re-analyses (for per-fix toggles); stable when lines move. */
   key?: string;
   cause: Cause;
+  /** The rule's severity; never `error` for a risk when the paste holds failures. */
   severity: Severity;
+  /** cause: explains pasted failures; risk: true of the configs, not seen in the logs. */
+  role: 'cause' | 'risk';
+  /** How many pasted failure events it accounts for (0 for a risk). */
+  explains: number;
   title: string;
   message: string;
   evidence: Evidence[];

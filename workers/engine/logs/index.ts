@@ -4,7 +4,12 @@
  */
 export type { LogContext, DecodedLine } from './types.ts';
 export { decodeLine, decodeLog, decodeWith, logConfidence, lines, MAX_LINE } from './decode.ts';
-export { SOURCE_KINDS, NGINX_FAILURE_KINDS, FAILURE_STATUSES } from './kinds.ts';
+export {
+  SOURCE_KINDS,
+  NGINX_FAILURE_KINDS,
+  FAILURE_STATUSES,
+  SIDE_FAILURE_KINDS,
+} from './kinds.ts';
 export { correlate, type CorrelateOptions } from './correlate.ts';
 export { createLogAggregator, type LogAggregator, type AggregateResult } from './stream.ts';
 export { parseUpstream, upstreamServer, type UpstreamParts } from './upstream.ts';

@@ -114,3 +114,24 @@ export const NGINX_FAILURE_KINDS: ReadonlySet<string> = new Set([
 
 /** Access-log statuses that count as upstream failures (bad gateway, unavailable, timeout). */
 export const FAILURE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * App-side, kernel and orchestrator kinds that are failures in themselves (a request killed, a
+ * process gone, a request refused), not just activity such as a boot or a recycle. A finding
+ * that explains one of them accounts for part of the incident even with no nginx line.
+ */
+export const SIDE_FAILURE_KINDS: Readonly<Partial<Record<EventSource, ReadonlySet<string>>>> = {
+  gunicorn: new Set(['worker-timeout', 'worker-killed', 'worker-exit', 'socket-error']),
+  uwsgi: new Set([
+    'harakiri',
+    'worker-killed',
+    'listen-queue-full',
+    'header-too-big',
+    'body-too-large',
+  ]),
+  kernel: new Set(['oom-kill']),
+  kubernetes: new Set(['oom-killed', 'container-killed', 'crash-loop', 'evicted']),
+  'php-fpm': new Set(['worker-killed', 'request-timeout', 'max-children']),
+  node: new Set(['heap-oom', 'crash']),
+  selinux: new Set(['avc-denied']),
+};

@@ -10,21 +10,24 @@ import { wantsFix } from '../fix/index.ts';
 import { applyEdits } from '../fix/apply.ts';
 import { unifiedPatch } from '../fix/patch.ts';
 import { unredactEdits } from '../redact/index.ts';
-import { confidenceOf } from '../rules/rank.ts';
+import { isUpstreamFailure, standingOf } from '../rules/rank.ts';
 import type { RedactedInput } from './redact.ts';
 
 export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): Finding {
   const { rule, hit: h } = hit;
+  const standing = standingOf(hit);
   return {
     rule: rule.meta.id,
     key: h.key,
     cause: rule.meta.cause,
-    severity: rule.meta.severity,
+    severity: standing.severity,
+    role: standing.role,
+    explains: standing.explains,
     title: h.title ?? rule.meta.title,
-    message: h.message,
+    message: h.message + namesSymptoms(hit, standing.symptoms) + namesCauses(standing.explainedBy),
     evidence: uniqueEvidence(h.evidence),
     ...(h.compared ? { compared: h.compared } : {}),
-    confidence: confidenceOf(hit),
+    confidence: standing.confidence,
     fix: h.fix
       ? {
           safety: h.fix.safety,
@@ -33,6 +36,33 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
         }
       : null,
   };
+}
+
+/**
+ * The symptoms this finding explains, named so the reader sees why the timeout or refusal
+ * listed below it is not a cause of its own.
+ */
+function namesSymptoms(hit: Hit, symptoms: readonly Hit[]): string {
+  const mine = new Set(hit.hit.explains ?? []);
+  return symptoms
+    .map((symptom) => {
+      const lines = (symptom.hit.explains ?? []).filter(isUpstreamFailure);
+      const shared = lines.filter((e) => mine.has(e)).length;
+      const title = symptom.hit.title ?? symptom.rule.meta.title;
+      return (
+        ` This is why nginx logged ${shared === lines.length ? 'the' : `${shared} of the`} ` +
+        `${lines.length} failure line(s) listed under "${title}": that finding is the symptom, ` +
+        'this one its cause.'
+      );
+    })
+    .join('');
+}
+
+/** For a symptom: the findings above that say why it happened. */
+function namesCauses(causes: readonly Hit[]): string {
+  if (causes.length === 0) return '';
+  const titles = causes.map((c) => `"${c.hit.title ?? c.rule.meta.title}"`).join(' and ');
+  return ` These lines are explained above by ${titles}: fix that first.`;
 }
 
 /** One entry per line: a line cited twice (a fragment's setting as limit and as location) once, notes joined. */

@@ -290,6 +290,8 @@ function mitigate(topology: Topology, backend: Backend, ooms: LogEvent[]): RuleH
       ...(at ? [{ ...at, note: `${setting} ${value!.value}` }] : []),
       ...eventEvidence(ooms, 2, 'killed for memory'),
     ],
+    // The kills it mitigates: it belongs with the causes of this incident, not with the risks.
+    explains: ooms,
     compared: value
       ? [{ hop: backend.label, setting, value: value.value ?? '?', source: sourceOf(value.source) }]
       : [],

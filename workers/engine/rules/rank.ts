@@ -21,12 +21,25 @@
  *       server, kernel or Kubernetes): correlated lines on both sides of the hop.
  *     + 0.10 × volume: min(1, log10(1 + events) / 2), so 1 event adds 0.015, 9 add 0.05, 99
  *       or more add 0.1 — many matching lines are stronger than one, but not linearly.
+ *   When the paste holds failures (nginx's, or an app server's, kernel's or orchestrator's
+ *   own: a killed worker, an OOM kill) a hit must explain at least one of them to count as
+ *   explaining anything: lines such as a worker boot or recycle alone leave it config-only.
  * Ties (after rounding to 0.01) go to severity, then the number of explained events, then
- * the rules' order. `rank` remembers each confidence so `confidenceOf` reports the value the
- * order was made with.
+ * the rules' order.
+ *
+ * Role: a hit that explains pasted failures is a `cause`; one that does not is a `risk`
+ * (true of the configs, not seen in the logs), listed after every cause, and never an
+ * `error` when the paste holds failures it does not explain. With no logs every hit is a risk.
+ *
+ * Symptoms below their explanation: a timer that fired (proxy-timeout) or a refused
+ * connection (backend-down) is what nginx saw; a contradiction in the configs (protocol
+ * mismatch, wrong address, an app timer shorter than nginx's) that explains the same failure
+ * lines is why. The explanation ranks first and names the symptom it explains.
+ *
+ * `rank` remembers each hit's standing so the report shows the values the order was made with.
  */
 import type { LogEvent, Severity } from '../model.ts';
-import { FAILURE_STATUSES, NGINX_FAILURE_KINDS } from '../logs/index.ts';
+import { FAILURE_STATUSES, NGINX_FAILURE_KINDS, SIDE_FAILURE_KINDS } from '../logs/index.ts';
 import type { Hit } from './index.ts';
 
 const severityWeight: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -34,10 +47,24 @@ const severityWeight: Record<Severity, number> = { error: 3, warning: 2, info: 1
 /** The rule id of the fallback finding (rules/lib/unexplained.ts). */
 export const UNEXPLAINED_RULE = 'unexplained-events';
 
+/** What nginx saw fail: ranked below a contradiction that explains the same lines. */
+const SYMPTOMS: ReadonlySet<string> = new Set(['proxy-timeout', 'backend-down']);
+/** Contradictions in the configs that explain why the upstream never answered or was not there. */
+const EXPLANATIONS: ReadonlySet<string> = new Set([
+  'protocol-mismatch',
+  'address-mismatch',
+  'app-timeout',
+]);
+
 /** An upstream failure as the incident counts it: nginx error of a failure kind, or 502/503/504. */
 export function isUpstreamFailure(e: LogEvent): boolean {
   if (e.source === 'nginx-error') return NGINX_FAILURE_KINDS.has(e.kind);
   return e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status);
+}
+
+/** A failure logged on the far side of the hop: a killed worker, an OOM kill, a crash. */
+export function isSideFailure(e: LogEvent): boolean {
+  return SIDE_FAILURE_KINDS[e.source]?.has(e.kind) === true;
 }
 
 /**
@@ -56,34 +83,98 @@ export function failureCount(events: readonly LogEvent[]): number {
   return errors > 0 ? errors : responses;
 }
 
-const remembered = new WeakMap<Hit, number>();
+/** Where a hit stands in the report: what the order was made with. */
+export interface Standing {
+  confidence: number;
+  role: 'cause' | 'risk';
+  /** Pasted failure events it accounts for (nginx's; else the app side's; else any it explains). */
+  explains: number;
+  /** The rule's severity, lowered from error to warning for a risk beside failures. */
+  severity: Severity;
+  /** Symptom hits (ranked below) whose failure lines this hit explains. */
+  symptoms: Hit[];
+  /** For a symptom: the hits (ranked above) that explain its failure lines. */
+  explainedBy: Hit[];
+}
+
+/** What the paste shows failing: nginx's failed requests, and whether anything failed at all. */
+interface Paste {
+  failures: number;
+  failed: boolean;
+}
+
+function pasteOf(events: readonly LogEvent[]): Paste {
+  return {
+    failures: failureCount(events),
+    failed: events.some((e) => isUpstreamFailure(e) || isSideFailure(e)),
+  };
+}
+
+/** The pasted failures a hit accounts for (see Standing.explains). */
+function explained({ hit }: Hit, paste: Paste): number {
+  const explains = hit.explains ?? [];
+  const nginx = failureCount(explains);
+  if (nginx > 0) return nginx;
+  const side = explains.filter(isSideFailure).length;
+  return side > 0 || paste.failed ? side : explains.length;
+}
+
+const remembered = new WeakMap<Hit, Standing>();
+
+/** The standing `rank` gave this hit; computed from its own events when it was never ranked. */
+export function standingOf(hit: Hit): Standing {
+  return remembered.get(hit) ?? stand(hit, pasteOf(hit.hit.explains ?? []));
+}
 
 /**
  * The confidence of one hit. `failures` is how many upstream failures the paste holds (the
- * denominator of coverage); without it, only the hit's own events are known, so coverage is
- * 1 for a hit that explains any failure.
+ * denominator of coverage); without it, the value `rank` gave it (or, never ranked, one from
+ * its own events alone).
  */
 export function confidenceOf(hit: Hit, failures?: number): number {
-  if (failures === undefined) {
-    const known = remembered.get(hit);
-    if (known !== undefined) return known;
-  }
-  return round(score(hit, failures));
+  if (failures === undefined) return standingOf(hit).confidence;
+  const own = pasteOf(hit.hit.explains ?? []);
+  return stand(hit, { ...own, failures }).confidence;
 }
 
-function score({ rule, hit }: Hit, failures?: number): number {
-  if (rule.meta.id === UNEXPLAINED_RULE) return 0.5;
-  const explains = hit.explains ?? [];
-  if (explains.length === 0) {
-    const configOnly = Math.min(0.49, 0.2 + 0.1 * severityWeight[rule.meta.severity]);
-    return hit.latent ? configOnly - 0.1 : configOnly;
+function stand(hit: Hit, paste: Paste): Standing {
+  const { severity } = hit.rule.meta;
+  if (hit.rule.meta.id === UNEXPLAINED_RULE)
+    return {
+      confidence: 0.5,
+      role: 'cause',
+      explains: explained(hit, paste),
+      severity,
+      symptoms: [],
+      explainedBy: [],
+    };
+  const count = explained(hit, paste);
+  if (count === 0) {
+    const configOnly = Math.min(0.49, 0.2 + 0.1 * severityWeight[severity]);
+    return {
+      confidence: round(hit.hit.latent ? configOnly - 0.1 : configOnly),
+      role: 'risk',
+      explains: 0,
+      severity: paste.failed && severity === 'error' ? 'warning' : severity,
+      symptoms: [],
+      explainedBy: [],
+    };
   }
+  const explains = hit.hit.explains ?? [];
   const explainedFailures = failureCount(explains);
-  const total = failures ?? explainedFailures;
+  const total = paste.failures || explainedFailures;
   const coverage = total === 0 ? 1 : Math.min(1, explainedFailures / total);
   const sources = new Set(explains.map((e) => e.source)).size;
   const volume = Math.min(1, Math.log10(1 + explains.length) / 2);
-  return Math.min(1, 0.55 + 0.25 * coverage + (sources >= 2 ? 0.1 : 0) + 0.1 * volume);
+  const score = 0.55 + 0.25 * coverage + (sources >= 2 ? 0.1 : 0) + 0.1 * volume;
+  return {
+    confidence: round(Math.min(1, score)),
+    role: 'cause',
+    explains: count,
+    severity,
+    symptoms: [],
+    explainedBy: [],
+  };
 }
 
 function round(x: number): number {
@@ -91,23 +182,46 @@ function round(x: number): number {
 }
 
 /**
- * Hits in the order the findings are shown, most likely cause first. `events` (all decoded
- * events) gives coverage its denominator; without it the failures any hit explains are used.
+ * Symptoms go below the contradiction that explains their failure lines (its confidence minus
+ * 0.01 at most), and the explanation remembers them to name them.
+ */
+function belowExplanations(standings: Map<Hit, Standing>): void {
+  const explanations = [...standings].filter(
+    ([h, s]) => s.role === 'cause' && EXPLANATIONS.has(h.rule.meta.cause),
+  );
+  for (const [symptom, standing] of standings) {
+    if (standing.role !== 'cause' || !SYMPTOMS.has(symptom.rule.meta.cause)) continue;
+    const lines = new Set((symptom.hit.explains ?? []).filter(isUpstreamFailure));
+    for (const [explanation, why] of explanations) {
+      if (!(explanation.hit.explains ?? []).some((e) => lines.has(e))) continue;
+      standing.confidence = Math.min(standing.confidence, round(why.confidence - 0.01));
+      why.symptoms.push(symptom);
+      standing.explainedBy.push(explanation);
+    }
+  }
+}
+
+/**
+ * Hits in the order the findings are shown: causes, most likely first, then risks by severity.
+ * `events` (all decoded events) gives coverage its denominator; without it the failures any
+ * hit explains are used.
  */
 export function rank(hits: readonly Hit[], events?: readonly LogEvent[]): Hit[] {
-  const failures = failureCount(
-    events ?? [...new Set(hits.flatMap((h) => (h.hit.explains ?? []).filter(isUpstreamFailure)))],
-  );
+  const paste = pasteOf(events ?? [...new Set(hits.flatMap((h) => h.hit.explains ?? []))]);
+  const standings = new Map(hits.map((hit) => [hit, stand(hit, paste)]));
+  belowExplanations(standings);
   const scored = hits.map((hit, order) => {
-    const confidence = round(score(hit, failures));
-    remembered.set(hit, confidence);
-    return { hit, order, confidence, explained: hit.hit.explains?.length ?? 0 };
+    const standing = standings.get(hit)!;
+    remembered.set(hit, standing);
+    return { hit, order, standing, explained: hit.hit.explains?.length ?? 0 };
   });
+  const byRole = (s: Standing) => (s.role === 'cause' ? 1 : 0);
   return scored
     .sort(
       (a, b) =>
-        b.confidence - a.confidence ||
-        severityWeight[b.hit.rule.meta.severity] - severityWeight[a.hit.rule.meta.severity] ||
+        byRole(b.standing) - byRole(a.standing) ||
+        b.standing.confidence - a.standing.confidence ||
+        severityWeight[b.standing.severity] - severityWeight[a.standing.severity] ||
         b.explained - a.explained ||
         a.order - b.order,
     )
