@@ -67,6 +67,38 @@ const invalid: InvalidCase[] = [
     explains: 1,
   },
   {
+    name: "uwsgi_pass to uWSGI's own HTTP router (`http =`): nginx times out; http → socket",
+    files: [
+      { name: 'site.conf', text: uwsgiSite('127.0.0.1:8000') },
+      { name: 'uwsgi.ini', text: '[uwsgi]\nmodule = app:application\nhttp = 127.0.0.1:8000\n' },
+      {
+        name: 'error.log',
+        text: nginxLine(
+          'upstream timed out (110: Connection timed out)',
+          'uwsgi://127.0.0.1:8000',
+        ).repeat(2),
+      },
+    ],
+    output: { 'uwsgi.ini': '[uwsgi]\nmodule = app:application\nsocket = 127.0.0.1:8000\n' },
+    safety: 'safe',
+    explains: 2,
+    mentions: ['speaks uwsgi', 'expects http'],
+  },
+  {
+    name: 'proxy_pass to a uWSGI socket with only timeouts logged: uWSGI closes, so they are not this',
+    files: [
+      { name: 'app.conf', text: proxySite('http://127.0.0.1:3031') },
+      { name: 'uwsgi.ini', text: '[uwsgi]\nsocket = :3031\n' },
+      {
+        name: 'error.log',
+        text: nginxLine('upstream timed out (110: Connection timed out)', 'http://127.0.0.1:3031'),
+      },
+    ],
+    output: { 'uwsgi.ini': '[uwsgi]\nhttp-socket = :3031\n' },
+    safety: 'safe',
+    explains: 0,
+  },
+  {
     name: 'proxy_pass http:// to port 443: the scheme becomes https://',
     files: [
       { name: 'app.conf', text: proxySite('http://10.0.0.20:443') },
@@ -150,6 +182,24 @@ const valid: ValidCase[] = [
     files: [
       { name: 'site.conf', text: uwsgiSite('127.0.0.1:3031') },
       { name: 'uwsgi.ini', text: '[uwsgi]\nsocket = 127.0.0.1:3031\n' },
+    ],
+  },
+  {
+    name: 'uwsgi_pass to a uWSGI socket with timeouts logged: a slow app, not a mismatch',
+    files: [
+      { name: 'site.conf', text: uwsgiSite('127.0.0.1:3031') },
+      { name: 'uwsgi.ini', text: '[uwsgi]\nsocket = 127.0.0.1:3031\n' },
+      {
+        name: 'error.log',
+        text: nginxLine('upstream timed out (110: Connection timed out)', 'uwsgi://127.0.0.1:3031'),
+      },
+    ],
+  },
+  {
+    name: "proxy_pass to uWSGI's HTTP router (`http =`)",
+    files: [
+      { name: 'app.conf', text: proxySite('http://127.0.0.1:8080') },
+      { name: 'uwsgi.ini', text: '[uwsgi]\nhttp = :8080\n' },
     ],
   },
   {

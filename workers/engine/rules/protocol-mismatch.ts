@@ -5,7 +5,8 @@
  *   header and logs "invalid request block size: 21573 (max 4096)...skip", then closes; nginx
  *   logs "upstream prematurely closed connection while reading response header".
  * - uwsgi_pass to an HTTP listener (uWSGI http-socket/http, gunicorn): the HTTP server gets a
- *   binary packet and closes or answers garbage ("upstream sent invalid header").
+ *   binary packet and closes or answers garbage ("upstream sent invalid header"), or waits for
+ *   an end of headers that never comes ("upstream timed out"): the timeout is the symptom.
  * - proxy_pass http:// to a TLS port (443/8443, uWSGI https-socket): the TLS server's alert is
  *   not an HTTP status line ("upstream sent no valid HTTP/1.0 header") or it closes.
  * - proxy_pass https:// to a plain-HTTP listener: "SSL_do_handshake() failed … wrong version
@@ -35,9 +36,11 @@ export const protocolMismatch: Rule = {
       'fastcgi_pass) with what the app server listening there expects (uWSGI socket = uwsgi ' +
       'protocol, http-socket/http = HTTP, https-socket = TLS; gunicorn = HTTP) and flags ' +
       'http:// to ports 443/8443. nginx then logs premature closes or invalid headers while ' +
-      'reading the response header, or TLS handshake errors, and answers 502.',
+      'reading the response header, or TLS handshake errors, and answers 502; a uwsgi packet ' +
+      'sent to an HTTP listener can also leave it waiting, so nginx times out (504).',
     fixSafety:
-      'Safe where one side is unambiguous: the uWSGI option is renamed (socket ↔ http-socket) ' +
+      'Safe where one side is unambiguous: the uWSGI option is renamed (socket ↔ http-socket, ' +
+      'or http → socket, which also drops the HTTP router uWSGI put in front of its workers) ' +
       'when only nginx uses that socket, keeping nginx as written; the scheme of proxy_pass ' +
       'is switched for TLS mismatches (nginx does not verify upstream certificates unless ' +
       'proxy_ssl_verify is on). Turning uwsgi_pass into proxy_pass for a gunicorn backend is ' +
@@ -170,9 +173,14 @@ function compatible(speaks: Speaks, expects: Protocol): boolean {
   return speaks === expects;
 }
 
+/**
+ * What nginx logs for each mismatch. A uwsgi packet sent to an HTTP listener holds no
+ * end-of-headers line, so an HTTP server (uWSGI's `http` router, gunicorn) may just wait for
+ * one: nginx then times out reading the response header rather than seeing a close.
+ */
 const KINDS: Record<string, readonly string[]> = {
   http: ['premature-close', 'invalid-header', 'connection-reset'],
-  uwsgi: ['premature-close', 'invalid-header', 'connection-reset'],
+  binary: ['premature-close', 'invalid-header', 'connection-reset', 'upstream-timeout'],
   https: ['ssl-error'],
 };
 
@@ -183,7 +191,12 @@ function explained(
   found: Found,
   events: readonly LogEvent[],
 ): LogEvent[] {
-  const kinds = speaks === 'https' ? KINDS.https! : (KINDS[speaks] ?? KINDS.http!);
+  const kinds =
+    speaks === 'https'
+      ? KINDS.https!
+      : speaks !== 'http' && found.expects === 'http'
+        ? KINDS.binary!
+        : KINDS.http!;
   const nginx = eventsOnRoute(config, route, events, kinds).filter(
     (e) =>
       e.phase === undefined ||
@@ -295,15 +308,25 @@ function fixFor(
         edits,
       };
   }
-  // uwsgi_pass to uWSGI's http-socket: let uWSGI speak its own protocol there.
+  // uwsgi_pass to uWSGI's http-socket or http router: let uWSGI speak its own protocol there.
   if (speaks === 'uwsgi' && found.expects === 'http' && l && !sharedBy('http')) {
-    const edits = renameOption(topology, l, 'http-socket', 'socket');
-    if (edits.length)
+    const socket = renameOption(topology, l, 'http-socket', 'socket');
+    if (socket.length)
       return {
         safety: 'safe',
         description:
           'Make uWSGI speak the uwsgi protocol on that address (http-socket → socket), as uwsgi_pass expects.',
-        edits,
+        edits: socket,
+      };
+    const router = renameOption(topology, l, 'http', 'socket');
+    if (router.length)
+      return {
+        safety: 'safe',
+        description:
+          'Make uWSGI speak the uwsgi protocol on that address (http → socket), as uwsgi_pass ' +
+          "expects. `http` starts uWSGI's own HTTP router in front of the workers; behind nginx " +
+          'it is one more hop with its own timeout, and it does not speak uwsgi to nginx.',
+        edits: router,
       };
     if (found.backendLabel.startsWith('gunicorn')) {
       const toProxy = uwsgiToProxy(config, route);
