@@ -35,10 +35,14 @@ function formatFinding(finding: Finding, n: number): string[] {
       `   ${ev.file}:${ev.line}${ev.text ? `  ${ev.text.trim()}` : ''}${ev.note ? `  — ${ev.note}` : ''}`,
     );
   }
-  if (finding.fix) {
-    out.push(
-      `   fix (${finding.fix.safety}${finding.fix.applied ? ', applied' : ''}): ${finding.fix.description}`,
-    );
+  const { fix } = finding;
+  if (fix) {
+    out.push(`   fix (${fix.safety}${fix.applied ? ', applied' : ''}): ${fix.description}`);
+    const alt = fix.alternative;
+    if (alt)
+      out.push(
+        `   or instead (${alt.safety}${alt.applied ? ', applied' : ', with --unsafe'}): ${alt.description}`,
+      );
   }
   return out;
 }

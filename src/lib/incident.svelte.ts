@@ -169,22 +169,35 @@ export class Incident {
     this.schedule();
   }
 
-  /** Applies or withdraws one finding's fix, and re-analyses at once. */
   /**
    * Switches a finding's fix off or on, with the same fix of the findings grouped under it
    * (`others`: the same cause in other places), so the group's one switch moves them all.
+   * `alternative` switches the opt-in change offered instead of the fix (it replaces the fix).
    */
-  toggleFix(finding: Finding, others: readonly Finding[] = []): void {
+  toggleFix(finding: Finding, others: readonly Finding[] = [], alternative = false): void {
     if (!finding.key || !finding.fix || finding.fix.safety === 'manual') return;
-    const list = finding.fix.safety === 'safe' ? 'disabledFixes' : 'enabledFixes';
     const keys = [finding, ...others].flatMap((f) => (f.key ? [f.key] : []));
     // A plain lookup, local to this call: nothing renders from it.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const group = new Set(keys);
-    // Listed means "not the default": all move to the opposite of the lead's current state.
-    const listed = this[list].includes(finding.key);
-    const rest = this[list].filter((k) => !group.has(k));
-    this[list] = listed ? rest : [...rest, ...keys];
+    const listed = (list: 'disabledFixes' | 'enabledFixes') => this[list].includes(finding.key!);
+    const set = (list: 'disabledFixes' | 'enabledFixes', on: boolean) => {
+      const rest = this[list].filter((k) => !group.has(k));
+      this[list] = on ? [...rest, ...keys] : rest;
+    };
+    if (alternative) {
+      // Opting in to the alternative: listed in enabledFixes (the engine then applies it instead).
+      set('enabledFixes', !listed('enabledFixes'));
+    } else if (finding.fix.alternative) {
+      // The fix of a finding with an alternative is on unless switched off or replaced by it.
+      const on = !listed('enabledFixes') && !listed('disabledFixes');
+      set('enabledFixes', false);
+      set('disabledFixes', on);
+    } else {
+      // Listed means "not the default": all move to the opposite of the lead's current state.
+      const list = finding.fix.safety === 'safe' ? 'disabledFixes' : 'enabledFixes';
+      set(list, !listed(list));
+    }
     void this.run();
   }
 

@@ -137,3 +137,32 @@ test('with no logs pasted every finding is a risk of the configs, under its own 
   // A config audit keeps the rules' own severities.
   await expect(page.locator('[data-cause="app-timeout"]')).toHaveClass(/\berror\b/);
 });
+
+test('an unsafe raise is offered instead of the safe default; switching swaps the change', async ({
+  page,
+}) => {
+  // The sample's exports wait 300 s; gunicorn kills at 30 s. Raising gunicorn to 305 s is unsafe.
+  await page.goto('/?sample=app-timeout');
+  const card = page.locator('[data-testid="finding"][data-cause="app-timeout"]');
+  const diff = page.getByTestId('diff-view');
+  await expect(card.getByTestId('fix-toggle')).toBeChecked();
+  await expect(card.getByTestId('alternative-toggle')).not.toBeChecked();
+  await expect(diff).toContainText('proxy_read_timeout 25s');
+
+  await card.getByTestId('alternative-toggle').click();
+  await expect(card.getByTestId('alternative-toggle')).toBeChecked();
+  await expect(card.getByTestId('fix-toggle')).not.toBeChecked();
+  await expect(diff).toContainText('timeout = 305');
+  await expect(diff).not.toContainText('proxy_read_timeout 25s');
+
+  // Back to the default by its own switch.
+  await card.getByTestId('fix-toggle').click();
+  await expect(card.getByTestId('fix-toggle')).toBeChecked();
+  await expect(card.getByTestId('alternative-toggle')).not.toBeChecked();
+  await expect(diff).toContainText('proxy_read_timeout 25s');
+
+  // Switched off: nothing applied.
+  await card.getByTestId('fix-toggle').click();
+  await expect(card.getByTestId('fix-toggle')).not.toBeChecked();
+  await expect(page.getByText('No automatic change is proposed')).toBeVisible();
+});

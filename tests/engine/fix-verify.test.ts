@@ -61,7 +61,7 @@ describe('applyFixes', () => {
     const hits = [hit('x', 1, 'X'), hit('y', 3, 'Y'), hit('z', 5, 'Z')];
     const r = reanalyser(hits);
     const out = applyFixes(hits, [{ name: 'f', text }], {}, r.fn, 0);
-    expect([...out.applied]).toEqual(hits);
+    expect([...out.applied.keys()]).toEqual(hits);
     expect(out.texts.get('f')).toBe('aXbcYdeZfghij');
     expect(r.calls()).toBe(1);
   });
@@ -70,7 +70,7 @@ describe('applyFixes', () => {
     const hits = [hit('a', 0, 'A'), hit('b', 2, 'B'), hit('bad', 4, 'BAD'), hit('d', 6, 'D')];
     const r = reanalyser(hits);
     const out = applyFixes(hits, [{ name: 'f', text }], {}, r.fn, 0);
-    expect([...out.applied].map((h) => h.hit.key)).toEqual(['a', 'b', 'd']);
+    expect([...out.applied.keys()].map((h) => h.hit.key)).toEqual(['a', 'b', 'd']);
     expect(out.rejected.get(hits[2]!)).toMatch(/another finding/);
     expect(out.texts.get('f')).toBe('AabBcdefDghij');
   });
@@ -113,7 +113,7 @@ describe('applyFixes', () => {
       reanalyser([first, second]).fn,
       0,
     );
-    expect([...out.applied]).toEqual([first]);
+    expect([...out.applied.keys()]).toEqual([first]);
     expect(out.rejected.get(second)).toMatch(/same lines/);
   });
 

@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
+import { readFiles } from '../helpers/incident-files.ts';
+import { runIncident } from '../rules/lib/incident.ts';
 
 const DIR = join(import.meta.dirname, 'app-timeout');
 const read = (sub: string) =>
@@ -49,5 +51,36 @@ describe('incident: app-timeout', () => {
       { nginxVersion: '1.22.1' },
     );
     expect(again.findings.map((f) => f.cause)).not.toContain('app-timeout');
+  });
+});
+
+/**
+ * Incident: uWSGI `harakiri = 30` under `uwsgi_read_timeout 300s`, HARAKIRI in the log. Raising
+ * harakiri to 305 s would be unsafe (opt-in), so the default diff lowers nginx's wait just under
+ * 30 s: clients get nginx's 504 instead of a killed worker's 502. Opted in, harakiri is raised
+ * instead (and nginx left alone).
+ */
+describe('incident: app-timeout whose raise would be unsafe (uWSGI harakiri)', () => {
+  const dir = join(import.meta.dirname, 'app-timeout-harakiri');
+  runIncident('app-timeout', dir, { nginxVersion: '1.22.1' });
+  const inputs = readFiles(join(dir, 'input'));
+
+  it('counts kills, not the lines that report them, and names both changes', () => {
+    const top = analyze(inputs, { nginxVersion: '1.22.1' }).findings[0]!;
+    expect(top).toMatchObject({ cause: 'app-timeout', role: 'cause', explains: 2 });
+    expect(top.message).toContain('The uWSGI log shows 2 such kill(s)');
+    expect(top.fix).toMatchObject({ safety: 'safe', applied: true });
+    expect(top.fix!.alternative).toMatchObject({ safety: 'unsafe', applied: false });
+    expect(top.fix!.alternative!.description).toContain('Raise harakiri to 305 s');
+  });
+
+  it('opted in, harakiri is raised instead and nginx is left as it was', () => {
+    const report = analyze(inputs, { nginxVersion: '1.22.1', unsafe: true });
+    expect(report.fixed.map((f) => f.name)).toEqual(['reports.ini']);
+    expect(report.fixed[0]!.text).toContain('harakiri = 305\n');
+    expect(report.findings[0]!.fix).toMatchObject({
+      applied: false,
+      alternative: { applied: true },
+    });
   });
 });

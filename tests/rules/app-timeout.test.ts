@@ -282,7 +282,9 @@ describe('app-timeout', () => {
       const hit = report.findings.find((f) => f.rule === RULE);
       expect(hit, 'finding').toBeDefined();
       expect(hit!.cause).toBe('app-timeout');
-      expect(hit!.fix).toMatchObject({ safety: c.safety, applied: true });
+      // Opted in (unsafe: true), an unsafe raise is the alternative applied instead of the fix.
+      const applied = c.safety === 'unsafe' ? hit!.fix!.alternative : hit!.fix;
+      expect(applied).toMatchObject({ safety: c.safety, applied: true });
       expect(hit!.compared!.map((v) => [v.setting, v.source])).toEqual(c.compared);
       expect(report.fixed.map((f) => f.name)).toEqual([c.file]);
       expect(report.fixed[0]!.text).toBe(c.output);
@@ -306,14 +308,57 @@ describe('app-timeout', () => {
     });
   }
 
-  it('a fix above 300 s is reported but not applied without opting in', () => {
+  it('a raise above 300 s is opt-in; by default nginx gives up just under the app limit', () => {
     const c = invalid.find((x) => x.safety === 'unsafe')!;
     const report = analyze(c.input, { nginxVersion: V });
-    expect(report.findings.find((f) => f.rule === RULE)!.fix).toMatchObject({
-      safety: 'unsafe',
-      applied: false,
+    const fix = report.findings.find((f) => f.rule === RULE)!.fix!;
+    expect(fix).toMatchObject({
+      safety: 'safe',
+      applied: true,
+      alternative: { safety: 'unsafe', applied: false },
     });
-    expect(report.fixed).toEqual([]);
+    expect(fix.description).toMatch(/Lower the read timeout to 55s, just under harakiri = 60 s/);
+    const site = c.input.find((f) => f.name === 'site.conf')!;
+    const lowered = site.text.replace('uwsgi_read_timeout 600;', 'uwsgi_read_timeout 55s;');
+    expect(report.fixed.map((f) => [f.name, f.text])).toEqual([['site.conf', lowered]]);
+    // Re-analysed, the cause is gone and nothing is left to fix; real nginx accepts it.
+    const fixed = c.input.map((f) => (f.name === 'site.conf' ? { ...f, text: lowered } : f));
+    const again = analyze(fixed, { nginxVersion: V });
+    expect(again.findings.filter((f) => f.rule === RULE)).toEqual([]);
+    expect(again.fixed).toEqual([]);
+    if (!nginxMissing) expect(nginxTest([{ name: 'site.conf', text: lowered }]).ok).toBe(true);
+  });
+
+  it('the same lowering for gunicorn when its raise would be unsafe, in every location over it', () => {
+    const conf = `server {\n    listen 80;\n    location /exports/ {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout 10m;\n    }\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n    location /health {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout 5s;\n    }\n}\n`;
+    const report = analyze(
+      [
+        { name: 'site.conf', text: conf },
+        { name: 'gunicorn.conf.py', text: 'bind = "127.0.0.1:8000"\ntimeout = 30\n' },
+      ],
+      { nginxVersion: V },
+    );
+    expect(report.findings.find((f) => f.rule === RULE)!.fix).toMatchObject({
+      safety: 'safe',
+      applied: true,
+      alternative: { safety: 'unsafe', applied: false },
+    });
+    // /exports/ (10 min) and / (60 s default) outlast gunicorn's 30 s; /health (5 s) does not.
+    const expected = conf
+      .replace('proxy_read_timeout 10m;', 'proxy_read_timeout 25s;')
+      .replace(
+        '    location / {\n        proxy_pass http://127.0.0.1:8000;\n',
+        '    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout 25s;\n',
+      );
+    expect(report.fixed.map((f) => f.text)).toEqual([expected]);
+    if (!nginxMissing) expect(nginxTest([{ name: 'site.conf', text: expected }]).ok).toBe(true);
+  });
+
+  it('a raise within 300 s stays the default fix, with no alternative', () => {
+    const c = invalid.find((x) => x.safety === 'safe' && x.file === 'gunicorn.conf.py')!;
+    const fix = analyze(c.input, { nginxVersion: V }).findings.find((f) => f.rule === RULE)!.fix!;
+    expect(fix).toMatchObject({ safety: 'safe', applied: true });
+    expect(fix.alternative).toBeUndefined();
   });
 
   for (const c of valid) {

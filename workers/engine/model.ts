@@ -210,6 +210,11 @@ export interface Finding {
     description: string;
     /** Whether the fix's edits are in `Report.fixed` (unsafe ones only with `unsafe`). */
     applied: boolean;
+    /**
+     * A stronger change offered instead (unsafe, opt-in): e.g. raise the app's limit, where the
+     * default safe fix lowers nginx's wait under it. Applied instead of the fix when opted in.
+     */
+    alternative?: { safety: FixSafety; description: string; applied: boolean };
   };
   /** 0..1, how well the pasted evidence supports this cause (the order of `findings`). */
   confidence?: number;

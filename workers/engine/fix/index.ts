@@ -9,6 +9,7 @@
  */
 import type { AnalyzeOptions, Edit } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
+import type { RuleFix } from '../rules/types.ts';
 import { diffLines } from 'diff';
 import { applyEdits, OverlappingEditsError } from './apply.ts';
 
@@ -26,8 +27,8 @@ interface Verified {
 }
 
 export interface FixOutcome {
-  /** Hits whose fixes were applied and verified. */
-  applied: Set<Hit>;
+  /** Hits whose fixes were applied and verified, with the fix applied (`fix` or `optIn`). */
+  applied: Map<Hit, RuleFix>;
   /** Why a wanted fix was not applied, by hit. */
   rejected: Map<Hit, string>;
   /** The accepted edits, by file (offsets in the text the rules saw). */
@@ -46,17 +47,22 @@ function asSet(list: readonly string[]): ReadonlySet<string> {
   return set;
 }
 
-/** Whether the user wants this hit's fix: safe ones unless switched off, unsafe ones if opted in. */
-export function wantsFix(hit: Hit, options: AnalyzeOptions): boolean {
-  const fix = hit.hit.fix;
-  if (!fix || fix.edits.length === 0) return false;
+/**
+ * The fix the user wants applied for this hit, or null: a safe one unless switched off, an
+ * unsafe one if opted in; opting in to a hit that offers an alternative (`optIn`) applies
+ * that instead of its safe fix.
+ */
+export function chosenFix(hit: Hit, options: AnalyzeOptions): RuleFix | null {
+  const { fix, optIn } = hit.hit;
   const named = (list: string[] | undefined) => {
     const set = list && asSet(list);
     return set !== undefined && (set.has(hit.rule.meta.id) || set.has(hit.hit.key));
   };
-  if (named(options.disabledFixes)) return false;
-  if (fix.safety === 'safe') return true;
-  return fix.safety === 'unsafe' && (options.unsafe === true || named(options.enabledFixes));
+  const optedIn = options.unsafe === true || named(options.enabledFixes);
+  if (optIn && optIn.edits.length > 0 && optedIn) return optIn;
+  if (!fix || fix.edits.length === 0 || named(options.disabledFixes)) return null;
+  if (fix.safety === 'safe') return fix;
+  return fix.safety === 'unsafe' && optedIn ? fix : null;
 }
 
 export function applyFixes(
@@ -68,18 +74,25 @@ export function applyFixes(
   baselineErrors: number,
 ): FixOutcome {
   const originals = new Map(files.map((f) => [f.name, f.text]));
-  const applied = new Set<Hit>();
+  const applied = new Map<Hit, RuleFix>();
   const rejected = new Map<Hit, string>();
   let edits = new Map<string, Edit[]>();
   let texts = new Map<string, string>();
   const uncovered = new Map<Hit, Hit[]>();
   let state: Verified = { hits: ranked, errors: baselineErrors };
 
+  // The fix each hit would apply (its own, or the alternative the user opted in to).
+  const chosen = new Map<Hit, RuleFix>();
+  for (const hit of ranked) {
+    const fix = chosenFix(hit, options);
+    if (fix) chosen.set(hit, fix);
+  }
+
   /** Adds a group of fixes on top of those kept so far, if together they verify. */
   const attempt = (group: readonly Hit[]): string | null => {
     const trial = new Map([...edits].map(([file, list]) => [file, [...list]]));
     for (const hit of group) {
-      for (const edit of hit.hit.fix!.edits) {
+      for (const edit of chosen.get(hit)!.edits) {
         const list = trial.get(edit.file);
         if (list) list.push(edit);
         else trial.set(edit.file, [edit]);
@@ -103,7 +116,7 @@ export function applyFixes(
       written,
     );
     if (reason) return reason;
-    for (const hit of group) applied.add(hit);
+    for (const hit of group) applied.set(hit, chosen.get(hit)!);
     if (added.length > 0) uncovered.set(group[0]!, added);
     edits = trial;
     texts = trialTexts;
@@ -124,7 +137,7 @@ export function applyFixes(
     settle(group.slice(0, middle));
     settle(group.slice(middle));
   };
-  const wanted = ranked.filter((hit) => wantsFix(hit, options));
+  const wanted = [...chosen.keys()];
   if (wanted.length > 0) settle(wanted);
   return { applied, rejected, edits, texts, uncovered };
 }

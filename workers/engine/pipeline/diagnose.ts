@@ -8,6 +8,7 @@ import type { ParsedFile } from '../formats/types.ts';
 import { buildTopology, observe, type Topology } from '../topology/index.ts';
 import { runRules, type Hit } from '../rules/index.ts';
 import { rank } from '../rules/rank.ts';
+import type { RuleFix } from '../rules/types.ts';
 
 type Logs = { events: readonly LogEvent[]; incidents: readonly Incident[] };
 
@@ -22,13 +23,17 @@ export function diagnoseTopology(topology: Topology, logs: Logs): Hit[] {
  */
 function onPastedFiles(hits: Hit[], pasted: ReadonlySet<string>): Hit[] {
   return hits.map((h) => {
-    const fix = h.hit.fix;
-    if (!fix || fix.edits.every((e) => pasted.has(e.file))) return h;
+    const { fix, optIn } = h.hit;
+    const elsewhere = (f: RuleFix | undefined) => f?.edits.some((e) => !pasted.has(e.file));
+    if (!elsewhere(fix) && !elsewhere(optIn)) return h;
+    // An alternative that cannot be a patch is dropped: the advice below says where to change.
+    const kept = elsewhere(optIn) ? { ...h.hit, optIn: undefined } : h.hit;
+    if (!fix || !elsewhere(fix)) return { ...h, hit: kept };
     const where = [...new Set(fix.edits.filter((e) => !pasted.has(e.file)).map((e) => e.file))];
     return {
       ...h,
       hit: {
-        ...h.hit,
+        ...kept,
         fix: {
           safety: 'manual',
           description:

@@ -6,7 +6,7 @@
 import type { AnalyzeOptions, Evidence, Finding, Report } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
 import type { FixOutcome } from '../fix/index.ts';
-import { wantsFix } from '../fix/index.ts';
+import { chosenFix } from '../fix/index.ts';
 import { applyEdits } from '../fix/apply.ts';
 import { unifiedPatch } from '../fix/patch.ts';
 import { unredactEdits } from '../redact/index.ts';
@@ -32,7 +32,16 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
       ? {
           safety: h.fix.safety,
           description: h.fix.description + fixNote(hit, outcome, options),
-          applied: outcome.applied.has(hit),
+          applied: outcome.applied.get(hit) === h.fix,
+          ...(h.optIn
+            ? {
+                alternative: {
+                  safety: h.optIn.safety,
+                  description: h.optIn.description,
+                  applied: outcome.applied.get(hit) === h.optIn,
+                },
+              }
+            : {}),
         }
       : null,
   };
@@ -91,9 +100,11 @@ function fixNote(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): string
     return ` Once this is applied, more can be checked: ${uncovered
       .map((h) => h.hit.title ?? h.rule.meta.title)
       .join('; ')} (analyse the fixed files again).`;
-  if (outcome.applied.has(hit) || hit.hit.fix?.safety === 'manual') return '';
+  const applied = outcome.applied.get(hit);
+  if (applied === hit.hit.fix || hit.hit.fix?.safety === 'manual') return '';
+  if (applied) return ' (not applied: you chose the alternative below)';
   if (hit.hit.fix?.safety === 'safe') return ' (switched off)';
-  return wantsFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
+  return chosenFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
 }
 
 /** The changed files and their patch, redacted or (on explicit request) raw. */

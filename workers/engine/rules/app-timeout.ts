@@ -10,9 +10,10 @@
  * gunicorn's gthread and async workers `timeout` is only a heartbeat, so the rule fires for
  * them only when the log shows WORKER TIMEOUT.
  */
-import type { Evidence, LogEvent } from '../model.ts';
+import type { Edit, Evidence, LogEvent } from '../model.ts';
+import { formatDuration, setDirective } from '../formats/nginx/index.ts';
 import type { Topology } from '../topology/index.ts';
-import type { Rule, RuleHit } from './types.ts';
+import type { Rule, RuleFix, RuleHit } from './types.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, type AppLimit } from './lib/app-limit.ts';
 import { ingressWaits, nginxWaits, type Wait } from './lib/waits.ts';
@@ -46,14 +47,16 @@ export const appTimeout: Rule = {
       'workers use `timeout` as a heartbeat, so they are flagged only when WORKER TIMEOUT lines ' +
       'show it firing.',
     fixSafety:
-      "Safe when the new limit is at most 300 s: the app limit is raised to nginx's read " +
-      'timeout plus a small margin, so the app only stops killing requests nginx would still ' +
-      'have waited for; clients wait no longer than nginx already allowed, and a stuck worker ' +
-      'is still reclaimed shortly after nginx gives up. The cost is that a slow request holds ' +
-      'its worker up to that long. Above 300 s it is unsafe (opt-in): that long a limit ' +
-      "barely protects against stuck workers, and lowering nginx's read timeout may be the " +
-      'better choice. Lowering nginx instead is never offered automatically: it would only turn ' +
-      'the 502s into 504s and fail requests that succeed today.',
+      "Raising the app limit to nginx's read timeout plus a small margin is safe when the new " +
+      'limit is at most 300 s: the app only stops killing requests nginx would still have waited ' +
+      'for; clients wait no longer than nginx already allowed, and a stuck worker is still ' +
+      'reclaimed shortly after nginx gives up. The cost is that a slow request holds its worker ' +
+      'up to that long. Above 300 s that limit barely guards against stuck workers, so raising ' +
+      "it is unsafe (opt-in), and the default fix lowers nginx's read timeout just under the " +
+      "app's limit instead (safe): the requests slower than the limit fail today anyway, and now " +
+      "get nginx's clean 504 rather than a killed worker's 502; only requests finishing within " +
+      'the margin below the limit (5 s, or 1 s for limits up to 10 s) newly fail. The same ' +
+      'threshold and the same two changes apply to gunicorn, uWSGI and Node.js alike.',
   },
   check({ topology, events }) {
     const hits: RuleHit[] = [];
@@ -94,8 +97,10 @@ function checkServer(
   const explains = events.filter((e) => mine.has(e));
 
   const target = longest.seconds + margin(longest.seconds);
-  const edits = server.setLimit(target);
-  const safety = edits.length === 0 ? 'manual' : target <= SAFE_LIMIT ? 'safe' : 'unsafe';
+  const raise = raiseApp(server, longest, target);
+  // Raising the app's limit past SAFE_LIMIT is opt-in: by default nginx gives up first instead.
+  // (A limit this tool cannot edit stays advice: where to raise it is said on the card.)
+  const lower = raise.safety === 'unsafe' ? lowerNginx(topology, server, waits) : null;
   const appAt = sourceOf(limit.value.source);
   const nginxAt = longest.source;
   const { program } = server;
@@ -108,16 +113,12 @@ function checkServer(
     `${now} is killed by ${program} while nginx still waits, ` +
     'so nginx sees the connection close before any response header and answers 502.';
   if (kills.length > 0)
-    message += ` The ${program} log shows ${kills.length} such kill(s)${
+    message += ` The ${program} log shows ${killCount(kills)} such kill(s)${
       cut.length > 0
         ? `, and nginx logged ${cut.length} connection(s) cut while reading the response header`
         : ''
     }.`;
 
-  const fixText =
-    `Raise ${limit.setting} to ${server.text(target)}, just above ${longest.directive} ` +
-    `(${longest.seconds} s), so nginx gives up first with a clean 504 and the app never kills a ` +
-    'request nginx is still waiting for. A slow request then holds its worker up to that long.';
   return {
     key: `app-timeout ${server.label}`,
     message,
@@ -127,14 +128,90 @@ function checkServer(
       { hop: longest.label, setting: longest.directive, value: longest.value, source: nginxAt },
     ],
     explains,
-    fix: {
-      safety,
-      description:
-        edits.length === 0
-          ? `${fixText} (${limit.setting} is set where this tool cannot edit it: ${appAt}.)`
-          : fixText,
+    ...(lower && raise.edits.length > 0 ? { fix: lower, optIn: raise } : { fix: lower ?? raise }),
+  };
+}
+
+/**
+ * Kills, not lines: one kill is logged several times (uWSGI's HARAKIRI ON WORKER, then its
+ * status lines; gunicorn's WORKER TIMEOUT, then the signal). Lines naming a worker pid count
+ * once per pid; a line naming none counts only when no named line has its time.
+ */
+function killCount(kills: readonly LogEvent[]): number {
+  const named = new Map<string, string>();
+  const unnamed = new Set<string>();
+  for (const e of kills) {
+    const when = e.time ?? `line ${e.line}`;
+    const pid = e.fields?.workerPid;
+    const worker = e.fields?.worker;
+    if (pid !== undefined) named.set(`pid ${pid}`, when);
+    else if (worker !== undefined) named.set(`worker ${worker} ${when}`, when);
+    else unnamed.add(when);
+  }
+  const times = new Set(named.values());
+  return named.size + [...unnamed].filter((t) => !times.has(t)).length;
+}
+
+/** Raise the app's limit just above nginx's longest wait: safe up to SAFE_LIMIT. */
+function raiseApp(server: AppServer, longest: Wait, target: number): RuleFix {
+  const { limit } = server;
+  const edits = server.setLimit(target);
+  const description =
+    `Raise ${limit.setting} to ${server.text(target)}, just above ${longest.directive} ` +
+    `(${longest.seconds} s), so nginx gives up first with a clean 504 and the app never kills a ` +
+    'request nginx is still waiting for. A slow request then holds its worker up to that long.';
+  if (edits.length === 0)
+    return {
+      safety: 'manual',
+      description: `${description} (${limit.setting} is set where this tool cannot edit it: ${sourceOf(limit.value.source)}.)`,
       edits,
-    },
+    };
+  return target <= SAFE_LIMIT
+    ? { safety: 'safe', description, edits }
+    : {
+        safety: 'unsafe',
+        description:
+          `${description} Unsafe: above ${SAFE_LIMIT} s the limit barely guards against stuck ` +
+          'workers, and each slow request holds a worker that long.',
+        edits,
+      };
+}
+
+/**
+ * Lower every nginx read timeout that outlasts the app's limit to just under it, in the
+ * locations that reach the app: nginx then answers a clean 504 before the worker is killed.
+ * Null when one of those waits cannot be edited here (an Ingress, an unpasted file).
+ */
+function lowerNginx(topology: Topology, server: AppServer, waits: readonly Wait[]): RuleFix | null {
+  const { limit } = server;
+  const under = Math.floor(limit.seconds - margin(limit.seconds));
+  const over = waits.filter((w) => w.seconds >= limit.seconds);
+  if (under < 1 || over.length === 0) return null;
+  const edits: Edit[] = [];
+  const done = new Set<unknown>();
+  for (const wait of over) {
+    const route = wait.route;
+    const file = route && topology.nginx?.file(route.location.file);
+    const block = route?.location.node.directive.block;
+    if (!route || !file || !block) return null;
+    if (done.has(block)) continue;
+    done.add(block);
+    const set = setDirective(file, block, wait.directive, [formatDuration(under)]);
+    if (set.length === 0) return null;
+    edits.push(...set);
+  }
+  const where = [...new Set(over.map((w) => w.label))].join(', ');
+  return {
+    safety: 'safe',
+    description:
+      `Lower the read timeout to ${formatDuration(under)}, just under ${limit.setting} = ` +
+      `${server.text(limit.seconds)}, where nginx waits longer than ${server.program} lets a ` +
+      `request run (${where}). Requests slower than that fail today anyway; nginx now gives ` +
+      "up first and answers a clean 504 instead of a killed worker's 502. The cost: requests " +
+      `taking between ${formatDuration(under)} and ${server.text(limit.seconds)}, which finish ` +
+      `today, get a 504 too. Raising ${limit.setting} instead lets the slow requests succeed ` +
+      '(the alternative, opt-in).',
+    edits,
   };
 }
 

@@ -46,7 +46,18 @@ export interface RuleHit {
    * ranked below every finding that holds now.
    */
   latent?: boolean;
-  fix?: { safety: FixSafety; description: string; edits: Edit[] };
+  fix?: RuleFix;
+  /**
+   * A stronger change offered instead of `fix` when the user opts in (it is unsafe): `fix` is
+   * the safe change that stops the failure, this one the change that removes its reason.
+   */
+  optIn?: RuleFix;
+}
+
+export interface RuleFix {
+  safety: FixSafety;
+  description: string;
+  edits: Edit[];
 }
 
 export interface Rule {
