@@ -21,6 +21,7 @@ export const causeLabels: Record<Cause, string> = {
   'backlog-full': 'Listen backlog full',
   'upgrade-header': 'Hard-coded Connection: upgrade',
   'retry-policy': 'Retry policy',
+  'permission-denied': 'Permission denied',
   unexplained: 'Not explained by the configs',
 };
 

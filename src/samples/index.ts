@@ -91,6 +91,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     title: 'Unbounded retries: a slow request waits on every upstream server in turn',
     load: async () => (await import('./retry-policy.ts')).sample,
   },
+  {
+    id: 'permission-denied',
+    title: 'Permission denied: nginx may not write to the uWSGI socket',
+    load: async () => (await import('./permission-denied.ts')).sample,
+  },
 ];
 
 export const defaultSampleId = 'keepalive-inert';

@@ -18,6 +18,7 @@ const ids = [
   'header-size',
   'upgrade-header',
   'retry-policy',
+  'permission-denied',
 ];
 
 test('every sample is one click away and shows the cause it is named for', async ({ page }) => {

@@ -8,6 +8,9 @@ const refused = (upstream: string, time = '10:11:12') =>
 const missing = (socket: string) =>
   `2024/05/02 10:11:12 [crit] 90#90: *7 connect() to unix:${socket} failed (2: No such file or directory) while connecting to upstream, client: 10.0.0.9, server: app.test, request: "GET / HTTP/1.1", upstream: "uwsgi://unix:${socket}:", host: "app.test"\n`;
 
+const disabled = (upstream: string) =>
+  `2024/05/02 10:11:12 [warn] 90#90: *7 upstream server temporarily disabled while reading response header from upstream, client: 10.0.0.9, server: app.test, request: "GET / HTTP/1.1", upstream: "${upstream}/", host: "app.test"\n`;
+
 const site = `upstream app {
     server 127.0.0.1:8000;
 }
@@ -41,6 +44,21 @@ const invalid: InvalidCase[] = [
     mentions: ['refused (111)', 'matches where gunicorn', 'gunicorn shutdown'],
   },
   {
+    name: '"temporarily disabled" warnings beside the refusals are not counted as failures',
+    files: [
+      { name: 'app.conf', text: site },
+      { name: 'gunicorn.conf.py', text: gunicorn },
+      {
+        name: 'error.log',
+        text: refused('http://127.0.0.1:8000') + disabled('http://127.0.0.1:8000').repeat(3),
+      },
+    ],
+    output: {},
+    safety: 'manual',
+    explains: 1,
+    mentions: ['1 request(s) to 127.0.0.1:8000 failed'],
+  },
+  {
     name: 'uWSGI socket missing at the path both agree on',
     files: [
       {
@@ -66,6 +84,15 @@ const invalid: InvalidCase[] = [
 ];
 
 const valid: ValidCase[] = [
+  {
+    // nginx marks a server disabled after another failure (max_fails): no sign it was down.
+    name: '"upstream server temporarily disabled" alone is no evidence the backend was down',
+    files: [
+      { name: 'app.conf', text: site },
+      { name: 'gunicorn.conf.py', text: gunicorn },
+      { name: 'error.log', text: disabled('http://127.0.0.1:8000').repeat(5) },
+    ],
+  },
   {
     name: 'refused at the resolved IP of app:8000 while gunicorn binds 127.0.0.1: address-mismatch',
     files: [

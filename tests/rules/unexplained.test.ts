@@ -158,38 +158,3 @@ describe('unexplained events', () => {
     expect(report.findings[0]!.rule).toBe('keepalive-inert');
   });
 });
-
-describe('SELinux denials beside "13: Permission denied"', () => {
-  const denied = line(
-    'connect() to 127.0.0.1:8000 failed (13: Permission denied) while connecting to upstream',
-  );
-  const avc =
-    'type=AVC msg=audit(1714644844.120:902): avc:  denied  { name_connect } for  pid=31 comm="nginx" dest=8000 scontext=system_u:system_r:httpd_t:s0 tcontext=system_u:object_r:soundd_port_t:s0 tclass=tcp_socket permissive=0';
-
-  it('cites the audit lines as evidence and says what the policy needs', () => {
-    const report = analyze([
-      { name: 'error.log', text: `${denied}\n` },
-      { name: 'audit.log', text: `${avc}\n` },
-    ]);
-    const finding = report.findings.find((f) => f.key === 'unexplained permission-denied')!;
-    expect(finding.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
-      'error.log:1',
-      'audit.log:1',
-    ]);
-    expect(finding.message).toContain(
-      'SELinux refusing nginx 1 time(s) (name_connect to port 8000)',
-    );
-    expect(finding.message).toContain('httpd_can_network_connect');
-  });
-
-  it("another program's denial is not nginx's", () => {
-    const other = avc.replace('comm="nginx"', 'comm="sshd"').replace('httpd_t', 'sshd_t');
-    const report = analyze([
-      { name: 'error.log', text: `${denied}\n` },
-      { name: 'audit.log', text: `${other}\n` },
-    ]);
-    const finding = report.findings.find((f) => f.key === 'unexplained permission-denied')!;
-    expect(finding.evidence.map((e) => e.file)).toEqual(['error.log']);
-    expect(finding.message).not.toContain('SELinux refusing');
-  });
-});

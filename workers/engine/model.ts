@@ -169,6 +169,8 @@ export type Cause =
   | 'backlog-full'
   | 'upgrade-header'
   | 'retry-policy'
+  /** nginx may not connect: a socket's mode or directory, or SELinux (13: Permission denied). */
+  | 'permission-denied'
   /** No rule explains these logged failures: the fallback finding with the kind's checklist. */
   | 'unexplained';
 

@@ -18,6 +18,7 @@ import { appTimeout } from './app-timeout.ts';
 import { oomKill } from './oom-kill.ts';
 import { proxyTimeout } from './proxy-timeout.ts';
 import { deployTermination } from './deploy-termination.ts';
+import { permissionDenied } from './permission-denied.ts';
 
 export const rules: Rule[] = [
   keepaliveInert,
@@ -35,6 +36,7 @@ export const rules: Rule[] = [
   backlogFull,
   protocolMismatch,
   deployTermination,
+  permissionDenied,
 ];
 
 export interface Hit {

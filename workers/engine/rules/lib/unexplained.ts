@@ -51,18 +51,8 @@ export function unexplainedHits(events: readonly LogEvent[], hits: readonly Hit[
   }
   return [...groups].map(([key, group]) => ({
     rule: unexplainedEvents,
-    hit: fallback(key, group, key === 'permission-denied' ? selinuxDenials(events) : []),
+    hit: fallback(key, group),
   }));
-}
-
-/** nginx's own SELinux denials (comm nginx, or httpd_t), the audit side of "13: Permission denied". */
-function selinuxDenials(events: readonly LogEvent[]): LogEvent[] {
-  return events.filter(
-    (e) =>
-      e.source === 'selinux' &&
-      e.kind === 'avc-denied' &&
-      (e.fields?.comm === 'nginx' || e.fields?.sourceType === 'httpd_t'),
-  );
 }
 
 /** All hits plus the fallback ones, ranked with the events as coverage's denominator. */
@@ -70,7 +60,7 @@ export function withUnexplained(hits: readonly Hit[], events: readonly LogEvent[
   return rank([...hits, ...unexplainedHits(events, hits)], events);
 }
 
-function fallback(key: string, events: LogEvent[], denials: readonly LogEvent[]): RuleHit {
+function fallback(key: string, events: LogEvent[]): RuleHit {
   const first = events[0]!;
   const knowledge = explainEvent(first.source, first.kind);
   const title = knowledge?.title ?? key;
@@ -101,20 +91,11 @@ function fallback(key: string, events: LogEvent[], denials: readonly LogEvent[])
     (checklist.length > 0
       ? ` Check, most common first: ${checklist.map((c, i) => `(${i + 1}) ${c}`).join(' ')}`
       : ' Paste the app server and orchestrator logs from the same minutes.');
-  const audit =
-    denials.length > 0
-      ? ` The audit log shows SELinux refusing nginx ${denials.length} time(s) ` +
-        `(${[...new Set(denials.map((d) => `${d.fields?.permission}${d.fields?.port ? ` to port ${d.fields.port}` : ''}`))].join(', ')}): ` +
-        'with the policy enforcing, allow httpd_t to connect (setsebool -P httpd_can_network_connect 1, or label the port or socket).'
-      : '';
   return {
     key: `unexplained ${key}`,
     title: `Unexplained: ${title}`,
-    message: message + audit,
-    evidence: [
-      ...eventEvidence(events, 5, 'not explained by the pasted configs'),
-      ...eventEvidence([...denials], 3, 'SELinux denied nginx this access'),
-    ],
+    message,
+    evidence: [...eventEvidence(events, 5, 'not explained by the pasted configs')],
     explains: events,
     fix: {
       safety: 'manual',

@@ -1,0 +1,356 @@
+/**
+ * permission-denied: nginx may not connect to its upstream — connect() failed (13: Permission
+ * denied). The request never reaches the app; the client gets 502. Which permission:
+ *
+ * - A unix socket whose mode shuts nginx out. Connecting needs write permission on the socket
+ *   file. uWSGI creates it with the process umask (usually 0755: srwxr-xr-x) unless
+ *   `chmod-socket` says otherwise, so nginx, another user, may not write to it. gunicorn applies
+ *   its own `umask` (default 0: srwxrwxrwx); a non-zero one such as 0o007 leaves only its group.
+ * - A socket whose mode is open: a directory on its path that nginx's user may not search (a
+ *   socket in a home directory with mode 750), or SELinux.
+ * - A TCP address: on a system with SELinux enforcing, nginx (httpd_t) may connect only to
+ *   web ports unless the boolean httpd_can_network_connect is on. AVC lines for nginx pasted
+ *   from the audit log confirm it.
+ */
+import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
+import type { ParsedFile } from '../formats/types.ts';
+import { setUwsgiOption, type UwsgiTree } from '../formats/uwsgi/index.ts';
+import { parseEndpoint, type Backend, type Listener, type Topology } from '../topology/index.ts';
+import type { Rule, RuleFix, RuleHit } from './types.ts';
+import { failureGroups, type FailureGroup } from './lib/connect-failures.ts';
+import { editableFile, sourceOf, writtenAt } from './lib/app-values.ts';
+import { eventEvidence } from './lib/route-events.ts';
+
+export const permissionDenied: Rule = {
+  meta: {
+    id: 'permission-denied',
+    cause: 'permission-denied',
+    severity: 'error',
+    title: 'nginx is not allowed to connect to the app server',
+    docs:
+      'connect() failed with 13 (Permission denied). On a unix socket: the socket mode shuts ' +
+      "nginx's user out (uWSGI without `chmod-socket` creates it 0755; gunicorn applies its " +
+      '`umask`), or a directory on its path may not be searched by that user, or SELinux ' +
+      'denies it. On a TCP address: SELinux lets nginx connect only to web ports unless ' +
+      'httpd_can_network_connect is on. The finding says which, from the socket settings, ' +
+      "nginx's `user` and the audit log's AVC lines when pasted.",
+    fixSafety:
+      'Safe when uWSGI drops privileges (`uid`) and nginx names its user: `chmod-socket = 660` ' +
+      "with `chown-socket` giving the socket nginx's group lets nginx in and no one else. " +
+      'Unsafe (opt-in) otherwise: `chmod-socket = 666` lets every local user send requests to the ' +
+      "app. Manual for gunicorn's `umask` (it also governs every file the app writes), for " +
+      'directories and for SELinux (a boolean or a label is set on the host, not in a file here).',
+  },
+  check({ topology, events }) {
+    return failureGroups(topology, events, ['permission-denied']).map((group) =>
+      hitFor(topology, group, events),
+    );
+  },
+};
+
+const PATH_TITLE = 'nginx may write to the socket but not reach it (a directory, or SELinux)';
+
+/** What the pasted lines and settings say about one address nginx was refused. */
+interface Reading {
+  /** Which permission: part of the key, so a fixed mode that leaves the path to blame is new. */
+  kind: 'mode' | 'path' | 'selinux' | 'unknown';
+  /** When it is not the rule's own ("nginx is not allowed to connect to the app server"). */
+  title?: string;
+  why: string;
+  fix: RuleFix;
+  evidence: Evidence[];
+  compared: ComparedValue[];
+}
+
+function hitFor(topology: Topology, group: FailureGroup, events: readonly LogEvent[]): RuleHit {
+  const endpoint = parseEndpoint(group.address);
+  const denials = selinuxDenials(events);
+  const reading =
+    denials.length > 0
+      ? selinux(group, denials)
+      : endpoint?.type === 'unix'
+        ? socket(topology, endpoint.path)
+        : selinux(group, []);
+  return {
+    key: `permission-denied ${group.address} ${reading.kind}`,
+    ...(reading.title ? { title: reading.title } : {}),
+    message:
+      `${group.events.length} connection(s) to ${group.address} failed with ` +
+      `"13: Permission denied": nginx never reached the app. ${reading.why}`,
+    evidence: [
+      ...reading.evidence,
+      ...eventEvidence(group.events, 3),
+      ...eventEvidence(denials, 3, 'SELinux denied nginx this access'),
+    ],
+    compared: reading.compared,
+    explains: [...group.events, ...denials],
+    fix: reading.fix,
+  };
+}
+
+/** nginx's own SELinux denials (comm nginx, or the httpd_t domain). */
+function selinuxDenials(events: readonly LogEvent[]): LogEvent[] {
+  return events.filter(
+    (e) =>
+      e.source === 'selinux' &&
+      e.kind === 'avc-denied' &&
+      (e.fields?.comm === 'nginx' || e.fields?.sourceType === 'httpd_t'),
+  );
+}
+
+function selinux(group: FailureGroup, denials: readonly LogEvent[]): Reading {
+  const tcp = parseEndpoint(group.address)?.type === 'tcp';
+  const seen =
+    denials.length > 0
+      ? `The audit log shows SELinux refusing nginx ${denials.length} time(s) (${[
+          ...new Set(
+            denials.map(
+              (d) => `${d.fields?.permission}${d.fields?.port ? ` to port ${d.fields.port}` : ''}`,
+            ),
+          ),
+        ].join(', ')}).`
+      : 'On a TCP address the usual reason is SELinux: nginx (httpd_t) may connect only to ' +
+        'ports labelled for web servers.';
+  return {
+    kind: 'selinux',
+    title: 'SELinux does not let nginx connect to the app server',
+    why: seen,
+    evidence: [],
+    compared: [],
+    fix: {
+      safety: 'manual',
+      description: tcp
+        ? 'On the host, let nginx make network connections: setsebool -P httpd_can_network_connect 1 ' +
+          '(or label the port: semanage port -a -t http_port_t -p tcp <port>). Check with ' +
+          'getenforce and the audit log (ausearch -m avc -c nginx) that SELinux is what said no.'
+        : 'Give the socket a label nginx may write to: keep it under /run/<app>/ and label that ' +
+          'directory httpd_var_run_t (semanage fcontext -a -t httpd_var_run_t "/run/<app>(/.*)?" ' +
+          'then restorecon -Rv /run/<app>), or build a local policy from the denials ' +
+          '(ausearch -m avc -c nginx | audit2allow -M nginx_socket).',
+      edits: [],
+    },
+  };
+}
+
+/** A unix socket: the app server that listens there, its socket mode, nginx's user. */
+function socket(topology: Topology, path: string): Reading {
+  const found = listenerAt(topology, path);
+  const user = nginxUser(topology);
+  if (found?.backend.kind === 'uwsgi') return uwsgiSocket(topology, found, path, user);
+  if (found?.backend.kind === 'gunicorn') return gunicornSocket(found, path);
+  return {
+    kind: 'unknown',
+    why:
+      `No pasted app-server config creates ${path}, so which permission is missing is not ` +
+      "known: the socket file must be writable by nginx's user, and every directory above it " +
+      'searchable (x) by it.',
+    evidence: [],
+    compared: [],
+    fix: manualSocket(path),
+  };
+}
+
+function manualSocket(path: string): RuleFix {
+  return {
+    safety: 'manual',
+    description:
+      `Run \`namei -l ${path}\` as root to see the owner and mode of the socket and of every ` +
+      "directory above it. nginx's user needs write (w) on the socket and search (x) on each " +
+      'directory: keep the socket in its own directory under /run (systemd RuntimeDirectory=), ' +
+      "owned by the app's user with nginx's group, not in a home directory.",
+    edits: [],
+  };
+}
+
+interface Found {
+  backend: Backend;
+  listener: Listener;
+}
+
+function listenerAt(topology: Topology, path: string): Found | null {
+  for (const backend of topology.backends)
+    for (const listener of backend.listeners)
+      if (listener.endpoint.type === 'unix' && listener.endpoint.path === path)
+        return { backend, listener };
+  return null;
+}
+
+/** nginx's `user` directive (user and group), when a main config was pasted. */
+function nginxUser(topology: Topology): { user: string; group: string; at: Evidence } | null {
+  const node = topology.nginx?.top.find((n) => n.name === 'user' && n.context === 'main');
+  if (!node || node.args.length === 0) return null;
+  const [user, group] = node.args as [string, string | undefined];
+  return {
+    user,
+    // nginx: "If group is omitted, a group whose name equals that of user is used."
+    group: group ?? user,
+    at: { file: node.file, line: node.line, note: `nginx runs as ${user}` },
+  };
+}
+
+function uwsgiSocket(
+  topology: Topology,
+  { backend, listener }: Found,
+  path: string,
+  user: ReturnType<typeof nginxUser>,
+): Reading {
+  const chmod = backend.settings['chmod-socket'];
+  // A bare `chmod-socket` (no value) means 666.
+  const mode = chmod ? (chmod.value === null || chmod.value === '' ? '666' : chmod.value) : null;
+  const owner = backend.settings['chown-socket']?.value ?? null;
+  const listens = listener.line !== null ? `${listener.file}:${listener.line}` : listener.file;
+  const evidence: Evidence[] = [];
+  if (listener.line !== null)
+    evidence.push({ file: listener.file, line: listener.line, note: `${backend.label} socket` });
+  const compared: ComparedValue[] = [
+    { hop: backend.label, setting: 'socket', value: path, source: listens },
+    {
+      hop: backend.label,
+      setting: 'chmod-socket',
+      value: mode ?? 'not set (umask: usually 755)',
+      source: chmod ? sourceOf(chmod.source) : 'uWSGI default',
+    },
+  ];
+  if (user)
+    compared.push({
+      hop: 'nginx',
+      setting: 'user',
+      value: user.user,
+      source: `${user.at.file}:${user.at.line}`,
+    });
+  if (mode !== null && grantsNginx(mode, owner, user))
+    return {
+      kind: 'path',
+      title: PATH_TITLE,
+      why:
+        `${backend.label} lets nginx write to the socket (chmod-socket = ${mode}` +
+        `${owner ? `, chown-socket = ${owner}` : ''}), so the mode is not it: a directory ` +
+        "above it that nginx's user may not search is, or SELinux.",
+      evidence,
+      compared,
+      fix: manualSocket(path),
+    };
+  // The mode is to blame: cite where it is set (or left unset) and who nginx runs as.
+  const chmodAt = chmod ? writtenAt(chmod.source) : null;
+  if (chmodAt) evidence.push({ ...chmodAt, note: `chmod-socket ${mode}` });
+  if (user) evidence.push(user.at);
+  const why =
+    mode === null
+      ? `${backend.label} creates ${path} without chmod-socket, so with the usual umask only ` +
+        'its own user may write to it, and connecting to a socket needs write permission.'
+      : `${backend.label} creates ${path} with chmod-socket = ${mode}: nginx's user may connect ` +
+        "only as the socket's owner or group, and it is neither.";
+  return { kind: 'mode', why, evidence, compared, fix: uwsgiFix(topology, backend, user) };
+}
+
+/** Whether a socket of this mode and owner lets nginx's user write: other-write, or its group. */
+function grantsNginx(
+  mode: string,
+  owner: string | null,
+  user: ReturnType<typeof nginxUser>,
+): boolean {
+  if (!/^[0-7]{3,4}$/.test(mode)) return false;
+  const bits = parseInt(mode, 8);
+  if ((bits & 0o002) !== 0) return true;
+  const group = owner?.split(':')[1];
+  return (bits & 0o020) !== 0 && user !== null && group === user.group;
+}
+
+/**
+ * `chmod-socket = 660` with `chown-socket` to nginx's group when uWSGI starts as root and drops
+ * to `uid` (only then may it hand the socket to another group); else 666, opt-in.
+ */
+function uwsgiFix(
+  topology: Topology,
+  backend: Backend,
+  user: ReturnType<typeof nginxUser>,
+): RuleFix {
+  const file = editableFile(topology, backend, 'chmod-socket') as ParsedFile<UwsgiTree> | null;
+  const uid = backend.settings.uid?.value;
+  if (file && user && uid) {
+    const edits: Edit[] = [
+      ...setUwsgiOption(file, 'chmod-socket', '660'),
+      ...setUwsgiOption(file, 'chown-socket', `${uid}:${user.group}`),
+    ];
+    if (edits.length === 2)
+      return {
+        safety: 'safe',
+        description:
+          `Give the socket nginx's group and let the group write to it: chown-socket = ` +
+          `${uid}:${user.group}, chmod-socket = 660. uWSGI starts as root and drops to uid ` +
+          `${uid}, so it may hand the socket to ${user.group}; nobody else gains access.`,
+        edits,
+      };
+  }
+  const edits = file ? setUwsgiOption(file, 'chmod-socket', '666') : [];
+  const narrower = user
+    ? `chown-socket = <uWSGI's user>:${user.group} with chmod-socket = 660`
+    : "chown-socket = <uWSGI's user>:<nginx's group> with chmod-socket = 660";
+  return {
+    safety: edits.length > 0 ? 'unsafe' : 'manual',
+    description:
+      'Let nginx write to the socket: chmod-socket = 666. Unsafe: every local user may then ' +
+      `send requests to the app. Narrower, and what to prefer: ${narrower} (uWSGI must start ` +
+      `as root and drop privileges with uid/gid to hand the socket to that group${
+        user ? '' : "; nginx's user is set by its `user` directive, not pasted here"
+      }).`,
+    edits,
+  };
+}
+
+function gunicornSocket({ backend, listener }: Found, path: string): Reading {
+  const umask = backend.settings.umask;
+  const bits = parseUmask(umask?.value ?? '0');
+  // gunicorn reads it as a number ("7" for 0o007): shown as the octal mask it is.
+  const value = bits === null ? (umask?.value ?? '0') : `0o${bits.toString(8).padStart(3, '0')}`;
+  const evidence: Evidence[] = [];
+  if (listener.line !== null)
+    evidence.push({ file: listener.file, line: listener.line, note: `${backend.label} socket` });
+  const umaskAt = umask ? writtenAt(umask.source) : null;
+  if (umaskAt) evidence.push({ ...umaskAt, note: `umask ${value}` });
+  const compared: ComparedValue[] = [
+    {
+      hop: backend.label,
+      setting: 'umask',
+      value,
+      source: umask ? sourceOf(umask.source) : 'gunicorn default',
+    },
+  ];
+  if (bits !== null && (bits & 0o002) !== 0)
+    return {
+      kind: 'mode',
+      why:
+        `${backend.label} creates ${path} with umask ${value}, so only its own user and group ` +
+        "may write to it, and nginx's user is neither.",
+      evidence,
+      compared,
+      fix: {
+        safety: 'manual',
+        description:
+          "Add nginx's user to the socket's group (usermod -aG <gunicorn's group> www-data, then " +
+          "restart nginx) and keep the umask: loosening gunicorn's umask would also loosen every " +
+          'file the app writes.',
+        edits: [],
+      },
+    };
+  return {
+    kind: 'path',
+    title: PATH_TITLE,
+    why:
+      `${backend.label} leaves the socket writable by everyone (umask ${value}), so the mode is ` +
+      `not it: a directory above ${path} that nginx's user may not search is (a home directory ` +
+      'with mode 750 or 700 is the usual one), or SELinux.',
+    evidence,
+    compared,
+    fix: manualSocket(path),
+  };
+}
+
+/** gunicorn reads its umask as an integer, octal with a 0 or 0o prefix ("0o007", "007", "0"). */
+function parseUmask(text: string): number | null {
+  const t = text.trim().replace(/^["']|["']$/g, '');
+  if (/^0o[0-7]+$/i.test(t)) return parseInt(t.slice(2), 8);
+  if (/^0[0-7]*$/.test(t)) return parseInt(t, 8);
+  if (/^\d+$/.test(t)) return Number(t);
+  return null;
+}
