@@ -43,8 +43,12 @@ export const PROSE = [
 function fenceLang(name: string): string {
   if (/\.py$/.test(name)) return 'python';
   if (/\.ya?ml$/.test(name)) return 'yaml';
-  if (/\.ini$/.test(name)) return 'ini';
+  // systemd units are ini files to every Markdown highlighter.
+  if (/\.(ini|service)$/.test(name)) return 'ini';
   if (/\.js$/.test(name)) return 'js';
+  if (/(^|\/)Dockerfile$/.test(name)) return 'dockerfile';
+  // A Procfile has no language of its own: an unlabelled fence.
+  if (/(^|\/)Procfile$/.test(name)) return '';
   if (isLog(name)) return 'text';
   return 'nginx';
 }

@@ -122,6 +122,50 @@ describe('separators and names', () => {
   });
 });
 
+describe('names as people write them for files without an extension', () => {
+  const site = [
+    'server {',
+    '    location / {',
+    '        proxy_pass http://unix:/run/app.sock;',
+    '    }',
+    '}',
+  ];
+  it('`root@web:~# cat shop` is a prompt naming the site file, not a comment', () => {
+    const text = ['root@web:~# cat shop', ...site, ''].join('\n');
+    expect(summary(segment(`${ERROR}\n${text}`))).toEqual([
+      { name: 'pasted #1 (log)', kind: 'log', from: 1, to: 1 },
+      { name: 'shop', kind: 'nginx', from: 3, to: 7 },
+    ]);
+    // A bare `# cat shop` stays what it may be: a comment.
+    expect(segment(['# cat shop', ...site, ''].join('\n'))[0]!.from).toBe(1);
+  });
+
+  it('a lone bold word before a fence names the code; ```ini does not overrule a gunicorn unit', () => {
+    const unit = [
+      '[Service]',
+      'ExecStart=/srv/venv/bin/gunicorn --bind unix:/run/app.sock app:app',
+    ];
+    const text = [
+      '**shop**',
+      '',
+      '```',
+      ...site,
+      '```',
+      '',
+      '**gunicorn.service**',
+      '',
+      '```ini',
+      ...unit,
+      '```',
+      '',
+    ].join('\n');
+    expect(summary(segment(text))).toEqual([
+      { name: 'shop', kind: 'nginx', from: 4, to: 8 },
+      { name: 'gunicorn.service', kind: 'gunicorn', from: 14, to: 15 },
+    ]);
+  });
+});
+
 describe('near misses: what must not split or be taken for a separator', () => {
   it('a sentence that mentions a directive is prose, never config', () => {
     const found = segment(

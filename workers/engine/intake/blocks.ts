@@ -201,6 +201,13 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
  * included — and log lines after it, when the transcript ran on without a prompt. Null when
  * it does not read as one config (a log, notes): then it is split like any text.
  */
+/**
+ * How sure detection is of a command that names its program (a systemd ExecStart running
+ * gunicorn). A fence's language is a highlighter's choice (```ini on a systemd unit): it
+ * decides only what detection leaves less sure than that.
+ */
+const LAUNCH = 0.75;
+
 function wholeFile(
   region: Region,
   lines: LineRef[],
@@ -226,7 +233,7 @@ function wholeFile(
     lean &&
     lean !== 'log' &&
     lean !== 'prose' &&
-    (!kind || kind === lean || syntaxFit(lean, texts) >= 0.8) &&
+    (!kind || kind === lean || (syntaxFit(lean, texts) >= 0.8 && confidence < LAUNCH)) &&
     (syntaxFit(lean, texts) >= 0.7 || kind === lean)
   ) {
     kind = lean;
@@ -331,7 +338,7 @@ function classify(lines: LineRef[], hint: Hint): Block {
   if (fragment && fragment.confidence > best.confidence) best = fragment;
   if (hint.lean && hint.lean !== 'log' && hint.lean !== 'prose') {
     const fit = syntaxFit(hint.lean, texts);
-    if (best.kind === hint.lean || (fit >= 0.8 && best.confidence < 0.8 && prose < nonBlank / 2))
+    if (best.kind === hint.lean || (fit >= 0.8 && best.confidence < LAUNCH && prose < nonBlank / 2))
       best = { kind: hint.lean, confidence: Math.max(best.confidence, 0.6) };
   }
   if (prose >= nonBlank / 2 && best.confidence < 0.8)

@@ -30,7 +30,13 @@ export function caption(line: string, beforeFence: boolean): Hint | null {
     .trim();
   // A caption is words and a name, never code (`include snippets/ssl.conf;`, `a = "x.py"`).
   if (/[;={}<>|$[\]]/.test(bare)) return null;
-  const name = fileNameIn(` ${bare} `);
+  // A lone word in bold or as a heading right before a fence names it too (`**shop**`: a site
+  // file under sites-available has no extension).
+  const name =
+    fileNameIn(` ${bare} `) ??
+    (beforeFence && /^(#{1,6}\s|\*\*|__)/.test(t) && /^[\w.-]+:?$/.test(bare)
+      ? bare.replace(/:$/, '')
+      : undefined);
   const words = bare.split(/\s+/).length;
   // `# gunicorn.conf.py` names a file; `# server robots.txt from anubis` is a comment.
   if (/^#\s/.test(t) && words > 2) return null;

@@ -36,7 +36,9 @@ export function promptCommand(line: string): Command | null {
   const command = (m[2] as string).trim();
   const words = commandWords(command);
   const program = baseName(words[0] ?? '');
-  if (m[1] === '#' && !rootCommand(program, words.slice(1))) return null;
+  // A bare `# …` may be a comment; `root@web:~# …` or `[root@web nginx]# …` is a prompt.
+  const bare = /^\s*(?:\([\w.-]{1,40}\)\s?)?#/.test(line);
+  if (m[1] === '#' && bare && !rootCommand(program, words.slice(1))) return null;
   return { command, ...describe(program, words.slice(1)) };
 }
 
@@ -82,9 +84,12 @@ function describe(program: string, args: string[]): Omit<Command, 'command'> {
     case 'head':
     case 'tail':
     case 'nl':
-    case 'tac':
-      // `cat a b` runs two files together: no one name fits.
-      return files.length === 1 ? fileHint(files[0] as string) : {};
+    case 'tac': {
+      // `cat a b` runs two files together: no one name fits. `cat shop` names a file with no
+      // extension (a site under sites-available).
+      const named = args.filter((a) => !a.startsWith('-') && !/^\d+$/.test(a));
+      return named.length === 1 ? fileHint(named[0] as string) : {};
+    }
     case 'zcat':
     case 'zless':
     case 'zmore':
