@@ -1,4 +1,4 @@
-import type { Finding, Report } from '../workers/engine/model.ts';
+import type { Finding, Report, TimerLadder } from '../workers/engine/model.ts';
 
 /** The human-readable form of a report, for a terminal or a CI log. */
 export function formatReport(report: Report): string {
@@ -23,6 +23,7 @@ export function formatReport(report: Report): string {
         : 'Risks in your configs (no log lines pasted to tell what happened):',
     );
   risks.forEach((finding, i) => out.push(...formatFinding(finding, causes.length + i + 1)));
+  for (const ladder of report.timers ?? []) out.push('', ...formatLadder(ladder));
   if (report.redactions.length > 0) out.push('', `${report.redactions.length} secret(s) redacted.`);
   return out.join('\n') + '\n';
 }
@@ -44,5 +45,30 @@ function formatFinding(finding: Finding, n: number): string[] {
         `   or instead (${alt.safety}${alt.applied ? ', applied' : ', with --unsafe'}): ${alt.description}`,
       );
   }
+  return out;
+}
+
+/** The timers on one path as a table, shortest first, with where the failed requests ended. */
+function formatLadder({ path, timers, failed }: TimerLadder): string[] {
+  const out = [`Timers on the path of ${path}:`];
+  const seconds = (n: number) => `${Number(n.toFixed(1))} s`;
+  const width = (f: (t: TimerLadder['timers'][number]) => string) =>
+    Math.max(0, ...timers.map((t) => f(t).length));
+  const w = [width((t) => seconds(t.seconds)), width((t) => t.setting), width((t) => t.hop)];
+  const ended = failed
+    ? `${failed.count} failed request(s) ended at ${failed.median.toFixed(1)} s`
+    : '';
+  timers.forEach((t, i) => {
+    const mark = failed?.fired.includes(i) ? `  <- fired: ${ended}` : '';
+    out.push(
+      `  ${seconds(t.seconds).padStart(w[0]!)}  ${t.setting.padEnd(w[1]!)}  ${t.hop.padEnd(w[2]!)}  ${t.source}${mark}`,
+    );
+  });
+  if (failed && !failed.consistent)
+    out.push(
+      `  ${failed.count} failed request(s) ended after ${failed.min.toFixed(1)}–${failed.max.toFixed(1)} s: not one timer.`,
+    );
+  else if (failed && failed.fired.length === 0)
+    out.push(`  ${ended}: no timer on this path is that long.`);
   return out;
 }

@@ -84,3 +84,25 @@ describe('incident: app-timeout whose raise would be unsafe (uWSGI harakiri)', (
     });
   });
 });
+
+/**
+ * Incident: a report that takes about 120 s, cut at 60 s. nginx allows 300 s, but the app runs
+ * under `uwsgi --http`: uWSGI's own HTTP router sits between nginx and the workers and drops a
+ * response silent for http-timeout (60 s by default). The router logs no kill; the access log's
+ * $upstream_response_time (60.0 s on every 502) says which timer fired. Fix: --http-socket.
+ */
+describe('incident: app-timeout of the uWSGI HTTP router (`uwsgi --http`)', () => {
+  const dir = join(import.meta.dirname, 'app-timeout-router');
+  runIncident('app-timeout', dir, { nginxVersion: '1.22.1' });
+
+  it('names the timer that fired from the elapsed times, among every timer on the path', () => {
+    const top = analyze(readFiles(join(dir, 'input')), { nginxVersion: '1.22.1' }).findings[0]!;
+    expect(top).toMatchObject({ cause: 'app-timeout', role: 'cause' });
+    expect(top.message).toContain('http-timeout = 60 s');
+    expect(top.message).toContain(
+      'The 2 failed requests ended at 60.0 s (±0.01): uWSGI (Procfile) http-timeout (default 60 s) fired.',
+    );
+    expect(top.fix).toMatchObject({ safety: 'safe', applied: true });
+    expect(top.fix!.description).toContain('http → http-socket');
+  });
+});

@@ -140,9 +140,11 @@ describe("nginx's logged upstream against the app server's own start lines", () 
     expect(mismatch.message).toContain(
       'uses uwsgi_pass 127.0.0.1:9090 (pasted:4), which speaks uwsgi',
     );
-    // No nginx config was pasted: the change is advice, never a patch of a log.
-    expect(mismatch.fix?.safety).toBe('manual');
-    expect(report.fixed.every((f) => f.kind !== 'log')).toBe(true);
+    // The uWSGI command line was pasted: it is what changes (never a log line).
+    expect(mismatch.fix?.safety).toBe('safe');
+    expect(report.fixed.map((f) => f.text)).toEqual([
+      'uwsgi --socket :9090 --wsgi-file app.py --master\n',
+    ]);
   });
 
   it('near miss: http:// to the same port speaks what the router speaks', () => {

@@ -19,6 +19,7 @@ import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
+import { timerLadders } from './pipeline/ladders.ts';
 import { onPasteLines } from './pipeline/paste.ts';
 import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
@@ -130,6 +131,7 @@ export function analyze(
     findings: withUnexplained(hits, logs.events).map((hit) =>
       withEvidenceText(toFinding(hit, outcome, options)),
     ),
+    timers: timerLadders(topology, logs.events),
     ...fixedFiles(inputs, outcome, options.raw === true),
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
     sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),

@@ -299,6 +299,8 @@ export interface Report {
   unrecognised?: { file: string; lines: number[] }[];
   incidents?: Incident[];
   findings: Finding[];
+  /** Every timer on the path of each location with failures, and which one they ended at. */
+  timers?: TimerLadder[];
   /** Files changed by the applied fixes: redacted text after and before the fixes. */
   fixed: { name: string; kind: FileKind; text: string; original: string }[];
   /** Unified diff of those changes (redacted text). */
@@ -306,6 +308,26 @@ export interface Report {
   redactions: Redaction[];
   /** The inputs as analysed (redacted unless `raw`), so evidence can be shown in context. */
   sources?: { name: string; kind: FileKind; text: string }[];
+}
+
+/**
+ * The timers on one request path (nginx location → app server), shortest first, each with
+ * where its value comes from, and how long that path's failed requests ran (when the logs say).
+ */
+export interface TimerLadder {
+  /** The nginx location: "shop.example.com location /api/". */
+  path: string;
+  timers: { hop: string; setting: string; seconds: number; source: string }[];
+  failed: null | {
+    count: number;
+    min: number;
+    max: number;
+    median: number;
+    /** All within one timer's window of each other (else no single timer ended them). */
+    consistent: boolean;
+    /** Indexes into `timers` of those that fired at that time. */
+    fired: number[];
+  };
 }
 
 /** What a share link holds: the redacted inputs and the user's choices (version, fixes). */

@@ -54,6 +54,8 @@ const KNOWN: readonly [RegExp, string, Reader?][] = [
       f.client = m[2]!;
       f.method = m[3]!;
       f.requestPath = m[4]!;
+      // When the request started (epoch seconds): with the line's time, how long it ran.
+      f.since = Number(m[5]);
     },
   ],
   [

@@ -14,6 +14,8 @@ import type { Edit, Evidence, LogEvent } from '../model.ts';
 import { formatDuration, setDirective } from '../formats/nginx/index.ts';
 import type { Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
+import { renameUwsgiOption } from './lib/uwsgi-rename.ts';
+import { failedDurations, matchTimers, pathTimers, timingSentence } from './lib/timers.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, type AppLimit } from './lib/app-limit.ts';
 import { ingressWaits, nginxWaits, type Wait } from './lib/waits.ts';
@@ -39,13 +41,16 @@ export const appTimeout: Rule = {
     severity: 'error',
     title: 'The app server kills requests nginx is still waiting for',
     docs:
-      "The app server's per-request limit (gunicorn sync `timeout`, uWSGI `harakiri`, Node.js " +
-      "`server.timeout`) is not longer than nginx's read timeout for the locations that reach " +
+      "The app server's per-request limit (gunicorn sync `timeout`, uWSGI `harakiri` or the " +
+      "`http-timeout` of the HTTP router that uWSGI's `http` option puts in front of its " +
+      "workers, Node.js `server.timeout`) is not longer than nginx's read timeout for the locations that reach " +
       'it. Requests slower than the app limit are killed mid-flight: nginx sees the connection ' +
       'close before a response header ("upstream prematurely closed connection") and returns ' +
       '502 instead of the response, or a clean 504 from its own timeout. gunicorn gthread/async ' +
       'workers use `timeout` as a heartbeat, so they are flagged only when WORKER TIMEOUT lines ' +
-      'show it firing.',
+      'show it firing. Where the access log has $upstream_response_time (or $request_time), the ' +
+      'failures that ended when the limit fires are counted as its doing, even with no kill ' +
+      "line (uWSGI's router logs none), and the finding names the timer that fired.",
     fixSafety:
       "Raising the app limit to nginx's read timeout plus a small margin is safe when the new " +
       'limit is at most 300 s: the app only stops killing requests nginx would still have waited ' +
@@ -74,6 +79,9 @@ function checkServer(
   events: readonly LogEvent[],
 ): RuleHit | null {
   const { limit, routes } = server;
+  // uWSGI's HTTP router reached by anything but proxy_pass is a protocol mismatch first.
+  if (limit.setting === 'http-timeout' && routes.some((r) => r.pass.directive !== 'proxy_pass'))
+    return null;
   const waits = [...nginxWaits(topology, routes), ...ingressWaits(topology, server.backend)];
   if (waits.length === 0) return null;
   // The longest proxy wait is the one the app limit must outlast.
@@ -91,13 +99,23 @@ function checkServer(
       ? eventsOnRoutes(events, routes, CUT)
       : events.filter((e) => e.source === 'nginx-error' && CUT.includes(e.kind));
   const onRoutes = candidates.filter((e) => e.phase === CUT_PHASE);
-  // Only the cuts logged right after a kill are the kill's doing.
-  const cut = kills.length > 0 ? nearInTime(onRoutes, kills) : [];
-  const mine = new Set([...kills, ...cut]);
+  // Which timer ended the failed requests, where the logs say how long they ran. With no kill
+  // line (uWSGI's HTTP router logs none), requests that ended when the limit fires are its doing.
+  const timing = matchTimers(failedDurations(events, routes), pathTimers(topology, routes, events));
+  const timed =
+    kills.length === 0 &&
+    timing?.fired.some((t) => t.setting === limit.setting && t.hop === server.label)
+      ? timing.events
+      : [];
+  // Only the cuts logged right after a kill (or a timed-out request) are the limit's doing.
+  const witnesses = kills.length > 0 ? kills : timed;
+  const cut = witnesses.length > 0 ? nearInTime(onRoutes, witnesses) : [];
+  const mine = new Set([...kills, ...timed, ...cut]);
   const explains = events.filter((e) => mine.has(e));
 
   const target = longest.seconds + margin(longest.seconds);
-  const raise = raiseApp(server, longest, target);
+  // uWSGI's HTTP router: the hop itself is what to remove, when nginx speaks HTTP to it.
+  const raise = routerFix(topology, server) ?? raiseApp(server, longest, target);
   // Raising the app's limit past SAFE_LIMIT is opt-in: by default nginx gives up first instead.
   // (A limit this tool cannot edit stays advice: where to raise it is said on the card.)
   const lower = raise.safety === 'unsafe' ? lowerNginx(topology, server, waits) : null;
@@ -118,6 +136,7 @@ function checkServer(
         ? `, and nginx logged ${cut.length} connection(s) cut while reading the response header`
         : ''
     }.`;
+  message += timingSentence(timing);
 
   return {
     key: `app-timeout ${server.label}`,
@@ -175,6 +194,26 @@ function raiseApp(server: AppServer, longest: Wait, target: number): RuleFix {
           'workers, and each slow request holds a worker that long.',
         edits,
       };
+}
+
+/**
+ * `http =` → `http-socket =`: the workers then speak HTTP on that address themselves, and the
+ * router (with its http-timeout) is gone from between nginx and them. (checkServer leaves a
+ * router reached by uwsgi_pass to protocol-mismatch.)
+ */
+function routerFix(topology: Topology, server: AppServer): RuleFix | null {
+  if (server.limit.setting !== 'http-timeout' || !server.backend) return null;
+  const routers = server.backend.listeners.filter((l) => l.router && l.protocol === 'http');
+  const edits = routers.flatMap((l) => renameUwsgiOption(topology, l, 'http', 'http-socket'));
+  if (edits.length === 0 || routers.length !== edits.length) return null;
+  return {
+    safety: 'safe',
+    description:
+      'Let the workers speak HTTP to nginx themselves (http → http-socket): `http` starts a ' +
+      'separate router process in front of them whose http-timeout cuts slow responses, and ' +
+      'behind nginx it is one hop too many. The address stays the same.',
+    edits,
+  };
 }
 
 /**

@@ -14,12 +14,11 @@
  */
 import type { Edit, Evidence, LogEvent } from '../model.ts';
 import type { NginxConfig } from '../formats/nginx/index.ts';
-import type { UwsgiTree } from '../formats/uwsgi/index.ts';
-import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Listener, Protocol, Route, Target, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { eventsOnRoute } from './lib/event-location.ts';
 import { httpMethodOfBlockSize } from './lib/uwsgi-block.ts';
+import { renameUwsgiOption } from './lib/uwsgi-rename.ts';
 
 type Speaks = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
 
@@ -298,7 +297,7 @@ function fixFor(
     );
   // proxy_pass to a uwsgi-protocol socket: let uWSGI speak HTTP there.
   if (speaks === 'http' && found.expects === 'uwsgi' && l && !sharedBy('uwsgi')) {
-    const edits = renameOption(topology, l, 'socket', 'http-socket');
+    const edits = renameUwsgiOption(topology, l, 'socket', 'http-socket');
     if (edits.length)
       return {
         safety: 'safe',
@@ -310,7 +309,7 @@ function fixFor(
   }
   // uwsgi_pass to uWSGI's http-socket or http router: let uWSGI speak its own protocol there.
   if (speaks === 'uwsgi' && found.expects === 'http' && l && !sharedBy('http')) {
-    const socket = renameOption(topology, l, 'http-socket', 'socket');
+    const socket = renameUwsgiOption(topology, l, 'http-socket', 'socket');
     if (socket.length)
       return {
         safety: 'safe',
@@ -318,7 +317,7 @@ function fixFor(
           'Make uWSGI speak the uwsgi protocol on that address (http-socket → socket), as uwsgi_pass expects.',
         edits: socket,
       };
-    const router = renameOption(topology, l, 'http', 'socket');
+    const router = renameUwsgiOption(topology, l, 'http', 'socket');
     if (router.length)
       return {
         safety: 'safe',
@@ -362,19 +361,5 @@ function uwsgiToProxy(config: NginxConfig, route: Route): Edit[] {
   return [
     { file: file.name, start: d.start, end: d.nameEnd, text: 'proxy_pass' },
     { file: file.name, start: d.argsStart, end: d.argsStart, text: 'http://' },
-  ];
-}
-
-/** Renames a uWSGI ini option on the listener's line (`socket = :3031` → `http-socket = :3031`). */
-function renameOption(topology: Topology, l: Listener, from: string, to: string): Edit[] {
-  const file = topology.files.find((f) => f.name === l.file && f.kind === 'uwsgi') as
-    ParsedFile<UwsgiTree> | undefined;
-  if (!file || file.tree.form !== 'ini' || l.line === null) return [];
-  const line = file.tree.doc.lines.find((x) => x.line === l.line && x.kind === 'entry');
-  if (!line || line.key !== from) return [];
-  const at = line.raw.indexOf(from);
-  if (at < 0) return [];
-  return [
-    { file: file.name, start: line.start + at, end: line.start + at + from.length, text: to },
   ];
 }

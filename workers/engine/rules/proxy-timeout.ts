@@ -26,6 +26,7 @@ import { appServers, type AppServer } from './lib/app-servers.ts';
 import { ingressPaths, ingressWait, matchIngress, type IngressPath } from './lib/waits.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { eventEvidence, eventsForRoute } from './lib/route-events.ts';
+import { failedDurations, matchTimers, pathTimers, timingSentence } from './lib/timers.ts';
 
 type Stage = 'connect' | 'send' | 'read';
 
@@ -115,7 +116,11 @@ export const proxyTimeout: Rule = {
       const raise =
         stage === 'read' ? raiseToApp(topology, servers, route, directive, eff, list) : null;
       if (raise) hits.push(raise);
-      hits.push(advice(servers, route, stage, directive, eff, list));
+      const timing = matchTimers(
+        failedDurations(events, [route]),
+        pathTimers(topology, [route], events),
+      );
+      hits.push(advice(servers, route, stage, directive, eff, list, timingSentence(timing)));
     }
     return hits;
   },
@@ -187,6 +192,8 @@ function advice(
   directive: string,
   eff: Effective,
   list: LogEvent[],
+  /** Which timer the failed requests' elapsed time matches (lib/timers.ts), as a sentence. */
+  timing: string,
 ): RuleHit {
   const value = eff.value?.join(' ') ?? '?';
   const evidence: Evidence[] = [];
@@ -212,7 +219,7 @@ function advice(
     key: `proxy-timeout ${routeKey(route)} ${directive}`,
     message:
       `${list.length} request(s) to ${route.label}${sample(list)} timed out in nginx after ` +
-      `${directive} ${value} (${where(eff)}): ${WHY[stage]}.`,
+      `${directive} ${value} (${where(eff)}): ${WHY[stage]}.${timing}`,
     evidence,
     compared,
     explains: list,

@@ -38,6 +38,11 @@ export interface Listener {
   protocol: Protocol;
   file: string;
   line: number | null;
+  /**
+   * uWSGI's `http`/`https`: a separate router process in front of the workers, with its own
+   * timer (`http-timeout`, default 60 s) between nginx and the app.
+   */
+  router?: boolean;
 }
 
 export interface Backend {
@@ -288,6 +293,7 @@ function uwsgiListeners(files: readonly ParsedFile[]): Listener[] {
         protocol: UWSGI_PROTOCOL[s.protocol],
         file: s.file,
         line: s.line,
+        ...(s.protocol.endsWith('-router') ? { router: true } : {}),
       },
     ];
   });

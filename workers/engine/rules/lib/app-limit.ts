@@ -48,18 +48,7 @@ export function appLimit(backend: Backend): AppLimit | null {
       : `(${wc ?? 'unknown'} worker class) kills a worker that stops answering its heartbeat for`;
     return { setting: 'timeout', value, seconds: n, hard, how };
   }
-  if (backend.kind === 'uwsgi') {
-    const value = backend.settings.harakiri;
-    const n = numberOf(value);
-    if (!value || n === null || n <= 0) return null;
-    return {
-      setting: 'harakiri',
-      value,
-      seconds: n,
-      hard: true,
-      how: 'kills a worker whose request runs longer than',
-    };
-  }
+  if (backend.kind === 'uwsgi') return uwsgiLimit(backend);
   // Puma has no request timeout of its own (worker_timeout only bounds a worker's heartbeat).
   if (backend.kind !== 'node') return null;
   // Node.js: server.timeout destroys a socket idle this long (ms), which is the whole wait
@@ -75,6 +64,36 @@ export function appLimit(backend: Backend): AppLimit | null {
     hard: true,
     how: 'destroys the socket of a response silent for longer than',
   };
+}
+
+/**
+ * uWSGI: `harakiri` kills a worker whose request runs too long; the HTTP router that `http =`
+ * starts in front of the workers drops a request whose response is silent for `http-timeout`
+ * (default 60 s). Whichever is shorter ends a slow request first.
+ */
+function uwsgiLimit(backend: Backend): AppLimit | null {
+  const limits: AppLimit[] = [];
+  const harakiri = backend.settings.harakiri;
+  const h = numberOf(harakiri);
+  if (harakiri && h !== null && h > 0)
+    limits.push({
+      setting: 'harakiri',
+      value: harakiri,
+      seconds: h,
+      hard: true,
+      how: 'kills a worker whose request runs longer than',
+    });
+  const router = backend.settings['http-timeout'];
+  const r = numberOf(router);
+  if (backend.listeners.some((l) => l.router) && router && r !== null && r > 0)
+    limits.push({
+      setting: 'http-timeout',
+      value: router,
+      seconds: r,
+      hard: true,
+      how: 'runs an HTTP router in front of its workers (its `http` option), which drops a request whose response takes longer than',
+    });
+  return limits.reduce<AppLimit | null>((a, b) => (a && a.seconds <= b.seconds ? a : b), null);
 }
 
 /** The directive that bounds how long nginx waits for the response of each *_pass module. */
@@ -128,7 +147,7 @@ export function setAppLimit(
   if (backend.kind === 'gunicorn')
     return setGunicornSetting(file as ParsedFile<GunicornTree>, 'timeout', seconds);
   if (backend.kind === 'uwsgi')
-    return setUwsgiOption(file as ParsedFile<UwsgiTree>, 'harakiri', seconds);
+    return setUwsgiOption(file as ParsedFile<UwsgiTree>, limit.setting, seconds);
   return setNodeTimeouts(file as ParsedFile<NodeTree>, { timeout: Math.round(seconds * 1000) });
 }
 

@@ -1,0 +1,37 @@
+/**
+ * Report: the timer ladder of each location whose requests failed — every timer on the path,
+ * configured or default, and the elapsed time the failures ended at (rules/lib/timers.ts).
+ * Only locations with failures, and at most MAX of them, so a fleet's config stays cheap.
+ */
+import type { LogEvent, TimerLadder } from '../model.ts';
+import type { Topology } from '../topology/index.ts';
+import { isUpstreamFailure } from '../rules/rank.ts';
+import { eventsOnRoutes } from '../rules/lib/route-events.ts';
+import { failedDurations, matchTimers, pathTimers } from '../rules/lib/timers.ts';
+
+const MAX = 20;
+
+export function timerLadders(topology: Topology, events: readonly LogEvent[]): TimerLadder[] {
+  const failures = events.filter(isUpstreamFailure);
+  if (failures.length === 0) return [];
+  const out: TimerLadder[] = [];
+  for (const route of topology.routes) {
+    if (out.length >= MAX) break;
+    if (eventsOnRoutes(failures, [route]).length === 0) continue;
+    const timers = pathTimers(topology, [route], events);
+    const match = matchTimers(failedDurations(events, [route]), timers);
+    out.push({
+      path: route.label,
+      timers,
+      failed: match && {
+        count: match.count,
+        min: match.min,
+        max: match.max,
+        median: match.median,
+        consistent: match.consistent,
+        fired: match.fired.map((t) => timers.indexOf(t)),
+      },
+    });
+  }
+  return out;
+}

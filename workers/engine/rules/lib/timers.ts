@@ -1,0 +1,204 @@
+/**
+ * Which timer fired. Failed requests that all ended after the same time were ended by a
+ * timer; this lists every timer on their path (nginx's connect/send/read timeouts, the app
+ * server's request limits, uWSGI's HTTP router, ingress-nginx), configured or default, with
+ * where each value comes from, and matches the failures' elapsed time against them.
+ *
+ * Elapsed times come from the access log (`$upstream_response_time`, else `$request_time`, of
+ * 502/503/504 lines) and from uWSGI's HARAKIRI status lines ("… since <epoch>" against the
+ * line's time). A timer fires at its value or a little after (nginx's timer starts when the
+ * request is sent; app servers check theirs about once a second), so an elapsed time matches a
+ * timer from 0.25 s before it to max(1.5 s, 2%) after: 60.4 s matches 60 s, 45 s matches
+ * neither 30 nor 60. Durations spread wider than that window are not one timer.
+ */
+import type { LogEvent, Phase } from '../../model.ts';
+import { effective, parseDuration } from '../../formats/nginx/index.ts';
+import { FAILURE_STATUSES, NGINX_FAILURE_KINDS } from '../../logs/index.ts';
+import type { Route, Topology } from '../../topology/index.ts';
+import { READ_TIMEOUT } from './app-limit.ts';
+import { appServers } from './app-servers.ts';
+import { numberOf, sourceOf } from './app-values.ts';
+import { wallSeconds } from './event-time.ts';
+import { eventsOnRoutes } from './route-events.ts';
+import { ingressWaits } from './waits.ts';
+
+export interface PathTimer {
+  /** For people: "nginx shop.example.com location /", "uWSGI (app.ini)". */
+  hop: string;
+  setting: string;
+  seconds: number;
+  /** "site.conf:12", "nginx 1.22 default", "uWSGI default (uWSGI 2.0.x)". */
+  source: string;
+}
+
+export interface TimerMatch {
+  /** Failed requests with a known elapsed time. */
+  count: number;
+  min: number;
+  max: number;
+  median: number;
+  /** All within one timer's window of each other. */
+  consistent: boolean;
+  /** The timers whose window holds the median (only when consistent). */
+  fired: PathTimer[];
+  /** The events the durations were read from. */
+  events: LogEvent[];
+}
+
+/** Every timer on the path of these routes, shortest first. */
+export function pathTimers(
+  topology: Topology,
+  routes: readonly Route[],
+  events: readonly LogEvent[],
+): PathTimer[] {
+  const out: PathTimer[] = [];
+  const add = (t: PathTimer) => {
+    if (!out.some((o) => o.hop === t.hop && o.setting === t.setting)) out.push(t);
+  };
+  // nginx's connect and send timers only matter to failures in those phases (or unknown ones).
+  const phases = new Set(
+    eventsOnRoutes(events, routes)
+      .filter((e) => e.source === 'nginx-error' && NGINX_FAILURE_KINDS.has(e.kind))
+      .map((e) => e.phase),
+  );
+  const phase = (p: string) =>
+    phases.size === 0 || phases.has(undefined) || phases.has(PHASE_OF[p]);
+  for (const route of routes)
+    for (const t of nginxTimers(topology, route)) if (phase(t.setting.split('_').at(-2)!)) add(t);
+  for (const server of appServers(topology, events)) {
+    if (!server.routes.some((r) => routes.includes(r))) continue;
+    const { limit } = server;
+    add({
+      hop: server.label,
+      setting: limit.setting,
+      seconds: limit.seconds,
+      source: sourceOf(limit.value.source),
+    });
+    const backend = server.backend;
+    if (!backend) continue;
+    for (const setting of EXTRA[backend.kind] ?? []) {
+      if (setting === 'http-timeout' && !backend.listeners.some((l) => l.router)) continue;
+      const value = backend.settings[setting];
+      const n = numberOf(value);
+      if (!value || n === null || n <= 0) continue;
+      const seconds = backend.kind === 'node' ? n / 1000 : n;
+      add({ hop: backend.label, setting, seconds, source: sourceOf(value.source) });
+    }
+    for (const w of ingressWaits(topology, backend))
+      add({ hop: w.label, setting: w.directive, seconds: w.seconds, source: w.source });
+  }
+  return out.sort((a, b) => a.seconds - b.seconds);
+}
+
+/** The phase nginx logs when each of its timers fires. */
+const PHASE_OF: Record<string, Phase> = {
+  connect: 'connecting',
+  send: 'sending-request',
+  read: 'reading-response-header',
+};
+
+/** Timers besides the request limit (lib/app-limit.ts) that end a request, per app server. */
+const EXTRA: Partial<Record<string, readonly string[]>> = {
+  gunicorn: ['graceful_timeout'],
+  uwsgi: ['harakiri', 'http-timeout', 'socket-timeout'],
+  node: ['timeout', 'headersTimeout', 'requestTimeout'],
+};
+
+function nginxTimers(topology: Topology, route: Route): PathTimer[] {
+  const config = topology.nginx;
+  if (!config) return [];
+  const prefix = READ_TIMEOUT[route.pass.directive].replace(/_read_timeout$/, '');
+  return ['connect', 'send', 'read'].flatMap((phase) => {
+    const directive = `${prefix}_${phase}_timeout`;
+    const eff = effective(config, route.location, directive, topology.nginxVersion);
+    const seconds = eff.value?.[0] !== undefined ? parseDuration(eff.value[0]) : null;
+    if (seconds === null) return [];
+    const s = eff.source;
+    return [
+      {
+        hop: `nginx ${route.label}`,
+        setting: directive,
+        seconds,
+        source: 'file' in s ? `${s.file}:${s.line}` : s.default,
+      },
+    ];
+  });
+}
+
+/** How long each failed request on these routes ran, where the logs say. */
+export function failedDurations(
+  events: readonly LogEvent[],
+  routes: readonly Route[],
+): { event: LogEvent; seconds: number }[] {
+  const failed = events.filter(
+    (e) => e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status),
+  );
+  // Access lines name their upstream only when the log_format has $upstream_addr.
+  const named = failed.some((e) => e.upstream !== undefined);
+  const mine = routes.length > 0 && named ? new Set(eventsOnRoutes(failed, routes)) : null;
+  const out: { event: LogEvent; seconds: number }[] = [];
+  for (const e of failed) {
+    if (mine && !mine.has(e)) continue;
+    const t = e.fields?.upstreamResponseTime ?? e.fields?.requestTime;
+    if (typeof t === 'number' && t > 0) out.push({ event: e, seconds: t });
+  }
+  for (const e of events) {
+    if (e.source !== 'uwsgi' || e.kind !== 'harakiri' || typeof e.fields?.since !== 'number')
+      continue;
+    const at = wallSeconds(e);
+    if (at !== null && at >= e.fields.since) out.push({ event: e, seconds: at - e.fields.since });
+  }
+  return out;
+}
+
+/** The window in which an elapsed time counts as this timer firing. */
+export function fires(timer: number, elapsed: number): boolean {
+  return elapsed >= timer - 0.25 && elapsed <= timer + Math.max(1.5, timer * 0.02);
+}
+
+export function matchTimers(
+  durations: readonly { event: LogEvent; seconds: number }[],
+  timers: readonly PathTimer[],
+): TimerMatch | null {
+  if (durations.length === 0) return null;
+  const sorted = durations.map((d) => d.seconds).sort((a, b) => a - b);
+  const min = sorted[0]!;
+  const max = sorted[sorted.length - 1]!;
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const consistent = max - min <= Math.max(1.5, median * 0.02);
+  return {
+    count: sorted.length,
+    min,
+    max,
+    median,
+    consistent,
+    fired: consistent ? timers.filter((t) => fires(t.seconds, median)) : [],
+    events: durations.map((d) => d.event),
+  };
+}
+
+const s1 = (n: number) => n.toFixed(1);
+
+/** "The 3 failed requests ended at 60.0 s (±0.1): uWSGI (app.ini) http-timeout (default 60 s) fired." */
+export function timingSentence(match: TimerMatch | null): string {
+  if (!match) return '';
+  const n = match.count === 1 ? 'The failed request' : `The ${match.count} failed requests`;
+  if (!match.consistent)
+    return (
+      ` ${n} ended after ${s1(match.min)}–${s1(match.max)} s: not one timer ` +
+      '(each ends its requests at one time).'
+    );
+  const spread = Math.max(match.max - match.median, match.median - match.min);
+  const within = spread < 0.1 ? spread.toFixed(2) : s1(spread);
+  const at = `${n} ended at ${s1(match.median)} s${match.count > 1 ? ` (±${within})` : ''}`;
+  if (match.fired.length === 0)
+    return ` ${at}, and no timer on the path is that long: look beyond the pasted configs (a load balancer, a client timeout).`;
+  return ` ${at}: ${match.fired.map(timerWords).join(', or ')} fired.`;
+}
+
+/** "uWSGI (app.ini) http-timeout (default 60 s)", "nginx … proxy_read_timeout (30 s, site.conf:7)". */
+export function timerWords(t: PathTimer): string {
+  const defaulted = /default/i.test(t.source);
+  const seconds = s1(t.seconds).replace(/\.0$/, '');
+  return `${t.hop} ${t.setting} (${defaulted ? `default ${seconds} s` : `${seconds} s, ${t.source}`})`;
+}
