@@ -195,7 +195,7 @@ export class Incident {
       set('disabledFixes', on);
     } else {
       // Listed means "not the default": all move to the opposite of the lead's current state.
-      const list = finding.fix.safety === 'safe' ? 'disabledFixes' : 'enabledFixes';
+      const list = finding.fix.byDefault ? 'disabledFixes' : 'enabledFixes';
       set(list, !listed(list));
     }
     void this.run();

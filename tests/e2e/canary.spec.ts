@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { storedInputs, test, expect } from './fixtures.ts';
+import { storedInputs, test, expect, switchOnSafeFixes } from './fixtures.ts';
 
 /**
  * Planted-canary test (issue 6, item 4): fake credentials of every kind, built at run time
@@ -167,6 +167,8 @@ test('planted secrets never reach the page, the clipboard, the share link or a r
   await page.getByLabel('Paste anything').fill(log);
   await expect(page.locator('[data-testid="finding"][data-cause="keepalive-inert"]')).toBeVisible();
   await expect(page.getByTestId('incident-summary')).toContainText('Upstream closed');
+  // Every fix on, so the patch and fixed files hold as much of the inputs as they can.
+  await switchOnSafeFixes(page);
   await expect(page.getByTestId('diff-view').locator('.monaco-diff-editor')).toBeVisible();
 
   const found: string[] = [];

@@ -123,6 +123,13 @@ test('causes of the pasted failures come first; a config risk is listed apart an
   await expect(timeout).toHaveClass(/\bwarning\b/);
   await expect(timeout.getByLabel(/^Risk \d+$/)).toBeVisible();
   await expect(page.getByTestId('summary-lead')).toContainText('Nothing was listening');
+  // The default change fixes what happened (here nothing to edit); the risk's fix is one switch away.
+  await expect(timeout.getByTestId('fix-toggle')).not.toBeChecked();
+  await expect(timeout).toContainText('off by default: not what failed');
+  await expect(page.getByText('No automatic change is proposed')).toBeVisible();
+  await timeout.getByTestId('fix-toggle').click();
+  await expect(timeout.getByTestId('fix-toggle')).toBeChecked();
+  await expect(page.getByTestId('diff-view')).toContainText('timeout = 65');
 });
 
 test('with no logs pasted every finding is a risk of the configs, under its own heading', async ({

@@ -67,3 +67,18 @@ export async function pasteText(page: Page, text: string): Promise<void> {
     );
   }, text);
 }
+
+/**
+ * Switches on every safe fix left out of the default change (risks beside pasted failures),
+ * so a test sees the widest patch the page can produce.
+ */
+export async function switchOnSafeFixes(page: Page): Promise<void> {
+  const off = page
+    .locator('[data-testid="finding"]')
+    .filter({ hasText: 'off by default: not what failed' })
+    .locator('input[data-testid="fix-toggle"]:not(:checked)');
+  for (let n = await off.count(); n > 0; n--) {
+    await off.first().click();
+    await expect(off).toHaveCount(n - 1);
+  }
+}

@@ -5,7 +5,8 @@
  * (`keepalive 32` with HTTP/1.0 and "Connection: close"). A refused connection is not a
  * keepalive problem: the top finding must be backend-down (the address agrees with gunicorn's
  * bind, and gunicorn's log shows it going away), with the pool as a config-only smell ranked
- * below it that claims none of the refused lines. The pool's own safe fix is still applied.
+ * below it that claims none of the refused lines. The pool's own safe fix is offered, one
+ * switch away, but not in the default change: that fixes what happened (nothing to edit).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,8 +74,16 @@ describe('incident: mixed (refused connections + an inert keepalive pool)', () =
     expect(findings.find((f) => f.rule === 'keepalive-inert')!.confidence!).toBeLessThan(0.5);
   });
 
-  it('fixed files: only the pool’s safe fix; nginx -t accepts it', () => {
-    expect(report.fixed.map((f) => ({ name: f.name, text: f.text }))).toEqual(expected);
+  it('the default change holds no fix of the pool: it is a risk, not what failed', () => {
+    expect(report.fixed).toEqual([]);
+    const inert = report.findings.find((f) => f.rule === 'keepalive-inert')!;
+    expect(inert).toMatchObject({ role: 'risk', fix: { safety: 'safe', byDefault: false } });
+    expect(inert.fix!.description).toContain('switch it on to include it');
+  });
+
+  it('switched on: only the pool’s safe fix; nginx -t accepts it', () => {
+    const on = analyze(inputs, { ...OPTIONS, enabledFixes: ['keepalive-inert'] });
+    expect(on.fixed.map((f) => ({ name: f.name, text: f.text }))).toEqual(expected);
     if (nginxMissing) return;
     const result = nginxTest(expected.filter((f) => f.name === 'nginx.conf'));
     expect(result.ok, result.output).toBe(true);

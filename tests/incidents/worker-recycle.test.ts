@@ -3,8 +3,10 @@
  * jitter), behind an nginx upstream pool (`keepalive 32`). Each exiting worker closes the
  * pooled connections it holds, and requests nginx had just written to them fail (premature
  * close, connection reset) in exactly the seconds of the "Autorestarting worker" lines.
- * Expected: worker-recycle first (the pool finding); by default only the safe jitter is
- * applied, and opting in also removes the pool, the change the lab measured to stop the 502s.
+ * Expected: worker-recycle first (the pool finding). No safe change stops these drops, so the
+ * default change is empty: the jitter is a risk (it spreads restarts, it does not stop a
+ * pooled connection dying with its worker), one switch away; opting in removes the pool, the
+ * change the lab measured to stop the 502s.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,9 +55,12 @@ describe('incident: worker-recycle', () => {
     expect(report.findings.filter((f) => f.cause === 'worker-recycle')).toHaveLength(2);
   });
 
-  it('fixes exactly the gunicorn config', () => {
-    const expected = read('expected');
-    expect(report.fixed.map((f) => ({ name: f.name, text: f.text }))).toEqual(expected);
+  it('changes nothing by default; the jitter, switched on, fixes exactly the gunicorn config', () => {
+    expect(report.fixed).toEqual([]);
+    const jitter = report.findings.find((f) => f.role === 'risk' && f.cause === 'worker-recycle');
+    expect(jitter!.fix).toMatchObject({ safety: 'safe', byDefault: false, applied: false });
+    const on = analyze(read('input'), { nginxVersion: '1.22.1', enabledFixes: [jitter!.key!] });
+    expect(on.fixed.map((f) => ({ name: f.name, text: f.text }))).toEqual(read('expected'));
   });
 
   it('opting in also removes the pool, and nginx accepts the result', () => {

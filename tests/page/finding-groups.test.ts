@@ -12,7 +12,7 @@ const finding = (rule: string, place: string, over: Partial<Finding> = {}): Find
   title: rule,
   message: `${rule} at ${place}`,
   evidence: [],
-  fix: { safety: 'safe', description: 'fix it', applied: true },
+  fix: { safety: 'safe', description: 'fix it', applied: true, byDefault: true },
   confidence: 0.45,
   ...over,
 });
@@ -42,9 +42,11 @@ describe('finding groups on the page', () => {
       finding('retry-policy', '/a'),
       finding('retry-policy', '/b', { severity: 'info' }),
       finding('retry-policy', '/c', {
-        fix: { safety: 'unsafe', description: 'x', applied: false },
+        fix: { safety: 'unsafe', description: 'x', applied: false, byDefault: false },
       }),
-      finding('retry-policy', '/d', { fix: { safety: 'safe', description: 'x', applied: false } }),
+      finding('retry-policy', '/d', {
+        fix: { safety: 'safe', description: 'x', applied: false, byDefault: true },
+      }),
       finding('retry-policy', '/e', { fix: null }),
       finding('retry-policy', '/f'),
     ]);

@@ -79,9 +79,10 @@ server {
     expect(cited).not.toContain('error.log:3');
     expect(cited).not.toContain('error.log:4');
     expect(hit.message).toMatch(/2 nginx failure\(s\)/);
-    // Removing the pool is opt-in; jitter (the other finding) is applied by default.
+    // Removing the pool is opt-in; jitter (the other finding) is a risk beside these drops,
+    // so it is not in the default change either.
     expect(hit.fix).toMatchObject({ safety: 'unsafe', applied: false });
-    expect(report.fixed.map((f) => f.name)).toEqual(['gunicorn.conf.py']);
+    expect(report.fixed).toEqual([]);
   });
 
   it('opting in removes the pool (and its keepalive_* lines); nginx accepts the result', () => {

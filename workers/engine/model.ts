@@ -213,6 +213,11 @@ export interface Finding {
     /** Whether the fix's edits are in `Report.fixed` (unsafe ones only with `unsafe`). */
     applied: boolean;
     /**
+     * Applied unless switched off (`disabledFixes`); otherwise only when switched on
+     * (`enabledFixes`): unsafe fixes, and a risk's safe fix when the paste holds failures.
+     */
+    byDefault: boolean;
+    /**
      * A stronger change offered instead (unsafe, opt-in): e.g. raise the app's limit, where the
      * default safe fix lowers nginx's wait under it. Applied instead of the fix when opted in.
      */

@@ -65,9 +65,17 @@ export function runRuleCases(rule: string, invalid: InvalidCase[], valid: ValidC
         if (logs.length > 0 && c.explains > 0)
           expect(cited.some((f) => logs.includes(f))).toBe(true);
         if (configs.length > 0) expect(cited.some((f) => configs.includes(f))).toBe(true);
-        // rules/rank.ts: evidence-backed findings rank above 0.5, config-only ones below.
-        if (c.explains === 0) expect(finding.confidence).toBeLessThan(0.5);
-        else expect(finding.confidence).toBeGreaterThan(0.5);
+        // rules/rank.ts: evidence-backed findings rank above 0.5 as causes, config-only ones
+        // below as risks — never errors when the paste holds failures they do not explain.
+        if (c.explains === 0) {
+          expect(finding.confidence).toBeLessThan(0.5);
+          expect(finding).toMatchObject({ role: 'risk', explains: 0 });
+          if (report.events.length > 0) expect(finding.severity).not.toBe('error');
+        } else {
+          expect(finding.confidence).toBeGreaterThan(0.5);
+          expect(finding.role).toBe('cause');
+          expect(finding.explains).toBeGreaterThan(0);
+        }
 
         const fixed = Object.fromEntries(report.fixed.map((f) => [f.name, f.text]));
         expect(fixed).toEqual(c.output);

@@ -38,6 +38,18 @@ export function runIncident(cause: string, dir: string, options: AnalyzeOptions 
     const logs = new Set(report.events.map((e) => e.file));
     expect(top!.evidence.some((e) => logs.has(e.file))).toBe(true);
     expect(top!.confidence ?? 0).toBeGreaterThan(0.5);
+    // It explains pasted failures: a cause. Whatever explains none is a risk, listed after
+    // every cause and never an error beside the failures.
+    expect(top).toMatchObject({ role: 'cause' });
+    expect(top!.explains).toBeGreaterThan(0);
+    const roles = report.findings.map((f) => f.role);
+    expect(roles.indexOf('risk') === -1 || roles.lastIndexOf('cause') < roles.indexOf('risk')).toBe(
+      true,
+    );
+    for (const f of report.findings.filter((x) => x.role === 'risk')) {
+      expect(f.explains).toBe(0);
+      expect(f.severity).not.toBe('error');
+    }
   });
 
   it(`${cause}: the fixed files are exactly the expected ones`, () => {

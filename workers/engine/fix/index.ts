@@ -10,6 +10,7 @@
 import type { AnalyzeOptions, Edit } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
 import type { RuleFix } from '../rules/types.ts';
+import { standingOf } from '../rules/rank.ts';
 import { diffLines } from 'diff';
 import { applyEdits, OverlappingEditsError } from './apply.ts';
 
@@ -48,9 +49,10 @@ function asSet(list: readonly string[]): ReadonlySet<string> {
 }
 
 /**
- * The fix the user wants applied for this hit, or null: a safe one unless switched off, an
- * unsafe one if opted in; opting in to a hit that offers an alternative (`optIn`) applies
- * that instead of its safe fix.
+ * The fix the user wants applied for this hit, or null: a safe one unless switched off (a
+ * risk's beside pasted failures only when switched on: rank.ts fixByDefault), an unsafe one if
+ * opted in; opting in to a hit that offers an alternative (`optIn`) applies that instead of
+ * its safe fix.
  */
 export function chosenFix(hit: Hit, options: AnalyzeOptions): RuleFix | null {
   const { fix, optIn } = hit.hit;
@@ -61,7 +63,7 @@ export function chosenFix(hit: Hit, options: AnalyzeOptions): RuleFix | null {
   const optedIn = options.unsafe === true || named(options.enabledFixes);
   if (optIn && optIn.edits.length > 0 && optedIn) return optIn;
   if (!fix || fix.edits.length === 0 || named(options.disabledFixes)) return null;
-  if (fix.safety === 'safe') return fix;
+  if (fix.safety === 'safe' && (standingOf(hit).fixByDefault || optedIn)) return fix;
   return fix.safety === 'unsafe' && optedIn ? fix : null;
 }
 

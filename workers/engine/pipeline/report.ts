@@ -33,6 +33,8 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
           safety: h.fix.safety,
           description: h.fix.description + fixNote(hit, outcome, options),
           applied: outcome.applied.get(hit) === h.fix,
+          // Safe fixes apply unless switched off, except a risk's beside pasted failures.
+          byDefault: h.fix.safety === 'safe' && standing.fixByDefault,
           ...(h.optIn
             ? {
                 alternative: {
@@ -103,7 +105,10 @@ function fixNote(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): string
   const applied = outcome.applied.get(hit);
   if (applied === hit.hit.fix || hit.hit.fix?.safety === 'manual') return '';
   if (applied) return ' (not applied: you chose the alternative below)';
-  if (hit.hit.fix?.safety === 'safe') return ' (switched off)';
+  if (hit.hit.fix?.safety === 'safe')
+    return standingOf(hit).fixByDefault
+      ? ' (switched off)'
+      : ' (not in the default change: this is a risk, not what failed; switch it on to include it)';
   return chosenFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
 }
 

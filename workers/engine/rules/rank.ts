@@ -95,6 +95,11 @@ export interface Standing {
   symptoms: Hit[];
   /** For a symptom: the hits (ranked above) that explain its failure lines. */
   explainedBy: Hit[];
+  /**
+   * Whether a safe fix is applied without asking: always for a cause and in a config audit;
+   * not for a risk beside failures, so the default diff fixes what happened.
+   */
+  fixByDefault: boolean;
 }
 
 /** What the paste shows failing: nginx's failed requests, and whether anything failed at all. */
@@ -147,6 +152,7 @@ function stand(hit: Hit, paste: Paste): Standing {
       severity,
       symptoms: [],
       explainedBy: [],
+      fixByDefault: true,
     };
   const count = explained(hit, paste);
   if (count === 0) {
@@ -158,6 +164,7 @@ function stand(hit: Hit, paste: Paste): Standing {
       severity: paste.failed && severity === 'error' ? 'warning' : severity,
       symptoms: [],
       explainedBy: [],
+      fixByDefault: !paste.failed,
     };
   }
   const explains = hit.hit.explains ?? [];
@@ -174,6 +181,7 @@ function stand(hit: Hit, paste: Paste): Standing {
     severity,
     symptoms: [],
     explainedBy: [],
+    fixByDefault: true,
   };
 }
 
