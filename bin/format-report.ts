@@ -44,6 +44,7 @@ function formatFinding(finding: Finding, n: number): string[] {
       out.push(
         `   or instead (${alt.safety}${alt.applied ? ', applied' : ', with --unsafe'}): ${alt.description}`,
       );
+    if (fix.noSafeChange) out.push(`   why no safe change: ${fix.noSafeChange}`);
   }
   return out;
 }

@@ -72,6 +72,8 @@ describe('incident: app-timeout whose raise would be unsafe (uWSGI harakiri)', (
     expect(top.fix).toMatchObject({ safety: 'safe', applied: true });
     expect(top.fix!.alternative).toMatchObject({ safety: 'unsafe', applied: false });
     expect(top.fix!.alternative!.description).toContain('Raise harakiri to 305 s');
+    // A safe change exists (it is the default), so nothing says there is none.
+    expect(top.fix!.noSafeChange).toBeUndefined();
   });
 
   it('opted in, harakiri is raised instead and nginx is left as it was', () => {

@@ -55,6 +55,13 @@ describe('incident: worker-recycle', () => {
     expect(report.findings.filter((f) => f.cause === 'worker-recycle')).toHaveLength(2);
   });
 
+  it('the cause says why no safe change stops it; the risk and a safe cause say nothing of it', () => {
+    const top = report.findings[0]!;
+    expect(top.fix!.noSafeChange).toMatch(/^Removing the upstream pool is unsafe \(opt-in\)/);
+    const jitter = report.findings.find((f) => f.role === 'risk')!;
+    expect(jitter.fix!.noSafeChange).toBeUndefined();
+  });
+
   it('changes nothing by default; the jitter, switched on, fixes exactly the gunicorn config', () => {
     expect(report.fixed).toEqual([]);
     const jitter = report.findings.find((f) => f.role === 'risk' && f.cause === 'worker-recycle');

@@ -222,6 +222,8 @@ export interface Finding {
      * default safe fix lowers nginx's wait under it. Applied instead of the fix when opted in.
      */
     alternative?: { safety: FixSafety; description: string; applied: boolean };
+    /** For a cause whose only change is unsafe or by hand: the rule's note on why no safe one exists. */
+    noSafeChange?: string;
   };
   /** 0..1, how well the pasted evidence supports this cause (the order of `findings`). */
   confidence?: number;

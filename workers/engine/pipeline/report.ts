@@ -44,6 +44,9 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
                 },
               }
             : {}),
+          ...(standing.role === 'cause' && h.fix.safety !== 'safe' && !h.optIn
+            ? { noSafeChange: rule.meta.fixSafety }
+            : {}),
         }
       : null,
   };
