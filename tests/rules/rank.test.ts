@@ -28,6 +28,15 @@ const app = (kind = 'worker-timeout'): LogEvent => ({
   kind,
 });
 const failures = (n: number) => Array.from({ length: n }, () => failure());
+/** The access log's 502 line for each of these error-log failures: the same requests again. */
+const logged502 = (errors: LogEvent[]): LogEvent[] =>
+  errors.map((e) => ({
+    file: 'access.log',
+    line: e.line,
+    source: 'nginx-access',
+    kind: 'response',
+    status: 502,
+  }));
 
 function hit(id: string, severity: Severity, explains: LogEvent[] = [], cause = id): Hit {
   return {
@@ -90,13 +99,7 @@ describe('rank', () => {
 
   it('access-log 502s are the same requests again when the error log names the failures', () => {
     const errors = failures(3);
-    const responses: LogEvent[] = errors.map((e) => ({
-      file: 'access.log',
-      line: e.line,
-      source: 'nginx-access',
-      kind: 'response',
-      status: 502,
-    }));
+    const responses = logged502(errors);
     const all = hit('all-errors', 'warning', errors);
     rank([all], [...errors, ...responses]);
     expect(confidenceOf(all)).toBe(0.83); // coverage 3/3, not 3/6: 0.55 + 0.25 + 0.03
@@ -239,13 +242,7 @@ describe('rank', () => {
 
     it('explains counts the error log once when the access log repeats the same requests', () => {
       const errors = failures(2);
-      const responses: LogEvent[] = errors.map((e) => ({
-        file: 'access.log',
-        line: e.line,
-        source: 'nginx-access',
-        kind: 'response',
-        status: 502,
-      }));
+      const responses = logged502(errors);
       const h = hit('h', 'error', [...errors, ...responses]);
       rank([h], [...errors, ...responses]);
       expect(standingOf(h).explains).toBe(2);

@@ -295,38 +295,36 @@ function fixFor(
     topology.routes.some(
       (r) => r !== route && passSpeaks(r) === protocol && r.backends.some((b) => b.listener === l),
     );
+  const rename = (from: string, to: string, description: string) => {
+    const edits = l ? renameUwsgiOption(topology, l, from, to) : [];
+    return edits.length > 0 ? { safety: 'safe' as const, description, edits } : null;
+  };
   // proxy_pass to a uwsgi-protocol socket: let uWSGI speak HTTP there.
   if (speaks === 'http' && found.expects === 'uwsgi' && l && !sharedBy('uwsgi')) {
-    const edits = renameUwsgiOption(topology, l, 'socket', 'http-socket');
-    if (edits.length)
-      return {
-        safety: 'safe',
-        description:
-          'Make uWSGI speak HTTP on that address (socket → http-socket), as proxy_pass expects. ' +
-          'The alternative is nginx-side: uwsgi_pass with include uwsgi_params.',
-        edits,
-      };
+    const fix = rename(
+      'socket',
+      'http-socket',
+      'Make uWSGI speak HTTP on that address (socket → http-socket), as proxy_pass expects. ' +
+        'The alternative is nginx-side: uwsgi_pass with include uwsgi_params.',
+    );
+    if (fix) return fix;
   }
   // uwsgi_pass to uWSGI's http-socket or http router: let uWSGI speak its own protocol there.
   if (speaks === 'uwsgi' && found.expects === 'http' && l && !sharedBy('http')) {
-    const socket = renameUwsgiOption(topology, l, 'http-socket', 'socket');
-    if (socket.length)
-      return {
-        safety: 'safe',
-        description:
-          'Make uWSGI speak the uwsgi protocol on that address (http-socket → socket), as uwsgi_pass expects.',
-        edits: socket,
-      };
-    const router = renameUwsgiOption(topology, l, 'http', 'socket');
-    if (router.length)
-      return {
-        safety: 'safe',
-        description:
-          'Make uWSGI speak the uwsgi protocol on that address (http → socket), as uwsgi_pass ' +
+    const fix =
+      rename(
+        'http-socket',
+        'socket',
+        'Make uWSGI speak the uwsgi protocol on that address (http-socket → socket), as uwsgi_pass expects.',
+      ) ??
+      rename(
+        'http',
+        'socket',
+        'Make uWSGI speak the uwsgi protocol on that address (http → socket), as uwsgi_pass ' +
           "expects. `http` starts uWSGI's own HTTP router in front of the workers; behind nginx " +
           'it is one more hop with its own timeout, and it does not speak uwsgi to nginx.',
-        edits: router,
-      };
+      );
+    if (fix) return fix;
     if (found.backendLabel.startsWith('gunicorn')) {
       const toProxy = uwsgiToProxy(config, route);
       if (toProxy.length)
