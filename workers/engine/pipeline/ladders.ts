@@ -8,17 +8,20 @@ import type { Topology } from '../topology/index.ts';
 import { isUpstreamFailure } from '../rules/rank.ts';
 import { eventsOnRoutes } from '../rules/lib/route-events.ts';
 import { failedDurations, matchTimers, pathTimers } from '../rules/lib/timers.ts';
+import { appServers } from '../rules/lib/app-servers.ts';
 
 const MAX = 20;
 
 export function timerLadders(topology: Topology, events: readonly LogEvent[]): TimerLadder[] {
   const failures = events.filter(isUpstreamFailure);
   if (failures.length === 0) return [];
+  const servers = appServers(topology, events);
   const out: TimerLadder[] = [];
   for (const route of topology.routes) {
     if (out.length >= MAX) break;
-    if (eventsOnRoutes(failures, [route]).length === 0) continue;
-    const timers = pathTimers(topology, [route], events);
+    const mine = eventsOnRoutes(failures, [route]);
+    if (mine.length === 0) continue;
+    const timers = pathTimers(topology, [route], mine, servers);
     const match = matchTimers(failedDurations(events, [route]), timers);
     out.push({
       path: route.label,

@@ -65,8 +65,9 @@ export const appTimeout: Rule = {
   },
   check({ topology, events }) {
     const hits: RuleHit[] = [];
-    for (const server of appServers(topology, events)) {
-      const hit = checkServer(topology, server, events);
+    const servers = appServers(topology, events);
+    for (const server of servers) {
+      const hit = checkServer(topology, server, events, servers);
       if (hit) hits.push(hit);
     }
     return hits;
@@ -77,6 +78,7 @@ function checkServer(
   topology: Topology,
   server: AppServer,
   events: readonly LogEvent[],
+  servers: readonly AppServer[],
 ): RuleHit | null {
   const { limit, routes } = server;
   // uWSGI's HTTP router reached by anything but proxy_pass is a protocol mismatch first.
@@ -90,7 +92,8 @@ function checkServer(
 
   // The app's kill lines logged next to failures on these routes (all of them when no nginx
   // log shows failures there: the app log is then the only witness).
-  const kills = causesNear(server.kills, failuresOnRoutes(events, routes));
+  const failures = failuresOnRoutes(events, routes);
+  const kills = causesNear(server.kills, failures);
   // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
   if (!limit.hard && kills.length === 0) return null;
   // Behind an Ingress the controller's log names pod IPs no config has: any cut may be ours.
@@ -101,7 +104,10 @@ function checkServer(
   const onRoutes = candidates.filter((e) => e.phase === CUT_PHASE);
   // Which timer ended the failed requests, where the logs say how long they ran. With no kill
   // line (uWSGI's HTTP router logs none), requests that ended when the limit fires are its doing.
-  const timing = matchTimers(failedDurations(events, routes), pathTimers(topology, routes, events));
+  const timing = matchTimers(
+    failedDurations(events, routes),
+    pathTimers(topology, routes, failures, servers),
+  );
   const timed =
     kills.length === 0 &&
     timing?.fired.some((t) => t.setting === limit.setting && t.hop === server.label)

@@ -118,7 +118,7 @@ export const proxyTimeout: Rule = {
       if (raise) hits.push(raise);
       const timing = matchTimers(
         failedDurations(events, [route]),
-        pathTimers(topology, [route], events),
+        pathTimers(topology, [route], list, servers),
       );
       hits.push(advice(servers, route, stage, directive, eff, list, timingSentence(timing)));
     }

@@ -194,17 +194,19 @@ function round(x: number): number {
  * 0.01 at most), and the explanation remembers them to name them.
  */
 function belowExplanations(standings: Map<Hit, Standing>): void {
-  const explanations = [...standings].filter(
-    ([h, s]) => s.role === 'cause' && EXPLANATIONS.has(h.rule.meta.cause),
-  );
+  // Each explanation's lines as a set, built once: symptoms are many on a big config.
+  const explanations = [...standings]
+    .filter(([h, s]) => s.role === 'cause' && EXPLANATIONS.has(h.rule.meta.cause))
+    .map(([h, s]) => ({ hit: h, standing: s, lines: new Set(h.hit.explains ?? []) }));
+  if (explanations.length === 0) return;
   for (const [symptom, standing] of standings) {
     if (standing.role !== 'cause' || !SYMPTOMS.has(symptom.rule.meta.cause)) continue;
-    const lines = new Set((symptom.hit.explains ?? []).filter(isUpstreamFailure));
-    for (const [explanation, why] of explanations) {
-      if (!(explanation.hit.explains ?? []).some((e) => lines.has(e))) continue;
-      standing.confidence = Math.min(standing.confidence, round(why.confidence - 0.01));
-      why.symptoms.push(symptom);
-      standing.explainedBy.push(explanation);
+    const lines = (symptom.hit.explains ?? []).filter(isUpstreamFailure);
+    for (const why of explanations) {
+      if (!lines.some((e) => why.lines.has(e))) continue;
+      standing.confidence = Math.min(standing.confidence, round(why.standing.confidence - 0.01));
+      why.standing.symptoms.push(symptom);
+      standing.explainedBy.push(why.hit);
     }
   }
 }

@@ -104,12 +104,22 @@ export function eventsOnRoutes(
       if (k) keys.add(k);
     }
   }
-  const found = new Set<LogEvent>();
-  for (const k of keys)
-    for (const e of index.get(k) ?? []) if (!kinds || kinds.includes(e.kind)) found.add(e);
-  if (found.size === 0) return [];
-  return events.filter((e) => found.has(e));
+  // Locations that share an upstream ask the same question: answered once per event list.
+  const id = `${[...keys].sort().join('\u0000')}\u0001${kinds?.join(',') ?? '*'}`;
+  let answers = memo.get(events);
+  if (!answers) memo.set(events, (answers = new Map()));
+  let answer = answers.get(id);
+  if (!answer) {
+    const found = new Set<LogEvent>();
+    for (const k of keys)
+      for (const e of index.get(k) ?? []) if (!kinds || kinds.includes(e.kind)) found.add(e);
+    answer = found.size === 0 ? [] : events.filter((e) => found.has(e));
+    answers.set(id, answer);
+  }
+  return [...answer];
 }
+
+const memo = new WeakMap<readonly LogEvent[], Map<string, LogEvent[]>>();
 
 /** nginx error-log failures (refused, reset, closed, timed out, …) on any of these routes. */
 export function failuresOnRoutes(

@@ -16,7 +16,7 @@ import { effective, parseDuration } from '../../formats/nginx/index.ts';
 import { FAILURE_STATUSES, NGINX_FAILURE_KINDS } from '../../logs/index.ts';
 import type { Route, Topology } from '../../topology/index.ts';
 import { READ_TIMEOUT } from './app-limit.ts';
-import { appServers } from './app-servers.ts';
+import type { AppServer } from './app-servers.ts';
 import { numberOf, sourceOf } from './app-values.ts';
 import { wallSeconds } from './event-time.ts';
 import { eventsOnRoutes } from './route-events.ts';
@@ -45,11 +45,16 @@ export interface TimerMatch {
   events: LogEvent[];
 }
 
-/** Every timer on the path of these routes, shortest first. */
+/**
+ * Every timer on the path of these routes, shortest first. `failures` are the path's failed
+ * requests (their phases pick nginx's timers); `servers` is appServers() of the same analysis
+ * (both are at hand in the caller, and reading every event again per path would not scale).
+ */
 export function pathTimers(
   topology: Topology,
   routes: readonly Route[],
-  events: readonly LogEvent[],
+  failures: readonly LogEvent[],
+  servers: readonly AppServer[],
 ): PathTimer[] {
   const out: PathTimer[] = [];
   const add = (t: PathTimer) => {
@@ -57,7 +62,7 @@ export function pathTimers(
   };
   // nginx's connect and send timers only matter to failures in those phases (or unknown ones).
   const phases = new Set(
-    eventsOnRoutes(events, routes)
+    failures
       .filter((e) => e.source === 'nginx-error' && NGINX_FAILURE_KINDS.has(e.kind))
       .map((e) => e.phase),
   );
@@ -65,7 +70,7 @@ export function pathTimers(
     phases.size === 0 || phases.has(undefined) || phases.has(PHASE_OF[p]);
   for (const route of routes)
     for (const t of nginxTimers(topology, route)) if (phase(t.setting.split('_').at(-2)!)) add(t);
-  for (const server of appServers(topology, events)) {
+  for (const server of servers) {
     if (!server.routes.some((r) => routes.includes(r))) continue;
     const { limit } = server;
     add({
@@ -125,30 +130,49 @@ function nginxTimers(topology: Topology, route: Route): PathTimer[] {
   });
 }
 
-/** How long each failed request on these routes ran, where the logs say. */
-export function failedDurations(
-  events: readonly LogEvent[],
-  routes: readonly Route[],
-): { event: LogEvent; seconds: number }[] {
-  const failed = events.filter(
-    (e) => e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status),
-  );
-  // Access lines name their upstream only when the log_format has $upstream_addr.
-  const named = failed.some((e) => e.upstream !== undefined);
-  const mine = routes.length > 0 && named ? new Set(eventsOnRoutes(failed, routes)) : null;
-  const out: { event: LogEvent; seconds: number }[] = [];
-  for (const e of failed) {
-    if (mine && !mine.has(e)) continue;
-    const t = e.fields?.upstreamResponseTime ?? e.fields?.requestTime;
-    if (typeof t === 'number' && t > 0) out.push({ event: e, seconds: t });
-  }
+type Duration = { event: LogEvent; seconds: number };
+
+/** Per event list: every duration the logs give, and whether access lines name upstreams. */
+const timed = new WeakMap<
+  readonly LogEvent[],
+  { access: Duration[]; named: boolean; harakiri: Duration[] }
+>();
+
+function durationsOf(events: readonly LogEvent[]) {
+  let found = timed.get(events);
+  if (found) return found;
+  found = { access: [], named: false, harakiri: [] };
   for (const e of events) {
-    if (e.source !== 'uwsgi' || e.kind !== 'harakiri' || typeof e.fields?.since !== 'number')
-      continue;
-    const at = wallSeconds(e);
-    if (at !== null && at >= e.fields.since) out.push({ event: e, seconds: at - e.fields.since });
+    if (e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status)) {
+      // Access lines name their upstream only when the log_format has $upstream_addr.
+      if (e.upstream !== undefined) found.named = true;
+      const t = e.fields?.upstreamResponseTime ?? e.fields?.requestTime;
+      if (typeof t === 'number' && t > 0) found.access.push({ event: e, seconds: t });
+    } else if (
+      e.source === 'uwsgi' &&
+      e.kind === 'harakiri' &&
+      typeof e.fields?.since === 'number'
+    ) {
+      const at = wallSeconds(e);
+      if (at !== null && at >= e.fields.since)
+        found.harakiri.push({ event: e, seconds: at - e.fields.since });
+    }
   }
-  return out;
+  timed.set(events, found);
+  return found;
+}
+
+/** How long each failed request on these routes ran, where the logs say. */
+export function failedDurations(events: readonly LogEvent[], routes: readonly Route[]): Duration[] {
+  const { access, named, harakiri } = durationsOf(events);
+  if (routes.length === 0 || !named) return [...access, ...harakiri];
+  const mine = new Set(
+    eventsOnRoutes(
+      access.map((d) => d.event),
+      routes,
+    ),
+  );
+  return [...access.filter((d) => mine.has(d.event)), ...harakiri];
 }
 
 /** The window in which an elapsed time counts as this timer firing. */
@@ -157,7 +181,7 @@ export function fires(timer: number, elapsed: number): boolean {
 }
 
 export function matchTimers(
-  durations: readonly { event: LogEvent; seconds: number }[],
+  durations: readonly Duration[],
   timers: readonly PathTimer[],
 ): TimerMatch | null {
   if (durations.length === 0) return null;
