@@ -50,7 +50,7 @@ function formatFinding(finding: Finding, n: number): string[] {
 }
 
 /** The timers on one path as a table, shortest first, with where the failed requests ended. */
-function formatLadder({ path, timers, failed }: TimerLadder): string[] {
+function formatLadder({ path, timers, failed, logged }: TimerLadder): string[] {
   const out = [`Timers on the path of ${path}:`];
   const seconds = (n: number) => `${Number(n.toFixed(1))} s`;
   const width = (f: (t: TimerLadder['timers'][number]) => string) =>
@@ -60,7 +60,11 @@ function formatLadder({ path, timers, failed }: TimerLadder): string[] {
     ? `${failed.count} failed request(s) ended at ${failed.median.toFixed(1)} s`
     : '';
   timers.forEach((t, i) => {
-    const mark = failed?.fired.includes(i) ? `  <- fired: ${ended}` : '';
+    const mark = failed?.fired.includes(i)
+      ? `  <- fired: ${ended}`
+      : logged.includes(i)
+        ? '  <- fired: its own log says so'
+        : '';
     out.push(
       `  ${seconds(t.seconds).padStart(w[0]!)}  ${t.setting.padEnd(w[1]!)}  ${t.hop.padEnd(w[2]!)}  ${t.source}${mark}`,
     );

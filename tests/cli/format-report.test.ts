@@ -54,4 +54,12 @@ describe('text report', () => {
     expect(rows[2]).toContain('reports.conf:8');
     expect(rows[2]).not.toContain('fired');
   });
+
+  it('marks a timer its own log says fired (HARAKIRI), with no elapsed times to go on', () => {
+    const lines = incident('app-timeout-harakiri').split('\n');
+    const harakiri = lines.find((l) => /^\s+30 s\s+harakiri\s/.test(l));
+    expect(harakiri).toContain('<- fired: its own log says so');
+    const read = lines.find((l) => /uwsgi_read_timeout/.test(l) && /^\s+300 s/.test(l));
+    expect(read).not.toContain('fired');
+  });
 });

@@ -335,6 +335,8 @@ export interface TimerLadder {
     /** Indexes into `timers` of those that fired at that time. */
     fired: number[];
   };
+  /** Indexes into `timers` whose own log says they fired (WORKER TIMEOUT, HARAKIRI lines). */
+  logged: number[];
 }
 
 /** What a share link holds: the redacted inputs and the user's choices (version, fixes). */

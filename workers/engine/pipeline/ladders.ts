@@ -4,11 +4,11 @@
  * Only locations with failures, and at most MAX of them, so a fleet's config stays cheap.
  */
 import type { LogEvent, TimerLadder } from '../model.ts';
-import type { Topology } from '../topology/index.ts';
+import type { Route, Topology } from '../topology/index.ts';
 import { isUpstreamFailure } from '../rules/rank.ts';
 import { eventsOnRoutes } from '../rules/lib/route-events.ts';
 import { failedDurations, matchTimers, pathTimers } from '../rules/lib/timers.ts';
-import { appServers } from '../rules/lib/app-servers.ts';
+import { appServers, type AppServer } from '../rules/lib/app-servers.ts';
 
 const MAX = 20;
 
@@ -34,7 +34,26 @@ export function timerLadders(topology: Topology, events: readonly LogEvent[]): T
         consistent: match.consistent,
         fired: match.fired.map((t) => timers.indexOf(t)),
       },
+      logged: loggedKills(servers, route, timers),
     });
+  }
+  return out;
+}
+
+/**
+ * Timers whose own log says they fired on this path: gunicorn's WORKER TIMEOUT and uWSGI's
+ * HARAKIRI are written when the app's request limit ends a request.
+ */
+function loggedKills(
+  servers: readonly AppServer[],
+  route: Route,
+  timers: TimerLadder['timers'],
+): number[] {
+  const out: number[] = [];
+  for (const server of servers) {
+    if (server.kills.length === 0 || !server.routes.includes(route)) continue;
+    const i = timers.findIndex((t) => t.hop === server.label && t.setting === server.limit.setting);
+    if (i >= 0) out.push(i);
   }
   return out;
 }
