@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
-import { UWSGI, uwsgiStrict } from './lib/app-server-oracles.ts';
+import { PHP_FPM, UWSGI, fpmReads, uwsgiStrict } from './lib/app-server-oracles.ts';
 
 const V = { nginxVersion: '1.22.1' };
 const denied = (target: string, upstream: string) =>
@@ -169,5 +169,54 @@ describe('permission-denied', () => {
       ]);
       expect(f).toBeUndefined();
     }
+  });
+
+  describe('php-fpm pools (listen.owner, listen.group, listen.mode)', () => {
+    const FPM = '/run/php/php8.2-fpm.sock';
+    const site = (user: string | null) =>
+      nginx(user, `fastcgi_pass unix:${FPM};`).replace(
+        'include uwsgi_params;',
+        'include fastcgi_params;',
+      );
+    // Users that exist on every Debian, so php-fpm -tt can read the pool back.
+    const pool = (listen: string) =>
+      `[www]\nuser = nobody\ngroup = nogroup\nlisten = ${FPM}\n${listen}pm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n`;
+    const log = denied(`unix:${FPM}`, `fastcgi://unix:${FPM}:`);
+
+    it("a socket owned by the pool's user: handed to nginx's user and group, safe", () => {
+      const input = pool('listen.owner = nobody\nlisten.group = nogroup\n');
+      const { report, f } = finding([
+        { name: 'nginx.conf', text: site('www-data') },
+        { name: 'www.conf', text: input },
+        { name: 'error.log', text: log },
+      ]);
+      expect(f!.message).toContain(
+        'as nobody:nogroup with mode 0660, and nginx (www-data) is neither',
+      );
+      expect(f!.fix).toMatchObject({ safety: 'safe', applied: true });
+      const fixed = input
+        .replace('listen.owner = nobody', 'listen.owner = www-data')
+        .replace('listen.group = nogroup', 'listen.group = www-data');
+      expect(report.fixed.map((x) => [x.name, x.text])).toEqual([['www.conf', fixed]]);
+      if (PHP_FPM) expect(fpmReads(fixed)).toMatch(/listen\.owner = www-data/);
+    });
+
+    it("nginx's user unknown: what to set, by hand", () => {
+      const { f } = finding([
+        { name: 'www.conf', text: pool('') },
+        { name: 'error.log', text: log },
+      ]);
+      expect(f!.fix).toMatchObject({ safety: 'manual' });
+      expect(f!.fix!.description).toContain('listen.owner and listen.group');
+    });
+
+    it('a pool that already gives nginx the socket: the path, not the mode', () => {
+      const { f } = finding([
+        { name: 'nginx.conf', text: site('www-data') },
+        { name: 'www.conf', text: pool('listen.owner = www-data\nlisten.group = www-data\n') },
+        { name: 'error.log', text: log },
+      ]);
+      expect(f!.title).toMatch(/not reach it/);
+    });
   });
 });

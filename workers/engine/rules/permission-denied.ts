@@ -6,6 +6,7 @@
  *   file. uWSGI creates it with the process umask (usually 0755: srwxr-xr-x) unless
  *   `chmod-socket` says otherwise, so nginx, another user, may not write to it. gunicorn applies
  *   its own `umask` (default 0: srwxrwxrwx); a non-zero one such as 0o007 leaves only its group.
+ *   php-fpm gives it listen.owner:listen.group (default the pool's user) and listen.mode 0660.
  * - A socket whose mode is open: a directory on its path that nginx's user may not search (a
  *   socket in a home directory with mode 750), or SELinux.
  * - A TCP address: on a system with SELinux enforcing, nginx (httpd_t) may connect only to
@@ -15,6 +16,13 @@
 import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
 import type { ParsedFile } from '../formats/types.ts';
 import { setUwsgiOption, type UwsgiTree } from '../formats/uwsgi/index.ts';
+import {
+  phpFpmPools,
+  phpFpmSettings,
+  setPhpFpmSetting,
+  type PhpFpmTree,
+} from '../formats/php-fpm/index.ts';
+import type { EffectiveSettings } from '../formats/gunicorn/index.ts';
 import { parseEndpoint, type Backend, type Listener, type Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
 import { failureGroups, type FailureGroup } from './lib/connect-failures.ts';
@@ -38,7 +46,9 @@ export const permissionDenied: Rule = {
       'Safe when uWSGI drops privileges (`uid`) and nginx names its user: `chmod-socket = 660` ' +
       "with `chown-socket` giving the socket nginx's group lets nginx in and no one else. " +
       'Unsafe (opt-in) otherwise: `chmod-socket = 666` lets every local user send requests to the ' +
-      "app. Manual for gunicorn's `umask` (it also governs every file the app writes), for " +
+      "app. php-fpm: listen.owner and listen.group set to nginx's user and group (mode 0660) is " +
+      "safe when nginx names its user. Manual for gunicorn's `umask` (it also governs every file " +
+      'the app writes), for ' +
       'directories and for SELinux (a boolean or a label is set on the host, not in a file here).',
   },
   check({ topology, events }) {
@@ -138,6 +148,8 @@ function socket(topology: Topology, path: string): Reading {
   const user = nginxUser(topology);
   if (found?.backend.kind === 'uwsgi') return uwsgiSocket(topology, found, path, user);
   if (found?.backend.kind === 'gunicorn') return gunicornSocket(found, path);
+  const pool = fpmPoolAt(topology, path);
+  if (pool) return fpmSocket(pool, path, user);
   return {
     kind: 'unknown',
     why:
@@ -353,4 +365,116 @@ function parseUmask(text: string): number | null {
   if (/^0[0-7]*$/.test(t)) return parseInt(t, 8);
   if (/^\d+$/.test(t)) return Number(t);
   return null;
+}
+
+interface FpmPool {
+  file: ParsedFile<PhpFpmTree>;
+  pool: string;
+  settings: EffectiveSettings;
+}
+
+/** The php-fpm pool whose `listen` is this socket. */
+function fpmPoolAt(topology: Topology, path: string): FpmPool | null {
+  for (const file of topology.files)
+    if (file.kind === 'php-fpm')
+      for (const pool of phpFpmPools(file as ParsedFile<PhpFpmTree>)) {
+        const settings = phpFpmSettings(file as ParsedFile<PhpFpmTree>, pool);
+        const listen = parseEndpoint(settings.listen?.value?.trim() ?? '');
+        if (listen?.type === 'unix' && listen.path === path)
+          return { file: file as ParsedFile<PhpFpmTree>, pool, settings };
+      }
+  return null;
+}
+
+/**
+ * php-fpm creates its socket as listen.owner:listen.group (default: the pool's user and group)
+ * with listen.mode (default 0660), unless listen.acl_users/acl_groups set POSIX ACLs instead.
+ */
+function fpmSocket(
+  { file, pool, settings }: FpmPool,
+  path: string,
+  user: ReturnType<typeof nginxUser>,
+): Reading {
+  const value = (k: string) => settings[k]?.value ?? null;
+  const owner = value('listen.owner') ?? value('user');
+  const group = value('listen.group') ?? value('group') ?? owner;
+  const mode = value('listen.mode') ?? '0660';
+  const label = `php-fpm pool ${pool} (${file.name})`;
+  const cite = (keys: string[]): Evidence[] =>
+    keys.flatMap((k) => {
+      const at = settings[k] ? writtenAt(settings[k].source) : null;
+      return at ? [{ ...at, note: `${k} ${settings[k]!.value}` }] : [];
+    });
+  // The path reading cites the socket alone: after a fix of the mode, the lines it wrote are
+  // not what a remaining denial rests on.
+  const socketOnly = cite(['listen']);
+  const evidence = [
+    ...cite(['listen', 'listen.owner', 'listen.group', 'listen.mode']),
+    ...(user ? [user.at] : []),
+  ];
+  const compared: ComparedValue[] = [
+    { hop: label, setting: 'listen.owner', value: owner ?? '(pool user)', source: file.name },
+    { hop: label, setting: 'listen.group', value: group ?? '(pool group)', source: file.name },
+    { hop: label, setting: 'listen.mode', value: mode, source: file.name },
+  ];
+  const acl = value('listen.acl_users') ?? value('listen.acl_groups');
+  const bits = /^[0-7]{3,4}$/.test(mode) ? parseInt(mode, 8) : null;
+  const open =
+    bits !== null &&
+    ((bits & 0o002) !== 0 ||
+      (user !== null &&
+        (((bits & 0o200) !== 0 && owner === user.user) ||
+          ((bits & 0o020) !== 0 && group === user.group))));
+  if (open && !acl)
+    return {
+      kind: 'path',
+      title: PATH_TITLE,
+      why:
+        `${label} gives nginx's user write access to ${path} (listen.owner ${owner}, ` +
+        `listen.group ${group}, listen.mode ${mode}), so the mode is not it: a directory above ` +
+        "it that nginx's user may not search is, or SELinux.",
+      evidence: socketOnly,
+      compared,
+      fix: manualSocket(path),
+    };
+  const why =
+    `${label} creates ${path} as ${owner ?? 'its pool user'}:${group ?? 'its group'} with mode ` +
+    `${mode}${acl ? ` and ACLs (listen.acl_users/acl_groups: ${acl}), which replace owner and group` : ''}` +
+    `, and nginx${user ? ` (${user.user})` : "'s user"} is neither.`;
+  if (!user || acl)
+    return {
+      kind: 'mode',
+      why,
+      evidence,
+      compared,
+      fix: {
+        safety: 'manual',
+        description:
+          "Set listen.owner and listen.group in the pool to nginx's user and group (www-data on " +
+          'Debian and Ubuntu, nginx on RHEL), keep listen.mode = 0660, and restart php-fpm' +
+          (acl ? '; or add that user to listen.acl_users.' : '.'),
+        edits: [],
+      },
+    };
+  const edits = [
+    ...setPhpFpmSetting(file, 'listen.owner', user.user, pool),
+    ...setPhpFpmSetting(file, 'listen.group', user.group, pool),
+    ...(bits === null || (bits & 0o060) !== 0o060
+      ? setPhpFpmSetting(file, 'listen.mode', '0660', pool)
+      : []),
+  ];
+  return {
+    kind: 'mode',
+    why,
+    evidence,
+    compared,
+    fix: {
+      safety: 'safe',
+      description:
+        `Hand the socket to nginx: listen.owner = ${user.user}, listen.group = ${user.group}` +
+        " with listen.mode = 0660 (php-fpm's master starts as root and creates the socket " +
+        "that way, as Debian's own pool file does). Only nginx and root may then connect.",
+      edits,
+    },
+  };
 }
