@@ -125,4 +125,42 @@ ${read}    }
       'The failed request ended at 45.0 s: uWSGI (app.ini) harakiri (45 s, app.ini:3) fired.',
     );
   });
+
+  it('no rule claims the failures, but they ended when a timer fires: the fallback names it', () => {
+    // A uWSGI socket-timeout of 60 s under a 300 s uwsgi_read_timeout, no harakiri: cut at 60 s.
+    const conf = `log_format t '$remote_addr [$time_local] "$request" $status $request_time';
+server {
+    listen 80;
+    access_log /var/log/nginx/access.log t;
+    location /admin/ {
+        include uwsgi_params;
+        uwsgi_read_timeout 300;
+        uwsgi_pass unix:/run/admin.sock;
+    }
+}
+`;
+    const report = analyze(
+      [
+        { name: 'admin.conf', text: conf },
+        { name: 'admin.ini', text: '[uwsgi]\nsocket = /run/admin.sock\nsocket-timeout = 60\n' },
+        {
+          name: 'error.log',
+          text: '2026/02/13 14:48:14 [error] 31#0: *22 upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.5, server: _, request: "POST /admin/import HTTP/1.1", upstream: "uwsgi://unix:/run/admin.sock:", host: "x"\n',
+        },
+        {
+          name: 'access.log',
+          text: '10.0.0.5 [13/Feb/2026:14:48:14 +0000] "POST /admin/import HTTP/1.1" 502 60.012\n',
+        },
+      ],
+      { nginxVersion: '1.22.1' },
+    );
+    const fallback = report.findings.find((f) => f.cause === 'unexplained')!;
+    expect(fallback.message).toContain(
+      'ended at 60.0 s: uWSGI (admin.ini) socket-timeout (60 s, admin.ini:3) fired there — look at it first.',
+    );
+    expect(report.timers![0]!.timers.map((t) => `${t.setting} ${t.seconds}`)).toEqual([
+      'socket-timeout 60',
+      'uwsgi_read_timeout 300',
+    ]);
+  });
 });

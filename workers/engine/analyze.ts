@@ -19,7 +19,7 @@ import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, toFinding } from './pipeline/report.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
-import { timerLadders } from './pipeline/ladders.ts';
+import { timerLadders, withTiming } from './pipeline/ladders.ts';
 import { onPasteLines } from './pipeline/paste.ts';
 import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
@@ -108,6 +108,7 @@ export function analyze(
 
   // 8. report, pointing at the user's own lines where a paste held several inputs
   const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
+  const ladders = timerLadders(topology, logs.events);
   const withEvidenceText = evidenceTexts(textOf);
   const report: Report = {
     schema: 1,
@@ -129,9 +130,9 @@ export function analyze(
     // Failures no rule explains get a plain "nothing here explains this" with the checklist.
     // (Not inside diagnose(): fix verification would see a fixed rule's events as new ones.)
     findings: withUnexplained(hits, logs.events).map((hit) =>
-      withEvidenceText(toFinding(hit, outcome, options)),
+      withEvidenceText(withTiming(toFinding(hit, outcome, options), ladders)),
     ),
-    timers: timerLadders(topology, logs.events),
+    timers: ladders,
     ...fixedFiles(inputs, outcome, options.raw === true),
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
     sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),

@@ -3,11 +3,11 @@
  * configured or default, and the elapsed time the failures ended at (rules/lib/timers.ts).
  * Only locations with failures, and at most MAX of them, so a fleet's config stays cheap.
  */
-import type { LogEvent, TimerLadder } from '../model.ts';
+import type { Finding, LogEvent, TimerLadder } from '../model.ts';
 import type { Route, Topology } from '../topology/index.ts';
 import { isUpstreamFailure } from '../rules/rank.ts';
 import { eventsOnRoutes } from '../rules/lib/route-events.ts';
-import { failedDurations, matchTimers, pathTimers } from '../rules/lib/timers.ts';
+import { failedDurations, matchTimers, pathTimers, timerWords } from '../rules/lib/timers.ts';
 import { appServers, type AppServer } from '../rules/lib/app-servers.ts';
 
 const MAX = 20;
@@ -56,4 +56,22 @@ function loggedKills(
     if (i >= 0) out.push(i);
   }
   return out;
+}
+
+/**
+ * The fallback finding ("nothing in the configs explains these failures") with what the
+ * ladders know: when a path's failed requests all ended as one of its timers fires, that timer
+ * is the first thing to look at, even though no rule ties it to them.
+ */
+export function withTiming(finding: Finding, ladders: readonly TimerLadder[]): Finding {
+  if (finding.cause !== 'unexplained') return finding;
+  const said = ladders
+    .filter((l) => l.failed?.consistent && l.failed.fired.length > 0)
+    .slice(0, 2)
+    .map(
+      (l) =>
+        ` On ${l.path} the ${l.failed!.count} failed request(s) with a logged duration ended at ` +
+        `${l.failed!.median.toFixed(1)} s: ${l.failed!.fired.map((i) => timerWords(l.timers[i]!)).join(', or ')} fired there — look at it first.`,
+    );
+  return said.length === 0 ? finding : { ...finding, message: finding.message + said.join('') };
 }

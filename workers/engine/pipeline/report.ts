@@ -44,7 +44,10 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
                 },
               }
             : {}),
-          ...(standing.role === 'cause' && h.fix.safety !== 'safe' && !h.optIn
+          ...(standing.role === 'cause' &&
+          h.fix.safety !== 'safe' &&
+          !h.optIn &&
+          rule.meta.cause !== 'unexplained'
             ? { noSafeChange: rule.meta.fixSafety }
             : {}),
         }

@@ -70,6 +70,7 @@ export function pathTimers(
     phases.size === 0 || phases.has(undefined) || phases.has(PHASE_OF[p]);
   for (const route of routes)
     for (const t of nginxTimers(topology, route)) if (phase(t.setting.split('_').at(-2)!)) add(t);
+  // The app servers' request limits (php-fpm pools are known only as servers) …
   for (const server of servers) {
     if (!server.routes.some((r) => routes.includes(r))) continue;
     const { limit } = server;
@@ -79,8 +80,9 @@ export function pathTimers(
       seconds: limit.seconds,
       source: sourceOf(limit.value.source),
     });
-    const backend = server.backend;
-    if (!backend) continue;
+  }
+  // … and every other timer of each backend on the path, whether or not it has such a limit.
+  for (const backend of new Set(routes.flatMap((r) => r.backends.map((l) => l.backend)))) {
     for (const setting of EXTRA[backend.kind] ?? []) {
       if (setting === 'http-timeout' && !backend.listeners.some((l) => l.router)) continue;
       const value = backend.settings[setting];
