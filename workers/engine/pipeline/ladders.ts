@@ -6,7 +6,7 @@
 import type { Finding, LogEvent, TimerLadder } from '../model.ts';
 import type { Route, Topology } from '../topology/index.ts';
 import { isUpstreamFailure } from '../rules/rank.ts';
-import { eventsOnRoutes } from '../rules/lib/route-events.ts';
+import { routeOf } from '../rules/lib/route-of.ts';
 import { failedDurations, matchTimers, pathTimers, timerWords } from '../rules/lib/timers.ts';
 import { appServers, type AppServer } from '../rules/lib/app-servers.ts';
 
@@ -15,14 +15,29 @@ const MAX = 20;
 export function timerLadders(topology: Topology, events: readonly LogEvent[]): TimerLadder[] {
   const failures = events.filter(isUpstreamFailure);
   if (failures.length === 0) return [];
+  // Each failure on the location nginx used for it (by Host and path); lines that share a
+  // Host, path and upstream share the answer.
+  const byRoute = new Map<Route, LogEvent[]>();
+  const placed = new Map<string, Route | null>();
+  const place = (e: LogEvent) => {
+    const key = `${String(e.fields?.host ?? '')}\u0000${e.path ?? ''}\u0000${e.upstream ?? ''}`;
+    let route = placed.get(key);
+    if (route === undefined) placed.set(key, (route = routeOf(topology, e)));
+    return route;
+  };
+  for (const e of failures) {
+    const route = place(e);
+    if (route) byRoute.set(route, [...(byRoute.get(route) ?? []), e]);
+  }
   const servers = appServers(topology, events);
   const out: TimerLadder[] = [];
-  for (const route of topology.routes) {
+  for (const [route, mine] of byRoute) {
     if (out.length >= MAX) break;
-    const mine = eventsOnRoutes(failures, [route]);
-    if (mine.length === 0) continue;
     const timers = pathTimers(topology, [route], mine, servers);
-    const match = matchTimers(failedDurations(events, [route]), timers);
+    const durations = failedDurations(events, [route]).filter(
+      (d) => d.event.source !== 'nginx-access' || place(d.event) === route,
+    );
+    const match = matchTimers(durations, timers);
     out.push({
       path: route.label,
       timers,

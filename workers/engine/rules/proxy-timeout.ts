@@ -20,12 +20,12 @@ import {
 } from '../formats/nginx/index.ts';
 import type { Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { matchLocation } from './lib/location-match.ts';
 import { margin, READ_TIMEOUT } from './lib/app-limit.ts';
 import { appServers, type AppServer } from './lib/app-servers.ts';
 import { ingressPaths, ingressWait, matchIngress, type IngressPath } from './lib/waits.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
-import { eventEvidence, eventsForRoute } from './lib/route-events.ts';
+import { eventEvidence } from './lib/route-events.ts';
+import { routeOf } from './lib/route-of.ts';
 import { failedDurations, matchTimers, pathTimers, timingSentence } from './lib/timers.ts';
 
 type Stage = 'connect' | 'send' | 'read';
@@ -160,20 +160,6 @@ function ingressAdvice(p: IngressPath, stage: Stage, list: LogEvent[]): RuleHit 
 
 function routeKey(route: Route): string {
   return `${route.location.file} ${route.label}`;
-}
-
-/** The route of the location nginx picked for the request, else the only route to that server. */
-function routeOf(topology: Topology, event: LogEvent): Route | null {
-  const config = topology.nginx;
-  if (!config) return null;
-  if (event.path) {
-    const host = typeof event.fields?.host === 'string' ? event.fields.host : null;
-    const location = matchLocation(config, host, event.path);
-    const route = location && topology.routes.find((r) => r.location.node === location.node);
-    if (route) return route;
-  }
-  const byServer = topology.routes.filter((r) => eventsForRoute([event], r).length > 0);
-  return byServer.length === 1 ? byServer[0]! : null;
 }
 
 function where(e: Effective): string {
