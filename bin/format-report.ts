@@ -55,7 +55,10 @@ function formatLadder({ path, timers, failed, logged }: TimerLadder): string[] {
   const seconds = (n: number) => `${Number(n.toFixed(1))} s`;
   const width = (f: (t: TimerLadder['timers'][number]) => string) =>
     Math.max(0, ...timers.map((t) => f(t).length));
-  const w = [width((t) => seconds(t.seconds)), width((t) => t.setting), width((t) => t.hop)];
+  // Idle and pod timers are listed for the whole picture; they never end a request's run.
+  const name = (t: TimerLadder['timers'][number]) =>
+    t.bounds ? `${t.setting} [${t.bounds}]` : t.setting;
+  const w = [width((t) => seconds(t.seconds)), width(name), width((t) => t.hop)];
   const ended = failed
     ? `${failed.count} failed request(s) ended at ${failed.median.toFixed(1)} s`
     : '';
@@ -66,7 +69,7 @@ function formatLadder({ path, timers, failed, logged }: TimerLadder): string[] {
         ? '  <- fired: its own log says so'
         : '';
     out.push(
-      `  ${seconds(t.seconds).padStart(w[0]!)}  ${t.setting.padEnd(w[1]!)}  ${t.hop.padEnd(w[2]!)}  ${t.source}${mark}`,
+      `  ${seconds(t.seconds).padStart(w[0]!)}  ${name(t).padEnd(w[1]!)}  ${t.hop.padEnd(w[2]!)}  ${t.source}${mark}`,
     );
   });
   if (failed && !failed.consistent)

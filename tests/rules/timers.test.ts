@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../workers/engine/model.ts';
+import { join } from 'node:path';
 import { analyze } from '../../workers/engine/analyze.ts';
+import { readFiles } from '../helpers/incident-files.ts';
 import {
   fires,
   matchTimers,
@@ -162,5 +164,25 @@ server {
       'socket-timeout 60',
       'uwsgi_read_timeout 300',
     ]);
+  });
+
+  it('idle and pod timers are on the ladder for the whole picture, and never "fired"', () => {
+    const report = analyze(readFiles(join(import.meta.dirname, '../incidents/oom-kill/input')), {
+      nginxVersion: '1.22.1',
+    });
+    const ladder = report.timers![0]!;
+    const listed = ladder.timers.map((t) => `${t.setting} ${t.seconds} ${t.bounds ?? 'request'}`);
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        'keepalive 2 idle',
+        'terminationGracePeriodSeconds 30 pod',
+        'proxy_read_timeout 60 request',
+      ]),
+    );
+    // An idle timer the same length as a failure is not what ended it.
+    const m = matchTimers(took(2.1), [
+      { hop: 'gunicorn', setting: 'keepalive', seconds: 2, source: 'default', bounds: 'idle' },
+    ]);
+    expect(m!.fired).toEqual([]);
   });
 });

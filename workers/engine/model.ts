@@ -324,7 +324,14 @@ export interface Report {
 export interface TimerLadder {
   /** The nginx location: "shop.example.com location /api/". */
   path: string;
-  timers: { hop: string; setting: string; seconds: number; source: string }[];
+  /** `bounds`: idle (keep-alive between requests) or pod (probes, stop grace): never "fired". */
+  timers: {
+    hop: string;
+    setting: string;
+    seconds: number;
+    source: string;
+    bounds?: 'idle' | 'pod';
+  }[];
   failed: null | {
     count: number;
     min: number;

@@ -14,13 +14,14 @@
 import type { LogEvent, Phase } from '../../model.ts';
 import { effective, parseDuration } from '../../formats/nginx/index.ts';
 import { FAILURE_STATUSES, NGINX_FAILURE_KINDS } from '../../logs/index.ts';
-import type { Route, Topology } from '../../topology/index.ts';
+import type { Backend, Route, Topology } from '../../topology/index.ts';
 import { READ_TIMEOUT } from './app-limit.ts';
 import type { AppServer } from './app-servers.ts';
 import { numberOf, sourceOf } from './app-values.ts';
 import { wallSeconds } from './event-time.ts';
 import { eventsOnRoutes } from './route-events.ts';
 import { ingressWaits } from './waits.ts';
+import { poolOf } from './pool.ts';
 
 export interface PathTimer {
   /** For people: "nginx shop.example.com location /", "uWSGI (app.ini)". */
@@ -29,6 +30,12 @@ export interface PathTimer {
   seconds: number;
   /** "site.conf:12", "nginx 1.22 default", "uWSGI default (uWSGI 2.0.x)". */
   source: string;
+  /**
+   * What the timer bounds when it is not a request's run: `idle` (a keep-alive connection
+   * between requests) or `pod` (a probe, the grace period of a stop). Listed so the whole path
+   * is seen, never matched against how long a failed request ran.
+   */
+  bounds?: 'idle' | 'pod';
 }
 
 export interface TimerMatch {
@@ -93,6 +100,26 @@ export function pathTimers(
     }
     for (const w of ingressWaits(topology, backend))
       add({ hop: w.label, setting: w.directive, seconds: w.seconds, source: w.source });
+    for (const setting of IDLE[backend.kind] ?? []) {
+      const value = backend.settings[setting];
+      const n = numberOf(value);
+      if (!value || n === null || n <= 0) continue;
+      const seconds = backend.kind === 'node' ? n / 1000 : n;
+      add({ hop: backend.label, setting, seconds, source: sourceOf(value.source), bounds: 'idle' });
+    }
+    for (const t of podTimers(backend)) add(t);
+  }
+  // nginx's own idle timer for its upstream connection pools.
+  for (const route of routes) {
+    const pool = route.upstream ? poolOf(route.upstream, topology.nginxVersion) : null;
+    if (pool?.idleSeconds)
+      add({
+        hop: `nginx upstream ${route.upstream!.name}`,
+        setting: 'keepalive_timeout',
+        seconds: pool.idleSeconds,
+        source: pool.idleSource,
+        bounds: 'idle',
+      });
   }
   return out.sort((a, b) => a.seconds - b.seconds);
 }
@@ -103,6 +130,58 @@ const PHASE_OF: Record<string, Phase> = {
   send: 'sending-request',
   read: 'reading-response-header',
 };
+
+/** How long each app server keeps an idle keep-alive connection open. */
+const IDLE: Partial<Record<string, readonly string[]>> = {
+  gunicorn: ['keepalive'],
+  node: ['keepAliveTimeout'],
+};
+
+/**
+ * The pod's timers: a liveness probe restarts a container that fails it failureThreshold times
+ * periodSeconds apart; each probe waits timeoutSeconds; a stop waits the grace period.
+ */
+function podTimers(backend: Backend): PathTimer[] {
+  const pod = backend.pod;
+  if (!pod) return [];
+  const hop = `${pod.workload.kind} ${pod.workload.name}`;
+  const out: PathTimer[] = [];
+  const grace = numberOf(pod.workload.terminationGracePeriodSeconds);
+  if (grace !== null && grace > 0)
+    out.push({
+      hop,
+      setting: 'terminationGracePeriodSeconds',
+      seconds: grace,
+      source: sourceOf(pod.workload.terminationGracePeriodSeconds.source),
+      bounds: 'pod',
+    });
+  for (const [name, probe] of [
+    ['livenessProbe', pod.container.livenessProbe],
+    ['readinessProbe', pod.container.readinessProbe],
+  ] as const) {
+    if (!probe) continue;
+    const period = numberOf(probe.periodSeconds);
+    const failures = numberOf(probe.failureThreshold);
+    const timeout = numberOf(probe.timeoutSeconds);
+    if (timeout !== null && timeout > 0)
+      out.push({
+        hop: `${hop} / ${pod.container.name}`,
+        setting: `${name}.timeoutSeconds`,
+        seconds: timeout,
+        source: sourceOf(probe.timeoutSeconds.source),
+        bounds: 'pod',
+      });
+    if (period !== null && failures !== null && period * failures > 0)
+      out.push({
+        hop: `${hop} / ${pod.container.name}`,
+        setting: `${name} (periodSeconds × failureThreshold)`,
+        seconds: period * failures,
+        source: sourceOf(probe.periodSeconds.source),
+        bounds: 'pod',
+      });
+  }
+  return out;
+}
 
 /** Timers besides the request limit (lib/app-limit.ts) that end a request, per app server. */
 const EXTRA: Partial<Record<string, readonly string[]>> = {
@@ -198,7 +277,7 @@ export function matchTimers(
     max,
     median,
     consistent,
-    fired: consistent ? timers.filter((t) => fires(t.seconds, median)) : [],
+    fired: consistent ? timers.filter((t) => !t.bounds && fires(t.seconds, median)) : [],
     events: durations.map((d) => d.event),
   };
 }
