@@ -10,6 +10,7 @@ import type {
   SourceFile,
   StageProgress,
 } from '../../workers/engine/model.ts';
+import { ALTERNATIVE } from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 import * as storage from './persist.ts';
 
@@ -177,26 +178,26 @@ export class Incident {
   toggleFix(finding: Finding, others: readonly Finding[] = [], alternative = false): void {
     if (!finding.key || !finding.fix || finding.fix.safety === 'manual') return;
     const keys = [finding, ...others].flatMap((f) => (f.key ? [f.key] : []));
-    // A plain lookup, local to this call: nothing renders from it.
+    const alternatives = keys.map((k) => k + ALTERNATIVE);
+    // Plain lookups, local to this call: nothing renders from them.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const group = new Set(keys);
-    const listed = (list: 'disabledFixes' | 'enabledFixes') => this[list].includes(finding.key!);
-    const set = (list: 'disabledFixes' | 'enabledFixes', on: boolean) => {
-      const rest = this[list].filter((k) => !group.has(k));
-      this[list] = on ? [...rest, ...keys] : rest;
+    const group = new Set([...keys, ...alternatives]);
+    const set = (list: 'disabledFixes' | 'enabledFixes', entries: string[]) => {
+      this[list] = [...this[list].filter((k) => !group.has(k)), ...entries];
     };
+    const { fix } = finding;
     if (alternative) {
-      // Opting in to the alternative: listed in enabledFixes (the engine then applies it instead).
-      set('enabledFixes', !listed('enabledFixes'));
-    } else if (finding.fix.alternative) {
-      // The fix of a finding with an alternative is on unless switched off or replaced by it.
-      const on = !listed('enabledFixes') && !listed('disabledFixes');
-      set('enabledFixes', false);
-      set('disabledFixes', on);
+      // On: the alternative replaces the fix. Off: back to the fix as it is by default.
+      set('enabledFixes', fix.alternative?.applied ? [] : alternatives);
+      set('disabledFixes', []);
+    } else if (fix.applied) {
+      // Off: neither the fix nor its alternative.
+      set('enabledFixes', []);
+      set('disabledFixes', fix.byDefault ? keys : []);
     } else {
-      // Listed means "not the default": all move to the opposite of the lead's current state.
-      const list = finding.fix.byDefault ? 'disabledFixes' : 'enabledFixes';
-      set(list, !listed(list));
+      // On (in place of an alternative, if one was applied).
+      set('enabledFixes', fix.byDefault ? [] : keys);
+      set('disabledFixes', []);
     }
     void this.run();
   }

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
-import type { Report, SourceFile } from '../../workers/engine/model.ts';
+import { ALTERNATIVE, type Report, type SourceFile } from '../../workers/engine/model.ts';
 import { readFiles } from '../helpers/incident-files.ts';
 
 const OPTIONS = { nginxVersion: '1.22.1' };
@@ -57,5 +57,27 @@ describe('latent app timeouts beside the real cause', () => {
       (t) => t.replace('timeout = 90', 'timeout = 60'),
     );
     expectLatentTimeout(analyze(files, OPTIONS), 'oom-kill');
+  });
+});
+
+describe('a risk whose fix has an alternative, beside failures: each is picked on its own', () => {
+  const files = edit(
+    edit(
+      readFiles(join(import.meta.dirname, 'backend-down', 'input')),
+      'gunicorn.conf.py',
+      () => 'bind = "127.0.0.1:8000"\nworkers = 4\nworker_class = "sync"\ntimeout = 30\n',
+    ),
+    'api.conf',
+    (t) => t.replace('proxy_read_timeout 30s;', 'proxy_read_timeout 300s;'),
+  );
+  const key = analyze(files, OPTIONS).findings.find((f) => f.cause === 'app-timeout')!.key!;
+  const changed = (options: object) =>
+    analyze(files, { ...OPTIONS, ...options }).fixed.map((f) => f.name);
+
+  it('off by default; its key switches the fix on, its key + ALTERNATIVE the alternative', () => {
+    expect(changed({})).toEqual([]);
+    expect(changed({ enabledFixes: [key] })).toEqual(['api.conf']);
+    expect(changed({ enabledFixes: [key + ALTERNATIVE] })).toEqual(['gunicorn.conf.py']);
+    expect(changed({ unsafe: true })).toEqual(['gunicorn.conf.py']);
   });
 });

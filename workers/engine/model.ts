@@ -41,6 +41,9 @@ export interface SourceFile {
   segmentKinds?: { from: number; kind: SegmentKind }[];
 }
 
+/** Suffix of an `enabledFixes` entry that picks a finding's alternative over its fix. */
+export const ALTERNATIVE = ' (alternative)';
+
 export interface AnalyzeOptions {
   /** The nginx version to assume, e.g. "1.22.1". Otherwise taken from the inputs, else a default. */
   nginxVersion?: string;
@@ -48,7 +51,11 @@ export interface AnalyzeOptions {
   unsafe?: boolean;
   /** Fixes the user switched off: rule ids (every finding of the rule) or finding keys. */
   disabledFixes?: string[];
-  /** Unsafe fixes the user opted into one by one: finding keys (or rule ids). */
+  /**
+   * Fixes the user switched on one by one: finding keys (or rule ids) — unsafe fixes, and a
+   * risk's safe fix left out of the default — and `<key>` + ALTERNATIVE for the alternative
+   * offered instead of a finding's fix (`fix.alternative`).
+   */
   enabledFixes?: string[];
   /**
    * Quote evidence and build `fixed`/`patch` from the raw inputs instead of the redacted ones.

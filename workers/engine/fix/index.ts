@@ -7,7 +7,7 @@
  * in rank order, so a bad fix is dropped without taking the good ones with it and the usual
  * case costs one re-analysis rather than one per fix.
  */
-import type { AnalyzeOptions, Edit } from '../model.ts';
+import { ALTERNATIVE, type AnalyzeOptions, type Edit } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
 import type { RuleFix } from '../rules/types.ts';
 import { standingOf } from '../rules/rank.ts';
@@ -51,20 +51,24 @@ function asSet(list: readonly string[]): ReadonlySet<string> {
 /**
  * The fix the user wants applied for this hit, or null: a safe one unless switched off (a
  * risk's beside pasted failures only when switched on: rank.ts fixByDefault), an unsafe one if
- * opted in; opting in to a hit that offers an alternative (`optIn`) applies that instead of
- * its safe fix.
+ * switched on; the alternative (`optIn`), picked by `<key> (alternative)` or `unsafe`, instead
+ * of the fix.
  */
 export function chosenFix(hit: Hit, options: AnalyzeOptions): RuleFix | null {
   const { fix, optIn } = hit.hit;
-  const named = (list: string[] | undefined) => {
+  const named = (list: string[] | undefined, suffix = '') => {
     const set = list && asSet(list);
-    return set !== undefined && (set.has(hit.rule.meta.id) || set.has(hit.hit.key));
+    return (
+      set !== undefined && (set.has(hit.rule.meta.id + suffix) || set.has(hit.hit.key + suffix))
+    );
   };
-  const optedIn = options.unsafe === true || named(options.enabledFixes);
-  if (optIn && optIn.edits.length > 0 && optedIn) return optIn;
+  const all = options.unsafe === true;
+  if (optIn && optIn.edits.length > 0 && (all || named(options.enabledFixes, ALTERNATIVE)))
+    return optIn;
   if (!fix || fix.edits.length === 0 || named(options.disabledFixes)) return null;
-  if (fix.safety === 'safe' && (standingOf(hit).fixByDefault || optedIn)) return fix;
-  return fix.safety === 'unsafe' && optedIn ? fix : null;
+  const on = all || named(options.enabledFixes);
+  if (fix.safety === 'safe' && (standingOf(hit).fixByDefault || on)) return fix;
+  return fix.safety === 'unsafe' && on ? fix : null;
 }
 
 export function applyFixes(
