@@ -107,6 +107,23 @@ ${read}    }
     );
   });
 
+  it('a retried request: each try of $upstream_response_time is one run of the timer', () => {
+    const report = analyze(
+      [
+        { name: 'site.conf', text: site('        proxy_read_timeout 20s;\n') },
+        { name: 'gunicorn.conf.py', text: 'bind = "127.0.0.1:8000"\ntimeout = 90\n' },
+        // Two tries of 20 s each: the request took 40 s, no timer on the path is 40 s long.
+        { name: 'access.log', text: access('20.001, 20.003') },
+        { name: 'error.log', text: timedOut },
+      ],
+      { nginxVersion: '1.22.1' },
+    );
+    const advice = report.findings.find((f) => f.key?.endsWith('proxy_read_timeout'))!;
+    expect(advice.message).toContain(
+      'The 2 failed requests ended at 20.0 s (±0.01): nginx server :80 location / proxy_read_timeout (20 s, site.conf:7) fired.',
+    );
+  });
+
   it('uWSGI HARAKIRI lines say how long the request ran ("since" against the line time)', () => {
     const report = analyze(
       [

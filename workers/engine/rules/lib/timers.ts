@@ -5,8 +5,10 @@
  * where each value comes from, and matches the failures' elapsed time against them.
  *
  * Elapsed times come from the access log (`$upstream_response_time`, else `$request_time`, of
- * 502/503/504 lines) and from uWSGI's HARAKIRI status lines ("… since <epoch>" against the
- * line's time). A timer fires at its value or a little after (nginx's timer starts when the
+ * 502/503/504 lines; a retried request's list gives each try) and from uWSGI's HARAKIRI status
+ * lines ("… since <epoch>" against the line's time). An error line's own time says nothing of
+ * when its request started, and pairing it with the access line's whole-second time would be
+ * too coarse for the window below: the per-try list is what tells retries apart. A timer fires at its value or a little after (nginx's timer starts when the
  * request is sent; app servers check theirs about once a second), so an elapsed time matches a
  * timer from 0.25 s before it to max(1.5 s, 2%) after: 60.4 s matches 60 s, 45 s matches
  * neither 30 nor 60. Durations spread wider than that window are not one timer.
@@ -227,8 +229,18 @@ function durationsOf(events: readonly LogEvent[]) {
     if (e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status)) {
       // Access lines name their upstream only when the log_format has $upstream_addr.
       if (e.upstream !== undefined) found.named = true;
+      // A retried request lists each try ("60.001, 60.002"): each is one timer's run.
+      const all = e.fields?.upstreamResponseTimeAll;
+      const tries =
+        typeof all === 'string'
+          ? all
+              .split(/, | : /)
+              .map(Number)
+              .filter((n) => Number.isFinite(n) && n > 0)
+          : [];
       const t = e.fields?.upstreamResponseTime ?? e.fields?.requestTime;
-      if (typeof t === 'number' && t > 0) found.access.push({ event: e, seconds: t });
+      if (tries.length > 1) for (const seconds of tries) found.access.push({ event: e, seconds });
+      else if (typeof t === 'number' && t > 0) found.access.push({ event: e, seconds: t });
     } else if (
       e.source === 'uwsgi' &&
       e.kind === 'harakiri' &&
@@ -294,7 +306,7 @@ export function timingSentence(match: TimerMatch | null): string {
       '(each ends its requests at one time).'
     );
   const spread = Math.max(match.max - match.median, match.median - match.min);
-  const within = spread < 0.1 ? spread.toFixed(2) : s1(spread);
+  const within = spread < 0.1 ? Math.max(spread, 0.01).toFixed(2) : s1(spread);
   const at = `${n} ended at ${s1(match.median)} s${match.count > 1 ? ` (±${within})` : ''}`;
   if (match.fired.length === 0)
     return ` ${at}, and no timer on the path is that long: look beyond the pasted configs (a load balancer, a client timeout).`;
