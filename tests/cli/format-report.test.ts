@@ -42,17 +42,19 @@ describe('text report', () => {
     const lines = incident('app-timeout-router').split('\n');
     const start = lines.indexOf('Timers on the path of reports.example.com location /:');
     expect(start).toBeGreaterThan(0);
-    const rows = lines.slice(start + 1, start + 4);
+    const rows = lines.slice(start + 1, start + 5);
     expect(rows.map((r) => r.trim().split(/\s+/).slice(0, 3).join(' '))).toEqual([
       '4 s socket-timeout',
       '60 s http-timeout',
+      '75 s keepalive_timeout',
       '300 s proxy_read_timeout',
     ]);
     expect(rows[1]).toContain(
       'uWSGI default (uWSGI 2.0.x)  <- fired: 2 failed request(s) ended at 60.0 s',
     );
-    expect(rows[2]).toContain('reports.conf:8');
-    expect(rows[2]).not.toContain('fired');
+    expect(rows[2]).toContain('[idle]');
+    expect(rows[3]).toContain('reports.conf:8');
+    expect(rows[3]).not.toContain('fired');
   });
 
   it('marks a timer its own log says fired (HARAKIRI), with no elapsed times to go on', () => {

@@ -29,11 +29,13 @@ test('the timer ladder draws every timer on the failing path and marks the one t
   await expect(rows.locator('th code')).toHaveText([
     'socket-timeout',
     'http-timeout',
+    'keepalive_timeout',
     'proxy_read_timeout',
   ]);
-  await expect(rows.locator('td.value')).toHaveText(['4 s', '60 s', '300 s']);
+  await expect(rows.locator('td.value')).toHaveText(['4 s', '60 s', '75 s', '300 s']);
   await expect(rows.nth(1)).toHaveAttribute('data-fired', 'true');
-  await expect(rows.nth(2)).toHaveAttribute('data-fired', 'false');
+  await expect(rows.nth(2)).toContainText('idle connections');
+  await expect(rows.nth(3)).toHaveAttribute('data-fired', 'false');
   // The dashed line where the failures ended sits at the fired bar's end.
   const bar = await rows.nth(1).locator('.bar').boundingBox();
   const line = await rows.nth(1).locator('.failed').boundingBox();

@@ -179,6 +179,7 @@ server {
     );
     expect(report.timers![0]!.timers.map((t) => `${t.setting} ${t.seconds}`)).toEqual([
       'socket-timeout 60',
+      'keepalive_timeout 75', // nginx's idle timer for its clients (default), listed, never fired
       'uwsgi_read_timeout 300',
     ]);
   });

@@ -111,8 +111,24 @@ export function pathTimers(
     }
     for (const t of podTimers(backend)) add(t);
   }
-  // nginx's own idle timer for its upstream connection pools.
+  // nginx's own idle timers: for its clients' keep-alive connections (the hop in front of it)
+  // and for its upstream connection pools.
   for (const route of routes) {
+    const client = topology.nginx
+      ? effective(topology.nginx, route.location, 'keepalive_timeout', topology.nginxVersion)
+      : null;
+    const clientSeconds = client?.value?.[0] !== undefined ? parseDuration(client.value[0]) : null;
+    if (client && clientSeconds)
+      add({
+        hop: `nginx ${route.label} (clients)`,
+        setting: 'keepalive_timeout',
+        seconds: clientSeconds,
+        source:
+          'file' in client.source
+            ? `${client.source.file}:${client.source.line}`
+            : client.source.default,
+        bounds: 'idle',
+      });
     const pool = route.upstream ? poolOf(route.upstream, topology.nginxVersion) : null;
     if (pool?.idleSeconds)
       add({
