@@ -1,17 +1,20 @@
 /**
  * Which timer fired. Failed requests that all ended after the same time were ended by a
  * timer; this lists every timer on their path (nginx's connect/send/read timeouts, the app
- * server's request limits, uWSGI's HTTP router, ingress-nginx), configured or default, with
- * where each value comes from, and matches the failures' elapsed time against them.
+ * server's request limits, uWSGI's HTTP router, ingress-nginx; and, never matched, the idle
+ * keep-alive timers and the pod's probes and grace period), configured or default, with where
+ * each value comes from, and matches the failures' elapsed time against them.
  *
  * Elapsed times come from the access log (`$upstream_response_time`, else `$request_time`, of
  * 502/503/504 lines; a retried request's list gives each try) and from uWSGI's HARAKIRI status
  * lines ("… since <epoch>" against the line's time). An error line's own time says nothing of
  * when its request started, and pairing it with the access line's whole-second time would be
- * too coarse for the window below: the per-try list is what tells retries apart. A timer fires at its value or a little after (nginx's timer starts when the
- * request is sent; app servers check theirs about once a second), so an elapsed time matches a
- * timer from 0.25 s before it to max(1.5 s, 2%) after: 60.4 s matches 60 s, 45 s matches
- * neither 30 nor 60. Durations spread wider than that window are not one timer.
+ * too coarse for the window below: the per-try list is what tells retries apart.
+ *
+ * A timer fires at its value or a little after (nginx's timer starts when the request is sent;
+ * app servers check theirs about once a second), so an elapsed time matches a timer from
+ * 0.25 s before it to max(1.5 s, 2%) after: 60.4 s matches 60 s, 45 s matches neither 30 nor
+ * 60. Durations spread wider than that window are not one timer.
  */
 import type { LogEvent, Phase } from '../../model.ts';
 import { effective, parseDuration } from '../../formats/nginx/index.ts';
