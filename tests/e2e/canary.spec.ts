@@ -199,6 +199,8 @@ test('planted secrets never reach the page, the clipboard, the share link or a r
   for (const text of files) found.push(...leaks('fixed file', text));
 
   await page.getByTestId('share-open').click();
+  // The link is built in the worker: wait for it rather than read an empty field.
+  await expect(page.getByTestId('share-link')).toHaveValue(/#share=/);
   found.push(...leaks('share dialog', await shown(page)));
   const link = await page.getByTestId('share-link').inputValue();
   await page.getByTestId('share-copy').click();

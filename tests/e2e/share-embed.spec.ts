@@ -19,6 +19,7 @@ test('a share link carries the redacted inputs in its fragment and reopens the a
   await expect(dialog).toContainText('contains your inputs');
   await expect(page.getByTestId('share-preview')).toContainText('crm.conf');
   await expect(page.getByTestId('share-preview')).toContainText('proxy_read_timeout 300s');
+  await expect(page.getByTestId('share-link')).toHaveValue(/#share=/);
   const link = await page.getByTestId('share-link').inputValue();
   expect(link).toMatch(/^http:\/\/127\.0\.0\.1:4173\/#share=[A-Za-z0-9_-]+$/);
   await page.getByTestId('share-copy').click();
