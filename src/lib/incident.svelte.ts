@@ -239,6 +239,8 @@ export class Incident {
   /** Forgets everything, including what was saved in this browser. */
   clear(): Promise<void> {
     this.log = '';
+    // A sample's version too: the user's own inputs are read at their own (or the assumed) one.
+    this.nginxVersion = '';
     this.logKind = undefined;
     this.logSegmentKinds = [];
     this.remember = false;

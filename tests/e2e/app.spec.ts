@@ -45,6 +45,9 @@ test('uploaded files are analysed', async ({ page }) => {
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
   await page.getByRole('button', { name: 'Clear everything' }).click();
   await expect(page.locator('[data-testid="finding"]')).toHaveCount(0);
+  // Every field is reset, the sample's nginx version included.
+  await expect(page.getByLabel('nginx version')).toHaveValue('');
+  await expect(page.getByLabel('Paste anything')).toHaveValue('');
   const conf = readFileSync(new URL('./files/upload-app.conf', import.meta.url));
   const log = readFileSync(new URL('./files/upload-error.log', import.meta.url));
   await page.getByTestId('file-input').setInputFiles([
