@@ -15,6 +15,18 @@ const OPTIONS = { nginxVersion: '1.22.1' };
 const edit = (files: SourceFile[], name: string, change: (text: string) => string) =>
   files.map((f) => (f.name === name ? { ...f, text: change(f.text) } : f));
 
+/** The backend-down incident with gunicorn's sync 30 s timeout, and nginx's config as `read` makes it. */
+const downBesideSync30 = (read: (conf: string) => string) =>
+  edit(
+    edit(
+      readFiles(join(import.meta.dirname, 'backend-down', 'input')),
+      'gunicorn.conf.py',
+      () => 'bind = "127.0.0.1:8000"\nworkers = 4\nworker_class = "sync"\ntimeout = 30\n',
+    ),
+    'api.conf',
+    read,
+  );
+
 function expectLatentTimeout(report: Report, cause: string): void {
   const [top] = report.findings;
   expect(top).toMatchObject({ cause, role: 'cause' });
@@ -38,15 +50,7 @@ function expectLatentTimeout(report: Report, cause: string): void {
 
 describe('latent app timeouts beside the real cause', () => {
   it('refused connections while gunicorn was down; its sync 30 s under nginx 60 s is a risk', () => {
-    const files = edit(
-      edit(
-        readFiles(join(import.meta.dirname, 'backend-down', 'input')),
-        'gunicorn.conf.py',
-        () => 'bind = "127.0.0.1:8000"\nworkers = 4\nworker_class = "sync"\ntimeout = 30\n',
-      ),
-      'api.conf',
-      (t) => t.replace('        proxy_read_timeout 30s;\n', ''),
-    );
+    const files = downBesideSync30((t) => t.replace('        proxy_read_timeout 30s;\n', ''));
     expectLatentTimeout(analyze(files, OPTIONS), 'backend-down');
   });
 
@@ -61,14 +65,8 @@ describe('latent app timeouts beside the real cause', () => {
 });
 
 describe('a risk whose fix has an alternative, beside failures: each is picked on its own', () => {
-  const files = edit(
-    edit(
-      readFiles(join(import.meta.dirname, 'backend-down', 'input')),
-      'gunicorn.conf.py',
-      () => 'bind = "127.0.0.1:8000"\nworkers = 4\nworker_class = "sync"\ntimeout = 30\n',
-    ),
-    'api.conf',
-    (t) => t.replace('proxy_read_timeout 30s;', 'proxy_read_timeout 300s;'),
+  const files = downBesideSync30((t) =>
+    t.replace('proxy_read_timeout 30s;', 'proxy_read_timeout 300s;'),
   );
   const key = analyze(files, OPTIONS).findings.find((f) => f.cause === 'app-timeout')!.key!;
   const changed = (options: object) =>

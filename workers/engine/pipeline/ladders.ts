@@ -15,18 +15,10 @@ const MAX = 20;
 export function timerLadders(topology: Topology, events: readonly LogEvent[]): TimerLadder[] {
   const failures = events.filter(isUpstreamFailure);
   if (failures.length === 0) return [];
-  // Each failure on the location nginx used for it (by Host and path); lines that share a
-  // Host, path and upstream share the answer.
+  // Each failure on the location nginx used for it (by Host and path).
   const byRoute = new Map<Route, LogEvent[]>();
-  const placed = new Map<string, Route | null>();
-  const place = (e: LogEvent) => {
-    const key = `${String(e.fields?.host ?? '')}\u0000${e.path ?? ''}\u0000${e.upstream ?? ''}`;
-    let route = placed.get(key);
-    if (route === undefined) placed.set(key, (route = routeOf(topology, e)));
-    return route;
-  };
   for (const e of failures) {
-    const route = place(e);
+    const route = routeOf(topology, e);
     if (route) byRoute.set(route, [...(byRoute.get(route) ?? []), e]);
   }
   const servers = appServers(topology, events);
@@ -35,7 +27,7 @@ export function timerLadders(topology: Topology, events: readonly LogEvent[]): T
     if (out.length >= MAX) break;
     const timers = pathTimers(topology, [route], mine, servers);
     const durations = failedDurations(events, [route]).filter(
-      (d) => d.event.source !== 'nginx-access' || place(d.event) === route,
+      (d) => d.event.source !== 'nginx-access' || routeOf(topology, d.event) === route,
     );
     const match = matchTimers(durations, timers);
     out.push({

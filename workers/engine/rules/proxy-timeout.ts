@@ -87,13 +87,9 @@ export const proxyTimeout: Rule = {
     >();
     // Without an nginx location for them, the requests may have gone through ingress-nginx.
     const ingresses = ingressPaths(topology);
-    // Thousands of timeouts usually name a handful of host/path pairs: match each pair once.
-    const matched = new Map<string, Route | null>();
     for (const event of timeouts) {
       const stage = STAGE_OF[event.phase ?? ''] ?? 'read';
-      const pair = `${String(event.fields?.host ?? '')}\u0000${event.path ?? ''}\u0000${event.upstream ?? ''}`;
-      let route = matched.get(pair);
-      if (route === undefined) matched.set(pair, (route = routeOf(topology, event)));
+      const route = routeOf(topology, event);
       const host = typeof event.fields?.host === 'string' ? event.fields.host : null;
       const ingress =
         route || !event.path ? null : matchIngress(ingresses, host, event.path.split('?')[0]!);

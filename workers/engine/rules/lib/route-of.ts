@@ -9,6 +9,18 @@ import { matchLocation } from './location-match.ts';
 import { eventsForRoute } from './route-events.ts';
 
 export function routeOf(topology: Topology, event: LogEvent): Route | null {
+  // Thousands of lines usually name a handful of Host/path/upstream triples: each placed once.
+  const key = `${String(event.fields?.host ?? '')}\u0000${event.path ?? ''}\u0000${event.upstream ?? ''}`;
+  let placed = memo.get(topology);
+  if (!placed) memo.set(topology, (placed = new Map()));
+  let route = placed.get(key);
+  if (route === undefined) placed.set(key, (route = locate(topology, event)));
+  return route;
+}
+
+const memo = new WeakMap<Topology, Map<string, Route | null>>();
+
+function locate(topology: Topology, event: LogEvent): Route | null {
   const config = topology.nginx;
   if (!config) return null;
   if (event.path) {
