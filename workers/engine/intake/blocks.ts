@@ -14,6 +14,7 @@ import { logLines, type LogLine } from './log-lines.ts';
 import { allLog, logPieces } from './log-pieces.ts';
 import { isProseLine, isWordsLine } from './prose.ts';
 import { braceDelta, type LineRef, type Region } from './structure.ts';
+import { append, onlyBlankBetween, trimBlank } from './paste-lines.ts';
 import {
   docstringEnd,
   hasDocstring,
@@ -375,48 +376,10 @@ function flushPending(
   }
 }
 
-function onlyBlankBetween(
-  all: readonly LineRef[],
-  piece: { lines: LineRef[] },
-  block: { lines: LineRef[] },
-): boolean {
-  return between(all, piece, block).every((l) => isBlank(l.text));
-}
-
-/** The paste's lines after a piece's last line and before a block's first. */
-function between(
-  all: readonly LineRef[],
-  piece: { lines: LineRef[] },
-  block: { lines: LineRef[] },
-): LineRef[] {
-  const first = block.lines[0]!.index;
-  const out: LineRef[] = [];
-  for (let k = positionAfter(all, piece.lines.at(-1)!.index); all[k] && all[k]!.index < first; k++)
-    out.push(all[k]!);
-  return out;
-}
-
 /** Adds a block to a config piece being read, keeping its shape up to date. */
 function join(all: readonly LineRef[], piece: Piece, block: { lines: LineRef[] }): void {
   append(all, piece, block);
   piece.shape?.add(block.lines.map((l) => l.text));
-}
-
-/** Adds a block to a piece with the blank lines between them, as they were in the paste. */
-function append(
-  all: readonly LineRef[],
-  piece: { lines: LineRef[] },
-  block: { lines: LineRef[] },
-): void {
-  piece.lines.push(...between(all, piece, block), ...block.lines);
-}
-
-function trimBlank(lines: readonly LineRef[]): LineRef[] {
-  let a = 0;
-  let b = lines.length;
-  while (a < b && isBlank(lines[a]!.text)) a++;
-  while (b > a && isBlank(lines[b - 1]!.text)) b--;
-  return lines.slice(a, b);
 }
 
 function trimPiece(p: Piece): Piece {
@@ -432,16 +395,4 @@ function nameFirst(pieces: Piece[], hint: Hint): Piece[] {
     pieces.find((p) => p.kind !== 'prose' && p.kind !== 'unknown');
   if (target) target.name = hint.name;
   return pieces;
-}
-
-/** Where in `all` (ordered by paste line) the lines after paste line `index` begin. */
-function positionAfter(all: readonly LineRef[], index: number): number {
-  let lo = 0;
-  let hi = all.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (all[mid]!.index <= index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
