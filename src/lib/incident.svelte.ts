@@ -13,6 +13,7 @@ import type {
 import { ALTERNATIVE } from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 import * as storage from './persist.ts';
+import type { ChangeSpot } from './changes.ts';
 
 export interface InputFile {
   id: number;
@@ -55,6 +56,8 @@ export class Incident {
   enabledFixes = $state<string[]>([]);
   /** The evidence line the user asked to see. */
   focus = $state<{ file: string; line: number; at: number } | null>(null);
+  /** The change the diff shows and marks: a card's, or the one "next change" reached. */
+  change = $state<(ChangeSpot & { at: number; scroll: boolean }) | null>(null);
   /** Bytes of big logs (or `.gz` logs) read so far, while they stream. */
   progress = $state<{ file: string; done: number; total: number } | null>(null);
   /** The step a long analysis is at (a big paste); not shown for quick ones. */
@@ -206,6 +209,22 @@ export class Incident {
     this.focus = { file, line, at: Date.now() };
   }
 
+  /** `scroll`: bring the diff into view if it is out of sight (asked for, not followed). */
+  showChange(spot: ChangeSpot, scroll = true): void {
+    this.change = { ...spot, at: Date.now(), scroll };
+  }
+
+  /** The user's own paste in place of a sample: the sample's inputs and choices all go. */
+  replaceWith(text: string): Promise<void> {
+    this.logKind = undefined;
+    this.logSegmentKinds = [];
+    this.disabledFixes = [];
+    this.enabledFixes = [];
+    this.focus = null;
+    this.change = null;
+    return this.load({ log: text, files: [] });
+  }
+
   /** Replaces every input at once (a sample, a share link) and analyses right away. */
   load(input: { log: string; files: SourceFile[]; nginxVersion?: string }): Promise<void> {
     this.log = input.log;
@@ -250,6 +269,7 @@ export class Incident {
     this.disabledFixes = [];
     this.enabledFixes = [];
     this.focus = null;
+    this.change = null;
     this.report = null;
     this.error = null;
     this.status = 'idle';

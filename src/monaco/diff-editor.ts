@@ -22,6 +22,8 @@ export type DiffHandle = {
   show(original: string, modified: string | null, language: string): void;
   /** Scrolls to a 1-based line of the original text and marks it. */
   reveal(line: number): void;
+  /** Scrolls to lines of the fixed text (a fix's change) and marks them. */
+  markChange(line: number, endLine: number): void;
   setTheme(dark: boolean): void;
   /** Side by side (true) or inline (false), for changed files; unchanged ones are always inline. */
   setSideBySide(sideBySide: boolean): void;
@@ -60,20 +62,37 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     theme: dark ? 'vs-dark' : 'vs',
     ariaLabel: 'Proposed change: original on the left, fixed on the right',
   });
+  // Each side is a text box of its own to a screen reader: say which one it is.
+  diff.getOriginalEditor().updateOptions({ ariaLabel: 'Original file (read-only)' });
+  diff.getModifiedEditor().updateOptions({ ariaLabel: 'Fixed file (read-only)' });
   let models: editor.ITextModel[] = [];
   let sideBySide = true;
   let changed = false;
   let marks: editor.IEditorDecorationsCollection[] = [];
-  const mark = (side: editor.ICodeEditor, line: number) => {
-    side.revealLineInCenter(line);
+  const mark = (
+    side: editor.ICodeEditor,
+    line: number,
+    endLine = line,
+    className = 'evidence-line',
+  ) => {
+    side.revealLinesInCenter(line, endLine);
     marks.push(
       side.createDecorationsCollection([
         {
-          range: new Range(line, 1, line, 1),
-          options: { isWholeLine: true, className: 'evidence-line' },
+          range: new Range(line, 1, endLine, 1),
+          options: {
+            isWholeLine: true,
+            className,
+            // Seen in the gutter too, beside Monaco's own added-line colour.
+            linesDecorationsClassName: `${className}-gutter`,
+          },
         },
       ]),
     );
+  };
+  const unmark = () => {
+    for (const m of marks) m.clear();
+    marks = [];
   };
   return {
     show(original, modified, language) {
@@ -90,10 +109,13 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     reveal(line) {
       // Evidence lines are lines of the original input. Mark them on both sides: the modified
       // side is the only one visible in the inline view (narrow screens, unchanged files).
-      for (const m of marks) m.clear();
-      marks = [];
+      unmark();
       mark(diff.getOriginalEditor(), line);
       mark(diff.getModifiedEditor(), modifiedLine(diff.getLineChanges() ?? [], line));
+    },
+    markChange(line, endLine) {
+      unmark();
+      mark(diff.getModifiedEditor(), line, endLine, 'change-line');
     },
     setSideBySide(value) {
       sideBySide = value;

@@ -110,9 +110,8 @@ test('causes of the pasted failures come first; a config risk is listed apart an
   // Refused connections while gunicorn was down; its 30 s timeout under nginx's 60 s is true of
   // the configs but no pasted line shows a request killed by it.
   await page.goto('/?sample=backend-down');
-  const causes = page.getByTestId('causes');
-  const down = causes.locator('[data-testid="finding"][data-cause="backend-down"]');
-  const timeout = causes.locator('[data-testid="finding"][data-cause="app-timeout"]');
+  const down = page.getByTestId('causes').locator('[data-cause="backend-down"]');
+  const timeout = page.getByTestId('risks').locator('[data-cause="app-timeout"]');
   await expect(down).toBeVisible();
   await expect(timeout).toBeVisible();
   const heading = page.getByTestId('risks-heading');
@@ -137,6 +136,7 @@ test('with no logs pasted every finding is a risk of the configs, under its own 
 }) => {
   await page.goto('/?sample=backend-down');
   await expect(page.locator('[data-cause="backend-down"]')).toBeVisible();
+  await page.getByTestId('edit-inputs').click();
   await page.getByLabel('Paste anything').fill('');
   await expect(page.locator('[data-cause="backend-down"]')).toHaveCount(0);
   await expect(page.getByTestId('risks-heading')).toHaveText('Risks in your configs');

@@ -102,6 +102,7 @@ test('inputs are kept only when the user opts in, secrets masked, and clear ever
   // Not opted in: a reload starts from the default sample, and nothing was stored.
   await page.reload();
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByTestId('edit-inputs').click();
   await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(marker));
   const dbs = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
   expect(await dbs()).not.toContain('upstream-doctor');

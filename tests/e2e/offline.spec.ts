@@ -8,6 +8,21 @@ test('once loaded, the app (Monaco and the engine included) works with the netwo
 }) => {
   await page.goto('/');
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  // The first visit says it can now work offline: in the header's free corner, over nothing,
+  // and gone by itself.
+  const notice = page.getByTestId('offline-ready');
+  await expect(notice).toBeVisible();
+  const box = (await notice.boundingBox())!;
+  const overlaps = await page.evaluate(
+    ({ x, y, width, height }) =>
+      [...document.querySelectorAll('h1, .brand p, .controls > *, main')]
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.left < x + width && x < r.right && r.top < y + height && y < r.bottom)
+        .length,
+    box,
+  );
+  expect(overlaps).toBe(0);
+  await expect(notice).toHaveCount(0, { timeout: 12_000 });
   // Wait until the service worker has precached everything and controls the page.
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;

@@ -220,6 +220,11 @@ export interface Finding {
     /** Whether the fix's edits are in `Report.fixed` (unsafe ones only with `unsafe`). */
     applied: boolean;
     /**
+     * Where the applied change (the fix or the alternative) lies in `Report.fixed`: the file
+     * and its 1-based lines in the fixed text, so a reader can go from the finding to its hunk.
+     */
+    changes?: { file: string; line: number; endLine: number }[];
+    /**
      * Applied unless switched off (`disabledFixes`); otherwise only when switched on
      * (`enabledFixes`): unsafe fixes, and a risk's safe fix when the paste holds failures.
      */

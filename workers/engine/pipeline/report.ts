@@ -3,19 +3,26 @@
  * patch. Everything here is built from redacted text unless the user asked for raw output,
  * in which case the verified edits are mapped back onto the original text.
  */
-import type { AnalyzeOptions, Evidence, Finding, Report } from '../model.ts';
+import type { AnalyzeOptions, Edit, Evidence, Finding, Report } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
 import type { FixOutcome } from '../fix/index.ts';
 import { chosenFix } from '../fix/index.ts';
 import { applyEdits } from '../fix/apply.ts';
 import { unifiedPatch } from '../fix/patch.ts';
+import type { Placed } from '../fix/placed.ts';
 import { unredactEdits } from '../redact/index.ts';
 import { isUpstreamFailure, standingOf } from '../rules/rank.ts';
 import type { RedactedInput } from './redact.ts';
 
-export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): Finding {
+export function toFinding(
+  hit: Hit,
+  outcome: FixOutcome,
+  options: AnalyzeOptions,
+  placed: ReadonlyMap<Edit, Placed>,
+): Finding {
   const { rule, hit: h } = hit;
   const standing = standingOf(hit);
+  const appliedFix = outcome.applied.get(hit);
   return {
     rule: rule.meta.id,
     key: h.key,
@@ -32,7 +39,8 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
       ? {
           safety: h.fix.safety,
           description: h.fix.description + fixNote(hit, outcome, options),
-          applied: outcome.applied.get(hit) === h.fix,
+          applied: appliedFix === h.fix,
+          ...(appliedFix ? { changes: changedLines(appliedFix.edits, placed) } : {}),
           // Safe fixes apply unless switched off, except a risk's beside pasted failures.
           byDefault: h.fix.safety === 'safe' && standing.fixByDefault,
           ...(h.optIn
@@ -40,7 +48,7 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
                 alternative: {
                   safety: h.optIn.safety,
                   description: h.optIn.description,
-                  applied: outcome.applied.get(hit) === h.optIn,
+                  applied: appliedFix === h.optIn,
                 },
               }
             : {}),
@@ -53,6 +61,22 @@ export function toFinding(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions
         }
       : null,
   };
+}
+
+/** The line ranges an applied fix wrote in the fixed files, one per run of adjacent lines. */
+function changedLines(edits: readonly Edit[], placed: ReadonlyMap<Edit, Placed>): Placed[] {
+  const spots = edits
+    .map((e) => placed.get(e))
+    .filter((p): p is Placed => p !== undefined)
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+  const out: Placed[] = [];
+  for (const spot of spots) {
+    const last = out.at(-1);
+    if (last && last.file === spot.file && spot.line <= last.endLine + 1)
+      last.endLine = Math.max(last.endLine, spot.endLine);
+    else out.push({ ...spot });
+  }
+  return out;
 }
 
 /**
