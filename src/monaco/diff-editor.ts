@@ -13,9 +13,11 @@ import 'monaco-editor/languages/definitions/javascript/register';
 import 'monaco-editor/languages/definitions/ruby/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { registerNginx } from './register-nginx.ts';
+import { defineThemes, THEMES } from './theme.ts';
 
 self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 registerNginx();
+defineThemes();
 
 export type DiffHandle = {
   /** Shows a change; when `modified` is null the file is shown as it is (no change proposed). */
@@ -47,7 +49,16 @@ function modifiedLine(changes: readonly editor.ILineChange[], line: number): num
   return Math.max(1, line + shift);
 }
 
-export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
+/**
+ * `onSettled` runs once, when the first diff has been computed and laid out: until then the
+ * caller keeps Monaco out of sight (its sides and alignment spacers move while it settles,
+ * which would count as layout shift) and shows the patch as text instead.
+ */
+export function createDiffEditor(
+  host: HTMLElement,
+  dark: boolean,
+  onSettled: () => void,
+): DiffHandle {
   const diff = editor.createDiffEditor(host, {
     readOnly: true,
     originalEditable: false,
@@ -59,12 +70,36 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     minimap: { enabled: false },
     scrollBeyondLastLine: false,
     fontSize: 13,
-    theme: dark ? 'vs-dark' : 'vs',
-    ariaLabel: 'Proposed change: original on the left, fixed on the right',
+    theme: dark ? THEMES.dark : THEMES.light,
+    // The textarea input carries the editors' names to screen readers; Monaco's newer
+    // EditContext element is left without one.
+    editContext: false,
   });
-  // Each side is a text box of its own to a screen reader: say which one it is.
-  diff.getOriginalEditor().updateOptions({ ariaLabel: 'Original file (read-only)' });
-  diff.getModifiedEditor().updateOptions({ ariaLabel: 'Fixed file (read-only)' });
+
+  // Each side is a text box of its own to a screen reader: say which one it is. The diff
+  // editor recomputes its sides' options from the options of each call, so every call names
+  // them again (or the names fall back to empty).
+  const layout = (renderSideBySide: boolean) => {
+    const options: editor.IDiffEditorConstructionOptions = {
+      renderSideBySide,
+      originalAriaLabel: 'Original file (read-only)',
+      modifiedAriaLabel: 'Fixed file, with the proposed change (read-only)',
+    };
+    diff.updateOptions(options);
+  };
+  layout(true);
+  let done = false;
+  const settle = () => {
+    if (done) return;
+    done = true;
+    settled.dispose();
+    clearTimeout(fallback);
+    // After the frame that draws the computed diff.
+    requestAnimationFrame(() => onSettled());
+  };
+  const settled = diff.onDidUpdateDiff(settle);
+  // A diff that never reports (nothing to compare yet) must not hide the editor for good.
+  const fallback = setTimeout(settle, 2000);
   let models: editor.ITextModel[] = [];
   let sideBySide = true;
   let changed = false;
@@ -101,7 +136,7 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
         editor.createModel(modified ?? original, language),
       ];
       changed = modified !== null;
-      diff.updateOptions({ renderSideBySide: changed && sideBySide });
+      layout(changed && sideBySide);
       diff.setModel({ original: next[0]!, modified: next[1]! });
       for (const model of models) model.dispose();
       models = next;
@@ -119,10 +154,10 @@ export function createDiffEditor(host: HTMLElement, dark: boolean): DiffHandle {
     },
     setSideBySide(value) {
       sideBySide = value;
-      diff.updateOptions({ renderSideBySide: changed && sideBySide });
+      layout(changed && sideBySide);
     },
     setTheme(isDark) {
-      editor.setTheme(isDark ? 'vs-dark' : 'vs');
+      editor.setTheme(isDark ? THEMES.dark : THEMES.light);
     },
     dispose() {
       diff.dispose();

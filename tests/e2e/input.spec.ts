@@ -125,6 +125,7 @@ test('inputs are kept only when the user opts in, secrets masked, and clear ever
   await expect.poll(dbs).not.toContain('upstream-doctor');
   await page.reload();
   await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
+  await page.getByTestId('edit-inputs').click();
   await expect(page.getByLabel('Paste anything')).not.toHaveValue(new RegExp(marker));
 });
 
@@ -177,6 +178,13 @@ test('a huge paste becomes a file entry instead of freezing the textarea', async
   await page.getByRole('button', { name: 'Clear everything' }).click();
   const big = dump + '# padding\n'.repeat(30_000);
   await pasteText(page, big);
+  // A whole incident pasted into the empty box: the inputs fold into a bar once it is read.
+  // The dump's two files, each a chip of its own.
+  await expect(page.getByTestId('input-chip')).toHaveText([
+    /\/etc\/nginx\/nginx\.conf/,
+    /\/etc\/nginx\/conf\.d\/app\.conf/,
+  ]);
+  await page.getByTestId('edit-inputs').click();
   await expect(page.getByTestId('file-card')).toHaveCount(1);
   await expect(page.getByTestId('file-card').getByLabel('File name')).toHaveValue('pasted text');
   await expect(page.getByLabel('Paste anything')).toHaveValue('');
