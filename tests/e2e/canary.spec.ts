@@ -198,6 +198,11 @@ test('planted secrets never reach the page, the clipboard, the share link or a r
   expect(files.length).toBeGreaterThan(0);
   for (const text of files) found.push(...leaks('fixed file', text));
 
+  await page.getByTestId('copy-markdown').click();
+  const markdown = await page.evaluate(() => navigator.clipboard.readText());
+  expect(markdown).toContain('## Proposed change');
+  found.push(...leaks('clipboard (Markdown)', markdown));
+
   await page.getByTestId('share-open').click();
   // The link is built in the worker: wait for it rather than read an empty field.
   await expect(page.getByTestId('share-link')).toHaveValue(/#share=/);

@@ -77,3 +77,25 @@ test('patch and fixed files are redacted unless the user explicitly picks raw', 
   const again = await downloadText(page, 'download-files');
   expect(again.text).not.toContain(token);
 });
+
+test('Copy as Markdown: the story, its evidence and the patch, ready for a ticket, no secret', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await loadWithSecret(page);
+  const title = (await page.locator('#finding-1-title').textContent())!.trim();
+  await page.getByTestId('copy-markdown').click();
+  await expect(page.getByText('Copied')).toBeVisible();
+  const text = await page.evaluate(() => navigator.clipboard.readText());
+  expect(text).toMatch(/^## /);
+  expect(text).toContain('## What happened');
+  expect(text).toMatch(/\d+ failed request\(s\)/);
+  expect(text).toContain(`### 1. ${title}`);
+  // Evidence lines from the user's own files, as file:line and the line itself.
+  expect(text).toMatch(/app\.conf:\d+ +\S/);
+  expect(text).toMatch(/error\.log:\d+ +\d{4}\/\d\d\/\d\d/);
+  expect(text).toContain('```diff\n--- a/app.conf');
+  expect(text).not.toContain(token);
+  expect(text).toMatch(/secret\(s\) in the inputs were masked/);
+});
