@@ -155,6 +155,10 @@ test.describe('a phone (390 × 844)', () => {
   test('what happened and the first cause on the first screen, its change right under the causes', async ({
     page,
   }) => {
+    // A second sample with a longer story (several app-side lines just before the failures).
+    await page.goto('/?sample=app-timeout');
+    await expect(page.locator('[data-cause="app-timeout"]').first()).toBeVisible();
+    expect((await box(page, '#finding-1-title')).y + 20).toBeLessThan(844);
     await page.goto('/');
     await expect(page.locator('[data-cause="keepalive-inert"]')).toBeVisible();
     expect((await box(page, '[data-testid="incident-summary"]')).y).toBeLessThan(844);
