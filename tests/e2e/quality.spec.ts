@@ -119,6 +119,24 @@ test('keyboard only: every control is reached with Tab, focus is visible, a fix 
     reached = focus!.toggle;
   }
   expect(reached, 'the first fix toggle is reachable by Tab').toBe(true);
+  // From the card, its change: Tab to "Show its change", Enter; then walk the changes by key.
+  const show = page
+    .locator('[data-testid="finding"][data-cause="keepalive-inert"]')
+    .getByTestId('show-change');
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('Tab');
+    if (await show.evaluate((el) => el === document.activeElement)) break;
+  }
+  await expect(show).toBeFocused();
+  await page.keyboard.press('Enter');
+  const position = page.getByTestId('change-position');
+  await expect(position).toContainText(/Change 1 of \d+/);
+  await page.keyboard.press('n');
+  await expect(position).toContainText(/Change 2 of \d+/);
+  await page.keyboard.press('p');
+  await expect(position).toContainText(/Change 1 of \d+/);
+  // Back to the toggle, switched off by the keyboard too.
+  await toggle.focus();
   await page.keyboard.press('Space');
   await expect(toggle).not.toBeChecked();
 });
