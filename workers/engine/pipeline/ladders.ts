@@ -26,7 +26,7 @@ export function timerLadders(topology: Topology, events: readonly LogEvent[]): T
   for (const [route, mine] of byRoute) {
     if (out.length >= MAX) break;
     const timers = pathTimers(topology, [route], mine, servers);
-    const durations = failedDurations(events, [route]).filter(
+    const durations = failedDurations(topology, events, [route]).filter(
       (d) => d.event.source !== 'nginx-access' || routeOf(topology, d.event) === route,
     );
     const match = matchTimers(durations, timers);

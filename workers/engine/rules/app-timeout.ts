@@ -20,13 +20,8 @@ import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, type AppLimit } from './lib/app-limit.ts';
 import { ingressWaits, nginxWaits, type Wait } from './lib/waits.ts';
 import { appServers, type AppServer } from './lib/app-servers.ts';
-import {
-  causesNear,
-  eventEvidence,
-  eventsOnRoutes,
-  failuresOnRoutes,
-  nearInTime,
-} from './lib/route-events.ts';
+import { causesNear, eventEvidence, nearInTime } from './lib/route-events.ts';
+import { eventsOfRoutes, failuresOfRoutes } from './lib/route-of.ts';
 
 /** A worker killed under a request closes the connection before any header was sent. */
 const CUT = ['premature-close', 'connection-reset'];
@@ -92,20 +87,20 @@ function checkServer(
 
   // The app's kill lines logged next to failures on these routes (all of them when no nginx
   // log shows failures there: the app log is then the only witness).
-  const failures = failuresOnRoutes(events, routes);
+  const failures = failuresOfRoutes(topology, events, routes);
   const kills = causesNear(server.kills, failures);
   // gunicorn's heartbeat in gthread/async workers: only the log can show it cutting requests.
   if (!limit.hard && kills.length === 0) return null;
   // Behind an Ingress the controller's log names pod IPs no config has: any cut may be ours.
   const candidates =
     routes.length > 0
-      ? eventsOnRoutes(events, routes, CUT)
+      ? eventsOfRoutes(topology, events, routes, CUT)
       : events.filter((e) => e.source === 'nginx-error' && CUT.includes(e.kind));
   const onRoutes = candidates.filter((e) => e.phase === CUT_PHASE);
   // Which timer ended the failed requests, where the logs say how long they ran. With no kill
   // line (uWSGI's HTTP router logs none), requests that ended when the limit fires are its doing.
   const timing = matchTimers(
-    failedDurations(events, routes),
+    failedDurations(topology, events, routes),
     pathTimers(topology, routes, failures, servers),
   );
   const timed =

@@ -113,7 +113,7 @@ export const proxyTimeout: Rule = {
         stage === 'read' ? raiseToApp(topology, servers, route, directive, eff, list) : null;
       if (raise) hits.push(raise);
       const timing = matchTimers(
-        failedDurations(events, [route]),
+        failedDurations(topology, events, [route]),
         pathTimers(topology, [route], list, servers),
       );
       hits.push(advice(servers, route, stage, directive, eff, list, timingSentence(timing)));

@@ -19,13 +19,8 @@ import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
 import { editableFile, numberOf, sourceOf, sourceOfBackend, writtenAt } from './lib/app-values.ts';
 import { pooledUpstreams, recyclers, removePool, type PooledUpstream } from './lib/recycle-pool.ts';
-import {
-  causesNear,
-  eventEvidence,
-  eventsOnRoutes,
-  failuresOnRoutes,
-  nearInTime,
-} from './lib/route-events.ts';
+import { causesNear, eventEvidence, nearInTime } from './lib/route-events.ts';
+import { eventsOfRoutes, failuresOfRoutes } from './lib/route-of.ts';
 
 /** A limit that recycles workers and the option that spreads it. */
 interface Pair {
@@ -187,10 +182,11 @@ function poolHit(
   const source = sourceOfBackend(backend);
   const recycles = causesNear(
     events.filter((e) => e.source === source && e.kind === 'worker-recycle'),
-    failuresOnRoutes(events, routes),
+    failuresOfRoutes(topology, events, routes),
   );
   // Only the drops logged right after a restart are the restart's doing.
-  const explains = recycles.length > 0 ? nearInTime(droppedRequests(events, routes), recycles) : [];
+  const explains =
+    recycles.length > 0 ? nearInTime(droppedRequests(topology, events, routes), recycles) : [];
   const program = backend.kind === 'gunicorn' ? 'gunicorn' : 'uWSGI';
   const limits = active.map(({ setting, value }) => {
     const at = sourceOf(backend.settings[setting]!.source);
@@ -258,8 +254,12 @@ function poolHit(
   };
 }
 
-function droppedRequests(events: readonly LogEvent[], routes: readonly Route[]): LogEvent[] {
-  return eventsOnRoutes(events, routes, DROPPED).filter(
+function droppedRequests(
+  topology: Topology,
+  events: readonly LogEvent[],
+  routes: readonly Route[],
+): LogEvent[] {
+  return eventsOfRoutes(topology, events, routes, DROPPED).filter(
     (e) => e.phase !== undefined && DROPPED_PHASES.has(e.phase),
   );
 }

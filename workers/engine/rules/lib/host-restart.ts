@@ -10,7 +10,8 @@
 import type { ComparedValue, Evidence, LogEvent } from '../../model.ts';
 import type { Backend, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
-import { eventEvidence, failuresOnRoutes } from './route-events.ts';
+import { eventEvidence } from './route-events.ts';
+import { failuresOfRoutes } from './route-of.ts';
 import { wallSeconds } from './event-time.ts';
 import { isStopFailure, terminationEvents } from './termination.ts';
 
@@ -81,9 +82,9 @@ export function hostRestartHit(
   const found = restarts(events, backend.kind);
   if (found.length === 0) return null;
   const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
-  const candidates = (routes.length > 0 ? failuresOnRoutes(events, routes) : events).filter(
-    isStopFailure,
-  );
+  const candidates = (
+    routes.length > 0 ? failuresOfRoutes(topology, events, routes) : events
+  ).filter(isStopFailure);
   const failures = candidates.filter((e) => {
     const t = wallSeconds(e);
     return t !== null && found.some((r) => t >= r.from - 1 && t <= r.to + 1);

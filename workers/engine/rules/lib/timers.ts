@@ -24,7 +24,7 @@ import { READ_TIMEOUT } from './app-limit.ts';
 import type { AppServer } from './app-servers.ts';
 import { numberOf, sourceOf } from './app-values.ts';
 import { wallSeconds } from './event-time.ts';
-import { eventsOnRoutes } from './route-events.ts';
+import { eventsOfRoutes } from './route-of.ts';
 import { ingressWaits } from './waits.ts';
 import { poolOf } from './pool.ts';
 
@@ -275,11 +275,16 @@ function durationsOf(events: readonly LogEvent[]) {
 }
 
 /** How long each failed request on these routes ran, where the logs say. */
-export function failedDurations(events: readonly LogEvent[], routes: readonly Route[]): Duration[] {
+export function failedDurations(
+  topology: Topology,
+  events: readonly LogEvent[],
+  routes: readonly Route[],
+): Duration[] {
   const { access, named, harakiri } = durationsOf(events);
   if (routes.length === 0 || !named) return [...access, ...harakiri];
   const mine = new Set(
-    eventsOnRoutes(
+    eventsOfRoutes(
+      topology,
       access.map((d) => d.event),
       routes,
     ),
