@@ -216,13 +216,18 @@ export class Incident {
 
   /** The user's own paste in place of a sample: the sample's inputs and choices all go. */
   replaceWith(text: string): Promise<void> {
+    this.forgetChoices();
+    return this.load({ log: text, files: [] });
+  }
+
+  /** What the user chose about the inputs on the page: kinds, fix switches, the line shown. */
+  private forgetChoices(): void {
     this.logKind = undefined;
     this.logSegmentKinds = [];
     this.disabledFixes = [];
     this.enabledFixes = [];
     this.focus = null;
     this.change = null;
-    return this.load({ log: text, files: [] });
   }
 
   /** Replaces every input at once (a sample, a share link) and analyses right away. */
@@ -260,16 +265,11 @@ export class Incident {
     this.log = '';
     // A sample's version too: the user's own inputs are read at their own (or the assumed) one.
     this.nginxVersion = '';
-    this.logKind = undefined;
-    this.logSegmentKinds = [];
+    this.forgetChoices();
     this.remember = false;
     this.progress = null;
     this.stage = null;
     this.files = [];
-    this.disabledFixes = [];
-    this.enabledFixes = [];
-    this.focus = null;
-    this.change = null;
     this.report = null;
     this.error = null;
     this.status = 'idle';

@@ -1,4 +1,5 @@
 import type { Edit } from '../model.ts';
+import { lineAt, lineStarts } from '../formats/gunicorn/text.ts';
 
 /** Where an applied edit's text lies in the fixed file: 1-based lines, inclusive. */
 export interface Placed {
@@ -32,22 +33,4 @@ export function placeEdits(
     }
   }
   return out;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** The 1-based line holding offset `at`. */
-function lineAt(starts: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
 }
