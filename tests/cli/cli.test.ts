@@ -1,4 +1,7 @@
-/** The CLI as a CI job uses it: real processes, exit codes, stdout and one-line errors. */
+/**
+ * The CLI as a CI job uses it: the built bundle (what `bin` points at), real processes, exit
+ * codes, stdout and one-line errors.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +18,8 @@ function cli(...args: string[]) {
 
 /** The CLI with `input` on stdin. */
 function cliWith(input: string | undefined, ...args: string[]) {
-  // node --import tsx, not npx: npm may print its own warnings on stderr.
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/cli.ts', ...args], {
+  // node, not npx: npm may print its own warnings on stderr.
+  const result = spawnSync(process.execPath, [BUNDLE, ...args], {
     cwd: process.cwd(),
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
@@ -25,7 +28,12 @@ function cliWith(input: string | undefined, ...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+const BUNDLE = 'dist-cli/upstream-doctor.mjs';
+
 beforeAll(() => {
+  // Built from the sources under test, not whatever an earlier install left in dist-cli/.
+  const built = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`building the CLI failed: ${built.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'ud-cli-'));
   writeFileSync(join(dir, 'app.conf'), conf);
   writeFileSync(join(dir, 'good.conf'), good);
@@ -33,6 +41,20 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli', () => {
+  it('--version names the package version; --help after a command prints that command', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(cli('--version')).toEqual({
+      code: 0,
+      stdout: `upstream-doctor ${pkg.version}\n`,
+      stderr: '',
+    });
+    const help = cli('fix', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: upstream-doctor fix \(--patch \| --out DIR\)/);
+    expect(help.stdout).not.toContain('analyze [');
+    expect(cli('--help').stdout).toContain('analyze [--json]');
+  });
+
   it('analyze --json prints a schema 1 report and exits 0', () => {
     const { code, stdout } = cli(
       'analyze',
