@@ -34,6 +34,9 @@ const csp: Plugin = {
 };
 
 export default defineConfig({
+  // Relative URLs everywhere, so the same build works from any path on any host
+  // (https://tools.internal/upstream-doctor/ as well as a site root).
+  base: './',
   plugins: [
     csp,
     svelte(),
@@ -48,12 +51,14 @@ export default defineConfig({
         theme_color: '#1c6ed6',
         background_color: '#fbfbfa',
         display: 'standalone',
-        start_url: '/',
+        // Relative to the manifest: the folder the app is served from.
+        start_url: './',
+        scope: './',
         icons: [
-          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
-          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
-          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
-          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml' },
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
         ],
       },
       workbox: {
@@ -61,9 +66,10 @@ export default defineConfig({
         // network gone works. Monaco's chunk is over workbox's 2 MiB default.
         globPatterns: ['**/*.{js,css,html,svg,png,ttf,woff2,webmanifest}'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
-        navigateFallback: '/index.html',
+        // Resolved against the service worker's own folder, wherever the app is served from.
+        navigateFallback: 'index.html',
         // embed.html is its own page, not the app shell.
-        navigateFallbackDenylist: [/^\/embed\.html/],
+        navigateFallbackDenylist: [/\/embed\.html$/],
         cleanupOutdatedCaches: true,
         // The first install takes control at once so the app works offline from the first visit;
         // later versions still wait for the user's "Reload to update".

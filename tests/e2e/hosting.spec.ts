@@ -15,6 +15,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,12 +27,16 @@ import { NGINX, startNginx, type Running } from '../lab/lib/servers.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const doc = readFileSync(join(REPO, 'docs/hosting.md'), 'utf8');
+const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+/** Where the README and the hosting doc put the app. */
+const README_TOOL = 'https://tools.internal';
+const PREFIX = '/upstream-doctor';
 const DOCS_ORIGINS = 'https://docs.internal https://wiki.internal';
 
-/** The fenced block after `heading` in the hosting doc. */
-function fenceAfter(heading: string): string {
-  const from = doc.indexOf(heading);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(doc.slice(from));
+/** The fenced block after `heading` in the hosting doc (or another text). */
+function fenceAfter(heading: string, text = doc): string {
+  const from = text.indexOf(heading);
+  const m = /```[a-z]*\n([\s\S]*?)```/.exec(text.slice(from));
   if (from < 0 || !m) throw new Error(`no fenced block after ${heading}`);
   return m[1]!;
 }
@@ -96,7 +101,9 @@ test.describe('served by a real nginx with the documented block', () => {
     dir = mkdtempSync(join(tmpdir(), 'ud-hosting-'));
     // Run as root, nginx's workers are `nobody`: they must be able to read the docs folder.
     chmodSync(dir, 0o755);
-    for (const sub of ['logs', 'tmp', 'docs']) mkdirSync(join(dir, sub));
+    for (const sub of ['logs', 'tmp', 'docs', 'www']) mkdirSync(join(dir, sub));
+    // The build where the doc says to copy it: under the site's root, at /upstream-doctor/.
+    symlinkSync(join(REPO, 'dist'), join(dir, 'www', PREFIX.slice(1)));
     const [toolPort, docsPort] = [await freePort(), await freePort()];
     tool = `http://127.0.0.1:${toolPort}`;
     docs = `http://127.0.0.1:${docsPort}`;
@@ -104,18 +111,19 @@ test.describe('served by a real nginx with the documented block', () => {
     const block = fenceAfter('## nginx')
       .replace('listen 443 ssl;', `listen 127.0.0.1:${toolPort};`)
       .replace(/^\s*ssl_certificate.*\n/gm, '')
-      .replace('/srv/upstream-doctor/dist', join(REPO, 'dist'))
+      .replace('root /srv/www;', `root ${dir}/www;`)
       .replace(DOCS_ORIGINS, docs);
+    // The README's snippet as it stands, with this machine's address for the tool.
+    const snippet = fenceAfter('## Embedding a live example', readme).replaceAll(README_TOOL, tool);
     writeFileSync(
       join(dir, 'docs/runbook.html'),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runbook</title>
-<script type="module" src="${tool}/upstream-doctor.js"></script></head>
-<body><h1>Runbook</h1><upstream-doctor sample="keepalive-race"></upstream-doctor></body></html>`,
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Runbook</title></head>
+<body><h1>Runbook</h1>\n${snippet}</body></html>`,
     );
     writeFileSync(
       join(dir, 'docs/frames-app.html'),
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing</title></head>
-<body><iframe id="app" src="${tool}/" title="the app"></iframe></body></html>`,
+<body><iframe id="app" src="${tool}${PREFIX}/" title="the app"></iframe></body></html>`,
     );
     writeFileSync(
       join(dir, 'nginx.conf'),
@@ -148,7 +156,7 @@ ${block}
   });
 
   test('each file gets its headers', async () => {
-    const get = (path: string) => fetch(`${tool}${path}`);
+    const get = (path: string) => fetch(`${tool}${PREFIX}${path}`);
     const app = await get('/');
     expect(app.status).toBe(200);
     expect(app.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'$/);
@@ -161,7 +169,8 @@ ${block}
     const element = await get('/upstream-doctor.js');
     expect(element.headers.get('access-control-allow-origin')).toBe('*');
     const html = await app.text();
-    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    // Relative URLs: the page works under any path.
+    const asset = /src="\.(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
     expect((await get(asset)).headers.get('cache-control')).toBe(
       'public, max-age=31536000, immutable',
     );
@@ -171,16 +180,28 @@ ${block}
   test('a docs page on another origin shows the live example; nobody can frame the app', async ({
     page,
   }) => {
+    const third: string[] = [];
+    page.on('request', (r) => {
+      const origin = new URL(r.url()).origin;
+      if (!/^(data|blob):/.test(r.url()) && origin !== docs && origin !== tool) third.push(r.url());
+    });
     await page.goto(`${docs}/runbook.html`);
-    const frame = page.frameLocator('upstream-doctor iframe');
+    const frame = page.frameLocator('upstream-doctor iframe').first();
     await expect(frame.locator('[data-testid="finding"]').first()).toHaveAttribute(
       'data-cause',
       'keepalive-race',
     );
     // Its height reached the docs page, which is the only page it tells.
     await expect
-      .poll(async () => (await page.locator('upstream-doctor iframe').boundingBox())!.height)
+      .poll(
+        async () => (await page.locator('upstream-doctor iframe').first().boundingBox())!.height,
+      )
       .toBeGreaterThan(600);
+    // The README's second example: inline text from the docs page, analysed in the frame.
+    await expect(
+      page.frameLocator('upstream-doctor iframe').nth(1).getByTestId('incident-summary'),
+    ).toContainText('Upstream closed the connection early');
+    expect(third, 'requests to a third origin').toEqual([]);
 
     const blocked: string[] = [];
     page.on('console', (m) => {
@@ -196,5 +217,39 @@ ${block}
         .find((f) => f !== page.mainFrame())
         ?.url(),
     ).toMatch(/^chrome-error:/);
+  });
+
+  test('the app under /upstream-doctor/ works, offline after the first visit, asking no other origin', async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({ serviceWorkers: 'allow' });
+    const page = await context.newPage();
+    const foreign: string[] = [];
+    context.on('request', (r) => {
+      if (!/^(data|blob):/.test(r.url()) && new URL(r.url()).origin !== tool) foreign.push(r.url());
+    });
+    await page.goto(`${tool}${PREFIX}/`);
+    await expect(page.locator('[data-testid="finding"]').first()).toBeVisible();
+    await expect(page.getByTestId('diff-view').locator('.monaco-diff-editor')).toBeVisible();
+    const scope = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+        );
+      return registration.scope;
+    });
+    expect(scope).toBe(`${tool}${PREFIX}/`);
+    const manifest = await (await fetch(`${tool}${PREFIX}/manifest.webmanifest`)).json();
+    expect(new URL(manifest.start_url, `${tool}${PREFIX}/manifest.webmanifest`).href).toBe(
+      `${tool}${PREFIX}/`,
+    );
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.locator('[data-testid="finding"]').first()).toBeVisible();
+    await expect(page.getByTestId('diff-view').locator('.monaco-diff-editor')).toBeVisible();
+    await context.setOffline(false);
+    expect(foreign).toEqual([]);
+    await context.close();
   });
 });
