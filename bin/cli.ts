@@ -15,9 +15,10 @@ transcript): each part's kind is detected from its content.`;
 
 /** What each command takes; `upstream-doctor <command> --help` prints its own. */
 const commandUsage: Record<string, string> = {
-  analyze: `analyze [--json] [--redact] [--nginx-version V] [--unsafe] [--fail-on error|warning|info] INPUT...
+  analyze: `analyze [--format text|json|sarif|github] [--redact] [--nginx-version V] [--unsafe] [--fail-on error|warning|info] INPUT...
     Explains the failures in the logs from the configs; exits 1 when a finding meets --fail-on.
-    --json           the Report as JSON (secrets masked)
+    --format         text (default); json: the Report (--json too); sarif: SARIF 2.1.0 for
+                     code scanning, with the fixes; github: workflow commands (::error file=…)
     --redact         mask secrets in the text output too
     --nginx-version  read the configs as this nginx version (else found in the input, or assumed)
     --unsafe         also apply fixes that change behaviour (opt-in ones)`,

@@ -3,8 +3,12 @@ import type { AnalyzeOptions, Severity } from '../../workers/engine/model.ts';
 import { parseArgs, UsageError } from '../args.ts';
 import { readInputs, streamLarge } from '../read-inputs.ts';
 import { formatReport } from '../format-report.ts';
+import { formatSarif } from '../format-sarif.ts';
+import { formatGithub } from '../format-github.ts';
 
 const severities: Severity[] = ['info', 'warning', 'error'];
+const formats = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof formats)[number];
 
 /** Options shared by `analyze` and `fix`. */
 export function analyzeOptions(values: Map<string, string>, switches: Set<string>): AnalyzeOptions {
@@ -22,9 +26,15 @@ export function analyzeOptions(values: Map<string, string>, switches: Set<string
 
 export async function runAnalyze(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
-    values: ['nginx-version', 'fail-on'],
+    values: ['nginx-version', 'fail-on', 'format'],
     switches: ['json', 'redact', 'unsafe'],
   });
+  const format = (args.values.get('format') ??
+    (args.switches.has('json') ? 'json' : 'text')) as Format;
+  if (!formats.includes(format))
+    throw new UsageError(`--format must be one of ${formats.join(', ')}`);
+  if (args.switches.has('json') && format !== 'json')
+    throw new UsageError('--json is --format json: give one of them');
   const failOn = args.values.get('fail-on') as Severity | undefined;
   if (failOn !== undefined && !severities.includes(failOn)) {
     throw new UsageError(`--fail-on must be one of ${severities.join(', ')}`);
@@ -36,9 +46,14 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     await streamLarge(inputs),
     inputs.unreadable,
   );
-  process.stdout.write(
-    args.switches.has('json') ? JSON.stringify(report, null, 2) + '\n' : formatReport(report),
-  );
+  const redacted = args.switches.has('redact');
+  const write: Record<Format, () => string> = {
+    text: () => formatReport(report),
+    json: () => JSON.stringify(report, null, 2) + '\n',
+    sarif: () => formatSarif(report, redacted),
+    github: () => formatGithub(report),
+  };
+  process.stdout.write(write[format]());
   if (failOn === undefined) return 0;
   const threshold = severities.indexOf(failOn);
   return report.findings.some((f) => severities.indexOf(f.severity) >= threshold) ? 1 : 0;

@@ -9,6 +9,7 @@ import { diffLines } from 'diff';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import { placeEdits } from '../../workers/engine/fix/placed.ts';
+import { applyEdits } from '../../workers/engine/fix/apply.ts';
 import { readFiles } from '../helpers/incident-files.ts';
 
 /** 1-based lines of `after` that a line diff marks as added, and where lines were removed. */
@@ -80,4 +81,37 @@ describe('fix.changes on every incident fixture', () => {
       }
     },
   );
+});
+
+describe('fix.edits on every incident fixture', () => {
+  const root = join(import.meta.dirname, '..', 'incidents');
+  const dirs = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory());
+  // A planted secret in every nginx config, so raw and redacted texts differ in length.
+  const SECRET = 'Zq8vR2mK7xW4pL9nT3bY6cF1hJ5sD0gA';
+
+  it.each(dirs)('%s: the findings’ edits rebuild each fixed file, redacted and raw', (dir) => {
+    const base = join(root, dir);
+    const input = statSync(join(base, 'input'), { throwIfNoEntry: false })?.isDirectory()
+      ? join(base, 'input')
+      : base;
+    const files = readFiles(input).map((f) =>
+      /server\s*\{/.test(f.text)
+        ? {
+            ...f,
+            text: f.text.replace(
+              /server\s*\{/,
+              (m) => `${m}\n    proxy_set_header Authorization "Bearer ${SECRET}";`,
+            ),
+          }
+        : f,
+    );
+    for (const raw of [false, true]) {
+      const report = analyze(files, { nginxVersion: '1.22.1', unsafe: true, raw });
+      const edits = report.findings.flatMap((f) => f.fix?.edits ?? []);
+      for (const file of report.fixed) {
+        const mine = edits.filter((e) => e.file === file.name);
+        expect(applyEdits(file.original, mine), `${file.name} raw=${raw}`).toBe(file.text);
+      }
+    }
+  });
 });

@@ -17,7 +17,7 @@ import { resolveNginxVersion } from './pipeline/version.ts';
 import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
 import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
 import { applyFixes } from './fix/index.ts';
-import { fixedFiles, toFinding } from './pipeline/report.ts';
+import { fixedFiles, shownEdits, toFinding } from './pipeline/report.ts';
 import { placeEdits } from './fix/placed.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
 import { timerLadders, withTiming } from './pipeline/ladders.ts';
@@ -110,7 +110,10 @@ export function analyze(
   // 8. report, pointing at the user's own lines where a paste held several inputs
   const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
   const ladders = timerLadders(topology, logs.events);
-  const placed = placeEdits(outcome.edits, outcome.texts);
+  const views = {
+    placed: placeEdits(outcome.edits, outcome.texts),
+    shown: shownEdits(inputs, outcome, options.raw === true),
+  };
   const withEvidenceText = evidenceTexts(textOf);
   const report: Report = {
     schema: 1,
@@ -132,7 +135,7 @@ export function analyze(
     // Failures no rule explains get a plain "nothing here explains this" with the checklist.
     // (Not inside diagnose(): fix verification would see a fixed rule's events as new ones.)
     findings: withUnexplained(hits, logs.events).map((hit) =>
-      withEvidenceText(withTiming(toFinding(hit, outcome, options, placed), ladders)),
+      withEvidenceText(withTiming(toFinding(hit, outcome, options, views), ladders)),
     ),
     timers: ladders,
     ...fixedFiles(inputs, outcome, options.raw === true),

@@ -225,6 +225,12 @@ export interface Finding {
      */
     changes?: { file: string; line: number; endLine: number }[];
     /**
+     * The applied change as text edits on that file's `Report.fixed[].original` (UTF-16
+     * offsets; redacted text, or the raw text when the report is raw): for tools that apply
+     * or display fixes themselves (SARIF `fixes`).
+     */
+    edits?: Edit[];
+    /**
      * Applied unless switched off (`disabledFixes`); otherwise only when switched on
      * (`enabledFixes`): unsafe fixes, and a risk's safe fix when the paste holds failures.
      */

@@ -14,11 +14,17 @@ import { unredactEdits } from '../redact/index.ts';
 import { isUpstreamFailure, standingOf } from '../rules/rank.ts';
 import type { RedactedInput } from './redact.ts';
 
+/** Where each accepted edit lands: lines in the fixed text, and the edit on the text shown. */
+export interface EditViews {
+  placed: ReadonlyMap<Edit, Placed>;
+  shown: ReadonlyMap<Edit, Edit>;
+}
+
 export function toFinding(
   hit: Hit,
   outcome: FixOutcome,
   options: AnalyzeOptions,
-  placed: ReadonlyMap<Edit, Placed>,
+  views: EditViews,
 ): Finding {
   const { rule, hit: h } = hit;
   const standing = standingOf(hit);
@@ -40,7 +46,12 @@ export function toFinding(
           safety: h.fix.safety,
           description: h.fix.description + fixNote(hit, outcome, options),
           applied: appliedFix === h.fix,
-          ...(appliedFix ? { changes: changedLines(appliedFix.edits, placed) } : {}),
+          ...(appliedFix
+            ? {
+                changes: changedLines(appliedFix.edits, views.placed),
+                edits: appliedFix.edits.map((e) => views.shown.get(e) ?? e),
+              }
+            : {}),
           // Safe fixes apply unless switched off, except a risk's beside pasted failures.
           byDefault: h.fix.safety === 'safe' && standing.fixByDefault,
           ...(h.optIn
@@ -140,6 +151,25 @@ function fixNote(hit: Hit, outcome: FixOutcome, options: AnalyzeOptions): string
       ? ' (switched off)'
       : ' (not in the default change: this is a risk, not what failed; switch it on to include it)';
   return chosenFix(hit, options) ? '' : ' (unsafe: applied only when you opt in)';
+}
+
+/**
+ * Each accepted edit as it applies to the text the report shows: the redacted text as is, or
+ * (raw) mapped back onto the text the user gave.
+ */
+export function shownEdits(
+  inputs: readonly RedactedInput[],
+  outcome: FixOutcome,
+  raw: boolean,
+): Map<Edit, Edit> {
+  const shown = new Map<Edit, Edit>();
+  for (const input of inputs) {
+    const edits = outcome.edits.get(input.name);
+    if (!edits) continue;
+    const mapped = raw ? unredactEdits(input.spans, input.raw, edits) : edits;
+    edits.forEach((e, i) => shown.set(e, mapped[i]!));
+  }
+  return shown;
 }
 
 /** The changed files and their patch, redacted or (on explicit request) raw. */
