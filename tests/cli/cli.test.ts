@@ -52,7 +52,7 @@ describe('cli', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: upstream-doctor fix \(--patch \| --out DIR\)/);
     expect(help.stdout).not.toContain('analyze [');
-    expect(cli('--help').stdout).toContain('analyze [--json]');
+    expect(cli('--help').stdout).toContain('analyze [--format text|json|sarif|github]');
   });
 
   it('analyze --json prints a schema 1 report and exits 0', () => {

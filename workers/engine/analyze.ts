@@ -138,7 +138,7 @@ export function analyze(
       withEvidenceText(withTiming(toFinding(hit, outcome, options, views), ladders)),
     ),
     timers: ladders,
-    ...fixedFiles(inputs, outcome, options.raw === true),
+    ...fixedFiles(inputs, outcome, views.shown, options.raw === true),
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
     sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),
   };

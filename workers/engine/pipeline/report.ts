@@ -8,7 +8,7 @@ import type { Hit } from '../rules/index.ts';
 import type { FixOutcome } from '../fix/index.ts';
 import { chosenFix } from '../fix/index.ts';
 import { applyEdits } from '../fix/apply.ts';
-import { unifiedPatch } from '../fix/patch.ts';
+import { unifiedPatch, type FileChange } from '../fix/patch.ts';
 import type { Placed } from '../fix/placed.ts';
 import { unredactEdits } from '../redact/index.ts';
 import { isUpstreamFailure, standingOf } from '../rules/rank.ts';
@@ -176,20 +176,20 @@ export function shownEdits(
 export function fixedFiles(
   inputs: readonly RedactedInput[],
   outcome: FixOutcome,
+  shown: ReadonlyMap<Edit, Edit>,
   raw: boolean,
 ): Pick<Report, 'fixed' | 'patch'> {
   const fixed: Report['fixed'] = [];
+  const changes: FileChange[] = [];
   for (const input of inputs) {
     const edits = outcome.edits.get(input.name);
     if (!edits || edits.length === 0) continue;
     const original = raw ? input.raw : input.text;
-    const text = raw
-      ? applyEdits(input.raw, unredactEdits(input.spans, input.raw, edits))
-      : outcome.texts.get(input.name)!;
+    // The edits on the text shown (shownEdits): the raw text's offsets when the report is raw.
+    const onShown = edits.map((e) => shown.get(e) ?? e);
+    const text = raw ? applyEdits(original, onShown) : outcome.texts.get(input.name)!;
     fixed.push({ name: input.name, kind: input.kind, text, original });
+    changes.push({ name: input.name, before: original, edits: onShown });
   }
-  return {
-    fixed,
-    patch: unifiedPatch(fixed.map((f) => ({ name: f.name, before: f.original, after: f.text }))),
-  };
+  return { fixed, patch: unifiedPatch(changes) };
 }
