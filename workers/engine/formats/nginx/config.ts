@@ -269,9 +269,12 @@ export function buildConfig(
   }
   // A log that showed a server stands in for its config: empty, so rules that edit "the file
   // of this node" get edits the fix stage turns into advice (nothing of it was pasted).
+  // Files by name, the first of a name winning as a scan would: a fleet's dump has thousands.
+  const byName = new Map<string, (typeof files)[number]>();
+  for (const f of files) if (!byName.has(f.name)) byName.set(f.name, f);
   const standIns = new Map(
     [...new Set(observed.map((o) => o.file))]
-      .filter((name) => !files.some((f) => f.name === name))
+      .filter((name) => !byName.has(name))
       .map((name) => [name, parseNginx(name, '')]),
   );
   let upstreams: UpstreamInfo[] | null = null;
@@ -285,7 +288,7 @@ export function buildConfig(
     upstreams: () => (upstreams ??= findUpstreams(all)),
     locations: () => (locations ??= findLocations(all, config.upstreams())),
     contextsOf: (d) => contexts.get(d) ?? [d.context],
-    file: (name) => files.find((f) => f.name === name) ?? standIns.get(name),
+    file: (name) => byName.get(name) ?? standIns.get(name),
   };
   return config;
 }

@@ -184,15 +184,17 @@ export function findLocations(
     }
     return info;
   };
+  // The http-level upstreams by name (the first of a name, as a scan would find): a fleet's
+  // config has as many upstreams as locations, so no scan per location.
+  const byName = new Map<string, UpstreamInfo>();
+  for (const u of upstreams) if (u.context === 'http' && !byName.has(u.name)) byName.set(u.name, u);
   for (const n of nodes) {
     if (n.name !== 'location' || !n.directive.block) continue;
     const server = enclosing(n, 'server');
     const pass = ownPass(n);
     const host = pass?.host;
     const upstream =
-      host && !host.startsWith('unix:')
-        ? (upstreams.find((u) => u.context === 'http' && u.name === upstreamName(host)) ?? null)
-        : null;
+      host && !host.startsWith('unix:') ? (byName.get(upstreamName(host)) ?? null) : null;
     out.push({
       node: n,
       file: n.file,
