@@ -57,4 +57,24 @@ describe('the npm package', () => {
     const report = JSON.parse(analyzed.stdout) as { findings: { cause: string }[] };
     expect(report.findings[0]!.cause).toBe('app-timeout');
   });
+
+  it('the README’s npx line runs the packed tarball as written (offline)', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const line = readme.split('\n').find((l) => l.startsWith('npx ') && l.includes('.tgz'))!;
+    const command = line.replace(/\s+#.*$/, '').trim();
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(command).toContain(`./upstream-doctor-${pkg.version}.tgz`);
+    expect(run('npm', ['pack', '--pack-destination', work], process.cwd()).code).toBe(0);
+    // The README's folder of configs, here an incident's: its app timeout is an error.
+    const [npx, ...args] = command
+      .replace('deploy/nginx/', resolve('tests/incidents/app-timeout-docker/input'))
+      .split(' ');
+    const result = spawnSync(npx!, args, {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_offline: 'true', NO_COLOR: '1' },
+    });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stdout).toContain('The app server kills requests nginx is still waiting for');
+  });
 });
