@@ -5,6 +5,8 @@
  * with `proxy_set_header Host` and a `proxy_read_timeout`, and a regex location with `expires`
  * — so every site is one keepalive-inert finding with a fix. The yardstick is `JSON.parse` of
  * the same text as a JSON array of its lines, also a whole process.
+ * Also the issue's second shape, `servers`: 5,000 servers of 4–5 locations each (about 10 MB)
+ * with upstreams of two servers, the config gixy took 78 s and this CLI 167 s on.
  *   npx tsx bench/fleet.ts [MB...]   (default: 5 20)   → bench/results/fleet.json
  */
 import { spawnSync } from 'node:child_process';
@@ -43,11 +45,60 @@ server {
   return parts.join('');
 }
 
+/** 5,000 servers, 4–5 locations each, upstreams of two servers, padded as real sites are. */
+function servers(count: number): string {
+  const parts = [
+    '# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n\n',
+  ];
+  for (let i = 0; i < count; i++) {
+    const ip = `10.${(i >> 8) & 255}.${i & 255}`;
+    const locations = Array.from(
+      { length: 4 + (i % 2) },
+      (_, l) => `    location /api${l}/ {
+        proxy_pass http://pool${i};
+        proxy_http_version 1.1;
+        proxy_set_header Connection "";
+        proxy_set_header Host $host;
+        proxy_set_header X-Real-IP $remote_addr;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        proxy_connect_timeout 5s;
+        proxy_read_timeout ${30 + l * 15}s;
+        proxy_buffers 16 16k;
+        proxy_buffer_size 16k;
+        client_max_body_size ${1 + l}m;
+    }
+`,
+    ).join('\n');
+    parts.push(`# configuration file /etc/nginx/conf.d/app${i}.conf:
+upstream pool${i} {
+    server ${ip}.10:8000 max_fails=3 fail_timeout=10s;
+    server ${ip}.11:8000 max_fails=3 fail_timeout=10s;
+    keepalive 8;
+}
+server {
+    listen 443 ssl;
+    server_name app${i}.example.com www.app${i}.example.com;
+    ssl_certificate /etc/ssl/app${i}.pem;
+    ssl_certificate_key /etc/ssl/app${i}.key;
+    access_log /var/log/nginx/app${i}.access.log;
+    error_log /var/log/nginx/app${i}.error.log warn;
+    gzip on;
+    gzip_types text/css application/json application/javascript;
+    add_header X-Frame-Options SAMEORIGIN always;
+${locations}}
+
+`);
+  }
+  return parts.join('');
+}
+
 function run(args: string[]): {
   ms: number;
   maxRssKiB: number;
   status: number | null;
   out: number;
+  findings: number;
 } {
   const start = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ['--import', './bench/lib/max-rss.mjs', ...args], {
@@ -57,11 +108,16 @@ function run(args: string[]): {
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const rss = /\{"maxRssKiB":(\d+)\}\s*$/.exec(child.stderr);
   if (child.status !== 0 && child.status !== 1) throw new Error(child.stderr.slice(0, 2000));
+  // The JSON report's findings, counted (JSON.parse's own run prints nothing).
+  const findings = child.stdout.startsWith('{')
+    ? (JSON.parse(child.stdout) as { findings: unknown[] }).findings.length
+    : 0;
   return {
     ms: Math.round(ms),
     maxRssKiB: Number(rss?.[1] ?? 0),
     status: child.status,
     out: child.stdout.length,
+    findings,
   };
 }
 
@@ -71,11 +127,19 @@ if (built.status !== 0) throw new Error('building the CLI failed');
 const dir = mkdtempSync(join(tmpdir(), 'ud-fleet-'));
 const results = [];
 try {
-  const sizes = process.argv.slice(2).map(Number);
-  for (const mb of sizes.length > 0 ? sizes : [5, 20]) {
-    const text = fleet(mb);
-    const conf = join(dir, `fleet-${mb}.conf`);
-    const json = join(dir, `fleet-${mb}.json`);
+  const sizes = process.argv
+    .slice(2)
+    .filter((a) => a !== 'servers')
+    .map(Number);
+  const shapes: [string, () => string][] = (sizes.length > 0 ? sizes : [5, 20]).map((mb) => [
+    `fleet-${mb}`,
+    () => fleet(mb),
+  ]);
+  if (process.argv.includes('servers')) shapes.push(['servers-5000', () => servers(5000)]);
+  for (const [name, make] of shapes) {
+    const text = make();
+    const conf = join(dir, `${name}.conf`);
+    const json = join(dir, `${name}.json`);
     writeFileSync(conf, text);
     writeFileSync(json, JSON.stringify(text.split('\n')));
     const parse = run([
@@ -92,8 +156,10 @@ try {
     ]);
     const bytes = statSync(conf).size;
     const result = {
+      shape: name,
       megabytes: Math.round((bytes / 1048576) * 10) / 10,
-      sites: text.split('upstream site').length - 1,
+      sites: text.split('\nupstream ').length - 1,
+      findings: analyze.findings,
       jsonParse: parse,
       analyze,
       ratioToJsonParse: Math.round((analyze.ms / parse.ms) * 10) / 10,
