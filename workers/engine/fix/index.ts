@@ -11,8 +11,8 @@ import { ALTERNATIVE, type AnalyzeOptions, type Edit } from '../model.ts';
 import type { Hit } from '../rules/index.ts';
 import type { RuleFix } from '../rules/types.ts';
 import { standingOf } from '../rules/rank.ts';
-import { diffLines } from 'diff';
 import { applyEdits, OverlappingEditsError } from './apply.ts';
+import { placeEdits } from './placed.ts';
 
 export interface FixableFile {
   name: string;
@@ -114,7 +114,12 @@ export function applyFixes(
       return 'it changes the same lines as a fix ranked above it';
     }
     const after = reanalyse(trialTexts);
-    const written = writtenLines(originals, texts, trialTexts);
+    const written = writtenLines(
+      group.flatMap((hit) => chosen.get(hit)!.edits),
+      trial,
+      trialTexts,
+      originals,
+    );
     const { reason, added } = verdict(
       group.map((h) => h.hit.key),
       state,
@@ -169,24 +174,34 @@ function verdict(
   return { reason: null, added };
 }
 
-/** The lines (1-based, in the new text) that this trial wrote, compared with the last kept state. */
+/**
+ * The lines (1-based, in the trial's texts) that this group's edits wrote: placed from the
+ * edits themselves (fix/placed.ts), not found by diffing whole files.
+ */
 function writtenLines(
+  edits: readonly Edit[],
+  all: ReadonlyMap<string, readonly Edit[]>,
+  texts: ReadonlyMap<string, string>,
   originals: ReadonlyMap<string, string>,
-  kept: ReadonlyMap<string, string>,
-  trial: ReadonlyMap<string, string>,
 ): Map<string, Set<number>> {
+  const placed = placeEdits(all, texts);
   const out = new Map<string, Set<number>>();
-  for (const [name, text] of trial) {
-    const before = kept.get(name) ?? originals.get(name) ?? '';
-    if (before === text) continue;
-    const lines = new Set<number>();
-    let line = 1;
-    for (const part of diffLines(before, text)) {
-      const count = part.count ?? 0;
-      if (part.added) for (let i = 0; i < count; i++) lines.add(line + i);
-      if (!part.removed) line += count;
-    }
-    out.set(name, lines);
+  for (const edit of edits) {
+    const at = placed.get(edit);
+    // Deleting whole lines writes none (the line placed for it is one the fix left alone).
+    if (!at || wholeLinesDeleted(edit, originals.get(edit.file) ?? '')) continue;
+    let lines = out.get(at.file);
+    if (!lines) out.set(at.file, (lines = new Set()));
+    for (let line = at.line; line <= at.endLine; line++) lines.add(line);
   }
   return out;
+}
+
+function wholeLinesDeleted(edit: Edit, original: string): boolean {
+  return (
+    edit.text === '' &&
+    edit.end > edit.start &&
+    (edit.start === 0 || original[edit.start - 1] === '\n') &&
+    (edit.end === original.length || original[edit.end - 1] === '\n')
+  );
 }
