@@ -59,8 +59,13 @@ export interface NginxConfig {
   file(name: string): NginxFile | undefined;
 }
 
-/** Cap on expanded nodes: includes that fan out (a includes b twice, b includes c twice, …). */
-const MAX_NODES = 500_000;
+/**
+ * Cap on expanded nodes, against includes that fan out (a includes b twice, b includes c
+ * twice, …): a few times the directives given, and never below 500,000. A fleet's `nginx -T`
+ * gives hundreds of thousands of directives itself and must be read whole.
+ */
+const MIN_CAP = 500_000;
+const FAN_OUT = 4;
 
 function isMain(f: NginxFile): boolean {
   return f.tree.root.children.some(
@@ -177,6 +182,9 @@ export function buildConfig(
   let rootFiles = files.filter((f) => !included.has(f));
   if (rootFiles.length === 0 && files.length > 0) rootFiles = [files[0] as NginxFile];
 
+  let given = 0;
+  for (const f of files) for (const _ of f.directives()) given++;
+  const maxNodes = Math.max(MIN_CAP, FAN_OUT * given);
   let count = 0;
   let capped = false;
   const all: ConfigNode[] = [];
@@ -189,12 +197,12 @@ export function buildConfig(
     out: ConfigNode[],
   ): void => {
     for (const d of directives) {
-      if (count >= MAX_NODES) {
+      if (count >= maxNodes) {
         if (!capped)
           errors.push({
             file: d.file,
             line: d.line,
-            message: `includes expand to more than ${MAX_NODES} directives; the rest is not analysed`,
+            message: `includes expand to more than ${maxNodes} directives; the rest is not analysed`,
           });
         capped = true;
         return;
