@@ -32,3 +32,25 @@ describe('the expansion cap', () => {
     expect(config.locations()).toHaveLength(150_000);
   });
 });
+
+describe('configuration errors reach the report', () => {
+  it('an include cycle is a problem of its file; an include of an unpasted file is not', async () => {
+    const { analyze } = await import('../../workers/engine/analyze.ts');
+    const report = analyze(
+      [
+        {
+          name: 'nginx.conf',
+          text: 'events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include a.conf;\n}\n',
+        },
+        { name: 'a.conf', text: 'include b.conf;\n' },
+        { name: 'b.conf', text: 'include a.conf;\n' },
+      ],
+      { nginxVersion: '1.24.0' },
+    );
+    const errors = report.files.flatMap((f) =>
+      f.errors.map((e) => `${f.name}:${e.line} ${e.message}`),
+    );
+    expect(errors).toContainEqual(expect.stringMatching(/^b\.conf:1 include cycle: /));
+    expect(errors.join('\n')).not.toContain('mime.types');
+  });
+});

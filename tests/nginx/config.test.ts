@@ -69,8 +69,14 @@ describe('includes', () => {
         line: 3,
         message:
           'include "mime.types" matches none of the pasted files (its directives are not analysed)',
+        kind: 'unmatched-include',
       },
-      { file: 'b.conf', line: 1, message: 'include cycle: a.conf → b.conf → a.conf' },
+      {
+        file: 'b.conf',
+        line: 1,
+        message: 'include cycle: a.conf → b.conf → a.conf',
+        kind: 'include-cycle',
+      },
     ]);
     expect(c.nodes().some((n) => n.name === 'listen' && n.context === 'server')).toBe(true);
   });

@@ -16,6 +16,7 @@ import { decodeEvents, withIncidents } from './pipeline/decode.ts';
 import { resolveNginxVersion } from './pipeline/version.ts';
 import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
 import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
+import type { NginxConfig } from './formats/nginx/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, shownEdits, toFinding } from './pipeline/report.ts';
 import { placeEdits } from './fix/placed.ts';
@@ -120,7 +121,9 @@ export function analyze(
     nginxVersion: version,
     nginxVersionSource: versionSource,
     files: [
-      ...inputs.map((input): FileReport => fileReport(input, parsed.get(input.name))),
+      ...inputs.map((input): FileReport =>
+        withConfigErrors(fileReport(input, parsed.get(input.name)), topology.nginx),
+      ),
       ...streamed.map(streamedReport),
       ...unreadable.map((u): FileReport => ({
         name: u.path,
@@ -153,6 +156,22 @@ function streamedReport(log: StreamedLog): FileReport {
     confidence: 1,
     errors: [],
     stats: { lines, events, sampled },
+  };
+}
+
+/**
+ * What only the whole configuration shows, on the file and line it concerns: an include cycle,
+ * includes that expand past the cap. (An include of a file not pasted, such as mime.types, is
+ * the usual case and no problem of the paste.)
+ */
+function withConfigErrors(report: FileReport, nginx: NginxConfig | null): FileReport {
+  const mine = (nginx?.errors ?? []).filter(
+    (e) => e.file === report.name && e.kind !== 'unmatched-include',
+  );
+  if (mine.length === 0) return report;
+  return {
+    ...report,
+    errors: [...report.errors, ...mine.map((e) => ({ line: e.line, message: e.message }))],
   };
 }
 

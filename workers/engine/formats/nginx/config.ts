@@ -40,6 +40,11 @@ export interface ConfigError {
   file: string;
   line: number;
   message: string;
+  /**
+   * `unmatched-include`: a file of the setup that was not pasted (usual: mime.types), a note;
+   * `include-cycle` and `expansion-cap`: the configuration cannot be read whole, an error.
+   */
+  kind: 'unmatched-include' | 'include-cycle' | 'expansion-cap';
 }
 
 export interface NginxConfig {
@@ -79,7 +84,10 @@ function isMain(f: NginxFile): boolean {
  * a quoted `client_max_body_size 2000M;` is read in a location. Lines no one block accepts
  * together are an error (on the first line that does not fit), not a guess.
  */
-export function fragmentContext(f: NginxFile): { context: string; error?: ConfigError } {
+export function fragmentContext(f: NginxFile): {
+  context: string;
+  error?: Omit<ConfigError, 'kind'>;
+} {
   const tops = f.tree.root.children.filter((d) => d.name !== 'include');
   if (isMain(f) || tops.some((d) => d.block)) return { context: guessContext(f) };
   let allowed: string[] | null = null;
@@ -203,6 +211,7 @@ export function buildConfig(
             file: d.file,
             line: d.line,
             message: `includes expand to more than ${maxNodes} directives; the rest is not analysed`,
+            kind: 'expansion-cap',
           });
         capped = true;
         return;
@@ -231,6 +240,7 @@ export function buildConfig(
           file: d.file,
           line: d.line,
           message: `include "${pattern}" matches none of the pasted files (its directives are not analysed)`,
+          kind: 'unmatched-include',
         });
       }
       for (const target of targets) {
@@ -242,7 +252,7 @@ export function buildConfig(
           if (
             !errors.some((e) => e.file === d.file && e.line === d.line && e.message === message)
           ) {
-            errors.push({ file: d.file, line: d.line, message });
+            errors.push({ file: d.file, line: d.line, message, kind: 'include-cycle' });
           }
           continue;
         }
