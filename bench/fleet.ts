@@ -7,14 +7,17 @@
  * the same text as a JSON array of its lines, also a whole process.
  * Also the issue's second shape, `servers`: 5,000 servers of 4–5 locations each (about 10 MB)
  * with upstreams of two servers, the config gixy took 78 s and this CLI 167 s on.
- *   npx tsx bench/fleet.ts [MB...]   (default: 5 20)   → bench/results/fleet.json
+ * `includes`: a 5 MB fleet whose every location has `include proxy_params;` (include resolution
+ * was once a scan of every file per include directive).
+ *   npx tsx bench/fleet.ts [MB...] [servers] [includes]   (default MB: 5 20) → results/fleet.json
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-function fleet(mb: number): string {
+/** `includes`: each location takes its headers from `include proxy_params;`, as many fleets do. */
+function fleet(mb: number, includes = false): string {
   const parts = [
     '# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n\n',
   ];
@@ -30,7 +33,7 @@ server {
     server_name site${i}.example.com;
     location / {
         proxy_pass http://site${i}_app;
-        proxy_set_header Host $host;
+        ${includes ? 'include proxy_params;' : 'proxy_set_header Host $host;'}
         proxy_read_timeout 30s;
     }
     location ~* \\.(css|js|png)$ {
@@ -129,13 +132,14 @@ const results = [];
 try {
   const sizes = process.argv
     .slice(2)
-    .filter((a) => a !== 'servers')
+    .filter((a) => a !== 'servers' && a !== 'includes')
     .map(Number);
   const shapes: [string, () => string][] = (sizes.length > 0 ? sizes : [5, 20]).map((mb) => [
     `fleet-${mb}`,
     () => fleet(mb),
   ]);
   if (process.argv.includes('servers')) shapes.push(['servers-5000', () => servers(5000)]);
+  if (process.argv.includes('includes')) shapes.push(['fleet-includes-5', () => fleet(5, true)]);
   for (const [name, make] of shapes) {
     const text = make();
     const conf = join(dir, `${name}.conf`);

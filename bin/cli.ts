@@ -68,6 +68,12 @@ async function main(argv: string[]): Promise<number> {
   return command(rest);
 }
 
+// `upstream-doctor analyze … | head`: the reader went away; that is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

@@ -41,6 +41,28 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('cli', () => {
+  it('a reader that stops early (| head) ends the run quietly, exit 0', () => {
+    const sites = Array.from(
+      { length: 2000 },
+      (_, i) =>
+        `upstream u${i} {\n    server 10.0.${i >> 8}.${i & 255}:8000;\n    keepalive 8;\n}\nserver {\n    location /s${i}/ {\n        proxy_pass http://u${i};\n    }\n}\n`,
+    );
+    writeFileSync(join(dir, 'many.conf'), sites.join(''));
+    const run = spawnSync(
+      'bash',
+      [
+        '-o',
+        'pipefail',
+        '-c',
+        `"${process.execPath}" ${BUNDLE} analyze --json "${join(dir, 'many.conf')}" | head -c 100`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(run.stdout).toHaveLength(100);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+
   it('--version names the package version; --help after a command prints that command', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     expect(cli('--version')).toEqual({

@@ -138,21 +138,41 @@ function resolveIncludes(
   const out = new Map<Directive, NginxFile[]>();
   const weak: { d: Directive; file: NginxFile }[] = [];
   const strong = new Set<NginxFile>();
+  // A fleet has an include in every location (`include proxy_params;`) and a file per site:
+  // each pattern is matched once, and a name without a wildcard only against the files whose
+  // last path segment it is (a loose, unnamed file only answers wildcards).
+  const byBase = new Map<string, number[]>();
+  files.forEach((f, i) => {
+    const base = splitPath(f.name).at(-1);
+    if (base !== undefined) byBase.set(base, [...(byBase.get(base) ?? []), i]);
+  });
+  const everyFile = files.map((_, i) => i);
+  const matched = new Map<string, number[]>();
+  const matching = (pattern: string): number[] => {
+    let found = matched.get(pattern);
+    if (!found) {
+      const last = splitPath(pattern).at(-1) ?? '';
+      const pool = hasGlob(last) ? everyFile : (byBase.get(last) ?? []);
+      found = pool.filter((i) => includeMatches(pattern, candidates[i] as IncludeCandidate));
+      matched.set(pattern, found);
+    }
+    return found;
+  };
   for (const from of files) {
     for (const d of from.directives()) {
       if (d.name !== 'include' || d.args.length !== 1) continue;
       const pattern = d.args[0] as string;
       const lastGlob = hasGlob(splitPath(pattern).at(-1) ?? '');
       const targets: NginxFile[] = [];
-      files.forEach((f, i) => {
-        if (!includeMatches(pattern, candidates[i] as IncludeCandidate)) return;
+      for (const i of matching(pattern)) {
+        const f = files[i] as NginxFile;
         if (lastGlob && (splitPath(f.name).length === 1 || f.loose)) {
           if (f !== from) weak.push({ d, file: f });
-          return;
+          continue;
         }
         targets.push(f);
         strong.add(f);
-      });
+      }
       out.set(d, targets);
     }
   }
