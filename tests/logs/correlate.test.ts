@@ -144,6 +144,28 @@ describe('correlate', () => {
     expect(incident!.statuses).toEqual({ '502': 2 });
   });
 
+  it('an access log without $upstream_addr is the same failures seen again, with one upstream failing', () => {
+    // The default "combined" format names no upstream.
+    const access = [
+      '1.1.1.1 - - [02/Jan/2024:03:04:05 +0000] "POST /api/orders?id=1 HTTP/1.1" 502 157 "-" "c"',
+      '1.1.1.1 - - [02/Jan/2024:03:04:05 +0000] "POST /api/orders?id=2 HTTP/1.1" 502 157 "-" "c"',
+    ].join('\n');
+    const events = [
+      ...decodeLog('error.log', ERROR_LOG.split('\n').slice(0, 2).join('\n')).events,
+      ...decodeLog('access.log', access).events,
+    ];
+    expect(events.filter((e) => e.source === 'nginx-access' && e.status === 502)).toHaveLength(2);
+    const incidents = correlate(events);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]!.count).toBe(2);
+    expect(incidents[0]!.statuses).toEqual({ '502': 2 });
+    // Near miss: two upstreams failing, the anonymous responses cannot be placed, and stay apart.
+    const two = correlate([...events, ...decodeLog('e2.log', ERROR_LOG.split('\n')[3]!).events]);
+    expect(two).toHaveLength(3);
+    // Near miss: an access log alone is the incident itself.
+    expect(correlate(decodeLog('access.log', access).events)).toHaveLength(1);
+  });
+
   it('does not count client-side failures or other lines as incidents', () => {
     const events = all([
       'error.log',

@@ -246,6 +246,7 @@ export class IncidentBuilder {
   }
 
   build(): Incident[] {
+    this.foldAnonymousResponses();
     const out: Incident[] = [];
     for (const g of this.groups.values()) {
       while (g.buckets.size > 0 && this.span(g) > this.opt.maxBuckets) this.coarsen(g, g.size);
@@ -273,6 +274,23 @@ export class IncidentBuilder {
       out.push(incident);
     }
     return out.sort((a, b) => b.count - a.count);
+  }
+
+  /**
+   * Access lines that name no upstream (a log_format without $upstream_addr) beside error-log
+   * failures of exactly one upstream are those failed requests seen a second time, not another
+   * incident: their statuses join that one, whose count stays the error log's. With several
+   * upstreams failing they cannot be placed and stay apart.
+   */
+  private foldAnonymousResponses(): void {
+    const anonymous = this.groups.get('');
+    if (!anonymous || anonymous.errors > 0) return;
+    const failing = [...this.groups.values()].filter((g) => g !== anonymous && g.errors > 0);
+    if (failing.length !== 1) return;
+    const into = failing[0]!;
+    into.responses += anonymous.responses;
+    for (const [status, n] of Object.entries(anonymous.statuses)) bump(into.statuses, status, n);
+    this.groups.delete('');
   }
 
   private span(g: Group): number {
