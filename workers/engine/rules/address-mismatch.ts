@@ -62,7 +62,7 @@ export const addressMismatch: Rule = {
     return addressMismatches(topology)
       .filter((m) => !contradicted(m))
       .map((m): RuleHit => {
-        const explains = mismatchEvents(config, m, events);
+        const explains = mismatchEvents(topology, m, events);
         const where = `${m.target.file}:${m.target.line}`;
         const bind =
           m.listener.line !== null ? `${m.listener.file}:${m.listener.line}` : m.listener.file;

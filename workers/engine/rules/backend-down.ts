@@ -67,10 +67,9 @@ function claimedByMismatch(
   topology: Topology,
   events: readonly LogEvent[],
 ): boolean {
-  const config = topology.nginx;
-  if (!config) return false;
+  if (!topology.nginx) return false;
   return mismatches.some((m) => {
-    const claimed = new Set(mismatchEvents(config, m, events));
+    const claimed = new Set(mismatchEvents(topology, m, events));
     return group.events.some((e) => claimed.has(e));
   });
 }

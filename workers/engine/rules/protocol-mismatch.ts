@@ -16,7 +16,7 @@ import type { Edit, Evidence, LogEvent } from '../model.ts';
 import type { NginxConfig } from '../formats/nginx/index.ts';
 import type { Backend, Listener, Protocol, Route, Target, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { eventsOnRoute } from './lib/event-location.ts';
+import { eventsOfRoutes } from './lib/route-of.ts';
 import { httpMethodOfBlockSize } from './lib/uwsgi-block.ts';
 import { renameUwsgiOption } from './lib/uwsgi-rename.ts';
 
@@ -92,7 +92,7 @@ function mismatch(
 ): RuleHit | null {
   const found = expected(route, speaks);
   if (!found) return null;
-  const explains = explained(config, route, speaks, found, events);
+  const explains = explained(topology, route, speaks, found, events);
   const fix = fixFor(config, topology, route, speaks, found);
   const where = `${route.pass.file}:${route.pass.line}`;
   const listens = found.listener
@@ -184,7 +184,7 @@ const KINDS: Record<string, readonly string[]> = {
 };
 
 function explained(
-  config: NginxConfig,
+  topology: Topology,
   route: Route,
   speaks: Speaks,
   found: Found,
@@ -196,7 +196,7 @@ function explained(
       : speaks !== 'http' && found.expects === 'http'
         ? KINDS.binary!
         : KINDS.http!;
-  const nginx = eventsOnRoute(config, route, events, kinds).filter(
+  const nginx = eventsOfRoutes(topology, events, [route], kinds).filter(
     (e) =>
       e.phase === undefined ||
       e.phase === 'reading-response-header' ||

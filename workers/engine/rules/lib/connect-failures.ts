@@ -18,8 +18,7 @@ import {
   type Topology,
 } from '../../topology/index.ts';
 import { addressOnRoute } from './route-events.ts';
-import { eventsOnRoute } from './event-location.ts';
-import type { NginxConfig } from '../../formats/nginx/index.ts';
+import { eventsOfRoutes } from './route-of.ts';
 
 export interface FailureGroup {
   /** As nginx names the server: `127.0.0.1:8000`, `[::1]:8000`, `unix:/run/app.sock`. */
@@ -247,7 +246,7 @@ const EXPLAINED = ['connect-refused', 'socket-missing'];
 
 /** The refused / missing-socket events this mismatch accounts for (also what backend-down leaves). */
 export function mismatchEvents(
-  config: NginxConfig,
+  topology: Topology,
   m: Mismatch,
   events: readonly LogEvent[],
 ): LogEvent[] {
@@ -256,7 +255,7 @@ export function mismatchEvents(
   const resolved =
     t?.type === 'tcp' && !/^\d+\.\d+\.\d+\.\d+$/.test(t.host) && !t.host.startsWith('[')
       ? new Set(
-          eventsOnRoute(config, m.route, events, EXPLAINED).filter(
+          eventsOfRoutes(topology, events, [m.route], EXPLAINED).filter(
             (e) => parseUpstream(e.upstream ?? '')?.port === t.port,
           ),
         )

@@ -6,10 +6,7 @@
  */
 import type { LogEvent } from '../../model.ts';
 import type { ConfigNode, LocationInfo, NginxConfig } from '../../formats/nginx/index.ts';
-import { parseUpstream } from '../../logs/index.ts';
-import type { Route } from '../../topology/index.ts';
 import { matchLocation, matchServer } from './location-match.ts';
-import { eventsForRoute } from './route-events.ts';
 
 export interface EventContext {
   /** The location nginx used, or null when the server level served the request. */
@@ -44,37 +41,4 @@ export function eventContext(config: NginxConfig, event: LogEvent): EventContext
 function field(event: LogEvent, key: string): string | null {
   const v = event.fields?.[key];
   return typeof v === 'string' && v !== '' ? v : null;
-}
-
-/**
- * The route's events of `kinds`: those naming its upstream or servers (route-events.ts), plus
- * — when a target is a DNS name (a container, a Service) — events nginx logged with the
- * resolved IP on the target's port whose request nginx would route to this very location.
- */
-export function eventsOnRoute(
-  config: NginxConfig,
-  route: Route,
-  events: readonly LogEvent[],
-  kinds: readonly string[],
-): LogEvent[] {
-  const direct = new Set(eventsForRoute(events, route, kinds));
-  const named = route.targets.filter(
-    (t) =>
-      t.endpoint?.type === 'tcp' &&
-      !/^\d+\.\d+\.\d+\.\d+$/.test(t.endpoint.host) &&
-      !t.endpoint.host.startsWith('[') &&
-      t.endpoint.host !== 'localhost',
-  );
-  if (named.length > 0) {
-    for (const e of events) {
-      if (direct.has(e) || e.source !== 'nginx-error' || !kinds.includes(e.kind) || !e.upstream)
-        continue;
-      const parts = parseUpstream(e.upstream);
-      if (!parts?.host || !/^\d+\.\d+\.\d+\.\d+$|^[0-9a-f:]+$/i.test(parts.host)) continue;
-      const port = parts.port ?? (parts.scheme === 'https' ? 443 : 80);
-      if (!named.some((t) => t.endpoint?.type === 'tcp' && t.endpoint.port === port)) continue;
-      if (eventContext(config, e)?.location?.node === route.location.node) direct.add(e);
-    }
-  }
-  return events.filter((e) => direct.has(e));
 }

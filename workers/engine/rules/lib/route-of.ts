@@ -11,7 +11,7 @@ import { NGINX_FAILURE_KINDS, parseUpstream } from '../../logs/index.ts';
 
 export function routeOf(topology: Topology, event: LogEvent): Route | null {
   // Thousands of lines usually name a handful of Host/path/upstream triples: each placed once.
-  const key = `${String(event.fields?.host ?? '')}\u0000${event.path ?? ''}\u0000${event.upstream ?? ''}`;
+  const key = `${hostOf(event) ?? ''}\u0000${event.path ?? ''}\u0000${event.upstream ?? ''}`;
   let placed = memo.get(topology);
   if (!placed) memo.set(topology, (placed = new Map()));
   let route = placed.get(key);
@@ -21,12 +21,20 @@ export function routeOf(topology: Topology, event: LogEvent): Route | null {
 
 const memo = new WeakMap<Topology, Map<string, Route | null>>();
 
+/** The Host the request named, else the server name nginx logged for it. */
+function hostOf(event: LogEvent): string | null {
+  for (const key of ['host', 'server']) {
+    const v = event.fields?.[key];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return null;
+}
+
 function locate(topology: Topology, event: LogEvent): Route | null {
   const config = topology.nginx;
   if (!config) return null;
   if (event.path) {
-    const host = typeof event.fields?.host === 'string' ? event.fields.host : null;
-    const location = matchLocation(config, host, event.path);
+    const location = matchLocation(config, hostOf(event), event.path);
     const route = location && topology.routes.find((r) => r.location.node === location.node);
     if (route) return route;
   }
