@@ -2,8 +2,8 @@
  * upstream-doctor on the command line, over the same engine as the page.
  * Exit codes: 0 ok, 1 when --fail-on is met, 2 on bad usage or unreadable input.
  */
-import { createRequire } from 'node:module';
 import { UsageError } from './args.ts';
+import { version } from './version.ts';
 import { runAnalyze } from './commands/analyze.ts';
 import { runFix } from './commands/fix.ts';
 import { runParse } from './commands/parse.ts';
@@ -36,11 +36,6 @@ ${Object.values(commandUsage)
   .join('\n')}
   --version, --help (also after a command)
 ${inputs}`;
-
-/** package.json sits one folder up from bin/cli.ts and from the bundle in dist-cli/ alike. */
-function version(): string {
-  return (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-}
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: runAnalyze,

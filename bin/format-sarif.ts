@@ -5,12 +5,12 @@
  * whose `artifactChanges` are the engine's own edits (`Finding.fix.edits`). Checked against the
  * official schema in tests/cli/sarif.test.ts.
  */
-import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Report, Severity } from '../workers/engine/model.ts';
 import { rules } from '../workers/engine/rules/index.ts';
 import { unexplainedEvents } from '../workers/engine/rules/lib/unexplained.ts';
+import { version } from './version.ts';
 import type { RuleMeta } from '../workers/engine/rules/types.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -82,8 +82,6 @@ export function formatSarif(report: Report, redacted: boolean): string {
   const real = new Set(
     report.files.filter((f) => !f.segments && !masked.has(f.name)).map((f) => f.name),
   );
-  const version = (createRequire(import.meta.url)('../package.json') as { version: string })
-    .version;
   const results = report.findings.map((f) => {
     const [first, ...rest] = f.evidence;
     return {
@@ -112,8 +110,8 @@ export function formatSarif(report: Report, redacted: boolean): string {
         tool: {
           driver: {
             name: 'upstream-doctor',
-            version,
-            semanticVersion: version,
+            version: version(),
+            semanticVersion: version(),
             rules: metas.map(descriptor),
           },
         },
