@@ -13,7 +13,7 @@ import type {
 import { ALTERNATIVE } from '../../workers/engine/model.ts';
 import { EngineClient, EngineFailure, Superseded } from './engine-client.ts';
 import * as storage from './persist.ts';
-import type { ChangeSpot } from './changes.ts';
+import { changeSpots, type ChangeSpot } from './changes.ts';
 
 export interface InputFile {
   id: number;
@@ -50,6 +50,8 @@ export class Incident {
   files = $state<InputFile[]>([]);
   nginxVersion = $state('');
   report = $state<Report | null>(null);
+  /** The report's changes in diff order (what the cards point at and next/previous walk), once. */
+  readonly spots = $derived(this.report ? changeSpots(this.report) : []);
   status = $state<Status>('idle');
   /** Safe fixes the user switched off and unsafe ones they opted into (finding keys). */
   disabledFixes = $state<string[]>([]);
