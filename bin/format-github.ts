@@ -1,10 +1,11 @@
 /**
  * The report as GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` per
- * finding, on its first evidence line, so the job's summary and the pull request's files show
+ * finding and place, on its first evidence line, so the job's summary and the pull request's files show
  * it where it is. (Documented escaping: `%`, CR and LF in the message; also `:` and `,` in
  * property values.)
  */
 import type { Report, Severity } from '../workers/engine/model.ts';
+import { eachPlace } from '../workers/engine/pipeline/places.ts';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -13,7 +14,9 @@ const data = (text: string) =>
 const property = (text: string) => data(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export function formatGithub(report: Report): string {
-  const lines = report.findings.map((f) => {
+  // One annotation per place: each is a line of the repository a reviewer should see.
+  const all = report.findings.flatMap(eachPlace);
+  const lines = all.map((f) => {
     const at = f.evidence[0];
     const props = [
       ...(at ? [`file=${property(at.file)}`, `line=${Math.max(1, at.line)}`] : []),
@@ -25,8 +28,11 @@ export function formatGithub(report: Report): string {
     return `::${COMMAND[f.severity]} ${props}::${data(`${f.message}${fix}`)}`;
   });
   const counts = (['error', 'warning', 'info'] as const).map(
-    (s) => `${report.findings.filter((f) => f.severity === s).length} ${s}`,
+    (s) => `${all.filter((f) => f.severity === s).length} ${s}`,
   );
-  lines.push(`upstream-doctor: ${report.findings.length} finding(s): ${counts.join(', ')}`);
+  const places = all.length === report.findings.length ? '' : ` in ${all.length} places`;
+  lines.push(
+    `upstream-doctor: ${report.findings.length} finding(s)${places}: ${counts.join(', ')}`,
+  );
   return lines.join('\n') + '\n';
 }

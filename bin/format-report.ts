@@ -1,4 +1,4 @@
-import type { Finding, Report, TimerLadder } from '../workers/engine/model.ts';
+import type { Finding, Place, Report, TimerLadder } from '../workers/engine/model.ts';
 
 /** The human-readable form of a report, for a terminal or a CI log. */
 export function formatReport(report: Report): string {
@@ -36,9 +36,11 @@ function formatFinding(finding: Finding, n: number): string[] {
       `   ${ev.file}:${ev.line}${ev.text ? `  ${ev.text.trim()}` : ''}${ev.note ? `  — ${ev.note}` : ''}`,
     );
   }
+  out.push(...formatPlaces(finding.places ?? []));
   const { fix } = finding;
   if (fix) {
-    out.push(`   fix (${fix.safety}${fix.applied ? ', applied' : ''}): ${fix.description}`);
+    const where = finding.places ? ` in all ${finding.places.length + 1} places` : '';
+    out.push(`   fix (${fix.safety}${fix.applied ? `, applied${where}` : ''}): ${fix.description}`);
     const alt = fix.alternative;
     if (alt)
       out.push(
@@ -46,6 +48,22 @@ function formatFinding(finding: Finding, n: number): string[] {
       );
     if (fix.noSafeChange) out.push(`   why no safe change: ${fix.noSafeChange}`);
   }
+  return out;
+}
+
+/** Places listed in a terminal at most; JSON, SARIF and GitHub output list every one. */
+const LISTED = 20;
+
+/** The same finding elsewhere: a line per place, its first line and what it says there. */
+function formatPlaces(places: readonly Place[]): string[] {
+  if (places.length === 0) return [];
+  const out = [`   The same in ${places.length} more place(s):`];
+  for (const place of places.slice(0, LISTED)) {
+    const at = place.evidence[0];
+    out.push(`   - ${at ? `${at.file}:${at.line}  ` : ''}${place.message}`);
+  }
+  if (places.length > LISTED)
+    out.push(`   … and ${places.length - LISTED} more (--format json lists every place).`);
   return out;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The report as SARIF 2.1.0 (OASIS), for code scanning: one rule descriptor per engine rule
- * (its docs and fix-safety note as help), one result per finding with the first evidence line
+ * (its docs and fix-safety note as help), one result per finding and place, with the first evidence line
  * as its location and the rest as related locations, and for each applied fix a SARIF `fix`
  * whose `artifactChanges` are the engine's own edits (`Finding.fix.edits`). Checked against the
  * official schema in tests/cli/sarif.test.ts.
@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Finding, Report, Severity } from '../workers/engine/model.ts';
 import { rules } from '../workers/engine/rules/index.ts';
 import { unexplainedEvents } from '../workers/engine/rules/lib/unexplained.ts';
+import { eachPlace } from '../workers/engine/pipeline/places.ts';
 import { version } from './version.ts';
 import type { RuleMeta } from '../workers/engine/rules/types.ts';
 
@@ -82,7 +83,8 @@ export function formatSarif(report: Report, redacted: boolean): string {
   const real = new Set(
     report.files.filter((f) => !f.segments && !masked.has(f.name)).map((f) => f.name),
   );
-  const results = report.findings.map((f) => {
+  // One result per place: code scanning keeps an alert per location (and fingerprint).
+  const results = report.findings.flatMap(eachPlace).map((f) => {
     const [first, ...rest] = f.evidence;
     return {
       ruleId: f.rule,

@@ -4,7 +4,6 @@
  * change" walks through and where a card's "Show its change" goes.
  */
 import type { Report } from '../../workers/engine/model.ts';
-import { groupFindings } from './finding-groups.ts';
 
 export interface ChangeSpot {
   file: string;
@@ -19,14 +18,14 @@ export interface ChangeSpot {
 export function changeSpots(report: Report): ChangeSpot[] {
   const order = new Map(report.fixed.map((f, i) => [f.name, i]));
   const spots: ChangeSpot[] = [];
-  for (const group of groupFindings(report.findings)) {
-    for (const finding of [group.lead, ...group.others]) {
-      for (const c of finding.fix?.changes ?? []) {
+  report.findings.forEach((finding, i) => {
+    for (const place of [finding, ...(finding.places ?? [])]) {
+      for (const c of place.fix?.changes ?? []) {
         if (!order.has(c.file)) continue;
-        spots.push({ ...c, rank: group.rank, title: group.lead.title });
+        spots.push({ ...c, rank: i + 1, title: finding.title });
       }
     }
-  }
+  });
   return spots.sort(
     (a, b) => order.get(a.file)! - order.get(b.file)! || a.line - b.line || a.rank - b.rank,
   );

@@ -176,13 +176,12 @@ export class Incident {
   }
 
   /**
-   * Switches a finding's fix off or on, with the same fix of the findings grouped under it
-   * (`others`: the same cause in other places), so the group's one switch moves them all.
+   * Switches a finding's fix off or on in all its places, so the card's one switch moves them all.
    * `alternative` switches the opt-in change offered instead of the fix (it replaces the fix).
    */
-  toggleFix(finding: Finding, others: readonly Finding[] = [], alternative = false): void {
+  toggleFix(finding: Finding, alternative = false): void {
     if (!finding.key || !finding.fix || finding.fix.safety === 'manual') return;
-    const keys = [finding, ...others].flatMap((f) => (f.key ? [f.key] : []));
+    const keys = [finding, ...(finding.places ?? [])].flatMap((f) => (f.key ? [f.key] : []));
     const alternatives = keys.map((k) => k + ALTERNATIVE);
     // Plain lookups, local to this call: nothing renders from them.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity

@@ -13,6 +13,13 @@ function fenced(text: string, lang = ''): string {
   return `${fence}${lang}\n${text.replace(/\n$/, '')}\n${fence}`;
 }
 
+/** Inline code around a file name: a span fenced by more backticks than it holds. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text}${ticks}`;
+}
+
 /** Markdown table cells: a pipe or a line break would split the row. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -73,6 +80,9 @@ function ladderLines({ path, timers, failed, logged }: TimerLadder): string[] {
   return out;
 }
 
+/** Other places of a finding listed at most (the patch holds every one's change). */
+const LISTED = 25;
+
 function findingLines(finding: Finding, n: number): string[] {
   const percent = Math.round((finding.confidence ?? 0) * 100);
   const out = [
@@ -89,6 +99,15 @@ function findingLines(finding: Finding, n: number): string[] {
       return `${at}  ${e.text?.trim() ?? ''}${e.note ? `   # ${e.note}` : ''}`.trimEnd();
     });
     out.push('', 'Evidence:', '', fenced(lines.join('\n')));
+  }
+  const places = finding.places ?? [];
+  if (places.length > 0) {
+    out.push('', `The same in ${places.length} more place(s):`, '');
+    for (const place of places.slice(0, LISTED)) {
+      const at = place.evidence[0];
+      out.push(`- ${at ? `${code(`${at.file}:${at.line}`)} ` : ''}${place.message}`);
+    }
+    if (places.length > LISTED) out.push(`- … and ${places.length - LISTED} more`);
   }
   const { fix } = finding;
   if (fix) {

@@ -4,7 +4,6 @@
  * ones a warning or error rests on are marked as mismatches.
  */
 import type { Report } from '../../workers/engine/model.ts';
-import { ranksOf } from './finding-groups.ts';
 
 export type HopId = 'client' | 'nginx' | 'app' | 'pod';
 
@@ -51,11 +50,12 @@ export function requestPath(report: Report): Hop[] {
     label: hopLabels[id],
     values: [],
   }));
-  const ranks = ranksOf(report.findings);
-  report.findings.forEach((finding) => {
-    const rank = ranks.get(finding) as number;
+  report.findings.forEach((finding, i) => {
+    const rank = i + 1;
     const mismatch = finding.severity !== 'info' && finding.cause !== 'unexplained';
-    for (const row of finding.compared ?? []) {
+    // A card's places may compare values of their own (one location's read timeout, another's).
+    const rows = [finding, ...(finding.places ?? [])].flatMap((p) => p.compared ?? []);
+    for (const row of rows) {
       const hop = hops.find((h) => h.id === hopOf(row.hop))!;
       let value = hop.values.find(
         (v) =>

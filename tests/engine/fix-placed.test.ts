@@ -11,6 +11,7 @@ import { analyze } from '../../workers/engine/analyze.ts';
 import { placeEdits } from '../../workers/engine/fix/placed.ts';
 import { applyEdits } from '../../workers/engine/fix/apply.ts';
 import { readFiles } from '../helpers/incident-files.ts';
+import { allPlaces, originalOf } from '../helpers/report.ts';
 
 /** 1-based lines of `after` that a line diff marks as added, and where lines were removed. */
 function lineDiff(before: string, after: string) {
@@ -61,11 +62,13 @@ describe('fix.changes on every incident fixture', () => {
         ? join(base, 'input')
         : base;
       const report = analyze(readFiles(input), { nginxVersion: '1.22.1', unsafe: true });
-      const applied = report.findings.filter((f) => f.fix?.applied || f.fix?.alternative?.applied);
+      const applied = allPlaces(report).filter(
+        (f) => f.fix?.applied || f.fix?.alternative?.applied,
+      );
       for (const f of applied) expect(f.fix!.changes?.length, f.rule).toBeGreaterThan(0);
       for (const file of report.fixed) {
         const ranges = applied.flatMap((f) => f.fix!.changes!.filter((c) => c.file === file.name));
-        const { added, removedAt } = lineDiff(file.original, file.text);
+        const { added, removedAt } = lineDiff(originalOf(report, file), file.text);
         for (const line of added) {
           expect(
             ranges.some((r) => r.line <= line && line <= r.endLine),
@@ -107,10 +110,12 @@ describe('fix.edits on every incident fixture', () => {
     );
     for (const raw of [false, true]) {
       const report = analyze(files, { nginxVersion: '1.22.1', unsafe: true, raw });
-      const edits = report.findings.flatMap((f) => f.fix?.edits ?? []);
+      const edits = allPlaces(report).flatMap((f) => f.fix?.edits ?? []);
       for (const file of report.fixed) {
         const mine = edits.filter((e) => e.file === file.name);
-        expect(applyEdits(file.original, mine), `${file.name} raw=${raw}`).toBe(file.text);
+        expect(applyEdits(originalOf(report, file), mine), `${file.name} raw=${raw}`).toBe(
+          file.text,
+        );
       }
     }
   });

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
+import { originalOf } from '../helpers/report.ts';
 
 const conf = `upstream api {
     server 10.1.0.7:8080;
@@ -88,7 +89,7 @@ describe('analyze(): the keepalive-inert slice', () => {
 
   it('applies the safe fix and shows it as fixed text and a unified patch', () => {
     expect(report.fixed).toHaveLength(1);
-    expect(report.fixed[0]!.original).toBe(conf);
+    expect(originalOf(report, report.fixed[0]!)).toBe(conf);
     expect(report.fixed[0]!.text).toBe(
       conf
         .replace(

@@ -14,6 +14,7 @@ import type { Report, SourceFile } from '../../workers/engine/model.ts';
 import { corpusFiles } from '../formats/corpus.ts';
 import { corpusLines } from '../logs/corpus.ts';
 import { incidentInputs, paste, PROSE, STYLES, type Style } from './pastes.ts';
+import { originalOf } from '../helpers/report.ts';
 
 const ROOT = join(import.meta.dirname, '../incidents');
 const INCIDENTS = readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory());
@@ -38,7 +39,7 @@ function outcome(report: Report, fixes: 'files' | 'lines' = 'files') {
     fixed:
       fixes === 'files'
         ? report.fixed
-            .map((f) => ({ original: f.original, text: f.text }))
+            .map((f) => ({ original: originalOf(report, f), text: f.text }))
             .sort((a, b) => (a.original < b.original ? -1 : 1))
         : changedLines(report.patch),
     events: report.events.map((e) => `${e.source} ${e.kind} ${e.time ?? ''}`).sort(),

@@ -1,12 +1,11 @@
 /**
  * The list "next change" walks (src/lib/changes.ts): every applied fix's lines, in the order
  * the diff shows them — file by file as Report.fixed lists them, then by line — each with the
- * card (group rank) that wrote it. Checked on a report with fixes in two files and two places in each.
+ * card (its rank) that wrote it. Checked on a report with fixes in two files and two places in each.
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import { changeSpots } from '../../src/lib/changes.ts';
-import { groupFindings } from '../../src/lib/finding-groups.ts';
 
 describe('changeSpots', () => {
   // Two sites, two locations each, every location losing its upstream's keepalive pool.
@@ -26,14 +25,15 @@ describe('changeSpots', () => {
   });
 
   it('names the card that wrote each change, and only applied fixes are listed', () => {
-    const groups = groupFindings(report.findings);
     for (const spot of spots) {
-      const group = groups.find((g) => g.rank === spot.rank)!;
-      const mine = [group.lead, ...group.others].flatMap((f) => f.fix?.changes ?? []);
+      const card = report.findings[spot.rank - 1]!;
+      const mine = [card, ...(card.places ?? [])].flatMap((f) => f.fix?.changes ?? []);
       expect(mine).toContainEqual({ file: spot.file, line: spot.line, endLine: spot.endLine });
-      expect(spot.title).toBe(group.lead.title);
+      expect(spot.title).toBe(card.title);
     }
-    const applied = report.findings.flatMap((f) => f.fix?.changes ?? []).length;
+    const applied = report.findings
+      .flatMap((f) => [f, ...(f.places ?? [])])
+      .flatMap((f) => f.fix?.changes ?? []).length;
     expect(spots).toHaveLength(applied);
   });
 });

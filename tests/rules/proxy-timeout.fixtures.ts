@@ -1,11 +1,15 @@
 /** What both proxy-timeout test files use: the rule's findings, a timeout log line, a config. */
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { Finding, SourceFile } from '../../workers/engine/model.ts';
+import { eachPlace } from '../../workers/engine/pipeline/places.ts';
 
 export const RULE = 'proxy-timeout';
 export const V = '1.22.1';
+/** The rule's findings, one per place (a finding standing the same way in two places is one with `places`). */
 export const ofRule = (files: SourceFile[], unsafe = false): Finding[] =>
-  analyze(files, { nginxVersion: V, unsafe }).findings.filter((f) => f.rule === RULE);
+  analyze(files, { nginxVersion: V, unsafe })
+    .findings.flatMap(eachPlace)
+    .filter((f) => f.rule === RULE);
 
 export function timedOut(
   path: string,

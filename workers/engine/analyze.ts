@@ -18,11 +18,12 @@ import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
 import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
 import type { NginxConfig } from './formats/nginx/index.ts';
 import { applyFixes } from './fix/index.ts';
-import { fixedFiles, shownEdits, toFinding } from './pipeline/report.ts';
+import { fixedFiles, shownEdits, textsOnce, toFinding } from './pipeline/report.ts';
 import { placeEdits } from './fix/placed.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
 import { timerLadders, withTiming } from './pipeline/ladders.ts';
 import { onPasteLines } from './pipeline/paste.ts';
+import { withPlaces } from './pipeline/places.ts';
 import { withUnexplained } from './rules/lib/unexplained.ts';
 import { summarizeIncident } from './logs/index.ts';
 import type { StreamedLog } from './pipeline/stream.ts';
@@ -145,7 +146,9 @@ export function analyze(
     redactions: [...redactions, ...streamed.flatMap((s) => s.redactions)],
     sources: inputs.map((i) => ({ name: i.name, kind: i.kind, text: textOf.get(i.name)! })),
   };
-  return onPasteLines(report, pastes, options.raw === true);
+  const onPaste = onPasteLines(report, pastes, options.raw === true);
+  // Last, so each place's lines are already the paste's: one finding per cause, with its places.
+  return textsOnce({ ...onPaste, findings: withPlaces(onPaste.findings) });
 }
 
 function streamedReport(log: StreamedLog): FileReport {

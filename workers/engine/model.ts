@@ -225,7 +225,7 @@ export interface Finding {
      */
     changes?: { file: string; line: number; endLine: number }[];
     /**
-     * The applied change as text edits on that file's `Report.fixed[].original` (UTF-16
+     * The applied change as text edits on that file's text before the fixes (UTF-16
      * offsets; redacted text, or the raw text when the report is raw): for tools that apply
      * or display fixes themselves (SARIF `fixes`).
      */
@@ -245,6 +245,31 @@ export interface Finding {
   };
   /** 0..1, how well the pasted evidence supports this cause (the order of `findings`). */
   confidence?: number;
+  /**
+   * The same finding in more places (same rule and standing, so the same fix state): each with
+   * what tells it apart. Its fix is applied, switched and counted with this one's.
+   */
+  places?: Place[];
+}
+
+/** One more place of a finding: its own key, words, lines and change; the rest is the finding's. */
+export interface Place {
+  key?: string;
+  /** Only when it differs from the finding's. */
+  title?: string;
+  message: string;
+  /** Its lines, without `text` (the lines are in `sources`). */
+  evidence: Evidence[];
+  /** Only when they differ from the finding's. */
+  compared?: ComparedValue[];
+  /** Pasted failure events this place accounts for, when any. */
+  explains?: number;
+  /** Where the applied change lies here (as `Finding.fix`), and its words if they differ. */
+  fix?: {
+    description?: string;
+    changes?: { file: string; line: number; endLine: number }[];
+    edits?: Edit[];
+  };
 }
 
 /** A text edit on one file: replace [start, end) (UTF-16 offsets) with `text`. */
@@ -326,8 +351,12 @@ export interface Report {
   findings: Finding[];
   /** Every timer on the path of each location with failures, and which one they ended at. */
   timers?: TimerLadder[];
-  /** Files changed by the applied fixes: redacted text after and before the fixes. */
-  fixed: { name: string; kind: FileKind; text: string; original: string }[];
+  /**
+   * Files changed by the applied fixes: redacted text after and before the fixes. Each text is
+   * in the report once: `original` is left out when it is the `sources` entry of the same name
+   * (a whole file); it is there for a part of a paste, whose source is the whole paste.
+   */
+  fixed: { name: string; kind: FileKind; text: string; original?: string }[];
   /** Unified diff of those changes (redacted text). */
   patch: string;
   redactions: Redaction[];

@@ -172,6 +172,20 @@ export function shownEdits(
   return shown;
 }
 
+/**
+ * Each text in the report once: a fixed file's `original` goes when `sources` holds the same
+ * text under its name (a fleet's `nginx -T` is otherwise in the report three times).
+ */
+export function textsOnce(report: Report): Report {
+  const sources = new Map((report.sources ?? []).map((s) => [s.name, s.text]));
+  return {
+    ...report,
+    fixed: report.fixed.map(({ original, ...fixed }) =>
+      sources.get(fixed.name) === original ? fixed : { ...fixed, original },
+    ),
+  };
+}
+
 /** The changed files and their patch, redacted or (on explicit request) raw. */
 export function fixedFiles(
   inputs: readonly RedactedInput[],
