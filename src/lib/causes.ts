@@ -74,6 +74,7 @@ export const fileKinds: Exclude<FileKind, 'mixed'>[] = [
   'node',
   'php-fpm',
   'puma',
+  'uvicorn',
   'dotenv',
   'log',
   'unknown',

@@ -6,6 +6,7 @@ export function languageOf(kind: FileKind | undefined): string {
     case 'nginx':
       return 'nginx';
     case 'gunicorn':
+    case 'uvicorn':
       return 'python';
     case 'uwsgi':
     case 'php-fpm':

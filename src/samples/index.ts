@@ -12,14 +12,19 @@ export interface Sample {
 
 /**
  * One sample per cause a rule exists for (workers/engine/rules/index.ts), each named after
- * the cause it shows (`?sample=<cause>`). Loaded on demand so they never weigh on the first
- * chunk.
+ * the cause it shows (`?sample=<cause>`), and one per hop the rules know beyond gunicorn
+ * (`<cause>-<hop>`). Loaded on demand so they never weigh on the first chunk.
  */
 export const samples: { id: string; title: string; load: () => Promise<Sample> }[] = [
   {
     id: 'keepalive-race',
     title: 'Keepalive race: nginx reuses connections gunicorn already closed',
     load: async () => (await import('./keepalive-race.ts')).sample,
+  },
+  {
+    id: 'keepalive-race-uvicorn',
+    title: 'FastAPI on uvicorn in compose: nginx reuses connections uvicorn closed (5 s)',
+    load: async () => (await import('./keepalive-race-uvicorn.ts')).sample,
   },
   {
     id: 'keepalive-inert',

@@ -4,6 +4,7 @@ import { test, expect } from './fixtures.ts';
 // cause is rightly as strong: retry-policy's timeouts are also plain 504s).
 const ids = [
   'keepalive-race',
+  'keepalive-race-uvicorn',
   'keepalive-inert',
   'app-timeout',
   'proxy-timeout',
@@ -26,11 +27,12 @@ test('every sample is one click away and shows the cause it is named for', async
   const select = page.getByLabel('Sample incident');
   await expect(select.locator('option')).toHaveCount(ids.length + 1);
   for (const id of ids) {
+    const cause = id.replace(/-uvicorn$/, '');
     await select.selectOption(id);
     await expect(page).toHaveURL(new RegExp(`sample=${id}`));
     const findings = page.locator('[data-testid="finding"]');
-    await expect(findings.locator(`xpath=self::*[@data-cause="${id}"]`).first()).toBeVisible();
-    if (id !== 'retry-policy') await expect(findings.first()).toHaveAttribute('data-cause', id);
+    await expect(findings.locator(`xpath=self::*[@data-cause="${cause}"]`).first()).toBeVisible();
+    if (id !== 'retry-policy') await expect(findings.first()).toHaveAttribute('data-cause', cause);
     await expect(page.getByTestId('file-card').locator('.bad')).toHaveCount(0);
   }
 });

@@ -187,6 +187,54 @@ http {
 `,
     compared: ['30s', '10s'],
   },
+  {
+    name: 'uvicorn in a Dockerfile CMD with the default --timeout-keep-alive (5 s)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'Dockerfile',
+        text: 'FROM python:3.12-slim\nCOPY . /srv\nCMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]\n',
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 4s;'),
+    compared: ['60s', '5s'],
+  },
+  {
+    name: 'uvicorn in compose with UVICORN_TIMEOUT_KEEP_ALIVE=30 behind keepalive_timeout 120s',
+    files: [
+      { name: 'app.conf', text: pooled('\n    keepalive_timeout 120s;') },
+      {
+        name: 'compose.yaml',
+        text: 'services:\n  api:\n    build: .\n    command: uvicorn main:app --host 0.0.0.0 --port 8000\n    environment:\n      - UVICORN_TIMEOUT_KEEP_ALIVE=30\n',
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 29s;'),
+    compared: ['120s', '30s'],
+  },
+  {
+    name: 'uvicorn.run(timeout_keep_alive=10) in the app, started by `python main.py`',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'main.py',
+        text: 'import uvicorn\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\nif __name__ == "__main__":\n    uvicorn.run(\n        "main:app",\n        host="127.0.0.1",\n        port=8000,\n        timeout_keep_alive=10,\n    )\n',
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 9s;'),
+    compared: ['60s', '10s'],
+  },
+  {
+    name: 'gunicorn with UvicornWorker passes keepalive (2 s by default) to uvicorn',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'Procfile',
+        text: 'web: gunicorn main:app -k uvicorn.workers.UvicornWorker --bind 127.0.0.1:8000 --workers 4\n',
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 1s;'),
+    compared: ['60s', '2s'],
+  },
 ];
 
 export const valid: { name: string; files: SourceFile[]; version?: string }[] = [
@@ -284,6 +332,33 @@ server { location / { proxy_pass http://app; proxy_http_version 1.1;
     files: [
       { name: 'app.conf', text: pooled() },
       { ...gthread(), text: gthread().text.replace('8000', '9000') },
+    ],
+  },
+  {
+    name: 'uvicorn keeps idle connections longer than nginx (--timeout-keep-alive 75)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'Dockerfile',
+        text: 'FROM python:3.12-slim\nCMD uvicorn main:app --host 0.0.0.0 --port 8000 --timeout-keep-alive=75\n',
+      },
+    ],
+  },
+  {
+    name: 'uvicorn on another port than the pooled upstream',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'Procfile', text: 'web: uvicorn main:app --port 9000\n' },
+    ],
+  },
+  {
+    name: 'uvicorn on a unix socket while nginx pools a TCP address',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      {
+        name: 'app.service',
+        text: '[Service]\nExecStart=/usr/bin/uvicorn main:app --uds /run/app.sock\n',
+      },
     ],
   },
 ];

@@ -17,6 +17,7 @@ export type FileKind =
   | 'node'
   | 'php-fpm'
   | 'puma'
+  | 'uvicorn'
   | 'dotenv'
   | 'log'
   | 'unknown'

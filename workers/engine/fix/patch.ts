@@ -36,9 +36,9 @@ export function unifiedPatch(changes: readonly FileChange[]): string {
 function filePatch({ name, before, edits }: FileChange): string {
   const starts = lineStarts(before);
   const lines = splitLines(before);
-  const changed = lineChanges(before, starts, edits).filter(
-    (c) => c.removed.join('') !== c.added.join(''),
-  );
+  const changed = lineChanges(before, starts, edits)
+    .map(withoutSameLines)
+    .filter((c) => c.removed.length + c.added.length > 0);
   if (changed.length === 0) return '';
   const file = name.replace(/^\/+/, '');
   const out = [`--- a/${file}\n`, `+++ b/${file}\n`];
@@ -78,6 +78,27 @@ function filePatch({ name, before, edits }: FileChange): string {
     i = j + 1;
   }
   return out.join('');
+}
+
+/**
+ * A change without the whole lines it leaves as they were at its start and end: a line
+ * appended after `keepalive 32;` is an added line, not that line removed and written again.
+ */
+function withoutSameLines({ at, removed, added }: LineChange): LineChange {
+  let head = 0;
+  while (head < removed.length && head < added.length && removed[head] === added[head]) head++;
+  let tail = 0;
+  while (
+    tail < removed.length - head &&
+    tail < added.length - head &&
+    removed[removed.length - 1 - tail] === added[added.length - 1 - tail]
+  )
+    tail++;
+  return {
+    at: at + head,
+    removed: removed.slice(head, removed.length - tail),
+    added: added.slice(head, added.length - tail),
+  };
 }
 
 const range = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);

@@ -14,6 +14,7 @@ const KIND_WORDS: [RegExp, Hint['lean']][] = [
   [/\b(node(\.js)?|express|fastify)\b/i, 'node'],
   [/\bphp-fpm\b/i, 'php-fpm'],
   [/\bpuma\b/i, 'puma'],
+  [/\buvicorn\b/i, 'uvicorn'],
 ];
 
 /**

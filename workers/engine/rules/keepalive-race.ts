@@ -3,7 +3,8 @@
  *
  * nginx keeps idle upstream connections for the upstream's `keepalive_timeout` (60s by
  * default); gunicorn's threaded/async workers close theirs after `keepalive` (2 s by default),
- * Node after `keepAliveTimeout` (5 s), Puma after `persistent_timeout` (20 s). When nginx's limit is not below the backend's, nginx
+ * Node after `keepAliveTimeout` (5 s), uvicorn after `--timeout-keep-alive` (5 s), Puma after
+ * `persistent_timeout` (20 s). When nginx's limit is not below the backend's, nginx
  * sooner or later writes a request onto a connection whose FIN is already on its way: the
  * request fails with "upstream prematurely closed connection" or ECONNRESET while sending the
  * request or reading the response header. nginx retries that on a fresh connection only for
@@ -20,9 +21,9 @@ import {
   type NginxConfig,
   type UpstreamInfo,
 } from '../formats/nginx/index.ts';
-import type { Route } from '../topology/index.ts';
+import type { Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { upstreamEvents } from './lib/event-index.ts';
+import { eventsOfRoutes } from './lib/route-of.ts';
 import { connectionHeader, setsUpgrade } from './lib/connection-header.ts';
 import { poolOf, type Pool } from './lib/pool.ts';
 import { backendIdle, type BackendIdle } from './lib/backend-idle.ts';
@@ -43,7 +44,8 @@ export const keepaliveRace: Rule = {
     docs:
       "nginx keeps idle upstream connections for the upstream block's keepalive_timeout (60s " +
       'by default), but the app server closes idle keep-alive connections sooner (gunicorn ' +
-      'gthread/gevent/eventlet `keepalive`, 2 s by default; Node `keepAliveTimeout`, 5 s; the ' +
+      'gthread/gevent/eventlet/uvicorn-worker `keepalive`, 2 s by default; Node `keepAliveTimeout`, 5 s; ' +
+      'uvicorn `--timeout-keep-alive`, 5 s (also `UVICORN_TIMEOUT_KEEP_ALIVE`, `uvicorn.run(timeout_keep_alive=…)`); the ' +
       "uWSGI HTTP router's `http-timeout` with http-keepalive, an http11-socket's " +
       '`socket-timeout`; Puma `persistent_timeout`, 20 s). ingress-nginx pools too (`upstream-keepalive-timeout`, 60 s). A ' +
       'request written onto a ' +
@@ -98,7 +100,7 @@ export const keepaliveRace: Rule = {
       if (pool.idleSeconds !== null && pool.idleSeconds < backend.seconds) continue;
       // While no location can use the pool, no connection is reused: nothing to explain yet.
       const dormant = routes.every((r) => latent.has(r));
-      const explains = dormant ? [] : explained(events, upstream);
+      const explains = dormant ? [] : explained(topology, events, routes);
       hits.push({
         key: `keepalive-race ${upstream.file} upstream ${upstream.name}`,
         ...(dormant
@@ -119,14 +121,19 @@ export const keepaliveRace: Rule = {
   },
 };
 
-function explained(events: readonly LogEvent[], upstream: UpstreamInfo): LogEvent[] {
-  const errors = upstreamEvents(events, upstream, RACE_KINDS).filter(
+/**
+ * The failures on the pool's routes that a lost race produces: by upstream name or server
+ * address, or by the address a server's DNS name resolved to (`server api:8000;` is logged as
+ * `upstream: "http://172.18.0.5:8000/…"`) for requests routed to these locations.
+ */
+function explained(topology: Topology, events: readonly LogEvent[], routes: Route[]): LogEvent[] {
+  const errors = eventsOfRoutes(topology, events, routes, RACE_KINDS).filter(
     (e) => e.phase !== undefined && RACE_PHASES.has(e.phase),
   );
   const kept = withoutNearbyKills(errors, events);
   if (errors.length > 0) return kept;
   // Access log only: a 502 on a connection taken from the cache ($upstream_connect_time 0.000).
-  const responses = upstreamEvents(events, upstream, ['response']).filter(
+  const responses = eventsOfRoutes(topology, events, routes, ['response']).filter(
     (e) => e.status === 502 && e.fields?.connectTimeZero === 1,
   );
   return withoutNearbyKills(responses, events);

@@ -19,6 +19,7 @@ import {
 } from '../formats/uwsgi/index.ts';
 import { nodeDefaultSettings, nodeSettings, type NodeTree } from '../formats/node/index.ts';
 import { pumaBinds, pumaSettings, type PumaTree } from '../formats/puma/index.ts';
+import { uvicornDefaults, uvicornRuns, type UvicornTree } from '../formats/uvicorn/index.ts';
 import {
   kubernetesWorkloads,
   type KubernetesTree,
@@ -27,7 +28,6 @@ import {
 import { parseEndpoint, type Endpoint } from './address.ts';
 import type { ObservedListener } from './observed.ts';
 
-/** `uvicorn` is only ever known from its log (no config format of its own is read). */
 export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
 
@@ -117,7 +117,7 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
       added.push({
         kind: 'uvicorn',
         label: 'uvicorn (from its log)',
-        settings: {},
+        settings: uvicornDefaults(),
         listeners: [listener],
         files: [o.file],
       });
@@ -217,6 +217,29 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
     });
   }
 
+  for (const file of of('uvicorn')) {
+    for (const run of uvicornRuns(file as ParsedFile<UvicornTree>)) {
+      backends.push({
+        kind: 'uvicorn',
+        label: `uvicorn (${run.origin} in ${file.name})`,
+        settings: run.settings,
+        listeners: uvicornListeners(run.settings, file.name),
+        files: [file.name],
+      });
+    }
+  }
+  for (const pod of containers.filter((c) => c.container.runtime.uvicorn)) {
+    const settings = pod.container.runtime.uvicorn!.settings;
+    backends.push({
+      kind: 'uvicorn',
+      label: podLabel('uvicorn', pod),
+      settings,
+      listeners: uvicornListeners(settings, pod.file),
+      pod: { workload: pod.workload, container: pod.container },
+      files: [pod.file],
+    });
+  }
+
   for (const file of of('node')) {
     backends.push({
       kind: 'node',
@@ -269,6 +292,26 @@ function gunicorn(
     ...(pod ? { pod: { workload: pod.workload, container: pod.container } } : {}),
     files,
   };
+}
+
+/** `--uds` wins over host and port; `--fd` is a socket handed over, whose address is not said. */
+function uvicornListeners(settings: EffectiveSettings, file: string): Listener[] {
+  const { uds, fd, host, port } = settings;
+  const lineOf = (v: EffectiveSettings[string] | undefined) =>
+    v && 'line' in v.source ? (v.source.line ?? null) : null;
+  if (uds?.value) {
+    const endpoint = parseEndpoint(`unix:${uds.value}`);
+    return endpoint
+      ? [{ endpoint, address: `unix:${uds.value}`, protocol: 'http', file, line: lineOf(uds) }]
+      : [];
+  }
+  if (fd?.value || host?.value === null || port?.value === null) return [];
+  const address = `${host?.value ?? '127.0.0.1'}:${port?.value ?? '8000'}`;
+  const endpoint = parseEndpoint(address, 8000);
+  const protocol: Protocol = settings.ssl_certfile?.value ? 'https' : 'http';
+  return endpoint
+    ? [{ endpoint, address, protocol, file, line: lineOf(port) ?? lineOf(host) }]
+    : [];
 }
 
 function pumaListeners(file: ParsedFile<PumaTree>): Listener[] {

@@ -8,6 +8,7 @@
 import type { Evidence } from '../../model.ts';
 import type { EffectiveValue } from '../../formats/gunicorn/index.ts';
 import type { Backend } from '../../topology/index.ts';
+import { writtenAt } from './app-values.ts';
 
 export interface BackendIdle {
   backend: Backend;
@@ -59,6 +60,17 @@ export function backendIdle(backend: Backend): BackendIdle | null {
     return idleSetting(backend, 'persistent_timeout', 's', {
       why: 'Puma closes a keep-alive connection that has been idle this long',
       context: [],
+    });
+  }
+  if (backend.kind === 'uvicorn') {
+    // uvicorn keeps every HTTP/1.1 connection alive; its timer starts after each response.
+    // With the default, the command line that starts it is where the value would go.
+    const app = backend.settings.app;
+    const keep = backend.settings.timeout_keep_alive;
+    const start = app && keep && 'default' in keep.source ? writtenAt(app.source) : null;
+    return idleSetting(backend, 'timeout_keep_alive', 's', {
+      why: 'uvicorn closes a keep-alive connection that has been idle this long',
+      context: start ? [{ ...start, note: 'starts uvicorn (no --timeout-keep-alive)' }] : [],
     });
   }
   if (backend.kind !== 'uwsgi') return null;

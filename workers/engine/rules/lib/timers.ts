@@ -156,6 +156,8 @@ const PHASE_OF: Record<string, Phase> = {
 const IDLE: Partial<Record<string, readonly string[]>> = {
   gunicorn: ['keepalive'],
   node: ['keepAliveTimeout'],
+  uvicorn: ['timeout_keep_alive'],
+  puma: ['persistent_timeout'],
 };
 
 /**
@@ -209,6 +211,7 @@ const EXTRA: Partial<Record<string, readonly string[]>> = {
   gunicorn: ['graceful_timeout'],
   uwsgi: ['harakiri', 'http-timeout', 'socket-timeout'],
   node: ['timeout', 'headersTimeout', 'requestTimeout'],
+  uvicorn: ['timeout_graceful_shutdown'],
 };
 
 function nginxTimers(topology: Topology, route: Route): PathTimer[] {

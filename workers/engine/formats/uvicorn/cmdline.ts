@@ -1,0 +1,64 @@
+/**
+ * uvicorn's command line (click rules: `--port 8000`, `--port=8000`, switches such as `--reload`
+ * and their `--no-…` forms, the app as the one positional argument) turned into settings with
+ * the offsets of the words that set them.
+ */
+import type { ArgSetting, ParsedArgs } from '../gunicorn/cmdline.ts';
+import type { Word } from '../gunicorn/shell.ts';
+import { BY_FLAG } from './defaults.ts';
+
+export function parseUvicornArgs(words: readonly Word[]): ParsedArgs {
+  const settings: ArgSetting[] = [];
+  const unknown: { flag: string; start: number }[] = [];
+  let app: ArgSetting | undefined;
+  const valued = (name: string, w: Word, value: string, start: number, end: number) =>
+    w.expansion
+      ? {
+          name,
+          value: null,
+          start,
+          end,
+          dynamic: `\`${value}\` is expanded by the shell at run time`,
+        }
+      : { name, value, start, end };
+
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const v = w.value;
+    if (v === '--') {
+      const rest = words[i + 1];
+      if (rest) app = valued('app', rest, rest.value, rest.start, rest.end);
+      break;
+    }
+    if (!v.startsWith('-') || v === '-') {
+      app ??= valued('app', w, v, w.start, w.end);
+      continue;
+    }
+    const eq = v.indexOf('=');
+    const flag = eq >= 0 ? v.slice(0, eq) : v;
+    const known = BY_FLAG.get(flag);
+    if (!known) {
+      unknown.push({ flag, start: w.start });
+      // An option uvicorn may have grown since: take its value along unless it looks like one.
+      if (eq < 0 && words[i + 1] && !words[i + 1]!.value.startsWith('-')) i++;
+      continue;
+    }
+    const { def, negative } = known;
+    if (def.switch) {
+      settings.push({ name: def.name, value: String(!negative), start: w.start, end: w.end });
+      continue;
+    }
+    if (eq >= 0) {
+      settings.push(valued(def.name, w, v.slice(eq + 1), w.start, w.end));
+      continue;
+    }
+    const next = words[i + 1];
+    if (!next) {
+      unknown.push({ flag: `${flag} (missing value)`, start: w.start });
+      continue;
+    }
+    settings.push(valued(def.name, next, next.value, w.start, next.end));
+    i++;
+  }
+  return { settings, ...(app ? { app } : {}), unknown };
+}
