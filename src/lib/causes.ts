@@ -75,6 +75,7 @@ export const fileKinds: Exclude<FileKind, 'mixed'>[] = [
   'php-fpm',
   'puma',
   'uvicorn',
+  'terraform',
   'dotenv',
   'log',
   'unknown',

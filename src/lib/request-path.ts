@@ -5,7 +5,7 @@
  */
 import type { Report } from '../../workers/engine/model.ts';
 
-export type HopId = 'client' | 'nginx' | 'app' | 'pod';
+export type HopId = 'client' | 'front' | 'nginx' | 'app' | 'pod';
 
 export interface PathValue {
   /** The hop as the rule named it ("gunicorn (gunicorn.conf.py)", "nginx location /api/"). */
@@ -26,6 +26,7 @@ export interface Hop {
 
 const hopLabels: Record<HopId, string> = {
   client: 'client',
+  front: 'load balancer',
   nginx: 'nginx',
   app: 'app server',
   pod: 'pod / system',
@@ -34,6 +35,7 @@ const hopLabels: Record<HopId, string> = {
 /** Which lane a rule's hop name belongs to. Names are free text, so match on words. */
 export function hopOf(name: string): HopId {
   if (/^client\b/i.test(name)) return 'client';
+  if (/load balancer|\b(ALB|ELB|NLB)\b|cloudflare/i.test(name)) return 'front';
   if (/nginx|ingress|upstream|proxy/i.test(name)) return 'nginx';
   if (
     /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|node\b|cgroup/i.test(name)
@@ -45,7 +47,7 @@ export function hopOf(name: string): HopId {
 const timeoutish = /timeout|keepalive|keep_alive|keep-alive|harakiri|grace|prestop|sleep|idle/i;
 
 export function requestPath(report: Report): Hop[] {
-  const hops: Hop[] = (['client', 'nginx', 'app', 'pod'] as const).map((id) => ({
+  const hops: Hop[] = (['client', 'front', 'nginx', 'app', 'pod'] as const).map((id) => ({
     id,
     label: hopLabels[id],
     values: [],

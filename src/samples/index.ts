@@ -27,6 +27,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     load: async () => (await import('./keepalive-race-uvicorn.ts')).sample,
   },
   {
+    id: 'keepalive-race-alb',
+    title: 'AWS ALB idle timeout longer than nginx keepalive_timeout: 502s nginx never logs',
+    load: async () => (await import('./keepalive-race-alb.ts')).sample,
+  },
+  {
     id: 'keepalive-inert',
     title: 'Keepalive pool that never keeps a connection (port exhaustion)',
     load: async () => (await import('./keepalive-inert.ts')).sample,

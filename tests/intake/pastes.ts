@@ -46,6 +46,7 @@ function fenceLang(name: string): string {
   // systemd units are ini files to every Markdown highlighter.
   if (/\.(ini|service)$/.test(name)) return 'ini';
   if (/\.js$/.test(name)) return 'js';
+  if (/\.tf$/.test(name)) return 'hcl';
   if (/(^|\/)Dockerfile$/.test(name)) return 'dockerfile';
   // A Procfile has no language of its own: an unlabelled fence.
   if (/(^|\/)Procfile$/.test(name)) return '';

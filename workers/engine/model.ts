@@ -18,6 +18,8 @@ export type FileKind =
   | 'php-fpm'
   | 'puma'
   | 'uvicorn'
+  /** Terraform (HCL): the load balancers in front of nginx. */
+  | 'terraform'
   | 'dotenv'
   | 'log'
   | 'unknown'
@@ -110,7 +112,9 @@ export type EventSource =
   | 'php-fpm'
   | 'node'
   | 'selinux'
-  | 'uvicorn';
+  | 'uvicorn'
+  /** An AWS Application or Classic Load Balancer's access log, in front of nginx. */
+  | 'aws-lb';
 
 export type NginxErrorKind =
   | 'premature-close'

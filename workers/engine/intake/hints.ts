@@ -75,6 +75,11 @@ export function fenceHint(info: string): Hint {
     case 'rb':
       hint.lean = 'puma';
       break;
+    case 'hcl':
+    case 'terraform':
+    case 'tf':
+      hint.lean = 'terraform';
+      break;
     case 'env':
     case 'dotenv':
       hint.lean = 'dotenv';

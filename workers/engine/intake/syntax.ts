@@ -148,6 +148,7 @@ export class OpenInput {
     for (const l of lines) {
       if (l.trim() === '') continue;
       if (this.kind === 'nginx') this.nginxLine(l);
+      else if (this.kind === 'terraform') this.depth = Math.max(0, this.depth + braceDelta(l));
       else if (this.kind === 'gunicorn' || this.kind === 'puma' || this.kind === 'node') {
         this.quotes += tripleQuotes(l);
         if (this.quotes % 2 === 0) this.brackets += braceDelta(l, '([{', ')]}');
@@ -195,6 +196,7 @@ export class OpenInput {
     const indented = /^\s+\S/.test(first);
     switch (this.kind) {
       case 'nginx':
+      case 'terraform':
         return this.depth > 0 || /^\s*}/.test(first);
       case 'gunicorn':
       case 'puma': {

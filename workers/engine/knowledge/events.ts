@@ -1,6 +1,6 @@
 import type { EventSource, Phase } from '../model.ts';
 import { GUNICORN, NODE, PHP_FPM, UVICORN, UWSGI } from './app-events.ts';
-import { NGINX_ACCESS, NGINX_ERROR } from './nginx-events.ts';
+import { AWS_LB, NGINX_ACCESS, NGINX_ERROR } from './nginx-events.ts';
 import { KERNEL, KUBERNETES, SELINUX } from './system-events.ts';
 import type { EventExplanation } from './types.ts';
 
@@ -18,6 +18,7 @@ export const EVENT_KNOWLEDGE: Record<EventSource, Record<string, EventExplanatio
   node: NODE,
   selinux: SELINUX,
   uvicorn: UVICORN,
+  'aws-lb': AWS_LB,
 };
 
 /** Where in the request nginx was, from the `while …` of its error line. */

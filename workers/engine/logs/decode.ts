@@ -11,6 +11,7 @@ import type { DecodedLine, LogContext, SourceDecoder, Wrapper } from './types.ts
 import { decodeUwsgi } from './uwsgi.ts';
 import { decodeSelinux } from './selinux.ts';
 import { decodeUvicorn } from './uvicorn.ts';
+import { decodeAwsLb } from './aws-lb.ts';
 
 /** Longer lines are decoded from their first this-many characters (and marked truncated). */
 export const MAX_LINE = 16_384;
@@ -28,6 +29,7 @@ const DECODERS: readonly SourceDecoder[] = [
   decodeNode,
   decodeSelinux,
   decodeUvicorn,
+  decodeAwsLb,
 ];
 
 function tryAll(body: string, w: Wrapper, formats: AccessFormat[]): DecodedLine | null {

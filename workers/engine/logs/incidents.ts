@@ -1,5 +1,5 @@
 import type { Incident, LogEvent } from '../model.ts';
-import { FAILURE_STATUSES, NGINX_FAILURE_KINDS } from './kinds.ts';
+import { FAILURE_STATUSES, NGINX_FAILURE_KINDS, isResponseLine } from './kinds.ts';
 import { fromSeconds } from './time.ts';
 import { parseUpstream } from './upstream.ts';
 
@@ -53,12 +53,12 @@ export function isFailure(e: LogEvent): boolean {
       (e.kind === 'broken-pipe' || e.kind === 'connection-reset')
     );
   }
-  return e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status);
+  return isResponseLine(e) && e.status !== undefined && FAILURE_STATUSES.has(e.status);
 }
 
 /** Events from the app server, kernel or orchestrator worth showing next to failures. */
 export function isContext(e: LogEvent): boolean {
-  if (e.source === 'nginx-error' || e.source === 'nginx-access') return false;
+  if (e.source === 'nginx-error' || isResponseLine(e)) return false;
   return e.kind !== 'other' && e.kind !== 'request' && e.kind !== 'pod-status';
 }
 
@@ -195,7 +195,7 @@ export class IncidentBuilder {
   /** A failure: `t` is its time in seconds on the builder's basis (undefined when untimed). */
   addFailure(e: LogEvent, t: number | undefined, time = e.time): void {
     const g = this.group(e);
-    if (e.source === 'nginx-access') {
+    if (isResponseLine(e)) {
       g.responses++;
       bump(g.statuses, String(e.status));
     } else {
@@ -216,7 +216,7 @@ export class IncidentBuilder {
     if (!g.first || t < g.first.t) g.first = { t, time };
     if (!g.last || t >= g.last.t) g.last = { t, time };
     g.lastFailureT = Math.max(g.lastFailureT ?? t, t);
-    this.countIn(g, t, e.source === 'nginx-access' ? String(e.status) : e.kind);
+    this.countIn(g, t, isResponseLine(e) ? String(e.status) : e.kind);
     this.maxT = Math.max(this.maxT, t);
     this.prune();
     for (const r of this.recent) {

@@ -9,6 +9,7 @@ export {
   NGINX_FAILURE_KINDS,
   FAILURE_STATUSES,
   SIDE_FAILURE_KINDS,
+  isResponseLine,
 } from './kinds.ts';
 export { correlate, type CorrelateOptions } from './correlate.ts';
 export { createLogAggregator, type LogAggregator, type AggregateResult } from './stream.ts';

@@ -90,6 +90,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
   node: ['heap-oom', 'crash', 'startup'],
   selinux: ['avc-denied', 'other'],
   uvicorn: ['startup', 'shutdown', 'other'],
+  'aws-lb': ['response'],
 };
 
 /** nginx error kinds that mean a request failed (or was refused) at or because of the upstream. */
@@ -135,3 +136,11 @@ export const SIDE_FAILURE_KINDS: Readonly<Partial<Record<EventSource, ReadonlySe
   node: new Set(['heap-oom', 'crash']),
   selinux: new Set(['avc-denied']),
 };
+
+/**
+ * Sources whose lines are one response each, with its status: nginx's access log and the log of
+ * a load balancer in front of nginx. Their 502/503/504 count as failed requests.
+ */
+export function isResponseLine(e: { source: string }): boolean {
+  return e.source === 'nginx-access' || e.source === 'aws-lb';
+}

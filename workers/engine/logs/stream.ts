@@ -1,6 +1,7 @@
 import type { Incident, LogEvent } from '../model.ts';
 import { decodeWith, MAX_LINE } from './decode.ts';
 import { DEFAULT_OPTIONS, IncidentBuilder, isContext, isFailure } from './incidents.ts';
+import { isResponseLine } from './kinds.ts';
 import { formatsFor } from './nginx-access.ts';
 import { placeSyslogTime, toInstant } from './time.ts';
 import type { LogContext } from './types.ts';
@@ -106,7 +107,7 @@ export function createLogAggregator(
   function sample(e: LogEvent): void {
     const key = `${e.source}:${e.kind}`;
     counters.kinds[key] = (counters.kinds[key] ?? 0) + 1;
-    if (e.source !== 'nginx-error' && e.source !== 'nginx-access' && context.length < maxContext) {
+    if (e.source !== 'nginx-error' && !isResponseLine(e) && context.length < maxContext) {
       context.push(e);
       return;
     }

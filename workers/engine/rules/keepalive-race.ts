@@ -29,6 +29,7 @@ import { poolOf, type Pool } from './lib/pool.ts';
 import { backendIdle, type BackendIdle } from './lib/backend-idle.ts';
 import { withoutNearbyKills } from './lib/event-time.ts';
 import { ingressRaceHits } from './lib/ingress-keepalive-race.ts';
+import { frontRaceHits } from './lib/front-keepalive-race.ts';
 
 /** What a closed-under-us reused connection looks like in the error log. */
 const RACE_KINDS = ['premature-close', 'connection-reset', 'broken-pipe'];
@@ -53,7 +54,11 @@ export const keepaliveRace: Rule = {
       'or "Connection reset by peer". nginx retries idempotent requests on a new connection, ' +
       'but not POST, PATCH or LOCK (since 1.9.13, unless proxy_next_upstream non_idempotent), ' +
       "so clients see 502s on those. gunicorn's sync worker closes every connection itself " +
-      'and is never affected.',
+      'and is never affected. One hop earlier the same race runs between a load balancer and ' +
+      'nginx: an AWS ALB or Classic ELB keeps idle connections to nginx for its idle timeout ' +
+      '(60 s by default) and nginx closes idle client connections after keepalive_timeout ' +
+      '(75 s by default); when nginx closes first, the balancer answers 502 (ALB) or 504 ' +
+      '(Classic ELB) with target status "-" and nginx logs nothing.',
     fixSafety:
       "Safe: nginx's keepalive_timeout in the upstream block is set just below the app " +
       "server's idle timeout, so nginx always closes an idle connection first. The only cost " +
@@ -61,7 +66,8 @@ export const keepaliveRace: Rule = {
   },
   check({ topology, events }) {
     // ingress-nginx pools too: its side comes from the ConfigMap, not from an nginx config.
-    const ingress = ingressRaceHits(topology, events);
+    // The hop in front pools too: a load balancer's connections to nginx (front-keepalive-race.ts).
+    const ingress = [...ingressRaceHits(topology, events), ...frontRaceHits(topology, events)];
     const config = topology.nginx;
     if (!config) return ingress;
     const version = topology.nginxVersion;

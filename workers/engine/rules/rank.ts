@@ -39,7 +39,12 @@
  * `rank` remembers each hit's standing so the report shows the values the order was made with.
  */
 import type { LogEvent, Severity } from '../model.ts';
-import { FAILURE_STATUSES, NGINX_FAILURE_KINDS, SIDE_FAILURE_KINDS } from '../logs/index.ts';
+import {
+  FAILURE_STATUSES,
+  NGINX_FAILURE_KINDS,
+  SIDE_FAILURE_KINDS,
+  isResponseLine,
+} from '../logs/index.ts';
 import type { Hit } from './index.ts';
 
 const severityWeight: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -59,7 +64,7 @@ const EXPLANATIONS: ReadonlySet<string> = new Set([
 /** An upstream failure as the incident counts it: nginx error of a failure kind, or 502/503/504. */
 export function isUpstreamFailure(e: LogEvent): boolean {
   if (e.source === 'nginx-error') return NGINX_FAILURE_KINDS.has(e.kind);
-  return e.source === 'nginx-access' && e.status !== undefined && FAILURE_STATUSES.has(e.status);
+  return isResponseLine(e) && e.status !== undefined && FAILURE_STATUSES.has(e.status);
 }
 
 /** A failure logged on the far side of the hop: a killed worker, an OOM kill, a crash. */

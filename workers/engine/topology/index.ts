@@ -1,5 +1,6 @@
 /**
- * Stage 5, topology: the request path as rules see it. For each nginx location: what it
+ * Stage 5, topology: the request path as rules see it. The load balancers in front of nginx;
+ * for each nginx location: what it
  * passes to, the upstream block and its connection pool, and the app server listening there
  * (gunicorn, uWSGI, Node.js, possibly inside a Kubernetes pod), each with its effective
  * settings and where every value came from.
@@ -20,6 +21,7 @@ import {
 import { collectBackends, type Backend } from './backends.ts';
 import { buildRoutes, type Route } from './routes.ts';
 import type { Observed } from './observed.ts';
+import { collectFronts, type Front } from './fronts.ts';
 
 export interface Topology {
   nginxVersion: string;
@@ -27,6 +29,8 @@ export interface Topology {
   nginx: NginxConfig | null;
   routes: Route[];
   backends: Backend[];
+  /** Load balancers in front of nginx (fronts.ts). */
+  fronts: Front[];
   /** Every workload in the pasted Kubernetes manifests, with the file it came from. */
   workloads: { file: string; workload: WorkloadView }[];
   /** Every parsed config file (redacted text), nginx included. */
@@ -62,6 +66,7 @@ export function buildTopology(
     nginx,
     routes: nginx ? buildRoutes(nginx, backends) : [],
     backends,
+    fronts: collectFronts(files),
     workloads: files
       .filter((f) => f.kind === 'kubernetes')
       .flatMap((f) =>
@@ -76,6 +81,7 @@ export function buildTopology(
 
 export type { Route, BackendLink, Target } from './routes.ts';
 export type { Backend, Listener, Protocol } from './backends.ts';
+export type { Front } from './fronts.ts';
 export { routeLabel } from './routes.ts';
 export { upstreamGroupOf } from './groups.ts';
 export { observe, type Observed } from './observed.ts';

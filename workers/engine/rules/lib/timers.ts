@@ -114,6 +114,18 @@ export function pathTimers(
     }
     for (const t of podTimers(backend)) add(t);
   }
+  // The load balancers in front keep idle connections to nginx too.
+  for (const front of topology.fronts) {
+    const seconds = numberOf(front.idle);
+    if (seconds !== null && seconds > 0)
+      add({
+        hop: front.label,
+        setting: 'idle_timeout',
+        seconds,
+        source: sourceOf(front.idle.source),
+        bounds: 'idle',
+      });
+  }
   // nginx's own idle timers: for its clients' keep-alive connections (the hop in front of it)
   // and for its upstream connection pools.
   for (const route of routes) {

@@ -1,0 +1,99 @@
+/**
+ * Terraform files: the AWS load balancers they declare (`aws_lb`/`aws_alb`, application type,
+ * and the Classic `aws_elb`) with their idle timeout — the hop in front of nginx.
+ */
+import type { FormatHandler, ParsedFile, Setting } from '../types.ts';
+import type { EffectiveValue } from '../gunicorn/text.ts';
+import { baseName } from '../../strings.ts';
+import { parseHcl, type HclBlock, type TerraformTree } from './parse.ts';
+
+export type { TerraformTree, HclBlock } from './parse.ts';
+
+function detect(name: string, text: string): number {
+  const head = text.slice(0, 200_000);
+  const blocks =
+    /^[ \t]*(resource|data|module|variable|provider|terraform|locals|output)\b[^\n=]*\{[ \t]*$/m;
+  if (/\.tf$/i.test(baseName(name))) return blocks.test(head) ? 0.95 : 0.6;
+  return /^[ \t]*resource[ \t]+"aws_[a-z_]+"[ \t]+"[^"]+"[ \t]*\{/m.test(head) ? 0.8 : 0;
+}
+
+export const handler: FormatHandler<TerraformTree> = {
+  kind: 'terraform',
+  detect(name, text) {
+    try {
+      return detect(name, text);
+    } catch {
+      return 0;
+    }
+  },
+  parse(name, text): ParsedFile<TerraformTree> {
+    const { tree, errors } = parseHcl(text);
+    return {
+      name,
+      kind: 'terraform',
+      text,
+      errors,
+      tree,
+      print: () => text,
+      settings: () => settingsOf(name, tree),
+    };
+  },
+};
+
+function settingsOf(file: string, tree: TerraformTree): Setting[] {
+  return tree.blocks.flatMap((b) =>
+    b.attributes.map((a) => ({
+      key: a.name,
+      value: a.value,
+      file,
+      line: a.line,
+      scope: [b.type, ...b.labels].join(' '),
+      ...(a.value === null ? { dynamic: `\`${a.raw}\` is known only when Terraform runs` } : {}),
+    })),
+  );
+}
+
+/** An AWS load balancer a Terraform file declares. */
+export interface TerraformBalancer {
+  kind: 'alb' | 'elb';
+  /** `aws_lb.web`. */
+  address: string;
+  line: number;
+  /** Seconds an idle connection is kept, with where that came from. */
+  idle: EffectiveValue;
+}
+
+const LB = /^aws_(lb|alb)$/;
+
+export function terraformBalancers(file: ParsedFile<TerraformTree>): TerraformBalancer[] {
+  const out: TerraformBalancer[] = [];
+  for (const block of file.tree.blocks) {
+    const [type, name] = block.labels;
+    if (block.type !== 'resource' || !type || !name) continue;
+    const attr = (n: string) => block.attributes.find((a) => a.name === n);
+    const lbType = attr('load_balancer_type')?.value ?? 'application';
+    if (!(LB.test(type) && lbType === 'application') && type !== 'aws_elb') continue;
+    out.push({
+      kind: type === 'aws_elb' ? 'elb' : 'alb',
+      address: `${type}.${name}`,
+      line: block.line,
+      idle: idleOf(file.name, block),
+    });
+  }
+  return out;
+}
+
+function idleOf(file: string, block: HclBlock): EffectiveValue {
+  const idle = block.attributes.find((a) => a.name === 'idle_timeout');
+  if (!idle) return { value: '60', source: { default: 'AWS default (idle_timeout, 60 s)' } };
+  return idle.value === null
+    ? {
+        value: null,
+        source: {
+          dynamic: `\`${idle.raw}\` is known only when Terraform runs`,
+          file,
+          line: idle.line,
+        },
+      }
+    : { value: idle.value, source: { file, line: idle.line } };
+}
