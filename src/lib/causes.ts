@@ -22,6 +22,7 @@ export const causeLabels: Record<Cause, string> = {
   'upgrade-header': 'Hard-coded Connection: upgrade',
   'retry-policy': 'Retry policy',
   'permission-denied': 'Permission denied',
+  'edge-timeout': 'Load balancer timeout',
   unexplained: 'Not explained by the configs',
 };
 

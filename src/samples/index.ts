@@ -106,6 +106,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     title: 'Permission denied: nginx may not write to the uWSGI socket',
     load: async () => (await import('./permission-denied.ts')).sample,
   },
+  {
+    id: 'edge-timeout',
+    title: 'Load balancer gives up first: ALB 504s at 60 s, nginx still waiting (499s)',
+    load: async () => (await import('./edge-timeout.ts')).sample,
+  },
 ];
 
 export const defaultSampleId = 'keepalive-inert';

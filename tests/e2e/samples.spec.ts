@@ -21,6 +21,7 @@ const ids = [
   'upgrade-header',
   'retry-policy',
   'permission-denied',
+  'edge-timeout',
 ];
 
 test('every sample is one click away and shows the cause it is named for', async ({ page }) => {

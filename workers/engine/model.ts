@@ -183,6 +183,8 @@ export type Cause =
   | 'retry-policy'
   /** nginx may not connect: a socket's mode or directory, or SELinux (13: Permission denied). */
   | 'permission-denied'
+  /** The hop in front (an AWS load balancer) gives up on slow requests before nginx does. */
+  | 'edge-timeout'
   /** No rule explains these logged failures: the fallback finding with the kind's checklist. */
   | 'unexplained';
 

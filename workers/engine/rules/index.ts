@@ -19,6 +19,7 @@ import { oomKill } from './oom-kill.ts';
 import { proxyTimeout } from './proxy-timeout.ts';
 import { deployTermination } from './deploy-termination.ts';
 import { permissionDenied } from './permission-denied.ts';
+import { edgeTimeout } from './edge-timeout.ts';
 
 export const rules: Rule[] = [
   keepaliveInert,
@@ -37,6 +38,7 @@ export const rules: Rule[] = [
   protocolMismatch,
   deployTermination,
   permissionDenied,
+  edgeTimeout,
 ];
 
 export interface Hit {

@@ -114,7 +114,8 @@ export function pathTimers(
     }
     for (const t of podTimers(backend)) add(t);
   }
-  // The load balancers in front keep idle connections to nginx too.
+  // A load balancer in front ends a request that sends no data for its idle timeout (and
+  // closes idle keep-alive connections to nginx after it): a timer on every path.
   for (const front of topology.fronts) {
     const seconds = numberOf(front.idle);
     if (seconds !== null && seconds > 0)
@@ -123,7 +124,6 @@ export function pathTimers(
         setting: 'idle_timeout',
         seconds,
         source: sourceOf(front.idle.source),
-        bounds: 'idle',
       });
   }
   // nginx's own idle timers: for its clients' keep-alive connections (the hop in front of it)

@@ -1,0 +1,197 @@
+/**
+ * edge-timeout: the hop in front of nginx gives up on a slow request before nginx does.
+ *
+ * An AWS ALB or Classic ELB closes a connection on which no data has moved for its idle
+ * timeout (60 s by default) — also while it waits for the response. When a location's read
+ * timeout is longer, a request slower than the balancer's limit gets a 504 from the balancer
+ * (target status "-") while nginx and the app keep working on it; nginx then logs 499 (the
+ * client, the balancer, went away) and nothing at error level. Every read timeout above the
+ * balancer's limit is dead length: it only keeps the app busy for an answer nobody receives.
+ */
+import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
+import { formatDuration, setDirective } from '../formats/nginx/index.ts';
+import type { Front, Route } from '../topology/index.ts';
+import type { Rule, RuleFix, RuleHit } from './types.ts';
+import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
+import { margin, readTimeout, type ReadTimeout } from './lib/app-limit.ts';
+import { routeOf } from './lib/route-of.ts';
+
+export const edgeTimeout: Rule = {
+  meta: {
+    id: 'edge-timeout',
+    cause: 'edge-timeout',
+    severity: 'warning',
+    title: 'The load balancer in front gives up before nginx does',
+    docs:
+      'An AWS Application Load Balancer or Classic ELB closes a connection that has been idle ' +
+      'for its idle timeout (60 s by default; Terraform `idle_timeout`), including while it ' +
+      "waits for nginx's response. When a location's proxy_read_timeout (or uwsgi_/fastcgi_…) " +
+      'is longer, requests slower than the balancer get a 504 from it, with target status "-" ' +
+      'in its access log, while nginx and the app go on working; nginx logs 499 for them, not ' +
+      'an error.',
+    fixSafety:
+      "Safe: the read timeout is lowered to just under the balancer's idle timeout in the " +
+      'locations that wait longer. Requests that slow fail at the balancer today anyway; nginx ' +
+      'now ends them itself (a 504 it logs) and stops waiting on the app. Raising the ' +
+      "balancer's idle timeout instead lets them finish, but nginx's keepalive_timeout must " +
+      'then be raised above it too (see keepalive-race).',
+  },
+  check({ topology, events }) {
+    const hits: RuleHit[] = [];
+    for (const front of topology.fronts) {
+      const idle = numberOf(front.idle);
+      if (idle === null || idle <= 0) continue;
+      const longer = topology.routes
+        .map((route) => readTimeout(topology, route))
+        .filter((r): r is ReadTimeout => r !== null && r.seconds > idle);
+      if (longer.length === 0) continue;
+      const explains = explained(front, topology.fronts, longer, events, topology);
+      const longest = longer.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+      hits.push({
+        key: `edge-timeout ${front.file} ${front.label}`,
+        message: message(front, idle, longer, explains),
+        evidence: evidence(front, longer, explains),
+        compared: compared(front, longest),
+        explains,
+        ...withFix(topology, front, idle, longer),
+      });
+    }
+    return hits;
+  },
+};
+
+/**
+ * The balancer's 504s that nginx never answered (one balancer of the kind pasted), and
+ * nginx's 499s on the slow locations that lasted about as long as the balancer waits.
+ */
+function explained(
+  front: Front,
+  fronts: readonly Front[],
+  longer: readonly ReadTimeout[],
+  events: readonly LogEvent[],
+  topology: Parameters<typeof routeOf>[0],
+): LogEvent[] {
+  const idle = numberOf(front.idle)!;
+  const routes = new Set<Route>(longer.map((r) => r.route));
+  const alone = fronts.filter((f) => f.kind === front.kind).length === 1;
+  return events.filter((e) => {
+    if (e.source === 'aws-lb') {
+      if (!alone || e.fields?.balancer !== front.kind || e.status !== 504) return false;
+      // A request routed to a location that answers within the balancer's limit is not this.
+      const route = routeOf(topology, e);
+      return e.fields.targetStatus === '-' && (route === null || routes.has(route));
+    }
+    if (e.source !== 'nginx-access' || e.status !== 499) return false;
+    const took = Number(e.fields?.requestTime);
+    const route = routeOf(topology, e);
+    return (
+      Number.isFinite(took) && Math.abs(took - idle) <= 1 && route !== null && routes.has(route)
+    );
+  });
+}
+
+function message(
+  front: Front,
+  idle: number,
+  longer: readonly ReadTimeout[],
+  explains: readonly LogEvent[],
+): string {
+  const where = longer
+    .slice(0, 3)
+    .map((r) => `${r.route.label} waits ${r.effective.value?.[0]} (${r.directive})`)
+    .join('; ');
+  const more = longer.length > 3 ? ` and ${longer.length - 3} more location(s)` : '';
+  let out =
+    `${front.label} gives up on a request after ${idle} s without data (idle_timeout, ` +
+    `${sourceOf(front.idle.source)}), but nginx waits longer: ${where}${more}. A request slower ` +
+    `than ${idle} s gets a 504 from the balancer while nginx and the app keep working on it; ` +
+    'nginx logs 499 for it, not an error.';
+  const lb = explains.filter((e) => e.source === 'aws-lb').length;
+  const nginx = explains.length - lb;
+  if (lb > 0) out += ` ${lb} such 504(s) are in the balancer's log.`;
+  if (nginx > 0) out += ` nginx logged ${nginx} 499(s) after about ${idle} s.`;
+  return out;
+}
+
+function evidence(
+  front: Front,
+  longer: readonly ReadTimeout[],
+  explains: readonly LogEvent[],
+): Evidence[] {
+  const at = writtenAt(front.idle.source);
+  const out: Evidence[] = [
+    at
+      ? { ...at, note: `the balancer's idle timeout (${front.idle.value} s)` }
+      : { file: front.file, line: front.line, note: 'no idle_timeout: 60 s by default' },
+  ];
+  for (const r of longer.slice(0, 5)) {
+    const set = writtenAt(r.effective.source);
+    out.push(
+      set
+        ? { ...set, note: `${r.directive} ${r.effective.value?.[0]} (${r.route.label})` }
+        : {
+            file: r.route.location.file,
+            line: r.route.location.line,
+            note: `${r.directive} ${r.effective.value?.[0]} by default`,
+          },
+    );
+  }
+  for (const e of explains.slice(0, 5)) out.push({ file: e.file, line: e.line });
+  return out;
+}
+
+function compared(front: Front, longest: ReadTimeout): ComparedValue[] {
+  return [
+    {
+      hop: front.label,
+      setting: 'idle_timeout',
+      value: `${front.idle.value} s`,
+      source: sourceOf(front.idle.source),
+    },
+    {
+      hop: `nginx ${longest.route.label}`,
+      setting: longest.directive,
+      value: longest.effective.value?.[0] ?? '?',
+      source: sourceOf(longest.effective.source),
+    },
+  ];
+}
+
+/** The read timeouts lowered to just under the balancer's, in each location that waits longer. */
+function withFix(
+  topology: Parameters<typeof routeOf>[0],
+  front: Front,
+  idle: number,
+  longer: readonly ReadTimeout[],
+): { fix: RuleFix } {
+  const under = Math.floor(idle - margin(idle));
+  const edits: Edit[] = [];
+  const done = new Set<unknown>();
+  for (const r of longer) {
+    const file = topology.nginx?.file(r.route.location.file);
+    const block = r.route.location.node.directive.block;
+    if (!file || !block || done.has(block)) continue;
+    done.add(block);
+    edits.push(...setDirective(file, block, r.directive, [formatDuration(under)]));
+  }
+  if (under < 1 || edits.length === 0)
+    return {
+      fix: {
+        safety: 'manual',
+        description: `Keep every read timeout behind ${front.label} under its idle timeout (${idle} s), or raise the balancer's idle timeout above the longest wait (and nginx's keepalive_timeout above that).`,
+        edits: [],
+      },
+    };
+  return {
+    fix: {
+      safety: 'safe',
+      description:
+        `Lower the read timeout to ${formatDuration(under)}, just under the ${idle} s idle timeout of ` +
+        `${front.label}, where nginx waits longer. Requests that slow already fail at the balancer; ` +
+        'nginx now ends them itself with a 504 it logs, and stops holding the app for an answer ' +
+        "nobody receives. To let them finish instead, raise the balancer's idle_timeout above the " +
+        "longest wait and nginx's keepalive_timeout above that.",
+      edits,
+    },
+  };
+}
