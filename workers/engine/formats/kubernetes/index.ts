@@ -100,3 +100,4 @@ export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from '
 export type { K8sIngress, IngressBackend } from './ingress.ts';
 export type { ContainerRuntime } from './runtime.ts';
 export type { K8sService, ServicePort, ContainerPort } from './services.ts';
+export { serviceElb } from './services.ts';

@@ -20,6 +20,27 @@ export interface K8sService extends K8sObject {
   type: string;
   selector: Record<string, string>;
   ports: ServicePort[];
+  /** `metadata.annotations`, with the line of each value. */
+  annotations: Record<string, { value: string | null; line: number }>;
+}
+
+const AWS = 'service.beta.kubernetes.io/aws-load-balancer-';
+
+/**
+ * The AWS Classic ELB a `type: LoadBalancer` Service gets from the in-tree AWS cloud provider,
+ * known by its `service.beta.kubernetes.io/aws-load-balancer-*` annotations, with its idle
+ * timeout (`…-connection-idle-timeout`, 60 s by default). An NLB (`…-type: nlb` or `external`)
+ * is left out: it passes TCP through and has no HTTP idle timeout of this kind.
+ */
+export function serviceElb(
+  service: K8sService,
+): { idle: { value: string | null; line: number | null } } | null {
+  const a = service.annotations;
+  if (service.type !== 'LoadBalancer' || !Object.keys(a).some((k) => k.startsWith(AWS)))
+    return null;
+  if (/^(nlb|nlb-ip|external)$/i.test(a[`${AWS}type`]?.value ?? '')) return null;
+  const idle = a[`${AWS}connection-idle-timeout`];
+  return { idle: idle ? { value: idle.value, line: idle.line } : { value: null, line: null } };
 }
 
 export function services(y: YamlFile): K8sService[] {
@@ -31,8 +52,18 @@ export function services(y: YamlFile): K8sService[] {
       const k = str(p.key as Node);
       if (k && isScalar(p.value)) selector[k] = str(p.value) ?? '';
     }
+    const annotations: K8sService['annotations'] = {};
+    for (const p of asMap(get(o.doc, o.node, 'metadata', 'annotations'))?.items ?? []) {
+      const k = str(p.key as Node);
+      if (k)
+        annotations[k] = {
+          value: isScalar(p.value) ? str(p.value) : null,
+          line: lineOf(y.starts, p.value ?? p.key),
+        };
+    }
     out.push({
       ...o,
+      annotations,
       type: str(get(o.doc, o.node, 'spec', 'type')) ?? 'ClusterIP',
       selector,
       ports: asSeq(o.doc, get(o.doc, o.node, 'spec', 'ports')).map((p) => {

@@ -19,6 +19,13 @@ import {
   type NginxConfig,
 } from '../../formats/nginx/index.ts';
 import type { ConfigNode } from '../../formats/nginx/config.ts';
+import type { ParsedFile } from '../../formats/types.ts';
+import {
+  kubernetesIngresses,
+  kubernetesIngressNginx,
+  setIngressNginxConfig,
+  type KubernetesTree,
+} from '../../formats/kubernetes/index.ts';
 import type { Front, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
@@ -28,64 +35,121 @@ const RACE_STATUS = { alb: 502, elb: 504 } as const;
 /** nginx's limit is set this much above the balancer's. */
 const MARGIN = 5;
 
-interface ServerIdle {
-  server: ConfigNode;
+/** One place that decides how long nginx keeps an idle client connection. */
+interface ClientIdle {
   seconds: number;
+  /** As written, with its unit ("65s"). */
   value: string;
-  /** The keepalive_timeout directive in effect, or null for nginx's default. */
-  node: ConfigNode | null;
   source: string;
+  /** The line to show: the setting, or the block that takes the default. */
+  at: Evidence;
+  /** What one edit owns: places sharing it are changed once. */
+  owner: object;
+  /** Edits that set it to `value`; [] when no pasted file can carry the change. */
+  set(value: string): Edit[];
+  /** "keepalive_timeout" (nginx) or "keep-alive" (ingress-nginx ConfigMap). */
+  setting: string;
 }
 
 export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
-  const config = topology.nginx;
-  if (!config) return [];
-  const servers = serverIdles(config, topology.nginxVersion);
+  // nginx's own config when pasted; else ingress-nginx's ConfigMap behind the Service's ELB.
+  const sides = topology.nginx
+    ? serverIdles(topology.nginx, topology.nginxVersion)
+    : ingressIdles(topology);
   const hits: RuleHit[] = [];
   for (const front of topology.fronts) {
     const idle = numberOf(front.idle);
     if (idle === null || idle <= 0) continue;
     // keepalive_timeout 0 turns keep-alive off: nginx says Connection: close, nothing is reused.
-    const short = servers.filter((s) => s.seconds > 0 && s.seconds <= idle);
+    const short = sides.filter((s) => s.seconds > 0 && s.seconds <= idle);
     if (short.length === 0) continue;
     const explains = explained(front, topology.fronts, events);
     const shortest = short.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     hits.push({
       key: `keepalive-race front ${front.file} ${front.label}`,
       title: 'The load balancer reuses connections nginx has already closed',
-      message: message(front, idle, shortest, short.length, servers.length, explains),
+      message: message(front, idle, shortest, short.length, sides.length, explains),
       evidence: evidence(front, short, explains),
       compared: compared(front, shortest),
       explains,
-      fix: fix(config, front, idle, short),
+      fix: fix(front, idle, short),
     });
   }
   return hits;
 }
 
 /** Every http server block with the client keepalive_timeout nginx applies to it. */
-function serverIdles(config: NginxConfig, version: string): ServerIdle[] {
+function serverIdles(config: NginxConfig, version: string): ClientIdle[] {
   return config
     .nodes()
     .filter((n) => n.name === 'server' && n.context === 'http' && n.directive.block)
-    .flatMap((server) => {
+    .flatMap((server): ClientIdle[] => {
       const eff = effective(config, server, 'keepalive_timeout', version);
       const written = eff.value?.[0];
       const seconds = written === undefined ? null : parseDuration(written);
       if (seconds === null || written === undefined) return [];
-      // "65" is seconds: say so.
-      const value = /^\d+$/.test(written) ? `${written}s` : written;
+      const node = eff.node ?? null;
+      // Where the change goes: the block that sets it (its Keep-Alive header value kept), else
+      // — nginx's default — the http block once, or the server when no http block was pasted.
+      const owner = node ? node.parent : (httpOf(server) ?? server);
+      const where = node ?? server;
       return [
         {
-          server,
           seconds,
-          value,
-          node: eff.node ?? null,
+          // "65" is seconds: say so.
+          value: /^\d+$/.test(written) ? `${written}s` : written,
           source:
             'default' in eff.source ? eff.source.default : `${eff.source.file}:${eff.source.line}`,
+          at: {
+            file: where.file,
+            line: where.line,
+            note: node
+              ? `keepalive_timeout ${written}`
+              : `server block: keepalive_timeout ${written} by default`,
+          },
+          owner: owner ?? server,
+          setting: 'keepalive_timeout',
+          set(value) {
+            const file = config.file((node ?? owner)?.file ?? '');
+            if (!file || !owner) return [];
+            // A directive at the top of an included file: its block is that file's root.
+            const block = owner.file === file.name ? owner.directive.block! : null;
+            return node
+              ? setDirective(file, block, 'keepalive_timeout', [value, ...node.args.slice(1)])
+              : insertDirective(file, block, 'keepalive_timeout', [value]);
+          },
         },
       ];
     });
+}
+
+/** ingress-nginx's `keep-alive` (75 s by default), when the manifests show ingress-nginx. */
+function ingressIdles(topology: Topology): ClientIdle[] {
+  for (const f of topology.files) {
+    if (f.kind !== 'kubernetes') continue;
+    const parsed = f as ParsedFile<KubernetesTree>;
+    const global = kubernetesIngressNginx(parsed);
+    const configMap = Object.values(global).some((v) => 'file' in v.source);
+    if (!configMap && kubernetesIngresses(parsed, global).length === 0) continue;
+    const keep = global['keep-alive']!;
+    const seconds = Number(keep.value);
+    if (!Number.isFinite(seconds)) continue;
+    const at = writtenAt(keep.source);
+    return [
+      {
+        seconds,
+        value: `${keep.value}s`,
+        source: sourceOf(keep.source),
+        at: at
+          ? { ...at, note: `ingress-nginx keep-alive ${keep.value}` }
+          : { file: f.name, line: 1, note: `ingress-nginx keep-alive ${keep.value} s by default` },
+        owner: parsed,
+        setting: 'keep-alive',
+        set: (value) => setIngressNginxConfig(parsed, 'keep-alive', value.replace(/s$/, '')),
+      },
+    ];
+  }
+  return [];
 }
 
 /** The balancer's responses that got no answer from nginx, when this is the only balancer of its kind. */
@@ -107,7 +171,7 @@ function explained(
 function message(
   front: Front,
   idle: number,
-  shortest: ServerIdle,
+  shortest: ClientIdle,
   short: number,
   all: number,
   explains: readonly LogEvent[],
@@ -120,7 +184,7 @@ function message(
         : `nginx (${short} of its ${all} server blocks)`;
   let out =
     `${front.label} keeps idle connections to nginx for ${idle} s (idle_timeout, ${sourceOf(front.idle.source)}), ` +
-    `but ${which} closes an idle client connection after ${shortest.value} (keepalive_timeout, ${shortest.source}). ` +
+    `but ${which} closes an idle client connection after ${shortest.value} (${shortest.setting}, ${shortest.source}). ` +
     'The balancer then sends a request on a connection nginx has just closed; nginx logs nothing ' +
     `(the connection was idle) and the balancer answers ${RACE_STATUS[front.kind]} with target status "-".`;
   if (explains.length > 0) out += ` ${explains.length} such response(s) are in the balancer's log.`;
@@ -129,34 +193,27 @@ function message(
 
 function evidence(
   front: Front,
-  short: readonly ServerIdle[],
+  short: readonly ClientIdle[],
   explains: readonly LogEvent[],
 ): Evidence[] {
   const at = writtenAt(front.idle.source);
   const out: Evidence[] = [
     at
       ? { ...at, note: `the balancer's idle timeout (${front.idle.value} s)` }
-      : { file: front.file, line: front.line, note: 'no idle_timeout: 60 s by default' },
+      : { file: front.file, line: front.line, note: 'no idle timeout set: 60 s by default' },
   ];
   const seen = new Set<string>();
   for (const s of short) {
-    const where = s.node ?? s.server;
-    const key = `${where.file}:${where.line}`;
+    const key = `${s.at.file}:${s.at.line}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({
-      file: where.file,
-      line: where.line,
-      note: s.node
-        ? `keepalive_timeout ${s.value}`
-        : `server block: keepalive_timeout ${s.value} by default`,
-    });
+    out.push(s.at);
   }
   for (const e of explains.slice(0, 5)) out.push({ file: e.file, line: e.line });
   return out;
 }
 
-function compared(front: Front, shortest: ServerIdle): ComparedValue[] {
+function compared(front: Front, shortest: ClientIdle): ComparedValue[] {
   return [
     {
       hop: front.label,
@@ -166,46 +223,38 @@ function compared(front: Front, shortest: ServerIdle): ComparedValue[] {
     },
     {
       hop: 'nginx (clients)',
-      setting: 'keepalive_timeout',
+      setting: shortest.setting,
       value: shortest.value,
       source: shortest.source,
     },
   ];
 }
 
-/**
- * keepalive_timeout above the balancer's idle timeout, where each short value comes from: the
- * server block or http block that sets it (its second argument, the Keep-Alive header's, kept),
- * else — nginx's default — in the http block once, or in each server block when no http block
- * was pasted.
- */
+/** nginx's client idle timeout above the balancer's, once where each short value comes from. */
 function fix(
-  config: NginxConfig,
   front: Front,
   idle: number,
-  short: readonly ServerIdle[],
+  short: readonly ClientIdle[],
 ): NonNullable<RuleHit['fix']> {
   const value = formatDuration(idle + MARGIN);
   const edits: Edit[] = [];
-  const done = new Set<ConfigNode>();
+  const done = new Set<object>();
   for (const s of short) {
-    const owner = s.node ? s.node.parent : (httpOf(s.server) ?? s.server);
-    if (!owner || done.has(owner)) continue;
-    done.add(owner);
-    const file = config.file((s.node ?? owner).file);
-    if (!file) continue;
-    // A directive at the top of an included file: its block is that file's root.
-    const block = owner.file === file.name ? owner.directive.block! : null;
-    edits.push(
-      ...(s.node
-        ? setDirective(file, block, 'keepalive_timeout', [value, ...s.node.args.slice(1)])
-        : insertDirective(file, block, 'keepalive_timeout', [value])),
-    );
+    if (done.has(s.owner)) continue;
+    done.add(s.owner);
+    edits.push(...s.set(value));
   }
+  const what = `${short[0]!.setting} ${short[0]!.setting === 'keep-alive' ? value.replace(/s$/, '') : value}`;
+  if (edits.length === 0)
+    return {
+      safety: 'manual',
+      description: `Set ${what} (above the ${idle} s idle timeout of ${front.label}) where your nginx is configured, or lower the balancer's idle timeout below nginx's.`,
+      edits: [],
+    };
   return {
     safety: 'safe',
     description:
-      `Set keepalive_timeout ${value} in nginx, above the ${idle} s idle timeout of ${front.label}, so ` +
+      `Set ${what} ${short[0]!.setting === 'keep-alive' ? "in ingress-nginx's ConfigMap" : 'in nginx'}, above the ${idle} s idle timeout of ${front.label}, so ` +
       'the balancer always closes an idle connection first. The cost is idle client connections ' +
       `held ${value} instead of ${short[0]!.value}; the other way is to lower the balancer's idle timeout below nginx's.`,
     edits,
