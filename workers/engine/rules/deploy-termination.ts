@@ -25,6 +25,7 @@ import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { eventEvidence } from './lib/route-events.ts';
 import { failuresDuring, terminationEvents } from './lib/termination.ts';
 import { hostRestartHit } from './lib/host-restart.ts';
+import { managedStopHits } from './lib/managed-stop.ts';
 import { isUpstreamFailure } from './rank.ts';
 
 /** Below this a preStop sleep does not outlast endpoint propagation (kube-proxy, ingress-nginx). */
@@ -81,6 +82,8 @@ export const deployTermination: Rule = {
       const hit = hostRestartHit(topology, backend, events);
       if (hit) hits.push(hit);
     }
+    // docker compose and systemd stop what they run, with a signal and a wait (managed-stop.ts).
+    hits.push(...managedStopHits(topology));
     for (const backend of pods) {
       const mine = terminations.filter((e) => isAbout(e, backend, pods));
       const hit = check(topology, backend, mine, events, anyFailures);

@@ -1,0 +1,75 @@
+/**
+ * deploy-termination for app servers run by docker compose or systemd: the manager's wait
+ * before SIGKILL (compose stop_grace_period, 10 s by default; systemd TimeoutStopSec, 90 s)
+ * against the app's drain (gunicorn graceful_timeout, 30 s by default; uvicorn
+ * --timeout-graceful-shutdown), and a stop signal the app does not drain on. Exact fixed files,
+ * re-analysed; near misses.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../workers/engine/analyze.ts';
+import type { SourceFile } from '../../workers/engine/model.ts';
+
+const ours = (files: SourceFile[]) =>
+  analyze(files).findings.filter((f) => f.cause === 'deploy-termination');
+const fixedText = (files: SourceFile[]) => analyze(files).fixed[0]?.text;
+
+function fixes(file: SourceFile, expected: string) {
+  const [hit] = ours([file]);
+  expect(hit, 'finding').toBeDefined();
+  expect(hit!.fix).toMatchObject({ safety: 'safe', applied: true });
+  const fixed = fixedText([file])!;
+  expect(fixed).toBe(expected);
+  expect(ours([{ ...file, text: fixed }])).toEqual([]);
+}
+
+describe('deploy-termination: docker compose and systemd', () => {
+  it('compose runs gunicorn with the default 10 s wait under graceful_timeout 30: stop_grace_period 35s added', () => {
+    const text =
+      'services:\n  web:\n    image: shop/web\n    command: gunicorn shop.wsgi -b 0.0.0.0:8000\n';
+    fixes(
+      { name: 'compose.yaml', text },
+      'services:\n  web:\n    stop_grace_period: 35s\n    image: shop/web\n    command: gunicorn shop.wsgi -b 0.0.0.0:8000\n',
+    );
+    const [hit] = ours([{ name: 'compose.yaml', text }]);
+    expect(hit!.message).toContain('waits 10 s (stop_grace_period, default)');
+  });
+
+  it('compose stops uvicorn with SIGQUIT after 20s, under --timeout-graceful-shutdown 30: both replaced', () => {
+    const text = (signal: string, wait: string) =>
+      `services:\n  api:\n    command: ["uvicorn", "main:app", "--timeout-graceful-shutdown", "30"]\n    stop_signal: ${signal}\n    stop_grace_period: ${wait}\n`;
+    fixes({ name: 'compose.yaml', text: text('SIGQUIT', '20s') }, text('SIGTERM', '35s'));
+  });
+
+  it('a systemd unit sends SIGINT to gunicorn and kills after 60 s under --graceful-timeout 120', () => {
+    const unit = (signal: string, wait: string) =>
+      `[Unit]\nDescription=shop\n\n[Service]\nExecStart=/srv/venv/bin/gunicorn shop.wsgi --graceful-timeout 120\nTimeoutStopSec=${wait}\nKillSignal=${signal}\n`;
+    fixes({ name: 'shop.service', text: unit('SIGINT', '60') }, unit('SIGTERM', '125s'));
+  });
+
+  it('a systemd unit that says nothing: TimeoutStopSec added under [Service] when graceful_timeout is 100', () => {
+    fixes(
+      {
+        name: 'shop.service',
+        text: '[Service]\nExecStart=/usr/bin/gunicorn app:app --graceful-timeout 100\n',
+      },
+      '[Service]\nTimeoutStopSec=105s\nExecStart=/usr/bin/gunicorn app:app --graceful-timeout 100\n',
+    );
+  });
+
+  it('does not trigger: systemd’s 90 s over gunicorn’s 30 s, a long enough compose wait, uvicorn with no drain limit', () => {
+    expect(
+      ours([{ name: 'app.service', text: '[Service]\nExecStart=/usr/bin/gunicorn app:app\n' }]),
+    ).toEqual([]);
+    expect(
+      ours([
+        {
+          name: 'compose.yaml',
+          text: 'services:\n  web:\n    command: gunicorn app:app\n    stop_grace_period: 1m\n',
+        },
+      ]),
+    ).toEqual([]);
+    expect(
+      ours([{ name: 'compose.yaml', text: 'services:\n  api:\n    command: uvicorn main:app\n' }]),
+    ).toEqual([]);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * How a process manager stops the app server a launch file starts, read from that file: docker
+ * compose (`stop_grace_period`, 10 s by default; `stop_signal`, SIGTERM), a systemd unit
+ * (`TimeoutStopSec=` or `TimeoutSec=`, 90 s by default; `KillSignal=`, SIGTERM). After the
+ * signal the manager waits that long, then sends SIGKILL. Each value keeps its offsets, so a
+ * fix can replace it or add it where it belongs.
+ */
+import { isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
+import { launchForm } from './launch.ts';
+import { lineAt, lineStarts } from './text.ts';
+
+export interface StopValue {
+  /** As written ("1m30s", "SIGQUIT"), or the default. */
+  value: string;
+  /** 1-based line, or null for the manager's default. */
+  line: number | null;
+  /** Offsets of the value, to replace it. */
+  start?: number;
+  end?: number;
+}
+
+export interface StopPolicy {
+  manager: 'compose' | 'systemd';
+  /** "compose service api", "systemd unit app.service". */
+  label: string;
+  /** Seconds between the stop signal and SIGKILL; null when the value does not read as a time. */
+  waitSeconds: number | null;
+  wait: StopValue;
+  /** The setting that holds the wait, in the manager's own words. */
+  waitSetting: string;
+  signal: StopValue;
+  signalSetting: string;
+  /** Where a missing setting is added: before this offset, at this indentation. */
+  insertAt: number;
+  indent: string;
+}
+
+/** The stop policy of the first service or unit that runs `program` (null: not a manager's file). */
+export function stopPolicy(name: string, text: string, program: RegExp): StopPolicy | null {
+  const form = launchForm(name, text);
+  if (form === 'compose') return composePolicy(text, program);
+  if (form === 'systemd') return systemdPolicy(name, text);
+  return null;
+}
+
+/** docker compose durations: "1m30s", "10s", "500ms", or plain seconds. */
+export function composeSeconds(value: string): number | null {
+  const s = value.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;
+  const unit: Record<string, number> = {
+    h: 3600,
+    m: 60,
+    s: 1,
+    ms: 1e-3,
+    us: 1e-6,
+    µs: 1e-6,
+    ns: 1e-9,
+  };
+  let total = 0;
+  let at = 0;
+  while (at < s.length) {
+    re.lastIndex = at;
+    const m = re.exec(s);
+    if (!m) return null;
+    total += Number(m[1]) * unit[m[2]!]!;
+    at = re.lastIndex;
+  }
+  return at > 0 ? total : null;
+}
+
+function composePolicy(text: string, program: RegExp): StopPolicy | null {
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  const services = doc.get('services', true) as Node | undefined;
+  if (!isMap(services)) return null;
+  const starts = lineStarts(text);
+  for (const item of services.items as Pair<Node, Node>[]) {
+    const service = item.value;
+    if (!isMap(service) || !isScalar(item.key)) continue;
+    const runs = ['command', 'entrypoint'].some((k) => {
+      const v = service.get(k, true) as Node | undefined;
+      return v?.range ? program.test(text.slice(v.range[0], v.range[1])) : false;
+    });
+    if (!runs || service.flow) continue;
+    const read = (key: string, fallback: string): StopValue => {
+      const v = service.get(key, true) as Node | undefined;
+      if (!isScalar(v) || !v.range) return { value: fallback, line: null };
+      return {
+        value: String(v.value),
+        line: lineAt(starts, v.range[0]),
+        start: v.range[0],
+        end: v.range[1],
+      };
+    };
+    const wait = read('stop_grace_period', '10s');
+    const first = (service.items[0] as Pair<Node, Node>).key;
+    const at = first?.range?.[0] ?? 0;
+    const lineStart = starts[lineAt(starts, at) - 1]!;
+    return {
+      manager: 'compose',
+      label: `compose service ${String(item.key.value)}`,
+      waitSeconds: composeSeconds(wait.value),
+      wait,
+      waitSetting: 'stop_grace_period',
+      signal: read('stop_signal', 'SIGTERM'),
+      signalSetting: 'stop_signal',
+      insertAt: lineStart,
+      indent: text.slice(lineStart, at),
+    };
+  }
+  return null;
+}
+
+/** systemd time spans: "90", "90s", "1min 30s", "infinity". */
+function systemdSeconds(value: string): number | null {
+  const s = value.trim();
+  if (s === 'infinity') return Infinity;
+  if (/^\d+$/.test(s)) return Number(s);
+  const unit: Record<string, number> = {
+    h: 3600,
+    hr: 3600,
+    m: 60,
+    min: 60,
+    s: 1,
+    sec: 1,
+    ms: 1e-3,
+    msec: 1e-3,
+  };
+  // Read part by part from where the last one ended (sticky), so no part is searched for twice.
+  const part = /[ \t]*(\d+(?:\.\d+)?)[ \t]*([a-z]+)/y;
+  let total = 0;
+  let at = 0;
+  while (at < s.length) {
+    part.lastIndex = at;
+    const m = part.exec(s);
+    const u = m ? unit[m[2]!] : undefined;
+    if (!m || u === undefined) return null;
+    total += Number(m[1]) * u;
+    at = part.lastIndex;
+  }
+  return at > 0 ? total : null;
+}
+
+function systemdPolicy(name: string, text: string): StopPolicy | null {
+  const starts = lineStarts(text);
+  let section = '';
+  let serviceHeader = -1;
+  let wait: StopValue = { value: '90s', line: null };
+  let signal: StopValue = { value: 'SIGTERM', line: null };
+  let waitSetting = 'TimeoutStopSec';
+  for (const m of text.matchAll(/^[ \t]*(\[[^\]\n]+\]|([A-Za-z]+)=(.*))$/gm)) {
+    if (m[1]!.startsWith('[')) {
+      section = m[1]!;
+      if (section === '[Service]') serviceHeader = m.index + m[0].length;
+      continue;
+    }
+    if (section !== '[Service]') continue;
+    const value = m[3]!.trim();
+    const start = m.index + m[0].indexOf('=') + 1;
+    const at: StopValue = {
+      value,
+      line: lineAt(starts, m.index),
+      start,
+      end: start + m[3]!.trimEnd().length,
+    };
+    if (m[2] === 'TimeoutStopSec' || (m[2] === 'TimeoutSec' && wait.line === null)) {
+      wait = at;
+      waitSetting = m[2]!;
+    }
+    if (m[2] === 'KillSignal') signal = at;
+  }
+  if (serviceHeader < 0) return null;
+  const after = text.indexOf('\n', serviceHeader);
+  return {
+    manager: 'systemd',
+    label: `systemd unit ${name.replace(/^.*\//, '')}`,
+    waitSeconds: systemdSeconds(wait.value),
+    wait,
+    waitSetting,
+    signal,
+    signalSetting: 'KillSignal',
+    insertAt: after < 0 ? text.length : after + 1,
+    indent: '',
+  };
+}
