@@ -19,6 +19,12 @@ export function listenTarget(
   nodePort: number,
 ): number | string | null {
   if (kind === 'node') return nodePort;
+  if (kind === 'uvicorn') {
+    const uds = /--uds[= ](\S+)/.exec(config);
+    if (uds?.[1]) return uds[1];
+    const port = /--port[= ](\d+)/.exec(config);
+    return port?.[1] ? Number(port[1]) : 8000;
+  }
   if (kind === 'gunicorn') {
     // bind = "127.0.0.1:8000" or bind = ["unix:/run/app.sock"]: the first address.
     const m = /^\s*bind\s*=\s*\[?\s*["']([^"']+)["']/m.exec(config);

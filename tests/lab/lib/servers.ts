@@ -7,6 +7,7 @@
  * config file, so the file the CLI reads is exactly what ran.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGroup, type Group } from './procs.ts';
 import { waitForListen } from './net.ts';
@@ -16,7 +17,7 @@ export const PYTHON = '/usr/bin/python3';
 export const NGINX = '/usr/sbin/nginx';
 export const UWSGI = '/usr/bin/uwsgi';
 
-export type AppKind = 'gunicorn' | 'uwsgi' | 'node';
+export type AppKind = 'gunicorn' | 'uwsgi' | 'node' | 'uvicorn';
 
 export interface Running {
   group: Group;
@@ -29,12 +30,14 @@ export function missingTools(): string[] {
   const checks: [string, string[]][] = [
     [NGINX, ['-v']],
     [PYTHON, ['-c', 'import gunicorn']],
+    [`${PYTHON} (uvicorn)`, ['-c', 'import uvicorn']],
     [UWSGI, ['--plugin', 'python3', '--version']],
     ['patch', ['--version']],
   ];
   return checks
     .filter(
-      ([cmd, args]) => spawnSync(cmd, args, { stdio: 'ignore', timeout: 10_000 }).status !== 0,
+      ([cmd, args]) =>
+        spawnSync(cmd.split(' ')[0]!, args, { stdio: 'ignore', timeout: 10_000 }).status !== 0,
     )
     .map(([cmd]) => cmd);
 }
@@ -94,6 +97,14 @@ export async function startApp(
     });
   } else if (kind === 'uwsgi') {
     group = startGroup('uwsgi', UWSGI, ['--ini', join(dir, conf)], { cwd: dir, logFile });
+  } else if (kind === 'uvicorn') {
+    // The Procfile's command as a platform runs it, with Debian's interpreter.
+    const line = /\buvicorn\s+(.*)$/m.exec(readFileSync(join(dir, conf), 'utf8'));
+    if (!line) throw new Error(`${conf} has no uvicorn command`);
+    group = startGroup('uvicorn', PYTHON, ['-m', 'uvicorn', ...line[1]!.trim().split(/\s+/)], {
+      cwd: dir,
+      logFile,
+    });
   } else {
     if (typeof target !== 'number') throw new Error('the node server listens on a port');
     group = startGroup('node', process.execPath, [join(dir, conf), String(target)], {
