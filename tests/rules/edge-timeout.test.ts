@@ -98,3 +98,30 @@ describe('edge-timeout', () => {
     expect(ours([slow, lb('aws_lb', '  idle_timeout = var.idle\n')])).toEqual([]);
   });
 });
+
+describe('edge-timeout behind Cloudflare', () => {
+  const cf = (trust: string, wait: string) => ({
+    name: 'site.conf',
+    text: `server {\n    listen 443 ssl;\n    server_name www.example.com;\n    ssl_certificate /etc/ssl/www.pem;\n    ssl_certificate_key /etc/ssl/www.key;\n${trust}\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout ${wait};\n    }\n}\n`,
+  });
+
+  it('Cloudflare (real_ip_header CF-Connecting-IP) answers 524 after 100 s: a 300s wait is lowered to 95s', () => {
+    const file = cf('    real_ip_header CF-Connecting-IP;', '300s');
+    const [hit] = ours([file]);
+    expect(hit!.message).toContain('gets a 524 from Cloudflare');
+    expect(hit!.compared!.map((c) => [c.setting, c.value])).toEqual([
+      ['proxy read timeout', '100 s'],
+      ['proxy_read_timeout', '300s'],
+    ]);
+    const fixed = run([file]).fixed[0]!.text;
+    expect(fixed).toBe(cf('    real_ip_header CF-Connecting-IP;', '95s').text);
+    expect(ours([{ ...file, text: fixed }])).toEqual([]);
+  });
+
+  it('a set_real_ip_from line with a Cloudflare range says the same; another range does not', () => {
+    expect(ours([cf('    set_real_ip_from 173.245.48.0/20;', '120s')])).toHaveLength(1);
+    expect(ours([cf('    set_real_ip_from 10.0.0.0/8;', '120s')])).toEqual([]);
+    // Within Cloudflare's 100 s, nothing to say.
+    expect(ours([cf('    real_ip_header CF-Connecting-IP;', '90s')])).toEqual([]);
+  });
+});

@@ -36,7 +36,7 @@ describe('keepalive-race: an ELB Service in front of ingress-nginx', () => {
     const text = service(IDLE(3600)) + configMap('  use-forwarded-headers: "true"');
     const [hit] = race(text);
     expect(hit!.compared!.map((c) => [c.setting, c.value])).toEqual([
-      ['idle_timeout', '3600 s'],
+      ['connection-idle-timeout', '3600 s'],
       ['keep-alive', '75s'],
     ]);
     const fixed = run(text).fixed[0]!.text;

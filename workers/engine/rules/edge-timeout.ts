@@ -28,7 +28,9 @@ export const edgeTimeout: Rule = {
       "waits for nginx's response. When a location's proxy_read_timeout (or uwsgi_/fastcgi_…) " +
       'is longer, requests slower than the balancer get a 504 from it, with target status "-" ' +
       'in its access log, while nginx and the app go on working; nginx logs 499 for them, not ' +
-      'an error.',
+      'an error. Cloudflare does the same after its 100 s proxy read timeout and answers 524; ' +
+      "it is known from nginx's config (real_ip_header CF-Connecting-IP, or set_real_ip_from " +
+      'one of its ranges).',
     fixSafety:
       "Safe: the read timeout is lowered to just under the balancer's idle timeout in the " +
       'locations that wait longer. Requests that slow fail at the balancer today anyway; nginx ' +
@@ -101,10 +103,12 @@ function message(
     .map((r) => `${r.route.label} waits ${r.effective.value?.[0]} (${r.directive})`)
     .join('; ');
   const more = longer.length > 3 ? ` and ${longer.length - 3} more location(s)` : '';
+  // Cloudflare answers 524 ("a timeout occurred"); AWS's balancers 504.
+  const status = front.kind === 'cloudflare' ? 524 : 504;
   let out =
-    `${front.label} gives up on a request after ${idle} s without data (idle_timeout, ` +
+    `${front.label} gives up on a request after ${idle} s without data (${front.setting}, ` +
     `${sourceOf(front.idle.source)}), but nginx waits longer: ${where}${more}. A request slower ` +
-    `than ${idle} s gets a 504 from the balancer while nginx and the app keep working on it; ` +
+    `than ${idle} s gets a ${status} from ${front.kind === 'cloudflare' ? 'Cloudflare' : 'the balancer'} while nginx and the app keep working on it; ` +
     'nginx logs 499 for it, not an error.';
   const lb = explains.filter((e) => e.source === 'aws-lb').length;
   const nginx = explains.length - lb;
@@ -121,8 +125,12 @@ function evidence(
   const at = writtenAt(front.idle.source);
   const out: Evidence[] = [
     at
-      ? { ...at, note: `the balancer's idle timeout (${front.idle.value} s)` }
-      : { file: front.file, line: front.line, note: 'no idle_timeout: 60 s by default' },
+      ? { ...at, note: `the balancer's ${front.setting} (${front.idle.value} s)` }
+      : {
+          file: front.file,
+          line: front.line,
+          note: `${front.setting}: ${front.idle.value} s (${sourceOf(front.idle.source)})`,
+        },
   ];
   for (const r of longer.slice(0, 5)) {
     const set = writtenAt(r.effective.source);
@@ -144,7 +152,7 @@ function compared(front: Front, longest: ReadTimeout): ComparedValue[] {
   return [
     {
       hop: front.label,
-      setting: 'idle_timeout',
+      setting: front.setting,
       value: `${front.idle.value} s`,
       source: sourceOf(front.idle.source),
     },

@@ -1,11 +1,12 @@
 /**
  * The hops in front of nginx: load balancers that keep their own connections to it, from the
  * pasted infrastructure files (Terraform `aws_lb`/`aws_alb`/`aws_elb`; a Kubernetes Service of
- * type LoadBalancer with AWS annotations, usually ingress-nginx's). Each with its idle timeout
- * and where that value came from.
+ * type LoadBalancer with AWS annotations, usually ingress-nginx's), and Cloudflare when nginx's
+ * config trusts its client-address header. Each with the time it waits and where that came from.
  */
 import type { ParsedFile } from '../formats/types.ts';
 import type { EffectiveValue } from '../formats/gunicorn/text.ts';
+import type { NginxFile } from '../formats/nginx/index.ts';
 import { terraformBalancers, type TerraformTree } from '../formats/terraform/index.ts';
 import {
   kubernetesServices,
@@ -14,11 +15,16 @@ import {
 } from '../formats/kubernetes/index.ts';
 
 export interface Front {
-  kind: 'alb' | 'elb';
+  kind: 'alb' | 'elb' | 'cloudflare';
   /** For people: "AWS ALB aws_lb.web (main.tf)". */
   label: string;
-  /** Seconds the balancer keeps an idle connection to nginx. */
+  /**
+   * Seconds the balancer lets a connection to nginx sit without data: idle between requests
+   * and while it waits for a response (Cloudflare: only the latter).
+   */
   idle: EffectiveValue;
+  /** That setting in the balancer's own words ("idle_timeout"). */
+  setting: string;
   file: string;
   /** The line that declares it. */
   line: number;
@@ -35,9 +41,11 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
         kind: lb.kind,
         label: `${NAMES[lb.kind]} ${lb.address} (${f.name})`,
         idle: lb.idle,
+        setting: 'idle_timeout',
         file: f.name,
         line: lb.line,
       }));
+    if (f.kind === 'nginx') return cloudflare(f as NginxFile);
     if (f.kind !== 'kubernetes') return [];
     return kubernetesServices(f as ParsedFile<KubernetesTree>).flatMap((service) => {
       const elb = serviceElb(service);
@@ -51,6 +59,7 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
             line === null
               ? { value: '60', source: { default: 'AWS default (connection idle timeout, 60 s)' } }
               : { value, source: { file: f.name, line } },
+          setting: 'connection-idle-timeout',
           file: f.name,
           line: service.line,
           service: service.name,
@@ -58,4 +67,59 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
       ];
     });
   });
+}
+
+/**
+ * Cloudflare's published IPv4 and IPv6 ranges, as `set_real_ip_from` lines copy them: enough
+ * to know the site is proxied by Cloudflare.
+ */
+const CLOUDFLARE_RANGES = new Set([
+  '173.245.48.0/20',
+  '103.21.244.0/22',
+  '103.22.200.0/22',
+  '103.31.4.0/22',
+  '141.101.64.0/18',
+  '108.162.192.0/18',
+  '190.93.240.0/20',
+  '188.114.96.0/20',
+  '197.234.240.0/22',
+  '198.41.128.0/17',
+  '162.158.0.0/15',
+  '104.16.0.0/13',
+  '104.24.0.0/14',
+  '172.64.0.0/13',
+  '131.0.72.0/22',
+  '2400:cb00::/32',
+  '2606:4700::/32',
+  '2803:f800::/32',
+  '2405:b500::/32',
+  '2405:8100::/32',
+  '2a06:98c0::/29',
+  '2c0f:f248::/32',
+]);
+
+/**
+ * Cloudflare in front, as nginx's config shows it (`real_ip_header CF-Connecting-IP`, or
+ * `set_real_ip_from` one of its ranges): it answers 524 when the origin sends no response
+ * within its proxy read timeout, 100 s (Enterprise plans can raise it).
+ */
+function cloudflare(file: NginxFile): Front[] {
+  const d = file
+    .directives()
+    .find(
+      (x) =>
+        (x.name === 'real_ip_header' && /^cf-connecting-ip$/i.test(x.args[0] ?? '')) ||
+        (x.name === 'set_real_ip_from' && CLOUDFLARE_RANGES.has(x.args[0] ?? '')),
+    );
+  if (!d) return [];
+  return [
+    {
+      kind: 'cloudflare',
+      label: `Cloudflare (${d.name} ${d.args[0]}, ${file.name}:${d.line})`,
+      idle: { value: '100', source: { default: 'Cloudflare proxy read timeout (100 s)' } },
+      setting: 'proxy read timeout',
+      file: file.name,
+      line: d.line,
+    },
+  ];
 }

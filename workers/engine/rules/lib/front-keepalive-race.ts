@@ -31,7 +31,7 @@ import type { RuleHit } from '../types.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
 
 /** What a lost race looks like in the balancer's log: no answer from nginx at all. */
-const RACE_STATUS = { alb: 502, elb: 504 } as const;
+const RACE_STATUS: Record<string, number> = { alb: 502, elb: 504 };
 /** nginx's limit is set this much above the balancer's. */
 const MARGIN = 5;
 
@@ -58,6 +58,8 @@ export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): 
     : ingressIdles(topology);
   const hits: RuleHit[] = [];
   for (const front of topology.fronts) {
+    // Cloudflare's idle keep-alive to origins is not one of its documented settings: not compared.
+    if (front.kind === 'cloudflare') continue;
     const idle = numberOf(front.idle);
     if (idle === null || idle <= 0) continue;
     // keepalive_timeout 0 turns keep-alive off: nginx says Connection: close, nothing is reused.
@@ -183,7 +185,7 @@ function message(
         ? 'nginx (every server block)'
         : `nginx (${short} of its ${all} server blocks)`;
   let out =
-    `${front.label} keeps idle connections to nginx for ${idle} s (idle_timeout, ${sourceOf(front.idle.source)}), ` +
+    `${front.label} keeps idle connections to nginx for ${idle} s (${front.setting}, ${sourceOf(front.idle.source)}), ` +
     `but ${which} closes an idle client connection after ${shortest.value} (${shortest.setting}, ${shortest.source}). ` +
     'The balancer then sends a request on a connection nginx has just closed; nginx logs nothing ' +
     `(the connection was idle) and the balancer answers ${RACE_STATUS[front.kind]} with target status "-".`;
@@ -217,7 +219,7 @@ function compared(front: Front, shortest: ClientIdle): ComparedValue[] {
   return [
     {
       hop: front.label,
-      setting: 'idle_timeout',
+      setting: front.setting,
       value: `${front.idle.value} s`,
       source: sourceOf(front.idle.source),
     },

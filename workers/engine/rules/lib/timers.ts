@@ -121,7 +121,7 @@ export function pathTimers(
     if (seconds !== null && seconds > 0)
       add({
         hop: front.label,
-        setting: 'idle_timeout',
+        setting: front.setting,
         seconds,
         source: sourceOf(front.idle.source),
       });
