@@ -1,6 +1,7 @@
 /**
- * deploy-termination for app servers run by docker compose or systemd: the manager's wait
- * before SIGKILL (compose stop_grace_period, 10 s by default; systemd TimeoutStopSec, 90 s)
+ * deploy-termination for app servers run by docker compose, systemd or supervisord: the
+ * manager's wait before SIGKILL (compose stop_grace_period, 10 s by default; systemd
+ * TimeoutStopSec, 90 s; supervisord stopwaitsecs, 10)
  * against the app's drain (gunicorn graceful_timeout, 30 s by default; uvicorn
  * --timeout-graceful-shutdown), and a stop signal the app does not drain on. Exact fixed files,
  * re-analysed; near misses.
@@ -8,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
+import { detectKind } from '../../workers/engine/formats/detect.ts';
+import { findLaunches } from '../../workers/engine/formats/gunicorn/launch.ts';
 
 const ours = (files: SourceFile[]) =>
   analyze(files).findings.filter((f) => f.cause === 'deploy-termination');
@@ -71,5 +74,36 @@ describe('deploy-termination: docker compose and systemd', () => {
     expect(
       ours([{ name: 'compose.yaml', text: 'services:\n  api:\n    command: uvicorn main:app\n' }]),
     ).toEqual([]);
+  });
+});
+
+describe('deploy-termination: supervisord', () => {
+  const conf = (extra: string) =>
+    `; the shop API\n[program:shop]\ncommand=/srv/venv/bin/gunicorn shop.wsgi --bind 127.0.0.1:8000\nenvironment=DJANGO_SETTINGS_MODULE="shop.settings,prod",LANG=C.UTF-8\n${extra}\n[program:worker]\ncommand=/srv/venv/bin/celery -A shop worker\n`;
+
+  it('stopsignal=QUIT and the default stopwaitsecs (10) under graceful_timeout 30: TERM and 35', () => {
+    const file = { name: 'shop.conf', text: conf('stopsignal=QUIT\n') };
+    expect(detectKind(file.name, file.text).kind).toBe('gunicorn');
+    fixes(
+      file,
+      conf('stopsignal=TERM\n').replace('[program:shop]\n', '[program:shop]\nstopwaitsecs = 35\n'),
+    );
+  });
+
+  it('reads its environment= pairs, quoted values with commas included', () => {
+    const launch = findLaunches('shop.conf', conf(''));
+    expect(launch.form).toBe('supervisord');
+    expect(launch.env.map((e) => [e.name, e.value])).toEqual([
+      ['DJANGO_SETTINGS_MODULE', 'shop.settings,prod'],
+      ['LANG', 'C.UTF-8'],
+    ]);
+    expect(launch.launches.map((l) => l.origin)).toEqual([
+      'supervisord program:shop',
+      'supervisord program:worker',
+    ]);
+  });
+
+  it('does not trigger: stopwaitsecs 60 with TERM', () => {
+    expect(ours([{ name: 'shop.conf', text: conf('stopwaitsecs=60\n') }])).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ const SETTING_LINE =
 
 const LAUNCHER_NAME =
   /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
+/** A supervisord config, whatever its name: it has `[program:x]` sections. */
+const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
 
 function detect(name: string, text: string): number {
   const base = baseName(name);
@@ -23,7 +25,10 @@ function detect(name: string, text: string): number {
     if (hits >= 1 && /gunicorn/i.test(head)) return 0.7;
     return hits >= 2 ? 0.5 : 0.05;
   }
-  if ((LAUNCHER_NAME.test(base) && /\bgunicorn3?\b/.test(head)) || startsProgram(head, GUNICORN)) {
+  if (
+    ((LAUNCHER_NAME.test(base) || SUPERVISORD.test(head)) && /\bgunicorn3?\b/.test(head)) ||
+    startsProgram(head, GUNICORN)
+  ) {
     const launch = findLaunches(name, head);
     if (launch.launches.some((l) => findProgram(l.words, isGunicornProgram) >= 0)) return 0.75;
     if (launch.env.some((e) => e.name === 'GUNICORN_CMD_ARGS')) return 0.6;

@@ -7,7 +7,8 @@ import { innerScript, jsonArrayWords, shellCommands, type Word } from './shell.t
 import { splitLines } from './text.ts';
 import { baseName, withoutComment } from '../../strings.ts';
 
-export type LaunchForm = 'procfile' | 'dockerfile' | 'systemd' | 'compose' | 'script';
+export type LaunchForm =
+  'procfile' | 'dockerfile' | 'systemd' | 'compose' | 'supervisord' | 'script';
 
 export interface Launch {
   words: Word[];
@@ -39,6 +40,7 @@ export function launchForm(name: string, text: string): LaunchForm {
   if (/\.(service|socket)$/.test(base)) return 'systemd';
   if (/\.(sh|bash)$/.test(base)) return 'script';
   if (isComposeFile(name, text)) return 'compose';
+  if (/^[ \t]*\[program:[^\]\n]+\]/m.test(text)) return 'supervisord';
   if (/^[ \t]*\[Service\]/m.test(text) || /^[ \t]*ExecStart=/m.test(text)) return 'systemd';
   if (/^[ \t]*FROM[ \t]+\S/im.test(text) && /^[ \t]*(CMD|ENTRYPOINT|RUN)\b/im.test(text))
     return 'dockerfile';
@@ -64,7 +66,9 @@ export function findLaunches(name: string, text: string): LaunchFile {
           ? systemd(text)
           : form === 'compose'
             ? compose(text)
-            : script(text);
+            : form === 'supervisord'
+              ? supervisord(text)
+              : script(text);
   return { ...found, unclosedQuotes: open };
 }
 
@@ -187,6 +191,53 @@ function systemd(text: string): LaunchFile {
       launches.push({ words, origin: 'systemd ExecStart' });
   }
   return { unclosedQuotes: [], form: 'systemd', launches, env };
+}
+
+/**
+ * supervisord: each `[program:x]` section's `command=` (one line, run without a shell) and
+ * `environment=KEY="value",KEY2=value`.
+ */
+function supervisord(text: string): LaunchFile {
+  const launches: Launch[] = [];
+  const env: EnvAssignment[] = [];
+  let program: string | null = null;
+  for (const l of splitLines(text)) {
+    const section = /^[ \t]*\[([^\]\n]+)\]/.exec(l.body);
+    if (section) {
+      program = section[1]!.startsWith('program:') ? section[1]!.slice(8) : null;
+      continue;
+    }
+    const m = program && /^[ \t]*(command|environment)[ \t]*=[ \t]*/.exec(l.body);
+    if (!m) continue;
+    const from = l.start + m[0].length;
+    const to = l.start + withoutComment(l.body).trimEnd().length;
+    if (m[1] === 'command') {
+      for (const words of split(text, from, to, false))
+        launches.push({ words, origin: `supervisord program:${program}` });
+      continue;
+    }
+    // KEY="value",KEY2=value: commas between pairs, quotes around values with commas.
+    const key = /[ \t]*([A-Za-z_]\w*)=/y;
+    for (let at = from; at < to;) {
+      key.lastIndex = at;
+      const k = key.exec(text);
+      if (!k || key.lastIndex > to) break;
+      const valueStart = key.lastIndex;
+      const quoted = text[valueStart] === '"';
+      const close = quoted ? text.indexOf('"', valueStart + 1) : -1;
+      const end = quoted && close >= 0 && close < to ? close + 1 : text.indexOf(',', valueStart);
+      const valueEnd = end < 0 || end > to ? to : end;
+      env.push({
+        name: k[1]!,
+        value: text.slice(valueStart, valueEnd).replace(/^"(.*)"$/s, '$1'),
+        start: at,
+        end: valueEnd,
+        origin: `supervisord program:${program} environment`,
+      });
+      at = text[valueEnd] === ',' ? valueEnd + 1 : to;
+    }
+  }
+  return { unclosedQuotes: [], form: 'supervisord', launches, env };
 }
 
 function script(text: string): LaunchFile {

@@ -1,7 +1,8 @@
 /**
  * How a process manager stops the app server a launch file starts, read from that file: docker
  * compose (`stop_grace_period`, 10 s by default; `stop_signal`, SIGTERM), a systemd unit
- * (`TimeoutStopSec=` or `TimeoutSec=`, 90 s by default; `KillSignal=`, SIGTERM). After the
+ * (`TimeoutStopSec=` or `TimeoutSec=`, 90 s by default; `KillSignal=`, SIGTERM), supervisord
+ * (`stopwaitsecs`, 10; `stopsignal`, TERM). After the
  * signal the manager waits that long, then sends SIGKILL. Each value keeps its offsets, so a
  * fix can replace it or add it where it belongs.
  */
@@ -20,7 +21,7 @@ export interface StopValue {
 }
 
 export interface StopPolicy {
-  manager: 'compose' | 'systemd';
+  manager: 'compose' | 'systemd' | 'supervisord';
   /** "compose service api", "systemd unit app.service". */
   label: string;
   /** Seconds between the stop signal and SIGKILL; null when the value does not read as a time. */
@@ -40,6 +41,7 @@ export function stopPolicy(name: string, text: string, program: RegExp): StopPol
   const form = launchForm(name, text);
   if (form === 'compose') return composePolicy(text, program);
   if (form === 'systemd') return systemdPolicy(name, text);
+  if (form === 'supervisord') return supervisordPolicy(text, program);
   return null;
 }
 
@@ -182,4 +184,41 @@ function systemdPolicy(name: string, text: string): StopPolicy | null {
     insertAt: after < 0 ? text.length : after + 1,
     indent: '',
   };
+}
+
+/**
+ * supervisord: the `[program:x]` section whose `command=` runs the program; `stopwaitsecs`
+ * (10 by default) and `stopsignal` (TERM).
+ */
+function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
+  const starts = lineStarts(text);
+  const sections = [...text.matchAll(/^[ \t]*\[([^\]\n]+)\][ \t]*$/gm)];
+  for (const [i, section] of sections.entries()) {
+    if (!section[1]!.startsWith('program:')) continue;
+    const from = section.index + section[0].length;
+    const to = sections[i + 1]?.index ?? text.length;
+    const body = text.slice(from, to);
+    const command = /^[ \t]*command[ \t]*=(.*)$/m.exec(body);
+    if (!command || !program.test(command[1]!)) continue;
+    const read = (key: string, fallback: string): StopValue => {
+      const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*(\\S+)`, 'm').exec(body);
+      if (!m) return { value: fallback, line: null };
+      const start = from + m.index + m[0].length - m[1]!.length;
+      return { value: m[1]!, line: lineAt(starts, start), start, end: start + m[1]!.length };
+    };
+    const wait = read('stopwaitsecs', '10');
+    const nl = text.indexOf('\n', section.index);
+    return {
+      manager: 'supervisord',
+      label: `supervisord ${section[1]}`,
+      waitSeconds: /^\d+$/.test(wait.value) ? Number(wait.value) : null,
+      wait,
+      waitSetting: 'stopwaitsecs',
+      signal: read('stopsignal', 'TERM'),
+      signalSetting: 'stopsignal',
+      insertAt: nl < 0 ? text.length : nl + 1,
+      indent: '',
+    };
+  }
+  return null;
 }

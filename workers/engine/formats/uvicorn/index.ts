@@ -7,6 +7,8 @@ import { isUvicornProgram, parseUvicorn, type UvicornTree } from './parse.ts';
 
 const LAUNCHER_NAME =
   /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
+/** A supervisord config, whatever its name: it has `[program:x]` sections. */
+const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
 
 function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
@@ -15,6 +17,7 @@ function detect(name: string, text: string): number {
     return /\buvicorn\.(run|Config)\(/.test(head) ? 0.8 : 0;
   if (
     LAUNCHER_NAME.test(baseName(name)) ||
+    SUPERVISORD.test(head) ||
     startsProgram(head, /^uvicorn$/) ||
     /\bpython[\d.]*[ \t"',]+-m[ \t"',]+uvicorn\b/.test(head)
   ) {

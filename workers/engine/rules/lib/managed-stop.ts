@@ -1,7 +1,7 @@
 /**
- * deploy-termination for an app server run by docker compose or systemd: the manager sends its
- * stop signal, waits (compose `stop_grace_period`, 10 s by default; systemd `TimeoutStopSec`,
- * 90 s), then SIGKILLs. gunicorn drains on SIGTERM for up to `graceful_timeout` (30 s by
+ * deploy-termination for an app server run by docker compose, systemd or supervisord: the
+ * manager sends its stop signal, waits (compose `stop_grace_period`, 10 s by default; systemd
+ * `TimeoutStopSec`, 90 s; supervisord `stopwaitsecs`, 10), then SIGKILLs. gunicorn drains on SIGTERM for up to `graceful_timeout` (30 s by
  * default) but stops at once on SIGINT or SIGQUIT; uvicorn drains on SIGTERM and SIGINT, for up
  * to `--timeout-graceful-shutdown` when set. A wait not above the drain, or a signal the app
  * does not drain on, cuts the requests running at every deploy.
@@ -86,11 +86,14 @@ function check(
     problems.push(
       `${policy.label} stops it with SIG${signal} (${policy.signalSetting}), on which ${drain.program} exits at once: every request running at a deploy is cut.`,
     );
-    edits.push(...setValue(file, policy, policy.signal, policy.signalSetting, 'SIGTERM'));
-    changes.push(`${policy.signalSetting} SIGTERM`);
+    // supervisord names signals without SIG.
+    const term = policy.manager === 'supervisord' ? 'TERM' : 'SIGTERM';
+    edits.push(...setValue(file, policy, policy.signal, policy.signalSetting, term));
+    changes.push(`${policy.signalSetting} ${term}`);
   }
   if (short) {
-    const want = `${drain.seconds! + MARGIN}s`;
+    // supervisord's stopwaitsecs is a plain number of seconds.
+    const want = `${drain.seconds! + MARGIN}${policy.manager === 'supervisord' ? '' : 's'}`;
     problems.push(
       `${policy.label} waits ${policy.waitSeconds} s (${policy.waitSetting}${policy.wait.line === null ? ', default' : ''}) ` +
         `after the stop signal before SIGKILL, but ${drain.program} may take up to ${drain.seconds} s ` +
@@ -102,7 +105,7 @@ function check(
   }
   return {
     key: `deploy-termination ${file.name} ${policy.label}`,
-    title: `${policy.manager === 'compose' ? 'docker compose' : 'systemd'} cuts ${drain.program}'s requests when it stops it`,
+    title: `${policy.manager === 'compose' ? 'docker compose' : policy.manager} cuts ${drain.program}'s requests when it stops it`,
     message: `${backend.label}: ${problems.join(' ')}`,
     evidence: evidence(file, policy, drain, quick, short),
     compared: compared(policy, drain),
@@ -129,7 +132,9 @@ function setValue(
   const line =
     policy.manager === 'compose'
       ? `${policy.indent}${setting}: ${value}\n`
-      : `${setting}=${value}\n`;
+      : policy.manager === 'supervisord'
+        ? `${setting} = ${value}\n`
+        : `${setting}=${value}\n`;
   return [{ file: file.name, start: policy.insertAt, end: policy.insertAt, text: line }];
 }
 
