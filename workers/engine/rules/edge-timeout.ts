@@ -12,6 +12,7 @@ import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
 import { formatDuration, setDirective } from '../formats/nginx/index.ts';
 import type { Front, Route } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
+import { frontCompared, frontEvidence } from './lib/front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, readTimeout, type ReadTimeout } from './lib/app-limit.ts';
 import { routeOf } from './lib/route-of.ts';
@@ -122,16 +123,7 @@ function evidence(
   longer: readonly ReadTimeout[],
   explains: readonly LogEvent[],
 ): Evidence[] {
-  const at = writtenAt(front.idle.source);
-  const out: Evidence[] = [
-    at
-      ? { ...at, note: `the balancer's ${front.setting} (${front.idle.value} s)` }
-      : {
-          file: front.file,
-          line: front.line,
-          note: `${front.setting}: ${front.idle.value} s (${sourceOf(front.idle.source)})`,
-        },
-  ];
+  const out: Evidence[] = [frontEvidence(front)];
   for (const r of longer.slice(0, 5)) {
     const set = writtenAt(r.effective.source);
     out.push(
@@ -150,12 +142,7 @@ function evidence(
 
 function compared(front: Front, longest: ReadTimeout): ComparedValue[] {
   return [
-    {
-      hop: front.label,
-      setting: front.setting,
-      value: `${front.idle.value} s`,
-      source: sourceOf(front.idle.source),
-    },
+    frontCompared(front),
     {
       hop: `nginx ${longest.route.label}`,
       setting: longest.directive,

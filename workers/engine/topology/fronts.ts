@@ -28,8 +28,6 @@ export interface Front {
   file: string;
   /** The line that declares it. */
   line: number;
-  /** The Kubernetes Service it was made for (its annotations hold its settings). */
-  service?: string;
 }
 
 const NAMES = { alb: 'AWS ALB', elb: 'AWS Classic ELB' } as const;
@@ -62,7 +60,6 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
           setting: 'connection-idle-timeout',
           file: f.name,
           line: service.line,
-          service: service.name,
         },
       ];
     });

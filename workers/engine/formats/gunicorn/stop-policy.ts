@@ -46,7 +46,7 @@ export function stopPolicy(name: string, text: string, program: RegExp): StopPol
 }
 
 /** docker compose durations: "1m30s", "10s", "500ms", or plain seconds. */
-export function composeSeconds(value: string): number | null {
+function composeSeconds(value: string): number | null {
   const s = value.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
   const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;

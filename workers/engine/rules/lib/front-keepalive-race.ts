@@ -28,6 +28,7 @@ import {
 } from '../../formats/kubernetes/index.ts';
 import type { Front, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
+import { frontCompared, frontEvidence } from './front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
 
 /** What a lost race looks like in the balancer's log: no answer from nginx at all. */
@@ -200,12 +201,7 @@ function evidence(
   short: readonly ClientIdle[],
   explains: readonly LogEvent[],
 ): Evidence[] {
-  const at = writtenAt(front.idle.source);
-  const out: Evidence[] = [
-    at
-      ? { ...at, note: `the balancer's idle timeout (${front.idle.value} s)` }
-      : { file: front.file, line: front.line, note: 'no idle timeout set: 60 s by default' },
-  ];
+  const out: Evidence[] = [frontEvidence(front)];
   const seen = new Set<string>();
   for (const s of short) {
     const key = `${s.at.file}:${s.at.line}`;
@@ -219,12 +215,7 @@ function evidence(
 
 function compared(front: Front, shortest: ClientIdle): ComparedValue[] {
   return [
-    {
-      hop: front.label,
-      setting: front.setting,
-      value: `${front.idle.value} s`,
-      source: sourceOf(front.idle.source),
-    },
+    frontCompared(front),
     {
       hop: 'nginx (clients)',
       setting: shortest.setting,
