@@ -15,12 +15,7 @@ import { lineAt, type EffectiveSettings } from '../gunicorn/text.ts';
 import { envOption, parseUwsgiArgs } from '../uwsgi/cmdline.ts';
 import { mergeUwsgiSettings } from '../uwsgi/effective.ts';
 import { isUwsgiProgram } from '../uwsgi/parse.ts';
-import {
-  isUvicornProgram,
-  parseUvicornArgs,
-  uvicornDefaults,
-  uvicornEnvSetting,
-} from '../uvicorn/index.ts';
+import { isUvicornProgram, parseUvicornArgs, uvicornSettings } from '../uvicorn/index.ts';
 import { asSeq } from './nodes.ts';
 import { isTemplated } from './templates.ts';
 import type { EnvVar, K8sContainer } from './objects.ts';
@@ -172,38 +167,10 @@ export function containerRuntime(
     rt.uwsgi = { applied, settings: mergeUwsgiSettings(applied) };
   }
   const v = findProgram(words, isUvicornProgram);
-  if (v >= 0)
-    rt.uvicorn = { settings: uvicornContainer(words.slice(v + 1), c.env, file, lineOfOffset) };
-  return rt;
-}
-
-/** A container's uvicorn: its arguments over UVICORN_* from the container's env, over defaults. */
-function uvicornContainer(
-  args: Word[],
-  env: readonly EnvVar[],
-  file: string,
-  lineOf: (offset: number) => number,
-): EffectiveSettings {
-  const settings = uvicornDefaults();
-  for (const e of env) {
-    const name =
-      uvicornEnvSetting(e.name)?.name ?? (e.name === 'WEB_CONCURRENCY' ? 'workers' : null);
-    if (name)
-      settings[name] = {
-        value: e.value,
-        source:
-          e.value === null
-            ? { dynamic: `${e.name} is set at run time`, file, line: e.line }
-            : { file, line: e.line },
-      };
+  if (v >= 0) {
+    const env = c.env.map((e) => ({ name: e.name, value: e.value, file, line: e.line }));
+    const at = (offset: number) => ({ file, line: lineOfOffset(offset) });
+    rt.uvicorn = { settings: uvicornSettings(parseUvicornArgs(words.slice(v + 1)), env, at) };
   }
-  const parsed = parseUvicornArgs(args);
-  for (const a of parsed.settings)
-    settings[a.name] = {
-      value: a.value,
-      source: a.dynamic
-        ? { file, line: lineOf(a.start), dynamic: a.dynamic }
-        : { file, line: lineOf(a.start) },
-    };
-  return settings;
+  return rt;
 }

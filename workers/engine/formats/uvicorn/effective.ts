@@ -7,6 +7,7 @@ import type { EffectiveSettings } from '../gunicorn/text.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { UVICORN_SETTINGS, envSetting } from './defaults.ts';
 import type { UvicornTree } from './parse.ts';
+import type { ParsedArgs } from '../gunicorn/cmdline.ts';
 
 export interface UvicornRun {
   /** "Dockerfile CMD", "uvicorn.run()". */
@@ -24,11 +25,27 @@ export function uvicornDefaults(): EffectiveSettings {
   return out;
 }
 
-export function uvicornRuns(file: ParsedFile<UvicornTree>): UvicornRun[] {
-  const starts = lineStarts(file.text);
-  const at = (offset: number) => ({ file: file.name, line: lineAt(starts, offset) });
-  const base = uvicornDefaults();
-  for (const e of file.tree.env) {
+/** A variable uvicorn reads from its environment, with the line that sets it. */
+export interface UvicornEnv {
+  name: string;
+  value: string | null;
+  file: string;
+  line: number;
+}
+
+type At = (offset: number) => { file: string; line: number };
+
+/**
+ * One server's settings: its arguments over the environment (UVICORN_*, which wins over
+ * WEB_CONCURRENCY and FORWARDED_ALLOW_IPS), over uvicorn's defaults.
+ */
+export function uvicornSettings(
+  args: ParsedArgs,
+  env: readonly UvicornEnv[],
+  at: At,
+): EffectiveSettings {
+  const settings = uvicornDefaults();
+  for (const e of env) {
     const name =
       envSetting(e.name)?.name ??
       (e.name === 'WEB_CONCURRENCY'
@@ -37,25 +54,28 @@ export function uvicornRuns(file: ParsedFile<UvicornTree>): UvicornRun[] {
           ? 'forwarded_allow_ips'
           : null);
     if (!name) continue;
-    // UVICORN_* wins over the two plain variables uvicorn also reads.
-    if (!e.name.startsWith('UVICORN_') && !('default' in base[name]!.source)) continue;
-    base[name] = {
+    if (!e.name.startsWith('UVICORN_') && !('default' in settings[name]!.source)) continue;
+    const where = { file: e.file, line: e.line };
+    settings[name] = {
       value: e.value,
-      source:
-        e.value === null
-          ? { dynamic: `${e.name} is set at run time`, ...at(e.start) }
-          : at(e.start),
+      source: e.value === null ? { dynamic: `${e.name} is set at run time`, ...where } : where,
     };
   }
-  return file.tree.servers.map((server) => {
-    const settings = { ...base };
-    for (const a of server.args.settings)
-      settings[a.name] = {
-        value: a.value,
-        source: a.dynamic ? { ...at(a.start), dynamic: a.dynamic } : at(a.start),
-      };
-    if (server.args.app)
-      settings.app = { value: server.args.app.value, source: at(server.args.app.start) };
-    return { origin: server.origin, settings };
-  });
+  for (const a of args.settings)
+    settings[a.name] = {
+      value: a.value,
+      source: a.dynamic ? { ...at(a.start), dynamic: a.dynamic } : at(a.start),
+    };
+  if (args.app) settings.app = { value: args.app.value, source: at(args.app.start) };
+  return settings;
+}
+
+export function uvicornRuns(file: ParsedFile<UvicornTree>): UvicornRun[] {
+  const starts = lineStarts(file.text);
+  const at = (offset: number) => ({ file: file.name, line: lineAt(starts, offset) });
+  const env = file.tree.env.map((e) => ({ name: e.name, value: e.value, ...at(e.start) }));
+  return file.tree.servers.map((server) => ({
+    origin: server.origin,
+    settings: uvicornSettings(server.args, env, at),
+  }));
 }

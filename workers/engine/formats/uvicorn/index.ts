@@ -41,6 +41,5 @@ export const handler: FormatHandler<UvicornTree> = {
 };
 
 export { parseUvicorn, isUvicornProgram, type UvicornTree } from './parse.ts';
-export { uvicornRuns, uvicornDefaults, type UvicornRun } from './effective.ts';
+export { uvicornRuns, uvicornDefaults, uvicornSettings, type UvicornRun } from './effective.ts';
 export { parseUvicornArgs } from './cmdline.ts';
-export { envSetting as uvicornEnvSetting } from './defaults.ts';
