@@ -97,6 +97,8 @@ describe('findings with places', () => {
       }),
     ];
     const [lead] = withPlaces(findings);
+    // The finding counts the failures its places explain too.
+    expect(lead!.explains).toBe(2);
     expect(lead!.places).toEqual([
       {
         key: 'keepalive-inert /b',

@@ -214,7 +214,7 @@ export interface Finding {
   severity: Severity;
   /** cause: explains pasted failures; risk: true of the configs, not seen in the logs. */
   role: 'cause' | 'risk';
-  /** How many pasted failure events it accounts for (0 for a risk). */
+  /** How many pasted failure events it accounts for (0 for a risk), its `places` included. */
   explains: number;
   title: string;
   message: string;

@@ -26,7 +26,11 @@ export function withPlaces(findings: readonly Finding[]): Finding[] {
       const fresh = { ...finding };
       leads.push(fresh);
       byStanding.set(key, fresh);
-    } else (lead.places ??= []).push(placeOf(lead, finding));
+    } else {
+      (lead.places ??= []).push(placeOf(lead, finding));
+      // The card explains the failures of all its places.
+      lead.explains += finding.explains;
+    }
   }
   return leads;
 }
@@ -67,7 +71,10 @@ function sameCompared(a: readonly ComparedValue[], b: readonly ComparedValue[] =
  * for readers that go place by place — SARIF results, GitHub annotations, per-key lookups.
  */
 export function eachPlace(finding: Finding): Finding[] {
-  const { places, ...lead } = finding;
+  const { places, ...all } = finding;
+  // The finding's count is its places' together: its own is what they leave.
+  const others = (places ?? []).reduce((n, p) => n + (p.explains ?? 0), 0);
+  const lead = { ...all, explains: all.explains - others };
   return [
     lead,
     ...(places ?? []).map((p): Finding => {
