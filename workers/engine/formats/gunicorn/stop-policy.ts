@@ -2,9 +2,9 @@
  * How a process manager stops the app server a launch file starts, read from that file: docker
  * compose (`stop_grace_period`, 10 s by default; `stop_signal`, SIGTERM), a systemd unit
  * (`TimeoutStopSec=` or `TimeoutSec=`, 90 s by default; `KillSignal=`, SIGTERM), supervisord
- * (`stopwaitsecs`, 10; `stopsignal`, TERM). After the
- * signal the manager waits that long, then sends SIGKILL. Each value keeps its offsets, so a
- * fix can replace it or add it where it belongs.
+ * (`stopwaitsecs`, 10; `stopsignal`, TERM). After the signal the manager waits that long, then
+ * sends SIGKILL. Each value keeps its offsets, and each manager says how its values are
+ * written, so a fix can replace one or add it where it belongs.
  */
 import { isMap, isScalar, parseDocument, type Node, type Pair } from 'yaml';
 import { launchForm } from './launch.ts';
@@ -21,7 +21,7 @@ export interface StopValue {
 }
 
 export interface StopPolicy {
-  manager: 'compose' | 'systemd' | 'supervisord';
+  manager: 'docker compose' | 'systemd' | 'supervisord';
   /** "compose service api", "systemd unit app.service". */
   label: string;
   /** Seconds between the stop signal and SIGKILL; null when the value does not read as a time. */
@@ -31,9 +31,15 @@ export interface StopPolicy {
   waitSetting: string;
   signal: StopValue;
   signalSetting: string;
-  /** Where a missing setting is added: before this offset, at this indentation. */
+  /** The line of the service, unit section or program that holds the settings. */
+  headerLine: number;
+  /** Where a missing setting is added (a line start). */
   insertAt: number;
-  indent: string;
+  /** The line that sets `setting` to `value`, in this manager's syntax. */
+  lineOf(setting: string, value: string): string;
+  /** A wait of `seconds` and the signal TERM, as this manager writes them. */
+  waitText(seconds: number): string;
+  termText: string;
 }
 
 /** The stop policy of the first service or unit that runs `program` (null: not a manager's file). */
@@ -45,31 +51,32 @@ export function stopPolicy(name: string, text: string, program: RegExp): StopPol
   return null;
 }
 
-/** docker compose durations: "1m30s", "10s", "500ms", or plain seconds. */
-function composeSeconds(value: string): number | null {
+/**
+ * A time span written as numbers with units ("1m30s", "1min 30s", "500ms"), summed; a bare
+ * number is seconds. Read part by part from where the last one ended (sticky), so no part is
+ * searched for twice. Null when a part or a unit does not read.
+ */
+function span(value: string, units: Readonly<Record<string, number>>): number | null {
   const s = value.trim();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const re = /(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/y;
-  const unit: Record<string, number> = {
-    h: 3600,
-    m: 60,
-    s: 1,
-    ms: 1e-3,
-    us: 1e-6,
-    µs: 1e-6,
-    ns: 1e-9,
-  };
+  const part = /[ \t]*(\d+(?:\.\d+)?)[ \t]*([a-zµ]+)/y;
   let total = 0;
   let at = 0;
   while (at < s.length) {
-    re.lastIndex = at;
-    const m = re.exec(s);
-    if (!m) return null;
-    total += Number(m[1]) * unit[m[2]!]!;
-    at = re.lastIndex;
+    part.lastIndex = at;
+    const m = part.exec(s);
+    const unit = m ? units[m[2]!] : undefined;
+    if (!m || unit === undefined) return null;
+    total += Number(m[1]) * unit;
+    at = part.lastIndex;
   }
   return at > 0 ? total : null;
 }
+
+/** docker compose (Go durations). */
+const COMPOSE_UNITS = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns: 1e-9 };
+/** systemd time spans ("infinity" aside). */
+const SYSTEMD_UNITS = { h: 3600, hr: 3600, m: 60, min: 60, s: 1, sec: 1, ms: 1e-3, msec: 1e-3 };
 
 function composePolicy(text: string, program: RegExp): StopPolicy | null {
   const doc = parseDocument(text, { keepSourceTokens: false });
@@ -95,52 +102,27 @@ function composePolicy(text: string, program: RegExp): StopPolicy | null {
       };
     };
     const wait = read('stop_grace_period', '10s');
+    // A missing key goes first in the service, at its keys' indentation.
     const first = (service.items[0] as Pair<Node, Node>).key;
     const at = first?.range?.[0] ?? 0;
     const lineStart = starts[lineAt(starts, at) - 1]!;
+    const indent = text.slice(lineStart, at);
     return {
-      manager: 'compose',
+      manager: 'docker compose',
       label: `compose service ${String(item.key.value)}`,
-      waitSeconds: composeSeconds(wait.value),
+      waitSeconds: span(wait.value, COMPOSE_UNITS),
       wait,
       waitSetting: 'stop_grace_period',
       signal: read('stop_signal', 'SIGTERM'),
       signalSetting: 'stop_signal',
+      headerLine: lineAt(starts, item.key.range?.[0] ?? 0),
       insertAt: lineStart,
-      indent: text.slice(lineStart, at),
+      lineOf: (setting, value) => `${indent}${setting}: ${value}\n`,
+      waitText: (seconds) => `${seconds}s`,
+      termText: 'SIGTERM',
     };
   }
   return null;
-}
-
-/** systemd time spans: "90", "90s", "1min 30s", "infinity". */
-function systemdSeconds(value: string): number | null {
-  const s = value.trim();
-  if (s === 'infinity') return Infinity;
-  if (/^\d+$/.test(s)) return Number(s);
-  const unit: Record<string, number> = {
-    h: 3600,
-    hr: 3600,
-    m: 60,
-    min: 60,
-    s: 1,
-    sec: 1,
-    ms: 1e-3,
-    msec: 1e-3,
-  };
-  // Read part by part from where the last one ended (sticky), so no part is searched for twice.
-  const part = /[ \t]*(\d+(?:\.\d+)?)[ \t]*([a-z]+)/y;
-  let total = 0;
-  let at = 0;
-  while (at < s.length) {
-    part.lastIndex = at;
-    const m = part.exec(s);
-    const u = m ? unit[m[2]!] : undefined;
-    if (!m || u === undefined) return null;
-    total += Number(m[1]) * u;
-    at = part.lastIndex;
-  }
-  return at > 0 ? total : null;
 }
 
 function systemdPolicy(name: string, text: string): StopPolicy | null {
@@ -176,13 +158,16 @@ function systemdPolicy(name: string, text: string): StopPolicy | null {
   return {
     manager: 'systemd',
     label: `systemd unit ${name.replace(/^.*\//, '')}`,
-    waitSeconds: systemdSeconds(wait.value),
+    waitSeconds: wait.value === 'infinity' ? Infinity : span(wait.value, SYSTEMD_UNITS),
     wait,
     waitSetting,
     signal,
     signalSetting: 'KillSignal',
+    headerLine: lineAt(starts, serviceHeader),
     insertAt: after < 0 ? text.length : after + 1,
-    indent: '',
+    lineOf: (setting, value) => `${setting}=${value}\n`,
+    waitText: (seconds) => `${seconds}s`,
+    termText: 'SIGTERM',
   };
 }
 
@@ -216,8 +201,12 @@ function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
       waitSetting: 'stopwaitsecs',
       signal: read('stopsignal', 'TERM'),
       signalSetting: 'stopsignal',
+      headerLine: lineAt(starts, section.index),
       insertAt: nl < 0 ? text.length : nl + 1,
-      indent: '',
+      lineOf: (setting, value) => `${setting} = ${value}\n`,
+      // A plain number of seconds; signals are named without SIG.
+      waitText: (seconds) => String(seconds),
+      termText: 'TERM',
     };
   }
   return null;

@@ -1,10 +1,11 @@
 /**
  * deploy-termination for an app server run by docker compose, systemd or supervisord: the
  * manager sends its stop signal, waits (compose `stop_grace_period`, 10 s by default; systemd
- * `TimeoutStopSec`, 90 s; supervisord `stopwaitsecs`, 10), then SIGKILLs. gunicorn drains on SIGTERM for up to `graceful_timeout` (30 s by
- * default) but stops at once on SIGINT or SIGQUIT; uvicorn drains on SIGTERM and SIGINT, for up
- * to `--timeout-graceful-shutdown` when set. A wait not above the drain, or a signal the app
- * does not drain on, cuts the requests running at every deploy.
+ * `TimeoutStopSec`, 90 s; supervisord `stopwaitsecs`, 10), then SIGKILLs. gunicorn drains on
+ * SIGTERM for up to `graceful_timeout` (30 s by default) but stops at once on SIGINT or SIGQUIT;
+ * uvicorn drains on SIGTERM and SIGINT, for up to `--timeout-graceful-shutdown` when set. A wait
+ * not above the drain, or a signal the app does not drain on, cuts the requests running at
+ * every deploy.
  */
 import type { ComparedValue, Edit, Evidence } from '../../model.ts';
 import type { ParsedFile } from '../../formats/types.ts';
@@ -86,14 +87,11 @@ function check(
     problems.push(
       `${policy.label} stops it with SIG${signal} (${policy.signalSetting}), on which ${drain.program} exits at once: every request running at a deploy is cut.`,
     );
-    // supervisord names signals without SIG.
-    const term = policy.manager === 'supervisord' ? 'TERM' : 'SIGTERM';
-    edits.push(...setValue(file, policy, policy.signal, policy.signalSetting, term));
-    changes.push(`${policy.signalSetting} ${term}`);
+    edits.push(...setValue(file, policy, policy.signal, policy.signalSetting, policy.termText));
+    changes.push(`${policy.signalSetting} ${policy.termText}`);
   }
   if (short) {
-    // supervisord's stopwaitsecs is a plain number of seconds.
-    const want = `${drain.seconds! + MARGIN}${policy.manager === 'supervisord' ? '' : 's'}`;
+    const want = policy.waitText(drain.seconds! + MARGIN);
     problems.push(
       `${policy.label} waits ${policy.waitSeconds} s (${policy.waitSetting}${policy.wait.line === null ? ', default' : ''}) ` +
         `after the stop signal before SIGKILL, but ${drain.program} may take up to ${drain.seconds} s ` +
@@ -105,10 +103,10 @@ function check(
   }
   return {
     key: `deploy-termination ${file.name} ${policy.label}`,
-    title: `${policy.manager === 'compose' ? 'docker compose' : policy.manager} cuts ${drain.program}'s requests when it stops it`,
+    title: `${policy.manager} cuts ${drain.program}'s requests when it stops it`,
     message: `${backend.label}: ${problems.join(' ')}`,
     evidence: evidence(file, policy, drain, quick, short),
-    compared: compared(policy, drain),
+    compared: compared(file, policy, drain),
     fix: {
       safety: 'safe',
       description:
@@ -129,12 +127,7 @@ function setValue(
 ): Edit[] {
   if (at.start !== undefined && at.end !== undefined)
     return [{ file: file.name, start: at.start, end: at.end, text: value }];
-  const line =
-    policy.manager === 'compose'
-      ? `${policy.indent}${setting}: ${value}\n`
-      : policy.manager === 'supervisord'
-        ? `${setting} = ${value}\n`
-        : `${setting}=${value}\n`;
+  const line = policy.lineOf(setting, value);
   return [{ file: file.name, start: policy.insertAt, end: policy.insertAt, text: line }];
 }
 
@@ -146,17 +139,16 @@ function evidence(
   short: boolean,
 ): Evidence[] {
   const out: Evidence[] = [];
-  const fallback = file.text.slice(0, policy.insertAt).split('\n').length - 1 || 1;
   if (quick)
     out.push({
       file: file.name,
-      line: policy.signal.line ?? fallback,
+      line: policy.signal.line ?? policy.headerLine,
       note: `${policy.signalSetting} ${policy.signal.value}`,
     });
   if (short) {
     out.push({
       file: file.name,
-      line: policy.wait.line ?? fallback,
+      line: policy.wait.line ?? policy.headerLine,
       note:
         policy.wait.line === null
           ? `no ${policy.waitSetting}: ${policy.wait.value} by default`
@@ -168,20 +160,25 @@ function evidence(
   return out;
 }
 
-function compared(policy: StopPolicy, drain: Drain): ComparedValue[] {
+function compared(file: ParsedFile, policy: StopPolicy, drain: Drain): ComparedValue[] {
   return [
     {
       hop: policy.label,
       setting: policy.waitSetting,
       value: policy.wait.value,
-      source: policy.wait.line === null ? `${policy.manager} default` : `line ${policy.wait.line}`,
+      source:
+        policy.wait.line === null
+          ? `${policy.manager} default`
+          : `${file.name}:${policy.wait.line}`,
     },
     {
       hop: policy.label,
       setting: policy.signalSetting,
       value: policy.signal.value,
       source:
-        policy.signal.line === null ? `${policy.manager} default` : `line ${policy.signal.line}`,
+        policy.signal.line === null
+          ? `${policy.manager} default`
+          : `${file.name}:${policy.signal.line}`,
     },
     ...(drain.value
       ? [
