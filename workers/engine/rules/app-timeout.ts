@@ -10,14 +10,14 @@
  * gunicorn's gthread and async workers `timeout` is only a heartbeat, so the rule fires for
  * them only when the log shows WORKER TIMEOUT.
  */
-import type { Edit, Evidence, LogEvent } from '../model.ts';
-import { formatDuration, setDirective } from '../formats/nginx/index.ts';
+import type { Evidence, LogEvent } from '../model.ts';
+import { formatDuration } from '../formats/nginx/index.ts';
 import type { Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
 import { renameUwsgiOption } from './lib/uwsgi-rename.ts';
 import { failedDurations, matchTimers, pathTimers, timingSentence } from './lib/timers.ts';
 import { sourceOf, writtenAt } from './lib/app-values.ts';
-import { margin, type AppLimit } from './lib/app-limit.ts';
+import { margin, setReadTimeouts, type AppLimit } from './lib/app-limit.ts';
 import { ingressWaits, nginxWaits, type Wait } from './lib/waits.ts';
 import { appServers, type AppServer } from './lib/app-servers.ts';
 import { causesNear, eventEvidence, nearInTime } from './lib/route-events.ts';
@@ -227,19 +227,8 @@ function lowerNginx(topology: Topology, server: AppServer, waits: readonly Wait[
   const under = Math.floor(limit.seconds - margin(limit.seconds));
   const over = waits.filter((w) => w.seconds >= limit.seconds);
   if (under < 1 || over.length === 0) return null;
-  const edits: Edit[] = [];
-  const done = new Set<unknown>();
-  for (const wait of over) {
-    const route = wait.route;
-    const file = route && topology.nginx?.file(route.location.file);
-    const block = route?.location.node.directive.block;
-    if (!route || !file || !block) return null;
-    if (done.has(block)) continue;
-    done.add(block);
-    const set = setDirective(file, block, wait.directive, [formatDuration(under)]);
-    if (set.length === 0) return null;
-    edits.push(...set);
-  }
+  const edits = setReadTimeouts(topology, over, under);
+  if (!edits) return null;
   const where = [...new Set(over.map((w) => w.label))].join(', ');
   return {
     safety: 'safe',

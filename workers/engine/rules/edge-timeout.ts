@@ -8,13 +8,13 @@
  * client, the balancer, went away) and nothing at error level. Every read timeout above the
  * balancer's limit is dead length: it only keeps the app busy for an answer nobody receives.
  */
-import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
-import { formatDuration, setDirective } from '../formats/nginx/index.ts';
-import type { Front, Route } from '../topology/index.ts';
+import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
+import { formatDuration } from '../formats/nginx/index.ts';
+import type { Front, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
-import { frontCompared, frontEvidence } from './lib/front-values.ts';
+import { frontCompared, frontEvidence, noAnswerLines } from './lib/front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
-import { margin, readTimeout, type ReadTimeout } from './lib/app-limit.ts';
+import { margin, readTimeout, setReadTimeouts, type ReadTimeout } from './lib/app-limit.ts';
 import { routeOf } from './lib/route-of.ts';
 
 export const edgeTimeout: Rule = {
@@ -48,7 +48,7 @@ export const edgeTimeout: Rule = {
         .map((route) => readTimeout(topology, route))
         .filter((r): r is ReadTimeout => r !== null && r.seconds > idle);
       if (longer.length === 0) continue;
-      const explains = explained(front, topology.fronts, longer, events, topology);
+      const explains = explained(topology, front, longer, events);
       const longest = longer.reduce((a, b) => (b.seconds > a.seconds ? b : a));
       hits.push({
         key: `edge-timeout ${front.file} ${front.label}`,
@@ -56,7 +56,7 @@ export const edgeTimeout: Rule = {
         evidence: evidence(front, longer, explains),
         compared: compared(front, longest),
         explains,
-        ...withFix(topology, front, idle, longer),
+        fix: fixOf(topology, front, idle, longer),
       });
     }
     return hits;
@@ -64,26 +64,23 @@ export const edgeTimeout: Rule = {
 };
 
 /**
- * The balancer's 504s that nginx never answered (one balancer of the kind pasted), and
- * nginx's 499s on the slow locations that lasted about as long as the balancer waits.
+ * The balancer's 504s that nginx never answered, on the slow locations (or where the line does
+ * not say which), and nginx's 499s on them that lasted about as long as the balancer waits.
  */
 function explained(
+  topology: Topology,
   front: Front,
-  fronts: readonly Front[],
   longer: readonly ReadTimeout[],
   events: readonly LogEvent[],
-  topology: Parameters<typeof routeOf>[0],
 ): LogEvent[] {
   const idle = numberOf(front.idle)!;
   const routes = new Set<Route>(longer.map((r) => r.route));
-  const alone = fronts.filter((f) => f.kind === front.kind).length === 1;
-  return events.filter((e) => {
-    if (e.source === 'aws-lb') {
-      if (!alone || e.fields?.balancer !== front.kind || e.status !== 504) return false;
-      // A request routed to a location that answers within the balancer's limit is not this.
-      const route = routeOf(topology, e);
-      return e.fields.targetStatus === '-' && (route === null || routes.has(route));
-    }
+  // A request routed to a location that answers within the balancer's limit is not this.
+  const balancer = noAnswerLines(front, topology.fronts, events, 504).filter((e) => {
+    const route = routeOf(topology, e);
+    return route === null || routes.has(route);
+  });
+  const nginx = events.filter((e) => {
     if (e.source !== 'nginx-access' || e.status !== 499) return false;
     const took = Number(e.fields?.requestTime);
     const route = routeOf(topology, e);
@@ -91,6 +88,8 @@ function explained(
       Number.isFinite(took) && Math.abs(took - idle) <= 1 && route !== null && routes.has(route)
     );
   });
+  const claimed = new Set([...balancer, ...nginx]);
+  return events.filter((e) => claimed.has(e));
 }
 
 function message(
@@ -153,40 +152,28 @@ function compared(front: Front, longest: ReadTimeout): ComparedValue[] {
 }
 
 /** The read timeouts lowered to just under the balancer's, in each location that waits longer. */
-function withFix(
-  topology: Parameters<typeof routeOf>[0],
+function fixOf(
+  topology: Topology,
   front: Front,
   idle: number,
   longer: readonly ReadTimeout[],
-): { fix: RuleFix } {
+): RuleFix {
   const under = Math.floor(idle - margin(idle));
-  const edits: Edit[] = [];
-  const done = new Set<unknown>();
-  for (const r of longer) {
-    const file = topology.nginx?.file(r.route.location.file);
-    const block = r.route.location.node.directive.block;
-    if (!file || !block || done.has(block)) continue;
-    done.add(block);
-    edits.push(...setDirective(file, block, r.directive, [formatDuration(under)]));
-  }
-  if (under < 1 || edits.length === 0)
+  const edits = under >= 1 ? setReadTimeouts(topology, longer, under) : null;
+  if (!edits || edits.length === 0)
     return {
-      fix: {
-        safety: 'manual',
-        description: `Keep every read timeout behind ${front.label} under its idle timeout (${idle} s), or raise the balancer's idle timeout above the longest wait (and nginx's keepalive_timeout above that).`,
-        edits: [],
-      },
+      safety: 'manual',
+      description: `Keep every read timeout behind ${front.label} under its ${front.setting} (${idle} s), or raise the balancer's ${front.setting} above the longest wait (and nginx's keepalive_timeout above that).`,
+      edits: [],
     };
   return {
-    fix: {
-      safety: 'safe',
-      description:
-        `Lower the read timeout to ${formatDuration(under)}, just under the ${idle} s idle timeout of ` +
-        `${front.label}, where nginx waits longer. Requests that slow already fail at the balancer; ` +
-        'nginx now ends them itself with a 504 it logs, and stops holding the app for an answer ' +
-        "nobody receives. To let them finish instead, raise the balancer's idle_timeout above the " +
-        "longest wait and nginx's keepalive_timeout above that.",
-      edits,
-    },
+    safety: 'safe',
+    description:
+      `Lower the read timeout to ${formatDuration(under)}, just under the ${idle} s ${front.setting} of ` +
+      `${front.label}, where nginx waits longer. Requests that slow already fail at the balancer; ` +
+      'nginx now ends them itself with a 504 it logs, and stops holding the app for an answer ' +
+      `nobody receives. To let them finish instead, raise the balancer's ${front.setting} above the ` +
+      "longest wait and nginx's keepalive_timeout above that.",
+    edits,
   };
 }

@@ -12,7 +12,9 @@ import { setNodeTimeouts, type NodeTree } from '../../formats/node/index.ts';
 import type { ParsedFile } from '../../formats/types.ts';
 import {
   effective,
+  formatDuration,
   parseDuration,
+  setDirective,
   type Effective,
   type PassDirective,
 } from '../../formats/nginx/index.ts';
@@ -119,6 +121,31 @@ export function readTimeout(topology: Topology, route: Route): ReadTimeout | nul
   const eff = effective(topology.nginx, route.location, directive, topology.nginxVersion);
   const seconds = eff.value?.[0] !== undefined ? parseDuration(eff.value[0]) : null;
   return seconds === null ? null : { route, directive, effective: eff, seconds };
+}
+
+/**
+ * Edits that set each of these locations' read timeout to `seconds` (once per location block):
+ * lowering nginx's wait under a limit further along (the app's, a load balancer's). Null when
+ * one of them cannot be edited here (an Ingress, an unpasted file), so no fix is half made.
+ */
+export function setReadTimeouts(
+  topology: Topology,
+  waits: readonly { route?: Route; directive: string }[],
+  seconds: number,
+): Edit[] | null {
+  const edits: Edit[] = [];
+  const done = new Set<unknown>();
+  for (const { route, directive } of waits) {
+    const file = route && topology.nginx?.file(route.location.file);
+    const block = route?.location.node.directive.block;
+    if (!route || !file || !block) return null;
+    if (done.has(block)) continue;
+    done.add(block);
+    const set = setDirective(file, block, directive, [formatDuration(seconds)]);
+    if (set.length === 0) return null;
+    edits.push(...set);
+  }
+  return edits;
 }
 
 /**

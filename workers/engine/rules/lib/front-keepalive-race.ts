@@ -28,7 +28,7 @@ import {
 } from '../../formats/kubernetes/index.ts';
 import type { Front, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
-import { frontCompared, frontEvidence } from './front-values.ts';
+import { frontCompared, frontEvidence, noAnswerLines } from './front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
 
 /** What a lost race looks like in the balancer's log: no answer from nginx at all. */
@@ -46,10 +46,14 @@ interface ClientIdle {
   at: Evidence;
   /** What one edit owns: places sharing it are changed once. */
   owner: object;
-  /** Edits that set it to `value`; [] when no pasted file can carry the change. */
-  set(value: string): Edit[];
   /** "keepalive_timeout" (nginx) or "keep-alive" (ingress-nginx ConfigMap). */
   setting: string;
+  /** Where the change goes, for people: "in nginx". */
+  place: string;
+  /** `seconds` as the setting takes it ("125s"; ingress-nginx: "125"). */
+  written(seconds: number): string;
+  /** Edits that set it to `seconds`; [] when no pasted file can carry the change. */
+  set(seconds: number): Edit[];
 }
 
 export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
@@ -68,7 +72,7 @@ export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): 
     // keepalive_timeout 0 turns keep-alive off: nginx says Connection: close, nothing is reused.
     const short = sides.filter((s) => s.seconds > 0 && s.seconds <= idle);
     if (short.length === 0) continue;
-    const explains = explained(front, topology.fronts, events);
+    const explains = noAnswerLines(front, topology.fronts, events, RACE_STATUS[front.kind]!);
     const shortest = short.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     hits.push({
       key: `keepalive-race front ${front.file} ${front.label}`,
@@ -114,7 +118,10 @@ function serverIdles(config: NginxConfig, version: string): ClientIdle[] {
           },
           owner: owner ?? server,
           setting: 'keepalive_timeout',
-          set(value) {
+          place: 'in nginx',
+          written: formatDuration,
+          set(seconds) {
+            const value = formatDuration(seconds);
             const file = config.file((node ?? owner)?.file ?? '');
             if (!file || !owner) return [];
             // A directive at the top of an included file: its block is that file's root.
@@ -150,27 +157,13 @@ function ingressIdles(topology: Topology): ClientIdle[] {
           : { file: f.name, line: 1, note: `ingress-nginx keep-alive ${keep.value} s by default` },
         owner: parsed,
         setting: 'keep-alive',
-        set: (value) => setIngressNginxConfig(parsed, 'keep-alive', value.replace(/s$/, '')),
+        place: "in ingress-nginx's ConfigMap",
+        written: String,
+        set: (seconds) => setIngressNginxConfig(parsed, 'keep-alive', String(seconds)),
       },
     ];
   }
   return [];
-}
-
-/** The balancer's responses that got no answer from nginx, when this is the only balancer of its kind. */
-function explained(
-  front: Front,
-  fronts: readonly Front[],
-  events: readonly LogEvent[],
-): LogEvent[] {
-  if (fronts.filter((f) => f.kind === front.kind).length > 1) return [];
-  return events.filter(
-    (e) =>
-      e.source === 'aws-lb' &&
-      e.fields?.balancer === front.kind &&
-      e.status === RACE_STATUS[front.kind] &&
-      e.fields.targetStatus === '-',
-  );
 }
 
 function message(
@@ -231,15 +224,16 @@ function fix(
   idle: number,
   short: readonly ClientIdle[],
 ): NonNullable<RuleHit['fix']> {
-  const value = formatDuration(idle + MARGIN);
+  const seconds = idle + MARGIN;
   const edits: Edit[] = [];
   const done = new Set<object>();
   for (const s of short) {
     if (done.has(s.owner)) continue;
     done.add(s.owner);
-    edits.push(...s.set(value));
+    edits.push(...s.set(seconds));
   }
-  const what = `${short[0]!.setting} ${short[0]!.setting === 'keep-alive' ? value.replace(/s$/, '') : value}`;
+  const first = short[0]!;
+  const what = `${first.setting} ${first.written(seconds)}`;
   if (edits.length === 0)
     return {
       safety: 'manual',
@@ -249,9 +243,9 @@ function fix(
   return {
     safety: 'safe',
     description:
-      `Set ${what} ${short[0]!.setting === 'keep-alive' ? "in ingress-nginx's ConfigMap" : 'in nginx'}, above the ${idle} s idle timeout of ${front.label}, so ` +
+      `Set ${what} ${first.place}, above the ${idle} s idle timeout of ${front.label}, so ` +
       'the balancer always closes an idle connection first. The cost is idle client connections ' +
-      `held ${value} instead of ${short[0]!.value}; the other way is to lower the balancer's idle timeout below nginx's.`,
+      `held ${formatDuration(seconds)} instead of ${first.value}; the other way is to lower the balancer's idle timeout below nginx's.`,
     edits,
   };
 }

@@ -1,9 +1,10 @@
 /**
- * How the rules about the hop in front of nginx (keepalive-race's front hop, edge-timeout)
- * show a balancer's timeout: its line (or the line that declares it, when the value is the
- * balancer's default) and its row in the compared values.
+ * What the rules about the hop in front of nginx (keepalive-race's front hop, edge-timeout)
+ * share: a balancer's timeout as evidence (its line, or the line that declares it when the value
+ * is the balancer's default) and as a compared value, and the balancer's log lines nginx never
+ * answered.
  */
-import type { ComparedValue, Evidence } from '../../model.ts';
+import type { ComparedValue, Evidence, LogEvent } from '../../model.ts';
 import type { Front } from '../../topology/index.ts';
 import { sourceOf, writtenAt } from './app-values.ts';
 
@@ -25,4 +26,24 @@ export function frontCompared(front: Front): ComparedValue {
     value: `${front.idle.value} s`,
     source: sourceOf(front.idle.source),
   };
+}
+
+/**
+ * The balancer's responses with `status` that nginx never answered (target status "-"), when
+ * it is the only balancer of its kind pasted (its log does not say which one wrote it).
+ */
+export function noAnswerLines(
+  front: Front,
+  fronts: readonly Front[],
+  events: readonly LogEvent[],
+  status: number,
+): LogEvent[] {
+  if (fronts.filter((f) => f.kind === front.kind).length > 1) return [];
+  return events.filter(
+    (e) =>
+      e.source === 'aws-lb' &&
+      e.fields?.balancer === front.kind &&
+      e.status === status &&
+      e.fields.targetStatus === '-',
+  );
 }
