@@ -97,3 +97,20 @@ export function envSetting(variable: string): UvicornSettingDef | undefined {
   const m = /^UVICORN_([A-Z0-9_]+)$/.exec(variable);
   return m ? BY_NAME.get(m[1]!.toLowerCase()) : undefined;
 }
+
+/** Variables without the prefix that uvicorn reads too, below any UVICORN_ one. */
+const PLAIN_ENV: Readonly<Record<string, string>> = {
+  WEB_CONCURRENCY: 'workers',
+  FORWARDED_ALLOW_IPS: 'forwarded_allow_ips',
+};
+
+/**
+ * The setting a variable gives uvicorn, and whether it is a UVICORN_ one (which wins); null for
+ * a variable uvicorn does not read.
+ */
+export function envTarget(variable: string): { name: string; prefixed: boolean } | null {
+  const prefixed = envSetting(variable);
+  if (prefixed) return { name: prefixed.name, prefixed: true };
+  const plain = PLAIN_ENV[variable];
+  return plain ? { name: plain, prefixed: false } : null;
+}

@@ -5,7 +5,7 @@
 import type { ParsedFile } from '../types.ts';
 import type { EffectiveSettings } from '../gunicorn/text.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
-import { UVICORN_SETTINGS, envSetting } from './defaults.ts';
+import { UVICORN_SETTINGS, envTarget } from './defaults.ts';
 import type { UvicornTree } from './parse.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
 
@@ -46,15 +46,10 @@ export function uvicornSettings(
 ): EffectiveSettings {
   const settings = uvicornDefaults();
   for (const e of env) {
-    const name =
-      envSetting(e.name)?.name ??
-      (e.name === 'WEB_CONCURRENCY'
-        ? 'workers'
-        : e.name === 'FORWARDED_ALLOW_IPS'
-          ? 'forwarded_allow_ips'
-          : null);
-    if (!name) continue;
-    if (!e.name.startsWith('UVICORN_') && !('default' in settings[name]!.source)) continue;
+    const target = envTarget(e.name);
+    if (!target) continue;
+    const name = target.name;
+    if (!target.prefixed && !('default' in settings[name]!.source)) continue;
     const where = { file: e.file, line: e.line };
     settings[name] = {
       value: e.value,

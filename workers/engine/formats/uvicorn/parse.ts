@@ -11,7 +11,7 @@ import { findLaunches, findProgram, type EnvAssignment } from '../gunicorn/launc
 import { looksLikePython } from '../gunicorn/parse.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { parseUvicornArgs } from './cmdline.ts';
-import { envSetting } from './defaults.ts';
+import { envSetting, envTarget } from './defaults.ts';
 import { uvicornCalls } from './python.ts';
 
 /** One uvicorn server the file starts: a command line or a `uvicorn.run()` call. */
@@ -31,8 +31,6 @@ export interface UvicornTree {
 export function isUvicornProgram(base: string): boolean {
   return base === 'uvicorn';
 }
-
-const ENV = /^(UVICORN_[A-Z0-9_]+|WEB_CONCURRENCY|FORWARDED_ALLOW_IPS)$/;
 
 export function parseUvicorn(name: string, text: string): ParsedFile<UvicornTree> {
   const errors: FileError[] = [];
@@ -56,7 +54,9 @@ export function parseUvicorn(name: string, text: string): ParsedFile<UvicornTree
       if (at >= 0)
         servers.push({ origin: l.origin, args: parseUvicornArgs(l.words.slice(at + 1)) });
     }
-    tree = { form: 'launch', servers, env: launch.env.filter((e) => ENV.test(e.name)) };
+    // What uvicorn reads, and every UVICORN_ variable (an unknown one is an error below).
+    const env = launch.env.filter((e) => envTarget(e.name) || e.name.startsWith('UVICORN_'));
+    tree = { form: 'launch', servers, env };
   }
   for (const s of tree.servers)
     for (const u of s.args.unknown)
