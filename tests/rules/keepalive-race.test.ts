@@ -8,7 +8,16 @@ import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
 import { nginxMissing, nginxMissingReason, nginxTest } from '../helpers/nginx-t.ts';
 import { checkCorpus } from './corpus-check.ts';
-import { gthread, invalid, pooled, valid } from './keepalive-race.cases.ts';
+import {
+  gthread,
+  invalid as appInvalid,
+  pooled,
+  valid as appValid,
+} from './keepalive-race.cases.ts';
+import { frontInvalid, frontValid } from './keepalive-race-front.cases.ts';
+
+const invalid = [...appInvalid, ...frontInvalid];
+const valid = [...appValid, ...frontValid];
 
 const RULE = 'keepalive-race';
 const run = (files: SourceFile[], nginxVersion = '1.22.1') => analyze(files, { nginxVersion });
