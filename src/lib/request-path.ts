@@ -38,7 +38,7 @@ export function hopOf(name: string): HopId {
   if (/load balancer|\b(ALB|ELB|NLB)\b|cloudflare/i.test(name)) return 'front';
   if (/nginx|ingress|upstream|proxy/i.test(name)) return 'nginx';
   if (
-    /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|node\b|cgroup/i.test(name)
+    /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|\bnode\b(?!\.js)|cgroup/i.test(name)
   )
     return 'pod';
   return 'app';
@@ -83,4 +83,20 @@ export function requestPath(report: Report): Hop[] {
   // Timeouts first: they are what the picture is for; the rest follows in the rules' order.
   for (const hop of hops) hop.values.sort((a, b) => Number(b.timeout) - Number(a.timeout));
   return hops;
+}
+
+/**
+ * The hops the chain draws: a load balancer only when the inputs show one; nginx always, except
+ * when a balancer is drawn and nothing pasted is nginx's (no nginx config or log line, no value
+ * compared on it): then the balancer sends straight to the app server (an ALB Ingress, or none
+ * between), and an "nginx" hop would be one the request never takes.
+ */
+export function drawnHops(report: Report, hops: readonly Hop[] = requestPath(report)): Hop[] {
+  const front = hops.some((h) => h.id === 'front' && h.values.length > 0);
+  const nginxSeen =
+    report.files.some((f) => f.kind === 'nginx') ||
+    report.events.some((e) => e.source === 'nginx-error' || e.source === 'nginx-access');
+  return hops.filter(
+    (h) => h.values.length > 0 || (h.id !== 'front' && (h.id !== 'nginx' || nginxSeen || !front)),
+  );
 }

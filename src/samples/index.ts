@@ -32,6 +32,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     load: async () => (await import('./keepalive-race-alb.ts')).sample,
   },
   {
+    id: 'keepalive-race-alb-ingress',
+    title: 'ALB Ingress straight to Node pods: the ALB reuses sockets Node closed after 5 s',
+    load: async () => (await import('./keepalive-race-alb-ingress.ts')).sample,
+  },
+  {
     id: 'keepalive-inert',
     title: 'Keepalive pool that never keeps a connection (port exhaustion)',
     load: async () => (await import('./keepalive-inert.ts')).sample,

@@ -211,13 +211,13 @@ export const NGINX_ERROR: Record<string, EventExplanation> = {
 export const AWS_LB: Record<string, EventExplanation> = {
   response: {
     title: 'Load balancer response',
-    what: 'One request as the AWS load balancer (ALB or Classic ELB) logged it, in front of nginx: its own status, the target’s status and how long each side took.',
+    what: 'One request as the AWS load balancer (ALB or Classic ELB) logged it, in front of its target (nginx, or the app server itself): its own status, the target’s status and how long each side took.',
     meaning:
-      'A 502 or 504 with target status "-" and target processing time -1 never got an answer from nginx: for a 502 the connection to nginx was closed or reset (or could not be opened); for a 504 the balancer’s idle timeout ran out while it waited. nginx logs nothing for a connection it closed as idle. With a target status of its own (a 502 from nginx), nginx answered: its error log says why.',
+      'A 502 or 504 with target status "-" and target processing time -1 never got an answer from the target: for a 502 the connection to it was closed or reset (or could not be opened); for a 504 the balancer’s idle timeout ran out while it waited. The target logs nothing for a connection it closed as idle. With a target status of its own (a 502 from nginx), the target answered: its error log says why.',
     causes: [
-      'nginx closed an idle client connection (keepalive_timeout) that the balancer was about to reuse: the balancer’s idle timeout is not shorter than nginx’s',
-      'nginx was restarting or not listening on the target port',
-      'nginx took longer than the balancer’s idle timeout to answer (504)',
+      'the target closed an idle connection (nginx keepalive_timeout, gunicorn keepalive, Node keepAliveTimeout, uvicorn --timeout-keep-alive) that the balancer was about to reuse: the balancer’s idle timeout is not shorter than the target’s',
+      'the target was restarting or not listening on the target port',
+      'the target took longer than the balancer’s idle timeout to answer (504)',
       'nginx itself answered 502/504 (target status 502/504): a failure behind nginx, in its error log',
     ],
   },

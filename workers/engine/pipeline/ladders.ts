@@ -1,13 +1,21 @@
 /**
  * Report: the timer ladder of each location whose requests failed — every timer on the path,
- * configured or default, and the elapsed time the failures ended at (rules/lib/timers.ts).
+ * configured or default, and the elapsed time the failures ended at (rules/lib/timers.ts) —
+ * and of each load balancer whose failures went straight to app servers (no nginx between).
  * Only locations with failures, and at most MAX of them, so a fleet's config stays cheap.
  */
 import type { Finding, LogEvent, TimerLadder } from '../model.ts';
 import type { Route, Topology } from '../topology/index.ts';
 import { isUpstreamFailure } from '../rules/rank.ts';
 import { routeOf } from '../rules/lib/route-of.ts';
-import { failedDurations, matchTimers, pathTimers, timerWords } from '../rules/lib/timers.ts';
+import {
+  directTimers,
+  failedDurations,
+  matchTimers,
+  pathTimers,
+  timerWords,
+} from '../rules/lib/timers.ts';
+import { directBackends } from '../rules/lib/front-targets.ts';
 import { appServers, type AppServer } from '../rules/lib/app-servers.ts';
 
 const MAX = 20;
@@ -44,6 +52,18 @@ export function timerLadders(topology: Topology, events: readonly LogEvent[]): T
       logged: loggedKills(servers, route, timers),
     });
   }
+  // A balancer sending straight to app servers: its path has no nginx location to name it.
+  if (failures.some((e) => e.source === 'aws-lb'))
+    for (const front of topology.fronts) {
+      const direct = directBackends(topology, front);
+      if (!direct || direct.length === 0 || out.length >= MAX) continue;
+      out.push({
+        path: `${front.label} → ${direct.map((b) => b.label).join(', ')}`,
+        timers: directTimers(topology, front, direct),
+        failed: null,
+        logged: [],
+      });
+    }
   return out;
 }
 

@@ -172,7 +172,7 @@ function check(
   if (noDelay)
     problems.push(
       preStop === null
-        ? 'it has no preStop hook, so the app server gets SIGTERM while kube-proxy and the ingress still send it new connections (refused) and nginx still holds pooled connections to it (closed under it)'
+        ? 'it has no preStop hook, so the app server gets SIGTERM while kube-proxy and the ingress still send it new connections (refused) and the proxy in front (nginx, a load balancer) still holds pooled connections to it (closed under it)'
         : `its preStop hook sleeps only ${delay} s, less than endpoint removal takes to reach kube-proxy and the ingress`,
     );
   if (shortGrace)

@@ -43,7 +43,8 @@ export const edgeTimeout: Rule = {
     const hits: RuleHit[] = [];
     for (const front of topology.fronts) {
       const idle = numberOf(front.idle);
-      if (idle === null || idle <= 0) continue;
+      // An ALB Ingress sends to the app pods, not through nginx's locations.
+      if (idle === null || idle <= 0 || front.services) continue;
       const longer = topology.routes
         .map((route) => readTimeout(topology, route))
         .filter((r): r is ReadTimeout => r !== null && r.seconds > idle);

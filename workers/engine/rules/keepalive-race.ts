@@ -58,11 +58,17 @@ export const keepaliveRace: Rule = {
       'nginx: an AWS ALB or Classic ELB keeps idle connections to nginx for its idle timeout ' +
       '(60 s by default) and nginx closes idle client connections after keepalive_timeout ' +
       '(75 s by default); when nginx closes first, the balancer answers 502 (ALB) or 504 ' +
-      '(Classic ELB) with target status "-" and nginx logs nothing.',
+      '(Classic ELB) with target status "-" and nginx logs nothing. A balancer that sends ' +
+      'straight to the app server (an AWS Load Balancer Controller Ingress, whose idle timeout ' +
+      'is `idle_timeout.timeout_seconds` in `alb.ingress.kubernetes.io/load-balancer-attributes`, ' +
+      'or no nginx between) races the app server the same way: gunicorn gthread 2 s, uvicorn ' +
+      'and Node 5 s against the ALB’s 60 s.',
     fixSafety:
       "Safe: nginx's keepalive_timeout in the upstream block is set just below the app " +
       "server's idle timeout, so nginx always closes an idle connection first. The only cost " +
-      'is a new TCP connection after a quiet spell longer than that.',
+      'is a new TCP connection after a quiet spell longer than that. Against a load balancer ' +
+      'the hop behind it (nginx, or the app server) keeps idle connections 5 s longer than ' +
+      'the balancer, so the balancer always closes first; the cost is idle sockets held longer.',
   },
   check({ topology, events }) {
     // ingress-nginx pools too: its side comes from the ConfigMap, not from an nginx config.

@@ -3,14 +3,18 @@
  * pasted infrastructure files (Terraform `aws_lb`/`aws_alb`/`aws_elb`; a Kubernetes Service of
  * type LoadBalancer with AWS annotations, usually ingress-nginx's), and Cloudflare when nginx's
  * config trusts its client-address header. Each with the time it waits and where that came from.
+ * An Ingress served by the AWS Load Balancer Controller is a front too, but its ALB sends to the
+ * app pods themselves: it names the Services it sends to.
  */
 import type { ParsedFile } from '../formats/types.ts';
 import type { EffectiveValue } from '../formats/gunicorn/text.ts';
 import type { NginxFile } from '../formats/nginx/index.ts';
 import { terraformBalancers, type TerraformTree } from '../formats/terraform/index.ts';
 import {
+  kubernetesIngresses,
   kubernetesServices,
   serviceElb,
+  type K8sService,
   type KubernetesTree,
 } from '../formats/kubernetes/index.ts';
 
@@ -28,11 +32,18 @@ export interface Front {
   file: string;
   /** The line that declares it. */
   line: number;
+  /**
+   * The Services whose pods the balancer sends to, when it bypasses nginx (an ALB Ingress);
+   * absent when it fronts whatever was pasted behind it.
+   */
+  services?: K8sService[];
 }
 
 const NAMES = { alb: 'AWS ALB', elb: 'AWS Classic ELB' } as const;
 
 export function collectFronts(files: readonly ParsedFile[]): Front[] {
+  const manifests = files.filter((f): f is ParsedFile<KubernetesTree> => f.kind === 'kubernetes');
+  const services = manifests.flatMap((f) => kubernetesServices(f));
   return files.flatMap((f): Front[] => {
     if (f.kind === 'terraform')
       return terraformBalancers(f as ParsedFile<TerraformTree>).map((lb) => ({
@@ -45,24 +56,54 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
       }));
     if (f.kind === 'nginx') return cloudflare(f as NginxFile);
     if (f.kind !== 'kubernetes') return [];
-    return kubernetesServices(f as ParsedFile<KubernetesTree>).flatMap((service) => {
-      const elb = serviceElb(service);
-      if (!elb) return [];
-      const { value, line } = elb.idle;
-      return [
-        {
-          kind: 'elb' as const,
-          label: `${NAMES.elb} of Service ${service.name} (${f.name})`,
-          idle:
-            line === null
-              ? { value: '60', source: { default: 'AWS default (connection idle timeout, 60 s)' } }
-              : { value, source: { file: f.name, line } },
-          setting: 'connection-idle-timeout',
-          file: f.name,
-          line: service.line,
-        },
-      ];
-    });
+    const parsed = f as ParsedFile<KubernetesTree>;
+    return [...serviceElbs(parsed), ...albIngresses(parsed, services)];
+  });
+}
+
+function serviceElbs(f: ParsedFile<KubernetesTree>): Front[] {
+  return kubernetesServices(f).flatMap((service) => {
+    const elb = serviceElb(service);
+    if (!elb) return [];
+    const { value, line } = elb.idle;
+    return [
+      {
+        kind: 'elb' as const,
+        label: `${NAMES.elb} of Service ${service.name} (${f.name})`,
+        idle:
+          line === null
+            ? { value: '60', source: { default: 'AWS default (connection idle timeout, 60 s)' } }
+            : { value, source: { file: f.name, line } },
+        setting: 'connection-idle-timeout',
+        file: f.name,
+        line: service.line,
+      },
+    ];
+  });
+}
+
+/** The ALBs of Ingresses the AWS Load Balancer Controller serves, with the Services they reach. */
+function albIngresses(f: ParsedFile<KubernetesTree>, services: readonly K8sService[]): Front[] {
+  return kubernetesIngresses(f).flatMap((ingress): Front[] => {
+    if (!ingress.alb) return [];
+    const { value, line } = ingress.alb.idle;
+    const names = new Set(ingress.backends.map((b) => b.service));
+    return [
+      {
+        kind: 'alb',
+        label: `${NAMES.alb} of Ingress ${ingress.name} (${f.name})`,
+        idle:
+          line === null
+            ? { value: '60', source: { default: 'AWS default (ALB idle timeout, 60 s)' } }
+            : { value, source: { file: f.name, line } },
+        setting: 'idle_timeout.timeout_seconds',
+        file: f.name,
+        line: ingress.line,
+        services: services.filter(
+          (s) => names.has(s.name) && (s.namespace ?? null) === (ingress.namespace ?? null),
+        ),
+      },
+    ];
   });
 }
 

@@ -178,18 +178,18 @@ function setInCommand(
   return edits;
 }
 
-function isJsonWord(text: string, start: number): boolean {
+export function isJsonWord(text: string, start: number): boolean {
   let i = start - 1;
   while (i >= 0 && /[ \t]/.test(text[i]!)) i--;
   return text[start] === '"' && (text[i] === '[' || text[i] === ',');
 }
 
-function wordText(v: string, json: boolean): string {
+export function wordText(v: string, json: boolean): string {
   if (json) return JSON.stringify(v);
   return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
 }
 
-function insertAfterProgram(file: string, at: number, words: string[], json: boolean): Edit {
+export function insertAfterProgram(file: string, at: number, words: string[], json: boolean): Edit {
   if (json)
     return { file, start: at, end: at, text: words.map((w) => `, ${JSON.stringify(w)}`).join('') };
   return { file, start: at, end: at, text: words.map((w) => ` ${wordText(w, false)}`).join('') };

@@ -1,15 +1,19 @@
 /**
- * Edits to what a container runs: set a gunicorn option in its `command`/`args` (replacing
- * the value item in place with its quoting, or adding `--option value` items right after
- * `gunicorn` in the sequence's own style), including inside a `sh -c "…"` script.
+ * Edits to what a container runs: set a gunicorn or uvicorn option in its `command`/`args`
+ * (replacing the value item in place with its quoting, or adding `--option value` items right
+ * after the program in the sequence's own style), including inside a `sh -c "…"` script.
  */
 import { isScalar, isSeq, type Node, type Scalar, type YAMLSeq } from 'yaml';
 import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../types.ts';
-import { parseGunicornArgs } from '../gunicorn/cmdline.ts';
+import { parseGunicornArgs, type ParsedArgs } from '../gunicorn/cmdline.ts';
 import { BY_NAME } from '../gunicorn/defaults.ts';
 import { findProgram } from '../gunicorn/launch.ts';
 import { isGunicornProgram } from '../gunicorn/parse.ts';
+import type { Word } from '../gunicorn/shell.ts';
+import { BY_NAME as UVICORN_BY_NAME } from '../uvicorn/defaults.ts';
+import { parseUvicornArgs } from '../uvicorn/cmdline.ts';
+import { isUvicornProgram } from '../uvicorn/parse.ts';
 import { findTarget, setScalar, type ContainerTarget } from './edit.ts';
 import type { KubernetesTree } from './parse.ts';
 import { containerRuntime } from './runtime.ts';
@@ -21,6 +25,36 @@ function scalarsOf(n: Node | undefined): Scalar[] {
   return isSeq(n) ? (n as YAMLSeq<Node>).items.filter((x): x is Scalar => isScalar(x)) : [];
 }
 
+/** How one app server's command line is read and written. */
+interface Program {
+  isProgram(base: string): boolean;
+  /** The flags that set `name` to a value (the long one is written); [] for a switch. */
+  flags(name: string): readonly string[];
+  parseArgs(words: readonly Word[]): ParsedArgs;
+  /** The program as a word of a `sh -c` script. */
+  inScript: RegExp;
+}
+
+const GUNICORN: Program = {
+  isProgram: isGunicornProgram,
+  flags: (name) => {
+    const def = BY_NAME.get(name);
+    return !def || def.flag ? [] : def.flags;
+  },
+  parseArgs: parseGunicornArgs,
+  inScript: /\b(gunicorn3?)\b/,
+};
+
+const UVICORN: Program = {
+  isProgram: isUvicornProgram,
+  flags: (name) => {
+    const def = UVICORN_BY_NAME.get(name);
+    return !def || def.switch ? [] : [def.flag];
+  },
+  parseArgs: parseUvicornArgs,
+  inScript: /\b(uvicorn)\b/,
+};
+
 /** Set gunicorn setting `name` on the command line of the container (if it runs gunicorn). */
 export function setContainerGunicornSetting(
   parsed: Parsed,
@@ -28,16 +62,36 @@ export function setContainerGunicornSetting(
   name: string,
   value: string | number,
 ): Edit[] {
+  return setContainerOption(parsed, target, GUNICORN, name, value);
+}
+
+/** Set uvicorn setting `name` on the command line of the container (if it runs uvicorn). */
+export function setContainerUvicornSetting(
+  parsed: Parsed,
+  target: ContainerTarget,
+  name: string,
+  value: string | number,
+): Edit[] {
+  return setContainerOption(parsed, target, UVICORN, name, value);
+}
+
+function setContainerOption(
+  parsed: Parsed,
+  target: ContainerTarget,
+  program: Program,
+  name: string,
+  value: string | number,
+): Edit[] {
   const found = findTarget(parsed, target);
-  const def = BY_NAME.get(name);
-  if (!found || !def || def.flag || def.flags.length === 0) return [];
+  const flags = program.flags(name);
+  if (!found || flags.length === 0) return [];
   const { w, c } = found;
   const rt = containerRuntime(w.doc, c, parsed.name, parsed.tree.starts);
-  const at = findProgram(rt.words, isGunicornProgram);
+  const at = findProgram(rt.words, program.isProgram);
   if (at < 0) return [];
   const v = String(value);
   const scalars = [...scalarsOf(c.command), ...scalarsOf(c.args)];
-  const flag = def.flags.find((f) => f.startsWith('--')) ?? def.flags[0]!;
+  const flag = flags.find((f) => f.startsWith('--')) ?? flags[0]!;
   // `sh -c "… gunicorn …"`: every word points at the script scalar; rewrite the script text.
   const script = scalars.find(
     (s) =>
@@ -48,14 +102,14 @@ export function setContainerGunicornSetting(
   if (script) {
     const src = String(script.value);
     const re = new RegExp(
-      `(${def.flags.map((f) => f.replace(/[-]/g, '\\-')).join('|')})(=|\\s+)(\\S+)`,
+      `(${flags.map((f) => f.replace(/[-]/g, '\\-')).join('|')})(=|\\s+)(\\S+)`,
     );
     const next = re.test(src)
       ? src.replace(re, (_m, f: string, sep: string) => `${f}${sep}${v}`)
-      : src.replace(/\b(gunicorn3?)\b/, `$1 ${flag} ${v}`);
+      : src.replace(program.inScript, `$1 ${flag} ${v}`);
     return next === src ? [] : [setScalar(parsed, script, next)];
   }
-  const args = parseGunicornArgs(rt.words.slice(at + 1));
+  const args = program.parseArgs(rt.words.slice(at + 1));
   const hit = args.settings.filter((s) => s.name === name).pop();
   if (hit) {
     const valueScalar = scalars.find((s) => s.range![1] === hit.end);

@@ -94,7 +94,7 @@ export {
   setTerminationGracePeriod,
   type ContainerTarget,
 } from './edit.ts';
-export { setContainerGunicornSetting } from './edit-args.ts';
+export { setContainerGunicornSetting, setContainerUvicornSetting } from './edit-args.ts';
 export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS, K8S_FEATURES } from './defaults.ts';
 export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from './objects.ts';
 export type { K8sIngress, IngressBackend } from './ingress.ts';

@@ -22,6 +22,31 @@ export interface K8sIngress extends K8sObject {
   /** ingress-nginx annotations by key without the prefix (`proxy-read-timeout`). */
   annotations: Record<string, { value: string | null; line: number }>;
   backends: IngressBackend[];
+  /** The AWS Load Balancer Controller's ALB, when it serves this Ingress instead (albOf). */
+  alb: { idle: { value: string | null; line: number | null } } | null;
+}
+
+const ALB_PREFIX = 'alb.ingress.kubernetes.io/';
+
+/**
+ * An Ingress the AWS Load Balancer Controller serves: class `alb` (ingressClassName or the
+ * `kubernetes.io/ingress.class` annotation) or any `alb.ingress.kubernetes.io/` annotation.
+ * Its ALB sends straight to the pods (target type ip, or instance through a NodePort), and its
+ * idle timeout is the `idle_timeout.timeout_seconds` item of
+ * `alb.ingress.kubernetes.io/load-balancer-attributes` (60 s by default).
+ */
+function albOf(y: YamlFile, o: K8sObject, className: string | null): K8sIngress['alb'] {
+  const items = asMap(get(o.doc, o.node, 'metadata', 'annotations'))?.items ?? [];
+  const keys = items.map((p) => str(p.key as Node) ?? '');
+  if (className !== 'alb' && !keys.some((k) => k.startsWith(ALB_PREFIX))) return null;
+  const attributes = items[keys.indexOf(`${ALB_PREFIX}load-balancer-attributes`)];
+  const written = attributes && isScalar(attributes.value) ? str(attributes.value) : null;
+  const idle = /(?:^|,)\s*idle_timeout\.timeout_seconds\s*=\s*([^,\s]*)/.exec(written ?? '');
+  return {
+    idle: idle
+      ? { value: idle[1]!, line: lineOf(y.starts, attributes!.value ?? attributes!.key) }
+      : { value: null, line: null },
+  };
 }
 
 export function ingresses(y: YamlFile): K8sIngress[] {
@@ -55,14 +80,10 @@ export function ingresses(y: YamlFile): K8sIngress[] {
         });
       }
     }
-    out.push({
-      ...o,
-      className:
-        str(get(o.doc, o.node, 'spec', 'ingressClassName')) ??
-        str(get(o.doc, o.node, 'metadata', 'annotations', 'kubernetes.io/ingress.class')),
-      annotations,
-      backends,
-    });
+    const className =
+      str(get(o.doc, o.node, 'spec', 'ingressClassName')) ??
+      str(get(o.doc, o.node, 'metadata', 'annotations', 'kubernetes.io/ingress.class'));
+    out.push({ ...o, className, annotations, backends, alb: albOf(y, o, className) });
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
 import { findLaunches, findProgram, type EnvAssignment } from '../gunicorn/launch.ts';
+import { isJsonWord } from '../gunicorn/edit.ts';
 import { looksLikePython } from '../gunicorn/parse.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { parseUvicornArgs } from './cmdline.ts';
@@ -19,6 +20,10 @@ export interface UvicornServer {
   /** "Dockerfile CMD", "compose command", "uvicorn.run()". */
   origin: string;
   args: ParsedArgs;
+  /** Where new arguments go: after a launch's `uvicorn` word, a call's last argument. */
+  insertAt: number;
+  /** A launch in exec form (`["uvicorn", …]`): words are JSON strings. */
+  json?: boolean;
 }
 
 export interface UvicornTree {
@@ -41,7 +46,11 @@ export function parseUvicorn(name: string, text: string): ParsedFile<UvicornTree
     errors.push(...lexErrors);
     tree = {
       form: 'python',
-      servers: calls.map((c) => ({ origin: `${c.callee}()`, args: c.args })),
+      servers: calls.map((c) => ({
+        origin: `${c.callee}()`,
+        args: c.args,
+        insertAt: c.lastArgEnd,
+      })),
       env: [],
     };
   } else {
@@ -52,7 +61,12 @@ export function parseUvicorn(name: string, text: string): ParsedFile<UvicornTree
     for (const l of launch.launches) {
       const at = findProgram(l.words, isUvicornProgram);
       if (at >= 0)
-        servers.push({ origin: l.origin, args: parseUvicornArgs(l.words.slice(at + 1)) });
+        servers.push({
+          origin: l.origin,
+          args: parseUvicornArgs(l.words.slice(at + 1)),
+          insertAt: l.words[at]!.end,
+          json: isJsonWord(text, l.words[at]!.start),
+        });
     }
     // What uvicorn reads, and every UVICORN_ variable (an unknown one is an error below).
     const env = launch.env.filter((e) => envTarget(e.name) || e.name.startsWith('UVICORN_'));

@@ -14,6 +14,8 @@ export interface UvicornCall {
   /** Offset of `uvicorn`, for the line it is on. */
   start: number;
   args: ParsedArgs;
+  /** The end of the last argument (of `(` when there is none): where a keyword is added. */
+  lastArgEnd: number;
 }
 
 export function uvicornCalls(text: string): { calls: UvicornCall[]; errors: FileError[] } {
@@ -28,8 +30,8 @@ export function uvicornCalls(text: string): { calls: UvicornCall[]; errors: File
         /^(run|Config)$/.test(t[i + 2]!.text) &&
         t[i + 3]!.text === '('
       ) {
-        const args = callArgs(text, t, i + 4);
-        calls.push({ callee: `uvicorn.${t[i + 2]!.text}`, start: t[i]!.start, args });
+        const { args, lastArgEnd } = callArgs(text, t, i + 4);
+        calls.push({ callee: `uvicorn.${t[i + 2]!.text}`, start: t[i]!.start, args, lastArgEnd });
       }
     }
   }
@@ -37,14 +39,20 @@ export function uvicornCalls(text: string): { calls: UvicornCall[]; errors: File
 }
 
 /** The arguments from `from` (after the opening parenthesis) to the matching one. */
-function callArgs(text: string, toks: readonly Tok[], from: number): ParsedArgs {
+function callArgs(
+  text: string,
+  toks: readonly Tok[],
+  from: number,
+): { args: ParsedArgs; lastArgEnd: number } {
   const settings: ArgSetting[] = [];
   const unknown: ParsedArgs['unknown'] = [];
   let app: ArgSetting | undefined;
   let depth = 0;
   let arg: Tok[] = [];
+  let lastArgEnd = toks[from - 1]!.end;
   const finish = () => {
     if (arg.length === 0) return;
+    lastArgEnd = arg.at(-1)!.end;
     const kw = arg.length >= 3 && arg[0]!.kind === 'name' && arg[1]!.text === '=';
     const valueToks = kw ? arg.slice(2) : arg;
     const start = arg[0]!.start;
@@ -74,7 +82,7 @@ function callArgs(text: string, toks: readonly Tok[], from: number): ParsedArgs 
     else arg.push(tok);
   }
   finish();
-  return { settings, ...(app ? { app } : {}), unknown };
+  return { args: { settings, ...(app ? { app } : {}), unknown }, lastArgEnd };
 }
 
 function literalOf(text: string, toks: readonly Tok[]): { value: string | null; dynamic?: string } {

@@ -8,6 +8,10 @@
  * balancer") or a 504 (Classic ELB), with target status `-` in its access log. nginx logs
  * nothing: the connection was idle. The fix keeps nginx's connections open longer than the
  * balancer's, so the balancer always closes first.
+ * A balancer that sends straight to the app server (an AWS Load Balancer Controller Ingress, or
+ * no nginx pasted behind it) races the app server's own keep-alive limit the same way — the
+ * classic ALB → gunicorn (2 s) or Node (5 s) 502 — and the fix raises that limit above the
+ * balancer's idle timeout, as AWS's troubleshooting guide advises.
  */
 import type { ComparedValue, Edit, Evidence, LogEvent } from '../../model.ts';
 import {
@@ -19,56 +23,38 @@ import {
   type NginxConfig,
 } from '../../formats/nginx/index.ts';
 import type { ConfigNode } from '../../formats/nginx/config.ts';
-import type { ParsedFile } from '../../formats/types.ts';
-import {
-  kubernetesIngresses,
-  kubernetesIngressNginx,
-  setIngressNginxConfig,
-  type KubernetesTree,
-} from '../../formats/kubernetes/index.ts';
+import { setIngressNginxConfig } from '../../formats/kubernetes/index.ts';
 import type { Front, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { frontCompared, frontEvidence, noAnswerLines } from './front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
+import { appIdles, type ClientIdle } from './client-idle.ts';
+import { directBackends, ingressNginxManifest } from './front-targets.ts';
 
 /** What a lost race looks like in the balancer's log: no answer from nginx at all. */
 const RACE_STATUS: Record<string, number> = { alb: 502, elb: 504 };
 /** nginx's limit is set this much above the balancer's. */
 const MARGIN = 5;
 
-/** One place that decides how long nginx keeps an idle client connection. */
-interface ClientIdle {
-  seconds: number;
-  /** As written, with its unit ("65s"). */
-  value: string;
-  source: string;
-  /** The line to show: the setting, or the block that takes the default. */
-  at: Evidence;
-  /** What one edit owns: places sharing it are changed once. */
-  owner: object;
-  /** "keepalive_timeout" (nginx) or "keep-alive" (ingress-nginx ConfigMap). */
-  setting: string;
-  /** Where the change goes, for people: "in nginx". */
-  place: string;
-  /** `seconds` as the setting takes it ("125s"; ingress-nginx: "125"). */
-  written(seconds: number): string;
-  /** Edits that set it to `seconds`; [] when no pasted file can carry the change. */
-  set(seconds: number): Edit[];
-}
-
 export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   // Cloudflare's idle keep-alive to origins is not one of its documented settings: not compared.
   const fronts = topology.fronts.filter((f) => f.kind !== 'cloudflare');
   // (A fleet's config has tens of thousands of server blocks: read them only with a front.)
   if (fronts.length === 0) return [];
-  // nginx's own config when pasted; else ingress-nginx's ConfigMap behind the Service's ELB.
-  const sides = topology.nginx
-    ? serverIdles(topology.nginx, topology.nginxVersion)
-    : ingressIdles(topology);
+  // Behind the balancer: the app servers it sends to directly (front-targets.ts), else nginx's
+  // own config when pasted, else ingress-nginx's ConfigMap behind the Service's ELB. nginx's
+  // server blocks are read once, when needed.
+  let nginx: ClientIdle[] | undefined;
+  const nginxSides = () =>
+    (nginx ??= topology.nginx
+      ? serverIdles(topology.nginx, topology.nginxVersion)
+      : ingressIdles(topology));
   const hits: RuleHit[] = [];
   for (const front of fronts) {
     const idle = numberOf(front.idle);
     if (idle === null || idle <= 0) continue;
+    const direct = directBackends(topology, front);
+    const sides = direct ? appIdles(topology, direct) : nginxSides();
     // keepalive_timeout 0 turns keep-alive off: nginx says Connection: close, nothing is reused.
     const short = sides.filter((s) => s.seconds > 0 && s.seconds <= idle);
     if (short.length === 0) continue;
@@ -76,8 +62,11 @@ export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): 
     const shortest = short.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     hits.push({
       key: `keepalive-race front ${front.file} ${front.label}`,
-      title: 'The load balancer reuses connections nginx has already closed',
-      message: message(front, idle, shortest, short.length, sides.length, explains),
+      title:
+        shortest.hop === 'nginx'
+          ? 'The load balancer reuses connections nginx has already closed'
+          : 'The load balancer reuses connections the app server has already closed',
+      message: message(front, idle, shortest, short, sides.length, explains),
       evidence: evidence(front, short, explains),
       compared: compared(front, shortest),
       explains,
@@ -104,6 +93,7 @@ function serverIdles(config: NginxConfig, version: string): ClientIdle[] {
       const where = node ?? server;
       return [
         {
+          hop: 'nginx',
           seconds,
           // "65" is seconds: say so.
           value: /^\d+$/.test(written) ? `${written}s` : written,
@@ -137,53 +127,58 @@ function serverIdles(config: NginxConfig, version: string): ClientIdle[] {
 
 /** ingress-nginx's `keep-alive` (75 s by default), when the manifests show ingress-nginx. */
 function ingressIdles(topology: Topology): ClientIdle[] {
-  for (const f of topology.files) {
-    if (f.kind !== 'kubernetes') continue;
-    const parsed = f as ParsedFile<KubernetesTree>;
-    const global = kubernetesIngressNginx(parsed);
-    const configMap = Object.values(global).some((v) => 'file' in v.source);
-    if (!configMap && kubernetesIngresses(parsed, global).length === 0) continue;
-    const keep = global['keep-alive']!;
-    const seconds = Number(keep.value);
-    if (!Number.isFinite(seconds)) continue;
-    const at = writtenAt(keep.source);
-    return [
-      {
-        seconds,
-        value: `${keep.value}s`,
-        source: sourceOf(keep.source),
-        at: at
-          ? { ...at, note: `ingress-nginx keep-alive ${keep.value}` }
-          : { file: f.name, line: 1, note: `ingress-nginx keep-alive ${keep.value} s by default` },
-        owner: parsed,
-        setting: 'keep-alive',
-        place: "in ingress-nginx's ConfigMap",
-        written: String,
-        set: (seconds) => setIngressNginxConfig(parsed, 'keep-alive', String(seconds)),
-      },
-    ];
-  }
-  return [];
+  const shown = ingressNginxManifest(topology);
+  if (!shown) return [];
+  const keep = shown.global['keep-alive']!;
+  const seconds = Number(keep.value);
+  if (!Number.isFinite(seconds)) return [];
+  const at = writtenAt(keep.source);
+  const parsed = shown.file;
+  return [
+    {
+      hop: 'nginx',
+      seconds,
+      value: `${keep.value}s`,
+      source: sourceOf(keep.source),
+      at: at
+        ? { ...at, note: `ingress-nginx keep-alive ${keep.value}` }
+        : {
+            file: parsed.name,
+            line: 1,
+            note: `ingress-nginx keep-alive ${keep.value} s by default`,
+          },
+      owner: parsed,
+      setting: 'keep-alive',
+      place: "in ingress-nginx's ConfigMap",
+      written: String,
+      set: (seconds) => setIngressNginxConfig(parsed, 'keep-alive', String(seconds)),
+    },
+  ];
 }
 
 function message(
   front: Front,
   idle: number,
   shortest: ClientIdle,
-  short: number,
+  short: readonly ClientIdle[],
   all: number,
   explains: readonly LogEvent[],
 ): string {
-  const which =
-    all === 1
+  const app = shortest.hop !== 'nginx';
+  // nginx: which of its server blocks; app servers: the shortest, and how many others.
+  const which = app
+    ? shortest.hop + (short.length > 1 ? ` (and ${short.length - 1} other app server(s))` : '')
+    : all === 1
       ? 'nginx'
-      : short === all
+      : short.length === all
         ? 'nginx (every server block)'
-        : `nginx (${short} of its ${all} server blocks)`;
+        : `nginx (${short.length} of its ${all} server blocks)`;
+  const closer = app ? 'the app server' : 'nginx';
   let out =
-    `${front.label} keeps idle connections to nginx for ${idle} s (${front.setting}, ${sourceOf(front.idle.source)}), ` +
-    `but ${which} closes an idle client connection after ${shortest.value} (${shortest.setting}, ${shortest.source}). ` +
-    'The balancer then sends a request on a connection nginx has just closed; nginx logs nothing ' +
+    `${front.label} keeps idle connections to ${app ? 'the app server' : 'nginx'} for ${idle} s (${front.setting}, ${sourceOf(front.idle.source)}), ` +
+    `but ${which} closes an idle client connection after ${shortest.value} (${shortest.setting}, ${shortest.source})` +
+    (shortest.why ? `: ${shortest.why}. ` : '. ') +
+    `The balancer then sends a request on a connection ${closer} has just closed; ${closer} logs nothing ` +
     `(the connection was idle) and the balancer answers ${RACE_STATUS[front.kind]} with target status "-".`;
   if (explains.length > 0) out += ` ${explains.length} such response(s) are in the balancer's log.`;
   return out;
@@ -210,7 +205,7 @@ function compared(front: Front, shortest: ClientIdle): ComparedValue[] {
   return [
     frontCompared(front),
     {
-      hop: 'nginx (clients)',
+      hop: shortest.hop === 'nginx' ? 'nginx (clients)' : shortest.hop,
       setting: shortest.setting,
       value: shortest.value,
       source: shortest.source,
@@ -218,7 +213,11 @@ function compared(front: Front, shortest: ClientIdle): ComparedValue[] {
   ];
 }
 
-/** nginx's client idle timeout above the balancer's, once where each short value comes from. */
+/**
+ * The hop's client idle timeout above the balancer's, once where each short value comes from.
+ * (Lowering the balancer's instead is offered only against nginx's: below an app server's
+ * few seconds it would close warm connections all the time.)
+ */
 function fix(
   front: Front,
   idle: number,
@@ -234,18 +233,28 @@ function fix(
   }
   const first = short[0]!;
   const what = `${first.setting} ${first.written(seconds)}`;
+  const app = first.hop !== 'nginx';
+  const node = app && first.setting === 'keepAliveTimeout';
   if (edits.length === 0)
     return {
       safety: 'manual',
-      description: `Set ${what} (above the ${idle} s idle timeout of ${front.label}) where your nginx is configured, or lower the balancer's idle timeout below nginx's.`,
+      description: app
+        ? `Set ${what} ${first.place} (above the ${idle} s idle timeout of ${front.label})` +
+          (node ? `, and headersTimeout above that` : '') +
+          '.'
+        : `Set ${what} (above the ${idle} s idle timeout of ${front.label}) where your nginx is configured, or lower the balancer's idle timeout below nginx's.`,
       edits: [],
     };
   return {
     safety: 'safe',
     description:
-      `Set ${what} ${first.place}, above the ${idle} s idle timeout of ${front.label}, so ` +
-      'the balancer always closes an idle connection first. The cost is idle client connections ' +
-      `held ${formatDuration(seconds)} instead of ${first.value}; the other way is to lower the balancer's idle timeout below nginx's.`,
+      `Set ${what} ${first.place}${short.length > 1 && app ? ' (and each app server behind it)' : ''}, above the ${idle} s idle timeout of ${front.label}, so ` +
+      'the balancer always closes an idle connection first' +
+      (node
+        ? ` (headersTimeout goes to ${(seconds + 1) * 1000} ms: Node needs it above keepAliveTimeout)`
+        : '') +
+      `. The cost is idle client connections held ${app ? first.written(seconds) : formatDuration(seconds)} instead of ${first.value}` +
+      (app ? '.' : "; the other way is to lower the balancer's idle timeout below nginx's."),
     edits,
   };
 }

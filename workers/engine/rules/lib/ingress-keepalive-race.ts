@@ -6,22 +6,15 @@
  * the ingress-nginx ConfigMap when it is pasted — which changes every Ingress — and otherwise
  * raises the app server's idle timeout above the controller's.
  */
-import type { ComparedValue, Edit, Evidence, LogEvent } from '../../model.ts';
-import type { ParsedFile } from '../../formats/types.ts';
-import {
-  setContainerGunicornSetting,
-  setIngressNginxConfig,
-  type KubernetesTree,
-} from '../../formats/kubernetes/index.ts';
-import { setGunicornSetting, type GunicornTree } from '../../formats/gunicorn/index.ts';
-import { setNodeTimeouts, type NodeTree } from '../../formats/node/index.ts';
-import { setPumaSetting, type PumaTree } from '../../formats/puma/index.ts';
+import type { ComparedValue, Evidence, LogEvent } from '../../model.ts';
+import { setIngressNginxConfig } from '../../formats/kubernetes/index.ts';
 import { parseUpstream } from '../../logs/index.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { backendIdle, type BackendIdle } from './backend-idle.ts';
 import { withoutNearbyKills } from './event-time.ts';
 import { ingressRoutes, type IngressRoute } from './ingress-routes.ts';
+import { raiseBackendIdle, raisedText } from './raise-idle.ts';
 
 const RACE_KINDS = new Set(['premature-close', 'connection-reset', 'broken-pipe']);
 const RACE_PHASES = new Set(['sending-request', 'reading-response-header']);
@@ -150,12 +143,12 @@ function fix(
     };
   }
   const raised = controllerIdle + 5;
-  const edits = raiseBackend(backend, raised, topology);
+  const edits = raiseBackendIdle(backend, raised, topology);
   if (edits.length > 0) {
     return {
       safety: 'safe',
       description:
-        `Raise ${backend.backend.label}'s ${backend.setting} to ${backend.backend.kind === 'node' ? `${raised * 1000} ms` : `${raised}s`}, above ` +
+        `Raise ${backend.backend.label}'s ${backend.setting} to ${raisedText(backend, raised)}, above ` +
         `ingress-nginx's upstream-keepalive-timeout of ${controllerIdle}s, so the controller ` +
         'always closes an idle connection first' +
         (backend.backend.kind === 'node'
@@ -174,40 +167,4 @@ function fix(
       `above ${controllerIdle}s.`,
     edits: [],
   };
-}
-
-/** The app server's idle timeout raised in the pasted file that sets it (or would). */
-function raiseBackend(backend: BackendIdle, seconds: number, topology: Topology): Edit[] {
-  const b = backend.backend;
-  const fileNamed = (name: string | undefined) =>
-    name === undefined ? undefined : topology.files.find((f) => f.name === name);
-  if (b.kind === 'node') {
-    const file = fileNamed(b.files[0]);
-    if (file?.kind !== 'node') return [];
-    return setNodeTimeouts(file as ParsedFile<NodeTree>, {
-      keepAliveTimeout: seconds * 1000,
-      headersTimeout: (seconds + 1) * 1000,
-    });
-  }
-  if (b.kind === 'puma') {
-    const file = fileNamed(backend.line?.file ?? b.files[0]);
-    if (file?.kind !== 'puma') return [];
-    return setPumaSetting(file as ParsedFile<PumaTree>, 'persistent_timeout', seconds);
-  }
-  if (b.kind === 'gunicorn') {
-    // Where the value is written (a gunicorn config, or the container's command line), else
-    // in the pasted config file, else on the container's command line.
-    const at = backend.line?.file ?? b.files.find((n) => fileNamed(n)?.kind === 'gunicorn');
-    const file = fileNamed(at) ?? (b.pod ? fileNamed(b.files[0]) : undefined);
-    if (file?.kind === 'gunicorn')
-      return setGunicornSetting(file as ParsedFile<GunicornTree>, 'keepalive', seconds);
-    if (file?.kind === 'kubernetes' && b.pod)
-      return setContainerGunicornSetting(
-        file as ParsedFile<KubernetesTree>,
-        { workload: b.pod.workload.name, container: b.pod.container.name },
-        'keepalive',
-        seconds,
-      );
-  }
-  return [];
 }

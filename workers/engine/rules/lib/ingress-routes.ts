@@ -29,9 +29,9 @@ export interface IngressRoute {
   configMap: ParsedFile<KubernetesTree> | null;
 }
 
-/** An Ingress ingress-nginx serves: its class names nginx, or none (the default class). */
-function servedByIngressNginx(ing: K8sIngress): boolean {
-  return ing.className === null || /nginx/i.test(ing.className);
+/** An Ingress ingress-nginx serves: its class names nginx, or none (the default class), and no ALB. */
+export function servedByIngressNginx(ing: K8sIngress): boolean {
+  return ing.alb === null && (ing.className === null || /nginx/i.test(ing.className));
 }
 
 function fromConfigMap(settings: EffectiveSettings): boolean {
@@ -46,7 +46,6 @@ export function ingressRoutes(topology: Topology): IngressRoute[] {
   const configMap = manifests.find((f) => fromConfigMap(kubernetesIngressNginx(f))) ?? null;
   const global = kubernetesIngressNginx(configMap ?? manifests[0]!);
   const services = manifests.flatMap((f) => kubernetesServices(f));
-  const unpodded = topology.backends.filter((b) => !b.pod);
   const out: IngressRoute[] = [];
   for (const file of manifests) {
     for (const ingress of kubernetesIngresses(file, global)) {
@@ -55,22 +54,32 @@ export function ingressRoutes(topology: Topology): IngressRoute[] {
         const service = services.find(
           (s) => s.name === rule.service && (s.namespace ?? null) === (ingress.namespace ?? null),
         );
-        if (!service || Object.keys(service.selector).length === 0) continue;
-        const selected = topology.workloads.filter(({ workload }) =>
-          Object.entries(service.selector).every(([k, v]) => workload.labels[k] === v),
-        );
-        if (selected.length === 0) continue;
-        let backends = topology.backends.filter(
-          (b) =>
-            b.pod !== undefined &&
-            selected.some(({ workload }) => sameWorkload(workload, b.pod!.workload)),
-        );
-        if (backends.length === 0 && unpodded.length === 1) backends = unpodded;
-        if (backends.length > 0) out.push({ file, ingress, rule, service, backends, configMap });
+        const backends = service ? serviceBackends(topology, service) : [];
+        if (backends.length > 0)
+          out.push({ file, ingress, rule, service: service!, backends, configMap });
       }
     }
   }
   return out;
+}
+
+/**
+ * The app servers in the pods a Service selects; the only app server pasted without a pod when
+ * the pods run something the topology does not read from the manifest.
+ */
+export function serviceBackends(topology: Topology, service: K8sService): Backend[] {
+  if (Object.keys(service.selector).length === 0) return [];
+  const selected = topology.workloads.filter(({ workload }) =>
+    Object.entries(service.selector).every(([k, v]) => workload.labels[k] === v),
+  );
+  if (selected.length === 0) return [];
+  const backends = topology.backends.filter(
+    (b) =>
+      b.pod !== undefined &&
+      selected.some(({ workload }) => sameWorkload(workload, b.pod!.workload)),
+  );
+  const unpodded = topology.backends.filter((b) => !b.pod);
+  return backends.length === 0 && unpodded.length === 1 ? unpodded : backends;
 }
 
 /** The topology reads workloads twice (for backends and for the list): compare by identity. */

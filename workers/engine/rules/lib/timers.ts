@@ -19,8 +19,8 @@
 import type { LogEvent, Phase } from '../../model.ts';
 import { effective, parseDuration } from '../../formats/nginx/index.ts';
 import { FAILURE_STATUSES, NGINX_FAILURE_KINDS } from '../../logs/index.ts';
-import type { Backend, Route, Topology } from '../../topology/index.ts';
-import { READ_TIMEOUT } from './app-limit.ts';
+import type { Backend, Front, Route, Topology } from '../../topology/index.ts';
+import { appLimit, READ_TIMEOUT } from './app-limit.ts';
 import type { AppServer } from './app-servers.ts';
 import { numberOf, sourceOf } from './app-values.ts';
 import { wallSeconds } from './event-time.ts';
@@ -94,26 +94,8 @@ export function pathTimers(
     });
   }
   // … and every other timer of each backend on the path, whether or not it has such a limit.
-  for (const backend of new Set(routes.flatMap((r) => r.backends.map((l) => l.backend)))) {
-    for (const setting of EXTRA[backend.kind] ?? []) {
-      if (setting === 'http-timeout' && !backend.listeners.some((l) => l.router)) continue;
-      const value = backend.settings[setting];
-      const n = numberOf(value);
-      if (!value || n === null || n <= 0) continue;
-      const seconds = backend.kind === 'node' ? n / 1000 : n;
-      add({ hop: backend.label, setting, seconds, source: sourceOf(value.source) });
-    }
-    for (const w of ingressWaits(topology, backend))
-      add({ hop: w.label, setting: w.directive, seconds: w.seconds, source: w.source });
-    for (const setting of IDLE[backend.kind] ?? []) {
-      const value = backend.settings[setting];
-      const n = numberOf(value);
-      if (!value || n === null || n <= 0) continue;
-      const seconds = backend.kind === 'node' ? n / 1000 : n;
-      add({ hop: backend.label, setting, seconds, source: sourceOf(value.source), bounds: 'idle' });
-    }
-    for (const t of podTimers(backend)) add(t);
-  }
+  for (const backend of new Set(routes.flatMap((r) => r.backends.map((l) => l.backend))))
+    backendTimers(topology, backend, add);
   // A load balancer in front ends a request that sends no data for its idle timeout (and
   // closes idle keep-alive connections to nginx after it): a timer on every path.
   for (const front of topology.fronts) {
@@ -153,6 +135,63 @@ export function pathTimers(
         source: pool.idleSource,
         bounds: 'idle',
       });
+  }
+  return out.sort((a, b) => a.seconds - b.seconds);
+}
+
+/** A backend's timers besides its request limit: its others, ingress-nginx's, idle, the pod's. */
+function backendTimers(topology: Topology, backend: Backend, add: (t: PathTimer) => void): void {
+  for (const setting of EXTRA[backend.kind] ?? []) {
+    if (setting === 'http-timeout' && !backend.listeners.some((l) => l.router)) continue;
+    const value = backend.settings[setting];
+    const n = numberOf(value);
+    if (!value || n === null || n <= 0) continue;
+    const seconds = backend.kind === 'node' ? n / 1000 : n;
+    add({ hop: backend.label, setting, seconds, source: sourceOf(value.source) });
+  }
+  for (const w of ingressWaits(topology, backend))
+    add({ hop: w.label, setting: w.directive, seconds: w.seconds, source: w.source });
+  for (const setting of IDLE[backend.kind] ?? []) {
+    const value = backend.settings[setting];
+    const n = numberOf(value);
+    if (!value || n === null || n <= 0) continue;
+    const seconds = backend.kind === 'node' ? n / 1000 : n;
+    add({ hop: backend.label, setting, seconds, source: sourceOf(value.source), bounds: 'idle' });
+  }
+  for (const t of podTimers(backend)) add(t);
+}
+
+/**
+ * Every timer on a load balancer's path straight to app servers (no nginx between): the
+ * balancer's idle timeout, each server's request limit and its other timers, shortest first.
+ */
+export function directTimers(
+  topology: Topology,
+  front: Front,
+  backends: readonly Backend[],
+): PathTimer[] {
+  const out: PathTimer[] = [];
+  const add = (t: PathTimer) => {
+    if (!out.some((o) => o.hop === t.hop && o.setting === t.setting)) out.push(t);
+  };
+  const idle = numberOf(front.idle);
+  if (idle !== null && idle > 0)
+    add({
+      hop: front.label,
+      setting: front.setting,
+      seconds: idle,
+      source: sourceOf(front.idle.source),
+    });
+  for (const backend of backends) {
+    const limit = appLimit(backend);
+    if (limit)
+      add({
+        hop: backend.label,
+        setting: limit.setting,
+        seconds: limit.seconds,
+        source: sourceOf(limit.value.source),
+      });
+    backendTimers(topology, backend, add);
   }
   return out.sort((a, b) => a.seconds - b.seconds);
 }
