@@ -38,7 +38,9 @@ export function hopOf(name: string): HopId {
   if (/load balancer|\b(ALB|ELB|NLB)\b|cloudflare/i.test(name)) return 'front';
   if (/nginx|ingress|upstream|proxy/i.test(name)) return 'nginx';
   if (
-    /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|\bnode\b(?!\.js)|cgroup/i.test(name)
+    /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|\bnode\b(?!\.js)|cgroup/i.test(
+      name,
+    )
   )
     return 'pod';
   return 'app';
