@@ -3,8 +3,9 @@
  * manager's wait before SIGKILL (compose stop_grace_period, 10 s by default; systemd
  * TimeoutStopSec, 90 s; supervisord stopwaitsecs, 10)
  * against the app's drain (gunicorn graceful_timeout, 30 s by default; uvicorn
- * --timeout-graceful-shutdown), and a stop signal the app does not drain on. Exact fixed files,
- * re-analysed; near misses.
+ * --timeout-graceful-shutdown; uWSGI worker-reload-mercy, through its graceful hook only), and a
+ * stop signal the app does not drain on (uWSGI reloads on SIGTERM unless die-on-term, and then
+ * exits at once). Exact fixed files, re-analysed; near misses.
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
@@ -86,7 +87,8 @@ describe('deploy-termination: supervisord', () => {
     expect(detectKind(file.name, file.text).kind).toBe('gunicorn');
     fixes(
       file,
-      conf('stopsignal=TERM\n').replace('[program:shop]\n', '[program:shop]\nstopwaitsecs = 35\n'),
+      // Added in the section's own `key=value` style.
+      conf('stopsignal=TERM\n').replace('[program:shop]\n', '[program:shop]\nstopwaitsecs=35\n'),
     );
   });
 
@@ -105,5 +107,79 @@ describe('deploy-termination: supervisord', () => {
 
   it('does not trigger: stopwaitsecs 60 with TERM', () => {
     expect(ours([{ name: 'shop.conf', text: conf('stopwaitsecs=60\n') }])).toEqual([]);
+  });
+});
+
+describe('deploy-termination: uWSGI under a process manager', () => {
+  const ini = (extra = '') =>
+    `[uwsgi]\nmodule = shop.wsgi\nmaster = true\nprocesses = 4\nsocket = 127.0.0.1:3031\n${extra}`;
+  const HOOK = 'hook-master-start = unix_signal:15 gracefully_kill_them_all\n';
+  const supervisord = (extra = '') =>
+    `[program:shop]\ncommand=/srv/venv/bin/uwsgi --ini /etc/uwsgi/shop.ini\nautorestart=true\n${extra}`;
+  const run = (files: SourceFile[]) => analyze(files);
+
+  it('supervisord’s TERM makes uWSGI reload, not exit: the graceful hook in the ini, stopwaitsecs above the 60 s mercy', () => {
+    const files = [
+      { name: 'shop.conf', text: supervisord() },
+      { name: 'shop.ini', text: ini() },
+    ];
+    const [hit] = ours(files);
+    expect(hit!.message).toContain('reloads brutally instead of exiting');
+    expect(hit!.fix).toMatchObject({ safety: 'safe', applied: true });
+    const fixed = Object.fromEntries(run(files).fixed.map((f) => [f.name, f.text]));
+    expect(fixed).toEqual({
+      'shop.conf': supervisord().replace('[program:shop]\n', '[program:shop]\nstopwaitsecs=65\n'),
+      'shop.ini': ini(HOOK),
+    });
+    expect(ours(files.map((f) => ({ ...f, text: fixed[f.name]! })))).toEqual([]);
+  });
+
+  it('systemd’s KillSignal=SIGQUIT kills uWSGI at once even with die-on-term: SIGTERM and the hook', () => {
+    const unit = (signal: string) =>
+      `[Service]\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/shop.ini\nKillSignal=${signal}\n`;
+    const files = [
+      { name: 'shop.service', text: unit('SIGQUIT') },
+      { name: 'shop.ini', text: ini('die-on-term = true\n') },
+    ];
+    const [hit] = ours(files);
+    expect(hit!.message).toContain(
+      'with SIGQUIT (KillSignal), on which uWSGI kills its workers at once',
+    );
+    const fixed = Object.fromEntries(run(files).fixed.map((f) => [f.name, f.text]));
+    // systemd waits 90 s by default: above the mercy, left alone.
+    expect(fixed).toEqual({
+      'shop.service': unit('SIGTERM'),
+      'shop.ini': ini(`die-on-term = true\n${HOOK}`),
+    });
+    expect(ours(files.map((f) => ({ ...f, text: fixed[f.name]! })))).toEqual([]);
+  });
+
+  it('no ini pasted to carry the hook: the change is said, not half made', () => {
+    const text =
+      'services:\n  web:\n    command: uwsgi --http :8000 --module shop.wsgi --master\n    stop_grace_period: 90s\n';
+    const [hit] = ours([{ name: 'compose.yaml', text }]);
+    expect(hit!.fix).toMatchObject({ safety: 'manual', applied: false });
+    expect(hit!.fix!.description).toContain(
+      'hook-master-start = unix_signal:15 gracefully_kill_them_all',
+    );
+    expect(run([{ name: 'compose.yaml', text }]).fixed).toEqual([]);
+  });
+
+  it('does not trigger: the hook with stopwaitsecs 70, or with systemd’s default 90 s', () => {
+    expect(
+      ours([
+        { name: 'shop.conf', text: supervisord('stopwaitsecs=70\n') },
+        { name: 'shop.ini', text: ini(HOOK) },
+      ]),
+    ).toEqual([]);
+    expect(
+      ours([
+        {
+          name: 'shop.service',
+          text: '[Service]\nExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/shop.ini\n',
+        },
+        { name: 'shop.ini', text: ini(HOOK) },
+      ]),
+    ).toEqual([]);
   });
 });

@@ -62,7 +62,14 @@ export const deployTermination: Rule = {
       'grace period ends are killed. The finding cites the SIGTERM / "Killing" lines and the ' +
       'nginx failures logged while the pod was stopping. Outside Kubernetes, an app server ' +
       'whose log shows it stopped by a signal and started again, with refused or cut requests ' +
-      'in between, gets manual advice to reload in place (SIGHUP) instead.',
+      'in between, gets manual advice to reload in place (SIGHUP) instead. Under docker ' +
+      'compose (stop_grace_period, 10 s by default), systemd (TimeoutStopSec, 90 s) or ' +
+      'supervisord (stopwaitsecs, 10 s) the manager must wait longer than the app drains ' +
+      "(gunicorn graceful_timeout; uvicorn --timeout-graceful-shutdown; uWSGI's " +
+      'worker-reload-mercy, 60 s) and send a signal it drains on: gunicorn drains on TERM and ' +
+      'stops at once on INT/QUIT; uvicorn drains on TERM/INT; uWSGI 2.0 reloads brutally on ' +
+      'TERM (exits at once with die-on-term) and dies at once on INT/QUIT, and drains only ' +
+      'through `hook-master-start = unix_signal:15 gracefully_kill_them_all`.',
     fixSafety:
       'Safe: a preStop sleep only delays SIGTERM until the endpoint is gone, and a longer grace ' +
       'period only matters when the app is slow to exit; both make rollouts a little slower. ' +

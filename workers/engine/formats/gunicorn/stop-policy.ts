@@ -193,6 +193,8 @@ function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
     };
     const wait = read('stopwaitsecs', '10');
     const nl = text.indexOf('\n', section.index);
+    // Added lines follow the section's own style: `key=value` or `key = value`.
+    const spaced = !/^[ \t]*command=\S/m.test(body);
     return {
       manager: 'supervisord',
       label: `supervisord ${section[1]}`,
@@ -203,7 +205,7 @@ function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
       signalSetting: 'stopsignal',
       headerLine: lineAt(starts, section.index),
       insertAt: nl < 0 ? text.length : nl + 1,
-      lineOf: (setting, value) => `${setting} = ${value}\n`,
+      lineOf: (setting, value) => `${setting}${spaced ? ' = ' : '='}${value}\n`,
       // A plain number of seconds; signals are named without SIG.
       waitText: (seconds) => String(seconds),
       termText: 'TERM',

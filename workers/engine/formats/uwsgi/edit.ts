@@ -7,7 +7,7 @@ import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../types.ts';
 import { newlineOf } from '../gunicorn/text.ts';
 import { canonicalOption } from './defaults.ts';
-import { entryStyle } from './ini.ts';
+import { entryStyle, type IniDoc } from './ini.ts';
 import { UWSGI_SECTION, type UwsgiTree } from './parse.ts';
 
 export function setUwsgiOption(
@@ -55,8 +55,28 @@ export function setUwsgiOption(
       ];
     return [{ file, start: last.valueStart!, end: last.valueEnd!, text: v }];
   }
+  return insertEntry(parsed, tree.doc, key, v);
+}
+
+/**
+ * Edits that add one more `key = value` line to the [uwsgi] section of an ini file, for an
+ * option every occurrence of which counts (`hook-master-start`); [] for a command line.
+ */
+export function addUwsgiOption(parsed: ParsedFile<UwsgiTree>, key: string, value: string): Edit[] {
+  const tree = parsed.tree;
+  return tree.form === 'launch' ? [] : insertEntry(parsed, tree.doc, key, value);
+}
+
+function insertEntry(
+  parsed: ParsedFile<UwsgiTree>,
+  doc: IniDoc,
+  key: string,
+  v: string,
+): Edit[] {
+  const file = parsed.name;
+  const lines = doc.lines;
   const nl = newlineOf(parsed.text);
-  const style = entryStyle(tree.doc);
+  const style = entryStyle(doc);
   const line = `${style.indent}${key}${style.sep}${v}`;
   const inSection = lines.filter(
     (l) => l.section === UWSGI_SECTION && (l.kind === 'entry' || l.kind === 'section'),

@@ -8,6 +8,9 @@ import { startsProgram } from '../gunicorn/start-line.ts';
 const OPTION =
   /^[ \t]*(socket|http-socket|http|module|wsgi-file|processes|workers|threads|master|harakiri|buffer-size|chdir|vacuum|die-on-term|enable-threads|max-requests|plugins?|callable|uid|gid|lazy-apps|chmod-socket)[ \t]*=/gm;
 
+/** A supervisord config, whatever its name: it has `[program:x]` sections. */
+const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
+
 function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
   const base = baseName(name);
@@ -19,7 +22,10 @@ function detect(name: string, text: string): number {
     /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i.test(
       base,
     );
-  if ((launcherName && /\buwsgi\b/.test(head)) || startsProgram(head, /^uwsgi$/)) {
+  if (
+    ((launcherName || SUPERVISORD.test(head)) && /\buwsgi\b/.test(head)) ||
+    startsProgram(head, /^uwsgi$/)
+  ) {
     const launch = findLaunches(name, head);
     if (launch.launches.some((l) => findProgram(l.words, isUwsgiProgram) >= 0)) return 0.72;
     if (launch.env.some((e) => /^UWSGI_/.test(e.name))) return 0.55;
@@ -48,5 +54,5 @@ export {
   type UwsgiSocket,
   type UwsgiProtocol,
 } from './effective.ts';
-export { setUwsgiOption } from './edit.ts';
+export { addUwsgiOption, setUwsgiOption } from './edit.ts';
 export { UWSGI_DEFAULTS } from './defaults.ts';

@@ -3,12 +3,13 @@
  * manager sends its stop signal, waits (compose `stop_grace_period`, 10 s by default; systemd
  * `TimeoutStopSec`, 90 s; supervisord `stopwaitsecs`, 10), then SIGKILLs. gunicorn drains on
  * SIGTERM for up to `graceful_timeout` (30 s by default) but stops at once on SIGINT or SIGQUIT;
- * uvicorn drains on SIGTERM and SIGINT, for up to `--timeout-graceful-shutdown` when set. A wait
- * not above the drain, or a signal the app does not drain on, cuts the requests running at
- * every deploy.
+ * uvicorn drains on SIGTERM and SIGINT, for up to `--timeout-graceful-shutdown` when set; uWSGI
+ * drains only through its graceful hook (uwsgiDrain). A wait not above the drain, or a signal the
+ * app does not drain on, cuts the requests running at every deploy.
  */
 import type { ComparedValue, Edit, Evidence } from '../../model.ts';
 import type { ParsedFile } from '../../formats/types.ts';
+import { addUwsgiOption, type UwsgiTree } from '../../formats/uwsgi/index.ts';
 import { stopPolicy, type StopPolicy } from '../../formats/gunicorn/stop-policy.ts';
 import type { Backend, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
@@ -17,15 +18,35 @@ import { numberOf, sourceOf, writtenAt } from './app-values.ts';
 /** Room above the app's drain for the manager's wait. */
 const MARGIN = 5;
 
+/** What an app server does on a stop signal: finish running requests, exit at once, or go on. */
+type Outcome = 'drains' | 'exits' | 'stays';
+
 interface Drain {
   program: string;
   /** Seconds the app may take to finish running requests; null when it sets no limit. */
   seconds: number | null;
   setting: string;
   value: Backend['settings'][string] | undefined;
-  /** Signals it stops on at once, without draining (names without SIG). */
-  quick: ReadonlySet<string>;
+  /** The app's own words for a signal it does not drain on ("reloads instead of exiting"). */
+  on(signal: string): { outcome: Outcome; words: string };
+  /**
+   * Edits that make SIGTERM drain, where it does not yet (uWSGI's graceful hook); null when
+   * TERM already drains, [] when no pasted file can carry the change.
+   */
+  termDrains(topology: Topology): Edit[] | null;
 }
+
+const EXITS = { outcome: 'exits', words: 'exits at once' } as const;
+const DRAINS = { outcome: 'drains', words: 'finishes running requests' } as const;
+
+/** uWSGI's signal numbers as `unix_signal:<n>` hooks name them. */
+const SIGNAL_NUMBERS: Readonly<Record<string, string>> = {
+  '1': 'HUP',
+  '2': 'INT',
+  '3': 'QUIT',
+  '15': 'TERM',
+};
+const GRACEFUL_HOOK = 'unix_signal:15 gracefully_kill_them_all';
 
 function drainOf(backend: Backend): Drain | null {
   if (backend.kind === 'gunicorn') {
@@ -35,7 +56,14 @@ function drainOf(backend: Backend): Drain | null {
       seconds: numberOf(value),
       setting: 'graceful_timeout',
       value,
-      quick: new Set(['INT', 'QUIT', 'KILL']),
+      // HUP reloads its workers, USR1/USR2/WINCH/TTIN/TTOU do their own jobs: none exits.
+      on: (signal) =>
+        signal === 'TERM'
+          ? DRAINS
+          : /^(INT|QUIT|KILL)$/.test(signal)
+            ? EXITS
+            : { outcome: 'stays', words: 'does not exit (it handles that signal otherwise)' },
+      termDrains: () => null,
     };
   }
   if (backend.kind === 'uvicorn') {
@@ -45,10 +73,61 @@ function drainOf(backend: Backend): Drain | null {
       seconds: numberOf(value),
       setting: 'timeout_graceful_shutdown',
       value,
-      quick: new Set(['QUIT', 'KILL']),
+      // It handles INT and TERM; any other signal ends it the default way, at once.
+      on: (signal) => (/^(INT|TERM)$/.test(signal) ? DRAINS : EXITS),
+      termDrains: () => null,
     };
   }
+  if (backend.kind === 'uwsgi') return uwsgiDrain(backend);
   return null;
+}
+
+/**
+ * uWSGI 2.0 (uWSGI's "Managing the uWSGI server"): SIGTERM brutally reloads — workers are killed
+ * mid-request and uWSGI goes on running — unless `die-on-term`, when it exits at once; SIGINT and
+ * SIGQUIT kill it at once; SIGHUP reloads gracefully. It finishes running requests on a stop
+ * only through a hook (`hook-master-start = unix_signal:15 gracefully_kill_them_all`), for up to
+ * `worker-reload-mercy` (60 s by default).
+ */
+function uwsgiDrain(backend: Backend): Drain {
+  const s = backend.settings;
+  const hooks = s['hook-master-start']?.value ?? '';
+  const graceful = new Set(
+    [...hooks.matchAll(/unix_signal:(\d+)\s+gracefully_kill_them_all/g)].map(
+      (m) => SIGNAL_NUMBERS[m[1]!] ?? m[1]!,
+    ),
+  );
+  const dieOnTerm = /^(true|1|yes|on|)$/i.test(s['die-on-term']?.value ?? 'false');
+  const value = s['worker-reload-mercy'];
+  return {
+    program: 'uWSGI',
+    seconds: numberOf(value),
+    setting: 'worker-reload-mercy',
+    value,
+    on: (signal) => {
+      if (graceful.has(signal)) return DRAINS;
+      if (signal === 'TERM' && !dieOnTerm)
+        return {
+          outcome: 'stays',
+          words:
+            'reloads brutally instead of exiting (its workers are killed mid-request and it goes on running; die-on-term is off)',
+        };
+      if (signal === 'HUP') return { outcome: 'stays', words: 'reloads instead of exiting' };
+      return {
+        outcome: 'exits',
+        words: `kills its workers at once${signal === 'TERM' ? ' (die-on-term)' : ''}`,
+      };
+    },
+    termDrains: (topology) => {
+      if (graceful.has('TERM')) return null;
+      const ini = backend.files
+        .map((name) => topology.files.find((f) => f.name === name))
+        .find((f) => f?.kind === 'uwsgi' && (f.tree as UwsgiTree).form === 'ini');
+      return ini
+        ? addUwsgiOption(ini as ParsedFile<UwsgiTree>, 'hook-master-start', GRACEFUL_HOOK)
+        : [];
+    },
+  };
 }
 
 export function managedStopHits(topology: Topology): RuleHit[] {
@@ -60,9 +139,10 @@ export function managedStopHits(topology: Topology): RuleHit[] {
     for (const name of new Set(backend.files)) {
       const file = byName.get(name);
       const policy =
-        file && stopPolicy(file.name, file.text, new RegExp(`\\b${drain.program}3?\\b`));
+        file &&
+        stopPolicy(file.name, file.text, new RegExp(`\\b${drain.program.toLowerCase()}3?\\b`));
       if (!file || !policy) continue;
-      const hit = check(file, policy, backend, drain);
+      const hit = check(topology, file, policy, backend, drain);
       if (hit) hits.push(hit);
     }
   }
@@ -70,25 +150,36 @@ export function managedStopHits(topology: Topology): RuleHit[] {
 }
 
 function check(
+  topology: Topology,
   file: ParsedFile,
   policy: StopPolicy,
   backend: Backend,
   drain: Drain,
 ): RuleHit | null {
   const signal = policy.signal.value.toUpperCase().replace(/^SIG/, '');
-  const quick = drain.quick.has(signal);
+  const now = drain.on(signal);
+  // The wait is compared with the drain the app will do on SIGTERM once fixed.
   const short =
     drain.seconds !== null && policy.waitSeconds !== null && policy.waitSeconds <= drain.seconds;
-  if (!quick && !short) return null;
+  const hook = drain.termDrains(topology);
+  if (now.outcome === 'drains' && !short) return null;
   const problems: string[] = [];
   const edits: Edit[] = [];
   const changes: string[] = [];
-  if (quick) {
+  if (now.outcome !== 'drains') {
     problems.push(
-      `${policy.label} stops it with SIG${signal} (${policy.signalSetting}), on which ${drain.program} exits at once: every request running at a deploy is cut.`,
+      now.outcome === 'exits'
+        ? `${policy.label} stops it with SIG${signal} (${policy.signalSetting}), on which ${drain.program} ${now.words}: every request running at a deploy is cut.`
+        : `${policy.label} stops it with SIG${signal} (${policy.signalSetting}), on which ${drain.program} ${now.words}: ${policy.manager} then SIGKILLs it after ${policy.waitSeconds ?? policy.wait.value} s, and every request running at a deploy is cut.`,
     );
-    edits.push(...setValue(file, policy, policy.signal, policy.signalSetting, policy.termText));
-    changes.push(`${policy.signalSetting} ${policy.termText}`);
+    if (signal !== 'TERM') {
+      edits.push(...setValue(file, policy, policy.signal, policy.signalSetting, policy.termText));
+      changes.push(`${policy.signalSetting} ${policy.termText}`);
+    }
+    if (hook !== null) {
+      edits.push(...hook);
+      changes.push(`hook-master-start = ${GRACEFUL_HOOK} in uWSGI's config`);
+    }
   }
   if (short) {
     const want = policy.waitText(drain.seconds! + MARGIN);
@@ -101,19 +192,29 @@ function check(
     edits.push(...setValue(file, policy, policy.wait, policy.waitSetting, want));
     changes.push(`${policy.waitSetting} ${want}`);
   }
+  // uWSGI's hook has to land in a pasted ini: without one the change is said, not half made.
+  const complete = hook === null || hook.length > 0 || now.outcome === 'drains';
   return {
     key: `deploy-termination ${file.name} ${policy.label}`,
     title: `${policy.manager} cuts ${drain.program}'s requests when it stops it`,
     message: `${backend.label}: ${problems.join(' ')}`,
-    evidence: evidence(file, policy, drain, quick, short),
+    evidence: evidence(file, policy, drain, now.outcome !== 'drains', short),
     compared: compared(file, policy, drain),
-    fix: {
-      safety: 'safe',
-      description:
-        `Set ${changes.join(' and ')} for ${policy.label}, so ${drain.program} drains its running ` +
-        'requests before it is killed. A stop then takes as long as the slowest request, at most that.',
-      edits,
-    },
+    fix: complete
+      ? {
+          safety: 'safe',
+          description:
+            `Set ${changes.join(' and ')} for ${policy.label}, so ${drain.program} drains its running ` +
+            'requests before it is killed. A stop then takes as long as the slowest request, at most that.',
+          edits,
+        }
+      : {
+          safety: 'manual',
+          description:
+            `Add \`hook-master-start = ${GRACEFUL_HOOK}\` to uWSGI's config (or \`--hook-master-start "${GRACEFUL_HOOK}"\` to its command line), so SIGTERM drains running requests, ` +
+            `and set ${changes.filter((c) => !c.startsWith('hook-master-start')).join(' and ') || 'the stop signal to TERM'} for ${policy.label}.`,
+          edits: [],
+        },
   };
 }
 
