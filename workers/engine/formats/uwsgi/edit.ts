@@ -67,12 +67,7 @@ export function addUwsgiOption(parsed: ParsedFile<UwsgiTree>, key: string, value
   return tree.form === 'launch' ? [] : insertEntry(parsed, tree.doc, key, value);
 }
 
-function insertEntry(
-  parsed: ParsedFile<UwsgiTree>,
-  doc: IniDoc,
-  key: string,
-  v: string,
-): Edit[] {
+function insertEntry(parsed: ParsedFile<UwsgiTree>, doc: IniDoc, key: string, v: string): Edit[] {
   const file = parsed.name;
   const lines = doc.lines;
   const nl = newlineOf(parsed.text);
