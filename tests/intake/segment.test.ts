@@ -258,6 +258,47 @@ describe('near misses: what must not split or be taken for a separator', () => {
       to: 10,
     });
   });
+
+  it('a systemd unit’s sections and a supervisord config’s programs stay one file across blank lines', () => {
+    const unit = [
+      '[Unit]',
+      'Description=API',
+      '',
+      '[Service]',
+      'ExecStart=/srv/venv/bin/gunicorn api.wsgi -b 127.0.0.1:8000',
+      '',
+      '[Install]',
+      'WantedBy=multi-user.target',
+    ].join('\n');
+    expect(summary(segment(`${ERROR}\n\n${unit}\n`)).slice(1)).toEqual([
+      { name: 'pasted #2 (gunicorn)', kind: 'gunicorn', from: 3, to: 10 },
+    ]);
+    const sup = [
+      '[program:web]',
+      'command=/srv/venv/bin/uwsgi --ini /etc/uwsgi/web.ini',
+      '',
+      '[program:worker]',
+      'command=/srv/venv/bin/celery -A shop worker',
+    ].join('\n');
+    expect(summary(segment(`${ERROR}\n\n${sup}\n`)).slice(1)).toEqual([
+      { name: 'pasted #2 (uwsgi)', kind: 'uwsgi', from: 3, to: 7 },
+    ]);
+  });
+
+  it('a uWSGI ini after a unit is another file: its section is not a unit’s', () => {
+    const text = [
+      '[Service]',
+      'ExecStart=/usr/bin/uwsgi --ini /etc/uwsgi/app.ini',
+      '',
+      '[uwsgi]',
+      'module = app.wsgi',
+      'socket = 127.0.0.1:3031',
+    ].join('\n');
+    expect(segment(`${text}\n`).map((s) => [s.from, s.to])).toEqual([
+      [1, 2],
+      [4, 6],
+    ]);
+  });
 });
 
 describe('log text as it reaches a paste', () => {

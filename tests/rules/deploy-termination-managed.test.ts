@@ -154,6 +154,29 @@ describe('deploy-termination: uWSGI under a process manager', () => {
     expect(ours(files.map((f) => ({ ...f, text: fixed[f.name]! })))).toEqual([]);
   });
 
+  it('supervisord’s own log shows the kills: its lines for this program are claimed, another program’s are not', () => {
+    const log = {
+      name: 'supervisord.log',
+      text: [
+        '2026-12-07 09:14:02,118 INFO waiting for shop to stop',
+        "2026-12-07 09:14:12,120 WARN killing 'shop' (3141) with SIGKILL",
+        '2026-12-07 09:14:12,125 INFO stopped: shop (terminated by SIGKILL)',
+        '2026-12-07 09:20:12,125 INFO stopped: celery (terminated by SIGKILL)',
+      ].join('\n'),
+    };
+    const [hit] = ours([
+      { name: 'shop.conf', text: supervisord() },
+      { name: 'shop.ini', text: ini() },
+      log,
+    ]);
+    expect(hit!.evidence.filter((e) => e.file === 'supervisord.log').map((e) => e.line)).toEqual([
+      2, 3,
+    ]);
+    expect(hit!.message).toContain(
+      "supervisord's log shows it: 2 line(s) where a stop ended in SIGKILL.",
+    );
+  });
+
   it('no ini pasted to carry the hook: the change is said, not half made', () => {
     const text =
       'services:\n  web:\n    command: uwsgi --http :8000 --module shop.wsgi --master\n    stop_grace_period: 90s\n';

@@ -114,7 +114,9 @@ export type EventSource =
   | 'selinux'
   | 'uvicorn'
   /** An AWS Application or Classic Load Balancer's access log, in front of nginx. */
-  | 'aws-lb';
+  | 'aws-lb'
+  /** systemd, supervisord or docker compose stopping the app server (logs/process-manager.ts). */
+  | 'process-manager';
 
 export type NginxErrorKind =
   | 'premature-close'

@@ -21,6 +21,7 @@ import {
   onlyComments,
   OpenInput,
   opensDocstring,
+  sameSectionFamily,
   syntaxFit,
 } from './syntax.ts';
 
@@ -168,9 +169,14 @@ export function segmentRegion(region: Region, formats: Formats): Piece[] {
       continue;
     }
     close();
-    // Comments and loose lines right above a config belong to it (a file's header).
+    // Comments and loose lines right above a config belong to it (a file's header), as does a
+    // unit's `[Unit]` section above the `[Service]` that says what it runs.
     let first = block.lines[0]!.index;
-    while (pending.length > 0 && syntaxFit(block.kind, textsOf(pending.at(-1)!)) >= 0.7)
+    while (
+      pending.length > 0 &&
+      (syntaxFit(block.kind, textsOf(pending.at(-1)!)) >= 0.7 ||
+        sameSectionFamily(textsOf(pending.at(-1)!), textsOf(block)))
+    )
       first = pending.pop()!.lines[0]!.index;
     flushPending(pieces, pending, null, lines);
     pending = [];

@@ -118,6 +118,29 @@ const KEY = {
 };
 
 /**
+ * The ini dialects whose files hold several sections, often a blank line apart: a systemd unit
+ * (`[Unit]`, `[Service]`, `[Install]`) and a supervisord config (`[program:web]`, `[group:x]`).
+ */
+const SECTION_FAMILIES: readonly [string, RegExp][] = [
+  ['systemd', /^(Unit|Service|Install|Socket|Timer|Mount|Path|Slice|Scope)$/],
+  [
+    'supervisord',
+    /^((program|group|eventlistener|fcgi-program|rpcinterface):.+|supervisord|supervisorctl|unix_http_server|inet_http_server|include)$/,
+  ],
+];
+
+function familyOf(section: string | undefined): string | null {
+  if (section === undefined) return null;
+  return SECTION_FAMILIES.find(([, re]) => re.test(section))?.[0] ?? null;
+}
+
+/** Two blocks that open sections of one systemd unit or one supervisord config. */
+export function sameSectionFamily(above: readonly string[], below: readonly string[]): boolean {
+  const family = familyOf(KEY.ini.exec(firstStatement(above))?.[1]);
+  return family !== null && family === familyOf(KEY.ini.exec(firstStatement(below))?.[1]);
+}
+
+/**
  * What an input being read so far looks like at its end: open braces and brackets, an open
  * docstring or block scalar, the levels and keys it has set. Kept up to date line by line as
  * blocks join it, so deciding about the next block costs that block's lines only.
@@ -136,6 +159,9 @@ export class OpenInput {
   /** Kubernetes: apiVersion/kind seen since the last `---`; a `key: |` scalar still open. */
   private documentKeys = 0;
   private scalar = false;
+  /** A systemd unit or supervisord config (by its first section line), and its sections so far. */
+  private family: string | null | undefined = undefined;
+  private readonly sections = new Set<string>();
 
   constructor(
     readonly kind: SegmentKind,
@@ -155,7 +181,12 @@ export class OpenInput {
       } else if (this.kind === 'kubernetes') this.yamlLine(l);
       const key = this.keyOf(l);
       if (key) this.keys.add(key);
-      if (isContent(l)) this.last = l;
+      if (isContent(l)) {
+        this.last = l;
+        const section = KEY.ini.exec(l)?.[1];
+        this.family ??= familyOf(section);
+        if (section !== undefined) this.sections.add(section);
+      }
     }
   }
 
@@ -194,6 +225,10 @@ export class OpenInput {
   continues(piece: readonly string[]): boolean {
     const first = piece.find((l) => l.trim() !== '') ?? '';
     const indented = /^\s+\S/.test(first);
+    // The next section of a systemd unit or supervisord config (`[Install]` after `[Service]`).
+    const section = KEY.ini.exec(first)?.[1];
+    if (this.family && familyOf(section) === this.family && !this.sections.has(section!))
+      return true;
     switch (this.kind) {
       case 'nginx':
       case 'terraform':
@@ -230,11 +265,15 @@ export class OpenInput {
         // `---` it is the next document of the same file (one manifest per resource).
         if (/^---/.test(firstStatement(piece))) return false;
         return this.documentKeys > 0 && piece.some((l) => /^(apiVersion|kind):/.test(l));
-      default:
+      default: {
+        // A section of another dialect after a unit or supervisord config: another file.
+        const section = KEY.ini.exec(firstStatement(piece))?.[1];
+        if (this.family && section !== undefined && familyOf(section) !== this.family) return true;
         return piece.some((l) => {
           const key = this.keyOf(l);
           return key !== undefined && this.keys.has(key);
         });
+      }
     }
   }
 

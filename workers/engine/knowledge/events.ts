@@ -1,7 +1,7 @@
 import type { EventSource, Phase } from '../model.ts';
 import { GUNICORN, NODE, PHP_FPM, UVICORN, UWSGI } from './app-events.ts';
 import { AWS_LB, NGINX_ACCESS, NGINX_ERROR } from './nginx-events.ts';
-import { KERNEL, KUBERNETES, SELINUX } from './system-events.ts';
+import { KERNEL, KUBERNETES, PROCESS_MANAGER, SELINUX } from './system-events.ts';
 import type { EventExplanation } from './types.ts';
 
 export type { EventExplanation } from './types.ts';
@@ -19,6 +19,7 @@ export const EVENT_KNOWLEDGE: Record<EventSource, Record<string, EventExplanatio
   selinux: SELINUX,
   uvicorn: UVICORN,
   'aws-lb': AWS_LB,
+  'process-manager': PROCESS_MANAGER,
 };
 
 /** Where in the request nginx was, from the `while …` of its error line. */

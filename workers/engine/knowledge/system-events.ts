@@ -128,3 +128,40 @@ export const SELINUX: Record<string, EventExplanation> = {
     causes: [],
   },
 };
+
+export const PROCESS_MANAGER: Record<string, EventExplanation> = {
+  stopping: {
+    title: 'Process manager stopping the app',
+    what: 'systemd, supervisord or docker compose began to stop the app server: it sent the stop signal (SIGTERM unless configured otherwise).',
+    meaning:
+      'From here the app should finish its running requests and exit; the manager waits (systemd TimeoutStopSec 90 s, supervisord stopwaitsecs 10, compose stop_grace_period 10 s) and then kills it.',
+    causes: ['A deploy, a restart, a reboot, `docker compose down`/`up` recreating the container.'],
+  },
+  'stop-timeout': {
+    title: 'Stop timed out: the manager kills the app',
+    what: 'The app server did not exit within the manager’s wait, so the manager sends SIGKILL (systemd: "State \'stop-sigterm\' timed out. Killing."; supervisord: "killing … with SIGKILL").',
+    meaning:
+      'Requests still running at that moment are cut: nginx logs them as "upstream prematurely closed connection" or a reset, clients get 502.',
+    causes: [
+      'The wait is shorter than the app’s graceful drain (gunicorn graceful_timeout, 30 s by default)',
+      'The stop signal is one the app does not exit on (uWSGI reloads on SIGTERM unless die-on-term)',
+      'A request or a thread that never finishes',
+    ],
+  },
+  killed: {
+    title: 'App ended by SIGKILL',
+    what: 'The app server’s main process was killed (systemd "code=killed, status=9/KILL", supervisord "terminated by SIGKILL", compose "exited with code 137").',
+    meaning:
+      'Whatever it was still doing was cut off; exit code 137 is also what an OOM kill gives.',
+    causes: [
+      'The manager’s stop wait ran out (see the stop-timeout line before it)',
+      'The kernel’s OOM killer (look for an oom-kill line at the same time)',
+    ],
+  },
+  stopped: {
+    title: 'App stopped',
+    what: 'The app server exited by itself after the stop signal (exit status, or terminated by SIGTERM).',
+    meaning: 'A clean stop: requests that arrive until it is back are refused.',
+    causes: ['A deploy or restart.'],
+  },
+};

@@ -12,6 +12,7 @@ import { decodeUwsgi } from './uwsgi.ts';
 import { decodeSelinux } from './selinux.ts';
 import { decodeUvicorn } from './uvicorn.ts';
 import { decodeAwsLb } from './aws-lb.ts';
+import { decodeProcessManager } from './process-manager.ts';
 
 /** Longer lines are decoded from their first this-many characters (and marked truncated). */
 export const MAX_LINE = 16_384;
@@ -30,6 +31,7 @@ const DECODERS: readonly SourceDecoder[] = [
   decodeSelinux,
   decodeUvicorn,
   decodeAwsLb,
+  decodeProcessManager,
 ];
 
 function tryAll(body: string, w: Wrapper, formats: AccessFormat[]): DecodedLine | null {

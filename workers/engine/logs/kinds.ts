@@ -91,6 +91,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
   selinux: ['avc-denied', 'other'],
   uvicorn: ['startup', 'shutdown', 'other'],
   'aws-lb': ['response'],
+  'process-manager': ['stopping', 'stop-timeout', 'killed', 'stopped'],
 };
 
 /** nginx error kinds that mean a request failed (or was refused) at or because of the upstream. */
@@ -135,6 +136,8 @@ export const SIDE_FAILURE_KINDS: Readonly<Partial<Record<EventSource, ReadonlySe
   'php-fpm': new Set(['worker-killed', 'request-timeout', 'max-children']),
   node: new Set(['heap-oom', 'crash']),
   selinux: new Set(['avc-denied']),
+  // A stop that ended in SIGKILL cut the requests still running.
+  'process-manager': new Set(['stop-timeout', 'killed']),
 };
 
 /**

@@ -90,7 +90,7 @@ export const deployTermination: Rule = {
       if (hit) hits.push(hit);
     }
     // docker compose and systemd stop what they run, with a signal and a wait (managed-stop.ts).
-    hits.push(...managedStopHits(topology));
+    hits.push(...managedStopHits(topology, events));
     for (const backend of pods) {
       const mine = terminations.filter((e) => isAbout(e, backend, pods));
       const hit = check(topology, backend, mine, events, anyFailures);

@@ -24,6 +24,8 @@ export interface StopPolicy {
   manager: 'docker compose' | 'systemd' | 'supervisord';
   /** "compose service api", "systemd unit app.service". */
   label: string;
+  /** What the manager's own log lines call it: the service, the unit file, the program. */
+  name: string;
   /** Seconds between the stop signal and SIGKILL; null when the value does not read as a time. */
   waitSeconds: number | null;
   wait: StopValue;
@@ -110,6 +112,7 @@ function composePolicy(text: string, program: RegExp): StopPolicy | null {
     return {
       manager: 'docker compose',
       label: `compose service ${String(item.key.value)}`,
+      name: String(item.key.value),
       waitSeconds: span(wait.value, COMPOSE_UNITS),
       wait,
       waitSetting: 'stop_grace_period',
@@ -158,6 +161,7 @@ function systemdPolicy(name: string, text: string): StopPolicy | null {
   return {
     manager: 'systemd',
     label: `systemd unit ${name.replace(/^.*\//, '')}`,
+    name: name.replace(/^.*\//, ''),
     waitSeconds: wait.value === 'infinity' ? Infinity : span(wait.value, SYSTEMD_UNITS),
     wait,
     waitSetting,
@@ -198,6 +202,7 @@ function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
     return {
       manager: 'supervisord',
       label: `supervisord ${section[1]}`,
+      name: section[1]!.slice('program:'.length),
       waitSeconds: /^\d+$/.test(wait.value) ? Number(wait.value) : null,
       wait,
       waitSetting: 'stopwaitsecs',

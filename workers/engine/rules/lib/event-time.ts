@@ -4,6 +4,7 @@
  * from hosts on the same clock far more often than not (the correlation stage does the same).
  */
 import type { LogEvent } from '../../model.ts';
+import { placeSyslogTime, toInstant } from '../../logs/time.ts';
 
 const wallCache = new WeakMap<LogEvent, number | null>();
 
@@ -21,6 +22,25 @@ export function wallSeconds(event: LogEvent): number | null {
   return out;
 }
 
+/**
+ * Wall seconds of events from one analysis, with year-less syslog times ("Dec 07 09:14:22", a
+ * journal excerpt) placed in the year of the other lines, as the correlation stage does.
+ */
+export function placedSeconds(events: readonly LogEvent[]): (e: LogEvent) => number | null {
+  const walls = events
+    .map(wallSeconds)
+    .filter((t): t is number => t !== null)
+    .sort((a, b) => a - b);
+  const near = walls[Math.floor(walls.length / 2)];
+  return (e) => {
+    const own = wallSeconds(e);
+    const syslog = e.fields?.syslogTime;
+    if (own !== null || near === undefined || typeof syslog !== 'string') return own;
+    const iso = placeSyslogTime(syslog, near);
+    return iso ? (toInstant(iso)?.wall ?? null) : null;
+  };
+}
+
 /** App-server, kernel and orchestrator events that end a request on their own. */
 const KILLS: Record<string, readonly string[]> = {
   gunicorn: ['worker-timeout', 'worker-killed', 'worker-exit', 'shutdown'],
@@ -28,6 +48,7 @@ const KILLS: Record<string, readonly string[]> = {
   kernel: ['oom-kill'],
   kubernetes: ['oom-killed', 'container-killed'],
   'php-fpm': ['worker-killed'],
+  'process-manager': ['stop-timeout', 'killed'],
 };
 
 /**

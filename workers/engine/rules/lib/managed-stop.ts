@@ -7,13 +7,15 @@
  * drains only through its graceful hook (uwsgiDrain). A wait not above the drain, or a signal the
  * app does not drain on, cuts the requests running at every deploy.
  */
-import type { ComparedValue, Edit, Evidence } from '../../model.ts';
+import type { ComparedValue, Edit, Evidence, LogEvent } from '../../model.ts';
 import type { ParsedFile } from '../../formats/types.ts';
 import { addUwsgiOption, type UwsgiTree } from '../../formats/uwsgi/index.ts';
 import { stopPolicy, type StopPolicy } from '../../formats/gunicorn/stop-policy.ts';
 import type { Backend, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
+import { placedSeconds } from './event-time.ts';
+import { failuresOfRoutes } from './route-of.ts';
 
 /** Room above the app's drain for the manager's wait. */
 const MARGIN = 5;
@@ -130,23 +132,79 @@ function uwsgiDrain(backend: Backend): Drain {
   };
 }
 
-export function managedStopHits(topology: Topology): RuleHit[] {
-  const hits: RuleHit[] = [];
+export function managedStopHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   const byName = new Map(topology.files.map((f) => [f.name, f]));
+  const found: { file: ParsedFile; policy: StopPolicy; backend: Backend; drain: Drain }[] = [];
   for (const backend of topology.backends) {
     const drain = backend.pod ? null : drainOf(backend);
     if (!drain) continue;
     for (const name of new Set(backend.files)) {
       const file = byName.get(name);
-      const policy =
-        file &&
-        stopPolicy(file.name, file.text, new RegExp(`\\b${drain.program.toLowerCase()}3?\\b`));
-      if (!file || !policy) continue;
-      const hit = check(topology, file, policy, backend, drain);
-      if (hit) hits.push(hit);
+      const program = new RegExp(`\\b${drain.program.toLowerCase()}3?\\b`);
+      const policy = file && stopPolicy(file.name, file.text, program);
+      if (file && policy) found.push({ file, policy, backend, drain });
     }
   }
-  return hits;
+  const stops = events.filter((e) => e.source === 'process-manager');
+  return found.flatMap(({ file, policy, backend, drain }) => {
+    const alone = found.filter((f) => f.policy.manager === policy.manager).length === 1;
+    const kills = killsOf(policy, stops, alone);
+    const cut = kills.length > 0 ? cutAtKills(topology, backend, kills, events) : [];
+    const hit = check(topology, file, policy, backend, drain, kills, cut);
+    return hit ? [hit] : [];
+  });
+}
+
+/** What a kill of the app cuts: requests in flight, closed or reset under nginx. */
+const CUT = new Set(['premature-close', 'connection-reset', 'broken-pipe']);
+
+/**
+ * nginx's requests to this app server cut when the manager killed it: in-flight failures logged
+ * from 1 s before a kill line to 2 s after it (same-second lines come in either order).
+ */
+function cutAtKills(
+  topology: Topology,
+  backend: Backend,
+  kills: readonly LogEvent[],
+  events: readonly LogEvent[],
+): LogEvent[] {
+  const at = placedSeconds(events);
+  const times = kills.map(at).filter((t): t is number => t !== null);
+  if (times.length === 0) return [];
+  const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
+  const candidates = routes.length > 0 ? failuresOfRoutes(topology, events, routes) : events;
+  return candidates.filter((e) => {
+    if (e.source !== 'nginx-error' || !CUT.has(e.kind) || e.phase === 'sending-to-client')
+      return false;
+    const t = at(e);
+    return t !== null && times.some((k) => t >= k - 1 && t <= k + 2);
+  });
+}
+
+/**
+ * The manager's lines saying it killed this service at a stop (the wait ran out, SIGKILL, exit
+ * 137), by the name its log gives the service, unit or program. A unit pasted inside a text has
+ * no file name to match: then any systemd kill line, when it is the only unit pasted.
+ */
+function killsOf(policy: StopPolicy, stops: readonly LogEvent[], alone: boolean): LogEvent[] {
+  const unnamed = policy.manager === 'systemd' && !policy.name.endsWith('.service');
+  return stops.filter(
+    (e) =>
+      e.fields?.manager === policy.manager &&
+      (e.kind === 'stop-timeout' || e.kind === 'killed') &&
+      (unnamed ? alone : sameService(policy, String(e.fields.unit ?? ''))),
+  );
+}
+
+function sameService(policy: StopPolicy, unit: string): boolean {
+  const name = policy.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (policy.manager === 'docker compose')
+    // Containers are named <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1).
+    return new RegExp(`(^|[-_])${name}([-_]\\d+)?$`).test(unit);
+  if (policy.manager === 'supervisord')
+    // A program with numprocs runs <name>_00 …; a group writes <group>:<name>.
+    return new RegExp(`(^|:)${name}(_\\d+)?$`).test(unit);
+  return unit === policy.name;
 }
 
 function check(
@@ -155,6 +213,8 @@ function check(
   policy: StopPolicy,
   backend: Backend,
   drain: Drain,
+  kills: readonly LogEvent[],
+  cut: readonly LogEvent[],
 ): RuleHit | null {
   const signal = policy.signal.value.toUpperCase().replace(/^SIG/, '');
   const now = drain.on(signal);
@@ -194,11 +254,20 @@ function check(
   }
   // uWSGI's hook has to land in a pasted ini: without one the change is said, not half made.
   const complete = hook === null || hook.length > 0 || now.outcome === 'drains';
+  if (kills.length > 0)
+    problems.push(
+      `${policy.manager}'s log shows it: ${kills.length} line(s) where a stop ended in SIGKILL` +
+        (cut.length > 0 ? `, and nginx logged ${cut.length} request(s) cut at that moment.` : '.'),
+    );
   return {
     key: `deploy-termination ${file.name} ${policy.label}`,
     title: `${policy.manager} cuts ${drain.program}'s requests when it stops it`,
     message: `${backend.label}: ${problems.join(' ')}`,
-    evidence: evidence(file, policy, drain, now.outcome !== 'drains', short),
+    evidence: [
+      ...evidence(file, policy, drain, now.outcome !== 'drains', short),
+      ...[...kills.slice(0, 3), ...cut.slice(0, 3)].map((e) => ({ file: e.file, line: e.line })),
+    ],
+    explains: [...kills, ...cut],
     compared: compared(file, policy, drain),
     fix: complete
       ? {
