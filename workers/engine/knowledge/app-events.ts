@@ -302,6 +302,15 @@ export const UVICORN: Record<string, EventExplanation> = {
     meaning: 'Requests that arrive meanwhile are refused or closed (502) until it is back.',
     causes: ['A deploy or restart (SIGTERM), or the container being stopped.'],
   },
+  'worker-recycle': {
+    title: 'uvicorn process exiting after --limit-max-requests',
+    what: 'The process served `limit_max_requests` requests and terminates ("Maximum request limit of N exceeded. Terminating process.").',
+    meaning:
+      'With --workers, uvicorn (0.30 and later) starts a new worker in its place; a single uvicorn process exits, and connections are refused until something starts it again. Either way the connections it held close.',
+    causes: [
+      '--limit-max-requests (UVICORN_LIMIT_MAX_REQUESTS, uvicorn.run(limit_max_requests=…)).',
+    ],
+  },
   other: {
     title: 'Other uvicorn message',
     what: 'A uvicorn log line this tool does not classify (an exception in the app, a failed startup).',

@@ -89,7 +89,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
   ],
   node: ['heap-oom', 'crash', 'startup'],
   selinux: ['avc-denied', 'other'],
-  uvicorn: ['startup', 'shutdown', 'other'],
+  uvicorn: ['startup', 'shutdown', 'worker-recycle', 'other'],
   'aws-lb': ['response'],
   'process-manager': ['stopping', 'stop-timeout', 'killed', 'stopped'],
 };

@@ -17,6 +17,12 @@ const MESSAGES: [RegExp, string, (m: RegExpExecArray, f: Fields) => void][] = [
   [/^Started server process \[(\d+)\]/, 'startup', (m, f) => void (f.pid = Number(m[1]))],
   [/^(?:Waiting for application startup|Application startup complete)\./, 'startup', () => {}],
   [/^(?:Shutting down|Finished server process \[(\d+)\])/, 'shutdown', () => {}],
+  // --limit-max-requests reached: this process (the server, or one --workers child) exits.
+  [
+    /^Maximum request limit of (\d+) exceeded\. Terminating process\./,
+    'worker-recycle',
+    (m, f) => void (f.limit = Number(m[1])),
+  ],
   [/^(?:Exception in ASGI application|Application startup failed)/, 'other', () => {}],
 ];
 

@@ -1,6 +1,7 @@
 /**
  * worker-recycle: app servers that restart their own workers (gunicorn `max_requests`, uWSGI
- * `max-requests`, `max-worker-lifetime`, `reload-on-rss`), seen from nginx.
+ * `max-requests`, `max-worker-lifetime`, `reload-on-rss`, uvicorn `--limit-max-requests`), seen
+ * from nginx.
  *
  * Two findings. (1) The 502s: a recycling worker that keeps connections alive (gunicorn
  * gthread/async, uWSGI with HTTP keep-alive) closes them when it exits, and when nginx pools
@@ -9,11 +10,14 @@
  * "Autorestarting worker after current request" lines; non-idempotent requests are not
  * retried and get 502. The lab measured it (tests/lab/NOTES.md): jitter does not help, removing
  * the pool does. (2) Restarts all at once: workers that share the load evenly reach
- * `max_requests` together when there is no jitter, so capacity dips while they all boot.
+ * `max_requests` together when there is no jitter, so capacity dips while they all boot. (3) One
+ * uvicorn process with --limit-max-requests ends the whole server (lib/uvicorn-exit.ts).
  */
 import type { ComparedValue, Edit, Evidence, LogEvent } from '../model.ts';
 import { setGunicornSetting, type GunicornTree } from '../formats/gunicorn/index.ts';
 import { setUwsgiOption, type UwsgiTree } from '../formats/uwsgi/index.ts';
+import { setUvicornSetting } from '../formats/uvicorn/edit.ts';
+import type { UvicornTree } from '../formats/uvicorn/index.ts';
 import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
@@ -21,6 +25,7 @@ import { editableFile, numberOf, sourceOf, sourceOfBackend, writtenAt } from './
 import { pooledUpstreams, recyclers, removePool, type PooledUpstream } from './lib/recycle-pool.ts';
 import { causesNear, eventEvidence, nearInTime } from './lib/route-events.ts';
 import { eventsOfRoutes, failuresOfRoutes } from './lib/route-of.ts';
+import { endsWhole, uvicornExitHit } from './lib/uvicorn-exit.ts';
 
 /** A limit that recycles workers and the option that spreads it. */
 interface Pair {
@@ -35,6 +40,15 @@ interface Pair {
 const GUNICORN: Pair[] = [
   { limit: 'max_requests', spread: 'max_requests_jitter', unit: 'requests', everywhere: true },
 ];
+// limit_max_requests_jitter is uvicorn 0.37 and later (older releases refuse the option).
+const UVICORN: Pair[] = [
+  {
+    limit: 'limit_max_requests',
+    spread: 'limit_max_requests_jitter',
+    unit: 'requests',
+    everywhere: false,
+  },
+];
 const UWSGI: Pair[] = [
   // max-requests-delta is uWSGI 2.1, backported to 2.0 only in 2.0.29 (older 2.0 ignores it silently).
   { limit: 'max-requests', spread: 'max-requests-delta', unit: 'requests', everywhere: false },
@@ -45,6 +59,17 @@ const UWSGI: Pair[] = [
     everywhere: true,
   },
 ];
+
+const PAIRS: Partial<Record<Backend['kind'], Pair[]>> = {
+  gunicorn: GUNICORN,
+  uwsgi: UWSGI,
+  uvicorn: UVICORN,
+};
+const PROGRAM: Partial<Record<Backend['kind'], string>> = {
+  gunicorn: 'gunicorn',
+  uwsgi: 'uWSGI',
+  uvicorn: 'uvicorn',
+};
 
 /** nginx failures a worker exiting under a request (or an idle pooled connection) produces. */
 const DROPPED = ['premature-close', 'connection-reset', 'broken-pipe'];
@@ -62,7 +87,10 @@ export const workerRecycle: Rule = {
       'keep them open: an exiting worker closes its connections under requests nginx just ' +
       'sent (reset / prematurely closed, 502 for POSTs, next to the restart lines). Separately, ' +
       'a limit without jitter (`max_requests_jitter`, `max-requests-delta`, ' +
-      '`max-worker-lifetime-delta`) restarts all workers at about the same moment.',
+      '`max-worker-lifetime-delta`, uvicorn `--limit-max-requests-jitter`) restarts all workers ' +
+      'at about the same moment. uvicorn `--limit-max-requests` without `--workers` is not ' +
+      'recycling: the one process ends the server, and connects are refused until a process ' +
+      'manager starts it again.',
     fixSafety:
       'Removing the upstream pool is unsafe (opt-in): every request then opens its own ' +
       'connection, a handshake that is cheap over loopback or a unix socket but adds latency ' +
@@ -77,14 +105,16 @@ export const workerRecycle: Rule = {
     const hits: RuleHit[] = [];
     for (const backend of topology.backends) {
       const active = recyclers(backend);
-      if (active.length > 0)
+      // One uvicorn process does not recycle: it ends the server (uvicorn-exit.ts).
+      if (active.length > 0 && !endsWhole(backend))
         for (const pooled of pooledUpstreams(topology, backend))
           hits.push(poolHit(topology, backend, active, pooled, events));
-      const pairs = backend.kind === 'gunicorn' ? GUNICORN : backend.kind === 'uwsgi' ? UWSGI : [];
-      for (const pair of pairs) {
+      for (const pair of PAIRS[backend.kind] ?? []) {
         const hit = checkPair(topology, backend, pair, events);
         if (hit) hits.push(hit);
       }
+      const exit = uvicornExitHit(topology, backend, events);
+      if (exit) hits.push(exit);
     }
     return hits;
   },
@@ -103,10 +133,10 @@ function checkPair(
   const spread = spreadValue ? numberOf(spreadValue) : 0;
   // Unknown values (environment, code) are not guessed at; a spread already set is the fix.
   if (!limitValue || limit === null || limit <= 0 || spread === null || spread > 0) return null;
-  const workersSetting = backend.kind === 'gunicorn' ? 'workers' : 'processes';
+  const workersSetting = backend.kind === 'uwsgi' ? 'processes' : 'workers';
   const workers = numberOf(backend.settings[workersSetting]);
   // One worker has nobody to restart "together" with: its restart gap is the same either way.
-  if (workers === 1) return null;
+  if (workers === 1 || endsWhole(backend)) return null;
 
   const source = sourceOfBackend(backend);
   // Restart lines show the restarts; they are not failures, and jitter does not stop the
@@ -118,7 +148,7 @@ function checkPair(
   const safety = edits.length === 0 ? 'manual' : pair.everywhere ? 'safe' : 'unsafe';
   const limitAt = sourceOf(limitValue.source);
   const spreadAt = spreadValue ? sourceOf(spreadValue.source) : 'default';
-  const program = backend.kind === 'gunicorn' ? 'gunicorn' : 'uWSGI';
+  const program = PROGRAM[backend.kind]!;
 
   const evidence: Evidence[] = [];
   const limitLine = writtenAt(limitValue.source);
@@ -165,7 +195,9 @@ function checkPair(
             `random ${limit}–${limit + step} ${pair.unit} instead of all at ${limit}.` +
             (pair.everywhere
               ? ''
-              : ' Needs uWSGI 2.0.29 or 2.1: older releases ignore the option without a warning.'),
+              : backend.kind === 'uvicorn'
+                ? ' Needs uvicorn 0.37 or later: older releases refuse the option and do not start.'
+                : ' Needs uWSGI 2.0.29 or 2.1: older releases ignore the option without a warning.'),
       edits,
     },
   };
@@ -187,7 +219,7 @@ function poolHit(
   // Only the drops logged right after a restart are the restart's doing.
   const explains =
     recycles.length > 0 ? nearInTime(droppedRequests(topology, events, routes), recycles) : [];
-  const program = backend.kind === 'gunicorn' ? 'gunicorn' : 'uWSGI';
+  const program = PROGRAM[backend.kind]!;
   const limits = active.map(({ setting, value }) => {
     const at = sourceOf(backend.settings[setting]!.source);
     return { setting, value, at, line: writtenAt(backend.settings[setting]!.source) };
@@ -271,5 +303,7 @@ function fixEdits(topology: Topology, backend: Backend, pair: Pair, step: number
   if (!file) return [];
   if (backend.kind === 'gunicorn')
     return setGunicornSetting(file as ParsedFile<GunicornTree>, pair.spread, step);
+  if (backend.kind === 'uvicorn')
+    return setUvicornSetting(file as ParsedFile<UvicornTree>, pair.spread, step);
   return setUwsgiOption(file as ParsedFile<UwsgiTree>, pair.spread, step);
 }

@@ -26,7 +26,7 @@ const RECYCLERS: Record<Backend['kind'], string[]> = {
   uwsgi: ['max-requests', 'max-worker-lifetime', 'reload-on-rss'],
   node: [],
   puma: [],
-  uvicorn: [],
+  uvicorn: ['limit_max_requests'],
 };
 
 /** The backend's active recycling settings (name and number), in their table order. */
