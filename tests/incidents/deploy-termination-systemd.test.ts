@@ -27,7 +27,7 @@ describe('incident: systemd kills gunicorn before it has drained', () => {
     expect(hit.explains).toBe(2);
     expect(hit.message).toContain('waits 15 s (TimeoutStopSec)');
     expect(hit.message).toContain('up to 60 s (graceful_timeout');
-    expect(hit.message).toContain('nginx logged 2 request(s) cut at that moment');
+    expect(hit.message).toContain('nginx logged 2 request(s) cut during the stop');
     expect(hit.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
       'orders.service:14',
       'orders.service:12',

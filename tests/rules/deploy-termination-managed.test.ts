@@ -159,21 +159,32 @@ describe('deploy-termination: uWSGI under a process manager', () => {
       name: 'supervisord.log',
       text: [
         '2026-12-07 09:14:02,118 INFO waiting for shop to stop',
+        '2026-12-07 09:14:04,118 INFO waiting for shop to stop',
         "2026-12-07 09:14:12,120 WARN killing 'shop' (3141) with SIGKILL",
         '2026-12-07 09:14:12,125 INFO stopped: shop (terminated by SIGKILL)',
         '2026-12-07 09:20:12,125 INFO stopped: celery (terminated by SIGKILL)',
       ].join('\n'),
     };
+    // uWSGI's brutal reload cuts requests at the signal, 10 s before the kill; one a minute
+    // later is not this stop's.
+    const cut = (time: string, id: number) =>
+      `2026/12/07 ${time} [error] 7#7: *${id} upstream prematurely closed connection while reading response header from upstream, client: 10.0.0.9, server: , request: "POST /cart HTTP/1.1", upstream: "uwsgi://127.0.0.1:3031", host: "shop.example.com"`;
+    const errors = {
+      name: 'error.log',
+      text: [cut('09:14:02', 1), cut('09:14:03', 2), cut('09:15:30', 3)].join('\n'),
+    };
     const [hit] = ours([
       { name: 'shop.conf', text: supervisord() },
       { name: 'shop.ini', text: ini() },
       log,
+      errors,
     ]);
     expect(hit!.evidence.filter((e) => e.file === 'supervisord.log').map((e) => e.line)).toEqual([
-      2, 3,
+      3, 4,
     ]);
+    expect(hit!.evidence.filter((e) => e.file === 'error.log').map((e) => e.line)).toEqual([1, 2]);
     expect(hit!.message).toContain(
-      "supervisord's log shows it: 2 line(s) where a stop ended in SIGKILL.",
+      "supervisord's log shows it: 2 line(s) where a stop ended in SIGKILL, and nginx logged 2 request(s) cut during the stop.",
     );
   });
 

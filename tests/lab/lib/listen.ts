@@ -12,13 +12,16 @@ function target(addr: string): number | string | null {
   return m?.[1] ? Number(m[1]) : null;
 }
 
-/** The port or socket path `kind` will listen on per `config`, or null when it cannot tell. */
+/**
+ * The port or socket path `kind` will listen on per `config`, or null when it cannot tell. A
+ * Node script and supervisord's program listen on the app port the templates were given.
+ */
 export function listenTarget(
   kind: AppKind,
   config: string,
   nodePort: number,
 ): number | string | null {
-  if (kind === 'node') return nodePort;
+  if (kind === 'node' || kind === 'supervisord') return nodePort;
   if (kind === 'uvicorn') {
     const uds = /--uds[= ](\S+)/.exec(config);
     if (uds?.[1]) return uds[1];

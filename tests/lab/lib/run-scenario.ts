@@ -12,6 +12,7 @@ import {
   renameSync,
   writeFileSync,
 } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runLoad, type LoadResult } from '../load.ts';
@@ -92,6 +93,12 @@ async function phase(
       app = await startApp(sc.app.kind, dir, sc.app.config, target);
     },
     signalApp: (sig) => signalLeader(app.group, sig),
+    exec: (cmd, args) =>
+      new Promise((resolve, reject) => {
+        execFile(cmd, args, { cwd: dir, timeout: 120_000 }, (error) =>
+          error ? reject(error) : resolve(),
+        );
+      }),
     sleep,
   };
   let load: LoadResult;

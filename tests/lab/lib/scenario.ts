@@ -12,6 +12,8 @@ export interface LabControl {
   startApp: () => Promise<void>;
   /** Signal the app server's master only (e.g. SIGHUP for a graceful reload). */
   signalApp: (sig: NodeJS.Signals) => void;
+  /** Run a command in the run directory (`supervisorctl stop …`), until it exits. */
+  exec: (cmd: string, args: string[]) => Promise<void>;
   sleep: (ms: number) => Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export interface Scenario {
   files: string[];
   app: {
     kind: AppKind;
-    /** Which of `files` starts it (gunicorn/uWSGI config, or the Node server script). */
+    /** Which of `files` starts it (gunicorn/uWSGI/supervisord config, or the Node script). */
     config: string;
     /** The app server's own log, relative to the run directory, passed to the CLI. */
     log?: string;

@@ -16,8 +16,10 @@ import { waitForListen } from './net.ts';
 export const PYTHON = '/usr/bin/python3';
 export const NGINX = '/usr/sbin/nginx';
 export const UWSGI = '/usr/bin/uwsgi';
+export const SUPERVISORD = '/usr/bin/supervisord';
 
-export type AppKind = 'gunicorn' | 'uwsgi' | 'node' | 'uvicorn';
+/** `supervisord`: the config is supervisord's, and the program it runs is the app server. */
+export type AppKind = 'gunicorn' | 'uwsgi' | 'node' | 'uvicorn' | 'supervisord';
 
 export interface Running {
   group: Group;
@@ -32,6 +34,7 @@ export function missingTools(): string[] {
     [PYTHON, ['-c', 'import gunicorn']],
     [`${PYTHON} (uvicorn)`, ['-c', 'import uvicorn']],
     [UWSGI, ['--plugin', 'python3', '--version']],
+    [SUPERVISORD, ['--version']],
     ['patch', ['--version']],
   ];
   return checks
@@ -97,6 +100,12 @@ export async function startApp(
     });
   } else if (kind === 'uwsgi') {
     group = startGroup('uwsgi', UWSGI, ['--ini', join(dir, conf)], { cwd: dir, logFile });
+  } else if (kind === 'supervisord') {
+    // In the foreground (-n), so its program runs in the same process group.
+    group = startGroup('supervisord', SUPERVISORD, ['-n', '-c', join(dir, conf)], {
+      cwd: dir,
+      logFile,
+    });
   } else if (kind === 'uvicorn') {
     // The Procfile's command as a platform runs it, with Debian's interpreter.
     const line = /\buvicorn\s+(.*)$/m.exec(readFileSync(join(dir, conf), 'utf8'));

@@ -148,9 +148,9 @@ export function managedStopHits(topology: Topology, events: readonly LogEvent[])
   const stops = events.filter((e) => e.source === 'process-manager');
   return found.flatMap(({ file, policy, backend, drain }) => {
     const alone = found.filter((f) => f.policy.manager === policy.manager).length === 1;
-    const kills = killsOf(policy, stops, alone);
-    const cut = kills.length > 0 ? cutAtKills(topology, backend, kills, events) : [];
-    const hit = check(topology, file, policy, backend, drain, kills, cut);
+    const service = stopsOf(policy, stops, alone);
+    const cut = cutAtKills(topology, backend, service, events);
+    const hit = check(topology, file, policy, backend, drain, service.kills, cut);
     return hit ? [hit] : [];
   });
 }
@@ -158,42 +158,68 @@ export function managedStopHits(topology: Topology, events: readonly LogEvent[])
 /** What a kill of the app cuts: requests in flight, closed or reset under nginx. */
 const CUT = new Set(['premature-close', 'connection-reset', 'broken-pipe']);
 
+/** A stop longer than this is not one stop (the manager waits minutes at most). */
+const LONGEST_STOP = 600;
+
 /**
- * nginx's requests to this app server cut when the manager killed it: in-flight failures logged
- * from 1 s before a kill line to 2 s after it (same-second lines come in either order).
+ * nginx's requests to this app server cut by a stop that ended in a kill: in-flight failures
+ * logged from the stop's first line (the manager's "stopping", else the kill itself) less 1 s
+ * to 2 s after the kill (same-second lines come in either order). An app that does not drain
+ * on the signal (uWSGI's brutal reload) cuts them at the signal, long before the kill.
  */
 function cutAtKills(
   topology: Topology,
   backend: Backend,
-  kills: readonly LogEvent[],
+  { kills, stopping }: ServiceStops,
   events: readonly LogEvent[],
 ): LogEvent[] {
   const at = placedSeconds(events);
-  const times = kills.map(at).filter((t): t is number => t !== null);
-  if (times.length === 0) return [];
+  const starts = stopping.map(at).filter((t): t is number => t !== null);
+  // supervisord says "waiting for … to stop" every 2 s: a stop starts at its first such line
+  // after the previous kill.
+  const times = kills
+    .map(at)
+    .filter((t): t is number => t !== null)
+    .sort((a, b) => a - b);
+  const windows = times.map((kill, i) => {
+    const previous = i > 0 ? times[i - 1]! : -Infinity;
+    const from = starts.filter((s) => s > previous && s <= kill && kill - s <= LONGEST_STOP);
+    return [(from.length > 0 ? Math.min(...from) : kill) - 1, kill + 2] as const;
+  });
+  if (windows.length === 0) return [];
   const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
   const candidates = routes.length > 0 ? failuresOfRoutes(topology, events, routes) : events;
   return candidates.filter((e) => {
     if (e.source !== 'nginx-error' || !CUT.has(e.kind) || e.phase === 'sending-to-client')
       return false;
     const t = at(e);
-    return t !== null && times.some((k) => t >= k - 1 && t <= k + 2);
+    return t !== null && windows.some(([from, to]) => t >= from && t <= to);
   });
 }
 
+interface ServiceStops {
+  /** The lines saying a stop ended in a kill (the wait ran out, SIGKILL, exit 137). */
+  kills: LogEvent[];
+  /** The lines saying a stop began. */
+  stopping: LogEvent[];
+}
+
 /**
- * The manager's lines saying it killed this service at a stop (the wait ran out, SIGKILL, exit
- * 137), by the name its log gives the service, unit or program. A unit pasted inside a text has
- * no file name to match: then any systemd kill line, when it is the only unit pasted.
+ * The manager's stop lines about this service, by the name its log gives the service, unit or
+ * program. A unit pasted inside a text has no file name to match: then any systemd line, when
+ * it is the only unit pasted.
  */
-function killsOf(policy: StopPolicy, stops: readonly LogEvent[], alone: boolean): LogEvent[] {
+function stopsOf(policy: StopPolicy, stops: readonly LogEvent[], alone: boolean): ServiceStops {
   const unnamed = policy.manager === 'systemd' && !policy.name.endsWith('.service');
-  return stops.filter(
+  const mine = stops.filter(
     (e) =>
       e.fields?.manager === policy.manager &&
-      (e.kind === 'stop-timeout' || e.kind === 'killed') &&
       (unnamed ? alone : sameService(policy, String(e.fields.unit ?? ''))),
   );
+  return {
+    kills: mine.filter((e) => e.kind === 'stop-timeout' || e.kind === 'killed'),
+    stopping: mine.filter((e) => e.kind === 'stopping'),
+  };
 }
 
 function sameService(policy: StopPolicy, unit: string): boolean {
@@ -257,7 +283,7 @@ function check(
   if (kills.length > 0)
     problems.push(
       `${policy.manager}'s log shows it: ${kills.length} line(s) where a stop ended in SIGKILL` +
-        (cut.length > 0 ? `, and nginx logged ${cut.length} request(s) cut at that moment.` : '.'),
+        (cut.length > 0 ? `, and nginx logged ${cut.length} request(s) cut during the stop.` : '.'),
     );
   return {
     key: `deploy-termination ${file.name} ${policy.label}`,
