@@ -15,7 +15,7 @@ export const causeLabels: Record<Cause, string> = {
   'body-limit': 'Request body too large',
   'header-size': 'Headers too big',
   'protocol-mismatch': 'Protocol mismatch',
-  'deploy-termination': 'Pods stopped during deploy',
+  'deploy-termination': 'App stopped during a deploy',
   'backend-down': 'Backend down',
   'address-mismatch': 'Wrong address',
   'backlog-full': 'Listen backlog full',
