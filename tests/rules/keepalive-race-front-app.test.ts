@@ -9,6 +9,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
 import type { SourceFile } from '../../workers/engine/model.ts';
+import { collectFronts } from '../../workers/engine/topology/fronts.ts';
+import { detectKind } from '../../workers/engine/formats/detect.ts';
+import { parseInput } from '../../workers/engine/pipeline/parse.ts';
+
+/** The parsed files, as the topology gets them. */
+const analyzeFiles = (files: SourceFile[]) =>
+  files.map((f) => parseInput({ ...f, kind: detectKind(f.name, f.text).kind } as never)!);
 
 const RULE = 'keepalive-race';
 const race = (files: SourceFile[]) => analyze(files).findings.filter((f) => f.rule === RULE);
@@ -163,6 +170,39 @@ spec:
         '["gunicorn", "--keep-alive", "65", "-k", "gthread", "-b", "0.0.0.0:8000", "app:app"]',
       ),
     );
+  });
+
+  it('a GKE Ingress (class gce): the Google Cloud balancer keeps connections 600 s; --keep-alive 605, the BackendConfig timeout read', () => {
+    const gke = (command: string, className = '    kubernetes.io/ingress.class: gce') =>
+      manifest(className, command).replace(
+        '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n',
+        '---\napiVersion: cloud.google.com/v1\nkind: BackendConfig\nmetadata:\n  name: api-backend\nspec:\n  timeoutSec: 120\n' +
+          '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    cloud.google.com/backend-config: \'{"default": "api-backend"}\'\n',
+      );
+    const command = '["gunicorn", "-k", "gevent", "-b", "0.0.0.0:8000", "app:app"]';
+    const text = gke(command);
+    const [hit] = race([{ name: 'k8s.yaml', text }]);
+    expect(hit!.message).toContain('Google Cloud load balancer of Ingress api');
+    expect(hit!.message).toContain('backend_connection_closed_before_data_sent_to_client');
+    expect(hit!.compared!.map((c) => [c.setting, c.value])).toEqual([
+      ['keep-alive timeout', '600 s'],
+      ['keepalive', '2s'],
+    ]);
+    expect(fixedAndClean([{ name: 'k8s.yaml', text }], 'k8s.yaml')).toBe(
+      gke('["gunicorn", "--keep-alive", "605", "-k", "gevent", "-b", "0.0.0.0:8000", "app:app"]'),
+    );
+    const [front] = collectFronts(analyzeFiles([{ name: 'k8s.yaml', text }]));
+    expect(front!.wait).toEqual({
+      value: { value: '120', source: { file: 'k8s.yaml', line: 24 } },
+      setting: 'timeoutSec',
+    });
+    // Without a BackendConfig, GKE's 30 s.
+    const [plain] = collectFronts(
+      analyzeFiles([
+        { name: 'k8s.yaml', text: manifest('    kubernetes.io/ingress.class: gce', command) },
+      ]),
+    );
+    expect(plain!.wait!.value.value).toBe('30');
   });
 
   describe('near misses', () => {

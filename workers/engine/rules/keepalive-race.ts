@@ -61,7 +61,8 @@ export const keepaliveRace: Rule = {
       '(Classic ELB) with target status "-" and nginx logs nothing. A balancer that sends ' +
       'straight to the app server (an AWS Load Balancer Controller Ingress, whose idle timeout ' +
       'is `idle_timeout.timeout_seconds` in `alb.ingress.kubernetes.io/load-balancer-attributes`, ' +
-      'or no nginx between) races the app server the same way: gunicorn gthread 2 s, uvicorn ' +
+      'or no nginx between; a GKE Ingress of class gce, whose Google Cloud balancer keeps idle ' +
+      'connections 600 s) races the app server the same way: gunicorn gthread 2 s, uvicorn ' +
       'and Node 5 s against the ALB’s 60 s.',
     fixSafety:
       "Safe: nginx's keepalive_timeout in the upstream block is set just below the app " +

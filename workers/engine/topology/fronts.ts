@@ -11,15 +11,19 @@ import type { EffectiveValue } from '../formats/gunicorn/text.ts';
 import type { NginxFile } from '../formats/nginx/index.ts';
 import { terraformBalancers, type TerraformTree } from '../formats/terraform/index.ts';
 import {
+  backendConfigName,
+  isGkeClass,
+  kubernetesBackendConfigs,
   kubernetesIngresses,
   kubernetesServices,
   serviceElb,
+  type BackendConfig,
   type K8sService,
   type KubernetesTree,
 } from '../formats/kubernetes/index.ts';
 
 export interface Front {
-  kind: 'alb' | 'elb' | 'cloudflare';
+  kind: 'alb' | 'elb' | 'cloudflare' | 'gcp';
   /** For people: "AWS ALB aws_lb.web (main.tf)". */
   label: string;
   /**
@@ -29,6 +33,11 @@ export interface Front {
   idle: EffectiveValue;
   /** That setting in the balancer's own words ("idle_timeout"). */
   setting: string;
+  /**
+   * How long it waits for a response, when that is a setting of its own (Google Cloud: the
+   * backend service timeout, while `idle` is its fixed 600 s keep-alive).
+   */
+  wait?: { value: EffectiveValue; setting: string };
   file: string;
   /** The line that declares it. */
   line: number;
@@ -39,11 +48,18 @@ export interface Front {
   services?: K8sService[];
 }
 
-const NAMES = { alb: 'AWS ALB', elb: 'AWS Classic ELB' } as const;
+const NAMES = {
+  alb: 'AWS ALB',
+  elb: 'AWS Classic ELB',
+  gcp: 'Google Cloud load balancer',
+} as const;
 
 export function collectFronts(files: readonly ParsedFile[]): Front[] {
   const manifests = files.filter((f): f is ParsedFile<KubernetesTree> => f.kind === 'kubernetes');
   const services = manifests.flatMap((f) => kubernetesServices(f));
+  const configs = manifests.flatMap((f) =>
+    kubernetesBackendConfigs(f).map((config) => ({ file: f.name, config })),
+  );
   return files.flatMap((f): Front[] => {
     if (f.kind === 'terraform')
       return terraformBalancers(f as ParsedFile<TerraformTree>).map((lb) => ({
@@ -57,7 +73,11 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
     if (f.kind === 'nginx') return cloudflare(f as NginxFile);
     if (f.kind !== 'kubernetes') return [];
     const parsed = f as ParsedFile<KubernetesTree>;
-    return [...serviceElbs(parsed), ...albIngresses(parsed, services)];
+    return [
+      ...serviceElbs(parsed),
+      ...albIngresses(parsed, services),
+      ...gkeIngresses(parsed, services, configs),
+    ];
   });
 }
 
@@ -160,4 +180,49 @@ function cloudflare(file: NginxFile): Front[] {
       line: d.line,
     },
   ];
+}
+
+/**
+ * The Google Cloud load balancers of Ingresses GKE serves (class `gce`): they keep idle
+ * connections to the pods 600 s, and wait the BackendConfig's `timeoutSec` (30 s by default)
+ * for a response.
+ */
+function gkeIngresses(
+  f: ParsedFile<KubernetesTree>,
+  services: readonly K8sService[],
+  configs: readonly { file: string; config: BackendConfig }[],
+): Front[] {
+  return kubernetesIngresses(f).flatMap((ingress): Front[] => {
+    if (!isGkeClass(ingress.className)) return [];
+    const names = new Set(ingress.backends.map((b) => b.service));
+    const mine = services.filter(
+      (s) => names.has(s.name) && (s.namespace ?? null) === (ingress.namespace ?? null),
+    );
+    // The first Service's BackendConfig that sets a timeout says how long the balancer waits.
+    const timeout = mine
+      .map((s) => backendConfigName(s))
+      .map((name) => configs.find((c) => c.config.name === name && c.config.timeoutSec))
+      .find((c) => c !== undefined);
+    const wait: EffectiveValue = timeout
+      ? {
+          value: timeout.config.timeoutSec!.value,
+          source: { file: timeout.file, line: timeout.config.timeoutSec!.line },
+        }
+      : { value: '30', source: { default: 'GKE default (backend service timeout, 30 s)' } };
+    return [
+      {
+        kind: 'gcp',
+        label: `${NAMES.gcp} of Ingress ${ingress.name} (${f.name})`,
+        idle: {
+          value: '600',
+          source: { default: 'Google Cloud load balancer keep-alive to backends (600 s, fixed)' },
+        },
+        setting: 'keep-alive timeout',
+        wait: { value: wait, setting: 'timeoutSec' },
+        file: f.name,
+        line: ingress.line,
+        services: mine,
+      },
+    ];
+  });
 }

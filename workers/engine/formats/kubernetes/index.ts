@@ -4,6 +4,7 @@ import type { FormatHandler } from '../types.ts';
 import { isComposeFile } from '../gunicorn/launch.ts';
 import type { EffectiveSettings } from '../gunicorn/text.ts';
 import { ingressEffective, ingresses, ingressNginxSettings, type K8sIngress } from './ingress.ts';
+import { backendConfigs, type BackendConfig } from './gke.ts';
 import { workloads, type K8sContainer, type K8sWorkload } from './objects.ts';
 import { parseKubernetes, type KubernetesTree } from './parse.ts';
 import { containerRuntime, type ContainerRuntime } from './runtime.ts';
@@ -63,6 +64,11 @@ export function kubernetesWorkloads(parsed: ParsedFile<KubernetesTree>): Workloa
   }));
 }
 
+/** GKE BackendConfigs (their `timeoutSec`): what a Service's Google Cloud balancer waits. */
+export function kubernetesBackendConfigs(parsed: ParsedFile<KubernetesTree>): BackendConfig[] {
+  return backendConfigs(parsed.tree);
+}
+
 /** Services with their selectors and port → targetPort mappings. */
 export function kubernetesServices(parsed: ParsedFile<KubernetesTree>): K8sService[] {
   return services(parsed.tree);
@@ -101,3 +107,4 @@ export type { K8sIngress, IngressBackend } from './ingress.ts';
 export type { ContainerRuntime } from './runtime.ts';
 export type { K8sService, ServicePort, ContainerPort } from './services.ts';
 export { serviceElb } from './services.ts';
+export { backendConfigName, isGkeClass, type BackendConfig } from './gke.ts';

@@ -32,7 +32,13 @@ import { appIdles, type ClientIdle } from './client-idle.ts';
 import { directBackends, ingressNginxManifest } from './front-targets.ts';
 
 /** What a lost race looks like in the balancer's log: no answer from nginx at all. */
-const RACE_STATUS: Record<string, number> = { alb: 502, elb: 504 };
+const RACE_STATUS: Record<string, number> = { alb: 502, elb: 504, gcp: 502 };
+/** How each balancer's own log tells that no answer came. */
+const NO_ANSWER: Record<string, string> = {
+  alb: 'with target status "-"',
+  elb: 'with backend status "-"',
+  gcp: '(statusDetails "backend_connection_closed_before_data_sent_to_client" in its log)',
+};
 /** nginx's limit is set this much above the balancer's. */
 const MARGIN = 5;
 
@@ -179,7 +185,7 @@ function message(
     `but ${which} closes an idle client connection after ${shortest.value} (${shortest.setting}, ${shortest.source})` +
     (shortest.why ? `: ${shortest.why}. ` : '. ') +
     `The balancer then sends a request on a connection ${closer} has just closed; ${closer} logs nothing ` +
-    `(the connection was idle) and the balancer answers ${RACE_STATUS[front.kind]} with target status "-".`;
+    `(the connection was idle) and the balancer answers ${RACE_STATUS[front.kind]} ${NO_ANSWER[front.kind]}.`;
   if (explains.length > 0) out += ` ${explains.length} such response(s) are in the balancer's log.`;
   return out;
 }

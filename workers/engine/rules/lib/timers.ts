@@ -98,16 +98,7 @@ export function pathTimers(
     backendTimers(topology, backend, add);
   // A load balancer in front ends a request that sends no data for its idle timeout (and
   // closes idle keep-alive connections to nginx after it): a timer on every path.
-  for (const front of topology.fronts) {
-    const seconds = numberOf(front.idle);
-    if (seconds !== null && seconds > 0)
-      add({
-        hop: front.label,
-        setting: front.setting,
-        seconds,
-        source: sourceOf(front.idle.source),
-      });
-  }
+  for (const front of topology.fronts) for (const t of frontTimers(front)) add(t);
   // nginx's own idle timers: for its clients' keep-alive connections (the hop in front of it)
   // and for its upstream connection pools.
   for (const route of routes) {
@@ -174,14 +165,7 @@ export function directTimers(
   const add = (t: PathTimer) => {
     if (!out.some((o) => o.hop === t.hop && o.setting === t.setting)) out.push(t);
   };
-  const idle = numberOf(front.idle);
-  if (idle !== null && idle > 0)
-    add({
-      hop: front.label,
-      setting: front.setting,
-      seconds: idle,
-      source: sourceOf(front.idle.source),
-    });
+  for (const t of frontTimers(front)) add(t);
   for (const backend of backends) {
     const limit = appLimit(backend);
     if (limit)
@@ -194,6 +178,32 @@ export function directTimers(
     backendTimers(topology, backend, add);
   }
   return out.sort((a, b) => a.seconds - b.seconds);
+}
+
+/**
+ * A balancer's timers: its idle timeout, which also bounds a request's wait unless it has a
+ * response timeout of its own (Google Cloud: the backend service timeout, `wait`).
+ */
+function frontTimers(front: Front): PathTimer[] {
+  const out: PathTimer[] = [];
+  const idle = numberOf(front.idle);
+  if (idle !== null && idle > 0)
+    out.push({
+      hop: front.label,
+      setting: front.setting,
+      seconds: idle,
+      source: sourceOf(front.idle.source),
+      ...(front.wait ? { bounds: 'idle' as const } : {}),
+    });
+  const wait = front.wait ? numberOf(front.wait.value) : null;
+  if (front.wait && wait !== null && wait > 0)
+    out.push({
+      hop: front.label,
+      setting: front.wait.setting,
+      seconds: wait,
+      source: sourceOf(front.wait.value.source),
+    });
+  return out;
 }
 
 /** The phase nginx logs when each of its timers fires. */
