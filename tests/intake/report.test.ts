@@ -94,3 +94,57 @@ describe('a mixed paste through the engine', () => {
     expect(asProse.fixed.map((f) => f.name)).not.toContain('gunicorn.conf.py');
   });
 });
+
+describe('a CloudFormation template pasted in a thread', () => {
+  const lines = [
+    'Intermittent 502s behind our ALB. The stack:',
+    '',
+    "AWSTemplateFormatVersion: '2010-09-09'",
+    'Resources:',
+    '  Front:',
+    '    Type: AWS::ElasticLoadBalancingV2::LoadBalancer',
+    '    Properties:',
+    '      LoadBalancerAttributes:',
+    '        - Key: idle_timeout.timeout_seconds',
+    "          Value: '180'",
+    '',
+    '  FrontListener:',
+    '    Type: AWS::ElasticLoadBalancingV2::Listener',
+    '    Properties:',
+    '      Port: 80',
+    '',
+    'and nginx:',
+    '',
+    'http {',
+    '    keepalive_timeout 75s;',
+    '    server {',
+    '        location / {',
+    '            proxy_pass http://127.0.0.1:8000;',
+    '        }',
+    '    }',
+    '}',
+    '',
+    'http 2026-12-06T14:22:31.004000Z app/front/6f7c1d2e3b4a5968 198.51.100.9:41234 10.0.2.14:80 0.000 -1 -1 502 - 733 272 "POST http://api.example.com:80/v1/orders HTTP/1.1" "curl/8.5.0" - - arn:aws:elasticloadbalancing:eu-central-1:123456789012:targetgroup/api/0123456789abcdef "Root=1-6752f1a7-aaaa" "-" "-" 0 2026-12-06T14:22:31.003000Z "forward" "-" "-" "10.0.2.14:80" "-" "-" "-"',
+    '',
+  ];
+  const report = analyze([{ name: 'thread.md', text: lines.join('\n') }]);
+
+  it('the template stays one input across its blank lines, and its balancer races nginx', () => {
+    const kinds = report.files[0]!.segments!.map((s) => [s.kind, s.from, s.to]);
+    expect(kinds).toContainEqual(['cloudformation', 3, 15]);
+    const race = report.findings.find((f) => f.cause === 'keepalive-race')!;
+    expect(race.evidence.map((e) => `${e.file}:${e.line}`)).toEqual([
+      'thread.md:10',
+      'thread.md:20',
+      'thread.md:28',
+    ]);
+  });
+
+  it('the timer ladder says where each value is written on the paste’s own lines', () => {
+    const timers = report.timers![0]!.timers;
+    expect(timers.find((t) => t.setting === 'keepalive_timeout')!.source).toBe('thread.md:20');
+    expect(timers.find((t) => t.setting === 'idle_timeout.timeout_seconds')!.source).toBe(
+      'thread.md:10',
+    );
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * keepalive-race's front hop: a load balancer in front of nginx (Terraform) against nginx's
+ * keepalive-race's front hop: a load balancer in front of nginx (Terraform, CloudFormation) against nginx's
  * client keepalive_timeout. Triggering cases with the exact fixed nginx file, and near misses;
  * run by keepalive-race.test.ts with the app-side cases.
  */
@@ -11,12 +11,23 @@ const lb = (resource: string, body = '') => ({
   name: 'infra/main.tf',
   text: `resource "${resource}" "front" {\n  name = "front"\n${body}}\n`,
 });
+/** A CloudFormation template declaring one ALB with this attribute value (YAML). */
+const cfn = (value: string, type = 'application') => ({
+  name: 'infra/stack.yaml',
+  text: `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Front:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      Type: ${type}\n      LoadBalancerAttributes:\n        - Key: idle_timeout.timeout_seconds\n          Value: ${value}\n`,
+});
 const httpConf = (extra = '') =>
   `events {}\nhttp {${extra}\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://127.0.0.1:8000;\n        }\n    }\n}\n`;
 const serverConf = (extra = '') =>
   `server {\n    listen 80;${extra}\n    location / {\n        proxy_pass http://127.0.0.1:8000;\n    }\n}\n`;
 
 export const frontInvalid: Invalid[] = [
+  {
+    name: 'front: a CloudFormation ALB (idle_timeout.timeout_seconds 120) before nginx’s default keepalive_timeout',
+    files: [{ name: 'nginx.conf', text: httpConf() }, cfn("'120'")],
+    output: httpConf('\n    keepalive_timeout 125s;'),
+    compared: ['120 s', '75s'],
+  },
   {
     name: 'front: an ALB with idle_timeout 120 before nginx’s default keepalive_timeout (75s)',
     files: [{ name: 'nginx.conf', text: httpConf() }, lb('aws_lb', '  idle_timeout = 120\n')],
@@ -53,6 +64,20 @@ export const frontInvalid: Invalid[] = [
 ];
 
 export const frontValid: { name: string; files: SourceFile[]; version?: string }[] = [
+  {
+    name: 'front: a CloudFormation idle timeout from a parameter (`!Ref`), known only at deploy',
+    files: [
+      { name: 'nginx.conf', text: httpConf('\n    keepalive_timeout 5s;') },
+      cfn('!Ref Idle'),
+    ],
+  },
+  {
+    name: 'front: a CloudFormation network balancer',
+    files: [
+      { name: 'nginx.conf', text: httpConf('\n    keepalive_timeout 5s;') },
+      cfn("'300'", 'network'),
+    ],
+  },
   {
     name: 'front: an ALB on its default 60 s before nginx’s default 75s: nginx closes last',
     files: [{ name: 'nginx.conf', text: httpConf() }, lb('aws_lb')],

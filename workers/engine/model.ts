@@ -20,6 +20,8 @@ export type FileKind =
   | 'uvicorn'
   /** Terraform (HCL): the load balancers in front of nginx. */
   | 'terraform'
+  /** AWS CloudFormation (YAML or JSON): the load balancers in front of nginx. */
+  | 'cloudformation'
   | 'dotenv'
   | 'log'
   | 'unknown'

@@ -9,6 +9,7 @@ import { handler as puma } from './puma/index.ts';
 import { handler as dotenv } from './dotenv/index.ts';
 import { handler as uvicorn } from './uvicorn/index.ts';
 import { handler as terraform } from './terraform/index.ts';
+import { handler as cloudformation } from './cloudformation/index.ts';
 
 /**
  * Every config format the engine reads. Each format folder exports its handler from
@@ -18,4 +19,4 @@ export const formats: FormatHandler[] = [nginx];
 formats.push(gunicorn, uwsgi, kubernetes);
 formats.push(node);
 formats.push(phpFpm, puma, dotenv);
-formats.push(uvicorn, terraform);
+formats.push(uvicorn, terraform, cloudformation);

@@ -16,6 +16,8 @@ const LINE_FITS: Partial<Record<SegmentKind, RegExp>> = {
   uwsgi: /^[ \t]*([#;].*|\[[\w.:-]+\]|[\w.-]+[ \t]*=.*|[\w-]+|%\(\w+\).*)$/,
   'php-fpm': /^[ \t]*([#;].*|\[[\w.:-]+\]|[\w.[\]-]+[ \t]*=.*)$/,
   kubernetes: /^[ \t]*(#.*|---.*|\.\.\.|-(\s.*)?|["']?[\w./-]+["']?[ \t]*:(\s.*)?)$/,
+  // YAML (keys, `- Key:` items, `!Ref` values) or JSON (keys, braces, brackets).
+  cloudformation: /^[ \t]*(#.*|-(\s.*)?|["']?[\w.:/-]+["']?[ \t]*:(\s.*)?|[{}[\],]+,?)$/,
   node: /^(\s.*|\/\/.*|\/\*.*|\*.*|[^/]*[;{}(),[\]]|.*[;{}(),[\]][ \t]*\/\/.*|(const|let|var|function|import|export|module|require|app|server|async|await|return|if|else|for|while)\b.*)$/,
   dotenv: /^[ \t]*(#.*|(export[ \t]+)?[A-Za-z_]\w*=.*)$/,
   puma: /^(\s.*|#.*|[a-z_]+!?(\s.*|\(.*)?|end\b.*|(if|unless|require|before_fork|on_worker_boot)\b.*)$/,
@@ -174,7 +176,8 @@ export class OpenInput {
     for (const l of lines) {
       if (l.trim() === '') continue;
       if (this.kind === 'nginx') this.nginxLine(l);
-      else if (this.kind === 'terraform') this.depth = Math.max(0, this.depth + braceDelta(l));
+      else if (this.kind === 'terraform' || this.kind === 'cloudformation')
+        this.depth = Math.max(0, this.depth + braceDelta(l));
       else if (this.kind === 'gunicorn' || this.kind === 'puma' || this.kind === 'node') {
         this.quotes += tripleQuotes(l);
         if (this.quotes % 2 === 0) this.brackets += braceDelta(l, '([{', ')]}');
@@ -233,6 +236,9 @@ export class OpenInput {
       case 'nginx':
       case 'terraform':
         return this.depth > 0 || /^\s*}/.test(first);
+      case 'cloudformation':
+        // An indented piece is the next resource or property of the YAML; JSON stays open.
+        return this.depth > 0 || /^\s*[}\]]/.test(first) || indented;
       case 'gunicorn':
       case 'puma': {
         if (this.brackets > 0 || this.quotes % 2 === 1) return true;

@@ -81,6 +81,15 @@ export function onPasteLines(
       if (f.fix) moved.fix = { ...f.fix, description: retext(f.fix.description) };
       return moved;
     }),
+    // The ladders say where each timer's value is written ("nginx.conf:2"): on the paste too.
+    ...(report.timers
+      ? {
+          timers: report.timers.map((l) => ({
+            ...l,
+            timers: l.timers.map((t) => ({ ...t, source: retext(t.source) })),
+          })),
+        }
+      : {}),
     redactions: pasteRedactions(report.redactions, pastes, places, at),
     sources: pasteSources(report.sources, pastes, places, raw),
   };

@@ -1,6 +1,7 @@
 /**
  * The hops in front of nginx: load balancers that keep their own connections to it, from the
- * pasted infrastructure files (Terraform `aws_lb`/`aws_alb`/`aws_elb`; a Kubernetes Service of
+ * pasted infrastructure files (Terraform `aws_lb`/`aws_alb`/`aws_elb`, CloudFormation's load
+ * balancer resources; a Kubernetes Service of
  * type LoadBalancer with AWS annotations, usually ingress-nginx's), and Cloudflare when nginx's
  * config trusts its client-address header. Each with the time it waits and where that came from.
  * An Ingress served by the AWS Load Balancer Controller is a front too, but its ALB sends to the
@@ -10,6 +11,10 @@ import type { ParsedFile } from '../formats/types.ts';
 import type { EffectiveValue } from '../formats/gunicorn/text.ts';
 import type { NginxFile } from '../formats/nginx/index.ts';
 import { terraformBalancers, type TerraformTree } from '../formats/terraform/index.ts';
+import {
+  cloudformationBalancers,
+  type CloudFormationTree,
+} from '../formats/cloudformation/index.ts';
 import {
   backendConfigName,
   isGkeClass,
@@ -67,6 +72,15 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
         label: `${NAMES[lb.kind]} ${lb.address} (${f.name})`,
         idle: lb.idle,
         setting: 'idle_timeout',
+        file: f.name,
+        line: lb.line,
+      }));
+    if (f.kind === 'cloudformation')
+      return cloudformationBalancers(f as ParsedFile<CloudFormationTree>).map((lb) => ({
+        kind: lb.kind,
+        label: `${NAMES[lb.kind]} ${lb.id} (${f.name})`,
+        idle: lb.idle,
+        setting: lb.setting,
         file: f.name,
         line: lb.line,
       }));
