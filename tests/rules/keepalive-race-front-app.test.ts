@@ -192,7 +192,7 @@ spec:
       gke('["gunicorn", "--keep-alive", "605", "-k", "gevent", "-b", "0.0.0.0:8000", "app:app"]'),
     );
     const [front] = collectFronts(analyzeFiles([{ name: 'k8s.yaml', text }]));
-    expect(front!.wait).toEqual({
+    expect(front!.wait).toMatchObject({
       value: { value: '120', source: { file: 'k8s.yaml', line: 24 } },
       setting: 'timeoutSec',
     });

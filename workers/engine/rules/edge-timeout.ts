@@ -16,6 +16,7 @@ import { frontCompared, frontEvidence, noAnswerLines } from './lib/front-values.
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, readTimeout, setReadTimeouts, type ReadTimeout } from './lib/app-limit.ts';
 import { routeOf } from './lib/route-of.ts';
+import { directEdgeHits } from './lib/front-app-timeout.ts';
 
 export const edgeTimeout: Rule = {
   meta: {
@@ -31,16 +32,22 @@ export const edgeTimeout: Rule = {
       'in its access log, while nginx and the app go on working; nginx logs 499 for them, not ' +
       'an error. Cloudflare does the same after its 100 s proxy read timeout and answers 524; ' +
       "it is known from nginx's config (real_ip_header CF-Connecting-IP, or set_real_ip_from " +
-      'one of its ranges).',
+      'one of its ranges). A balancer that sends straight to the app server (an ALB or GKE ' +
+      "Ingress, or no nginx pasted) is compared with the app's own request limit (gunicorn " +
+      "sync timeout, uWSGI harakiri, Node server.timeout): GKE's backend service timeout is " +
+      '30 s unless a BackendConfig sets timeoutSec, the usual "504 after 30 seconds".',
     fixSafety:
       "Safe: the read timeout is lowered to just under the balancer's idle timeout in the " +
       'locations that wait longer. Requests that slow fail at the balancer today anyway; nginx ' +
       'now ends them itself (a 504 it logs) and stops waiting on the app. Raising the ' +
       "balancer's idle timeout instead lets them finish, but nginx's keepalive_timeout must " +
-      'then be raised above it too (see keepalive-race).',
+      'then be raised above it too (see keepalive-race). In front of the app itself the safe ' +
+      "change is the other way: GKE's BackendConfig timeoutSec is raised above the app's limit " +
+      '(it is not a keep-alive); an AWS idle timeout stays advice.',
   },
   check({ topology, events }) {
-    const hits: RuleHit[] = [];
+    // A balancer sending straight to the app server: its wait against the app's limit.
+    const hits: RuleHit[] = directEdgeHits(topology, events);
     for (const front of topology.fronts) {
       const idle = numberOf(front.idle);
       // An ALB Ingress sends to the app pods, not through nginx's locations.

@@ -7,6 +7,7 @@
  * An Ingress served by the AWS Load Balancer Controller is a front too, but its ALB sends to the
  * app pods themselves: it names the Services it sends to.
  */
+import type { Edit } from '../model.ts';
 import type { ParsedFile } from '../formats/types.ts';
 import type { EffectiveValue } from '../formats/gunicorn/text.ts';
 import type { NginxFile } from '../formats/nginx/index.ts';
@@ -22,6 +23,7 @@ import {
   kubernetesIngresses,
   kubernetesServices,
   serviceElb,
+  setBackendTimeout,
   type BackendConfig,
   type K8sService,
   type KubernetesTree,
@@ -42,7 +44,12 @@ export interface Front {
    * How long it waits for a response, when that is a setting of its own (Google Cloud: the
    * backend service timeout, while `idle` is its fixed 600 s keep-alive).
    */
-  wait?: { value: EffectiveValue; setting: string };
+  wait?: {
+    value: EffectiveValue;
+    setting: string;
+    /** Edits that set it to `seconds`, when a pasted file holds it. */
+    set?: (seconds: number) => Edit[];
+  };
   file: string;
   /** The line that declares it. */
   line: number;
@@ -63,7 +70,7 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
   const manifests = files.filter((f): f is ParsedFile<KubernetesTree> => f.kind === 'kubernetes');
   const services = manifests.flatMap((f) => kubernetesServices(f));
   const configs = manifests.flatMap((f) =>
-    kubernetesBackendConfigs(f).map((config) => ({ file: f.name, config })),
+    kubernetesBackendConfigs(f).map((config) => ({ file: f, config })),
   );
   return files.flatMap((f): Front[] => {
     if (f.kind === 'terraform')
@@ -204,7 +211,7 @@ function cloudflare(file: NginxFile): Front[] {
 function gkeIngresses(
   f: ParsedFile<KubernetesTree>,
   services: readonly K8sService[],
-  configs: readonly { file: string; config: BackendConfig }[],
+  configs: readonly { file: ParsedFile<KubernetesTree>; config: BackendConfig }[],
 ): Front[] {
   return kubernetesIngresses(f).flatMap((ingress): Front[] => {
     if (!isGkeClass(ingress.className)) return [];
@@ -212,16 +219,15 @@ function gkeIngresses(
     const mine = services.filter(
       (s) => names.has(s.name) && (s.namespace ?? null) === (ingress.namespace ?? null),
     );
-    // The first Service's BackendConfig that sets a timeout says how long the balancer waits.
-    const timeout = mine
+    // The first Service's BackendConfig says how long the balancer waits (30 s when it or its
+    // timeoutSec is missing); a pasted BackendConfig is where a change goes.
+    const named = mine
       .map((s) => backendConfigName(s))
-      .map((name) => configs.find((c) => c.config.name === name && c.config.timeoutSec))
+      .map((name) => configs.find((c) => c.config.name === name))
       .find((c) => c !== undefined);
+    const timeout = named?.config.timeoutSec;
     const wait: EffectiveValue = timeout
-      ? {
-          value: timeout.config.timeoutSec!.value,
-          source: { file: timeout.file, line: timeout.config.timeoutSec!.line },
-        }
+      ? { value: timeout.value, source: { file: named.file.name, line: timeout.line } }
       : { value: '30', source: { default: 'GKE default (backend service timeout, 30 s)' } };
     return [
       {
@@ -232,7 +238,13 @@ function gkeIngresses(
           source: { default: 'Google Cloud load balancer keep-alive to backends (600 s, fixed)' },
         },
         setting: 'keep-alive timeout',
-        wait: { value: wait, setting: 'timeoutSec' },
+        wait: {
+          value: wait,
+          setting: 'timeoutSec',
+          ...(named
+            ? { set: (seconds: number) => setBackendTimeout(named.file, named.config, seconds) }
+            : {}),
+        },
         file: f.name,
         line: ingress.line,
         services: mine,

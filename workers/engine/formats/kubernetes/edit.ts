@@ -23,6 +23,7 @@ import { ingresses, ingressNginxConfigMaps } from './ingress.ts';
 import { asMap, asSeq, get, pairOf } from './nodes.ts';
 import { workloads, type K8sContainer, type K8sWorkload } from './objects.ts';
 import type { KubernetesTree } from './parse.ts';
+import type { BackendConfig } from './gke.ts';
 import { columnOf, houseStyle, render, type YamlStyle } from './style.ts';
 
 type Parsed = ParsedFile<KubernetesTree>;
@@ -312,4 +313,9 @@ export function setIngressNginxConfig(parsed: Parsed, key: string, value: Scalar
 /** Whether a node is a block (not flow) collection: for tests and callers choosing an edit. */
 export function isBlock(n: unknown): boolean {
   return (isMap(n) || isSeq(n)) && !(n as { flow?: boolean }).flow;
+}
+
+/** Edits that set a GKE BackendConfig's `spec.timeoutSec` (the balancer's wait for a response). */
+export function setBackendTimeout(parsed: Parsed, config: BackendConfig, seconds: number): Edit[] {
+  return setPath(parsed, config.object.doc, config.object.node, ['spec', 'timeoutSec'], seconds);
 }

@@ -7,13 +7,15 @@
  */
 import { isScalar, type Node } from 'yaml';
 import { get, lineOf, str } from './nodes.ts';
-import { k8sObjects } from './objects.ts';
+import { k8sObjects, type K8sObject } from './objects.ts';
 import type { K8sService } from './services.ts';
 import type { YamlFile } from './yamlfile.ts';
 
 export interface BackendConfig {
   name: string;
   namespace?: string;
+  /** The object, to edit (setBackendTimeout). */
+  object: K8sObject;
   /** `spec.timeoutSec` with its line, or null when the BackendConfig leaves the default. */
   timeoutSec: { value: string | null; line: number } | null;
 }
@@ -26,6 +28,7 @@ export function backendConfigs(y: YamlFile): BackendConfig[] {
       return {
         name: o.name,
         ...(o.namespace ? { namespace: o.namespace } : {}),
+        object: o,
         timeoutSec:
           node && isScalar(node) ? { value: str(node), line: lineOf(y.starts, node) } : null,
       };

@@ -96,6 +96,7 @@ export {
   addPreStopHook,
   setContainerField,
   setIngressAnnotation,
+  setBackendTimeout,
   setIngressNginxConfig,
   setTerminationGracePeriod,
   type ContainerTarget,

@@ -64,6 +64,23 @@ export function ingresses(y: YamlFile): K8sIngress[] {
       };
     }
     const backends: IngressBackend[] = [];
+    // The default backend (`spec.defaultBackend`, `spec.backend` before networking/v1) takes
+    // whatever no rule matches; an Ingress may have nothing else.
+    const fallback =
+      get(o.doc, o.node, 'spec', 'defaultBackend') ?? get(o.doc, o.node, 'spec', 'backend');
+    if (fallback) {
+      const svc = get(o.doc, fallback, 'service');
+      backends.push({
+        host: null,
+        path: null,
+        service: str(get(o.doc, svc, 'name')) ?? str(get(o.doc, fallback, 'serviceName')),
+        port:
+          str(get(o.doc, svc, 'port', 'number')) ??
+          str(get(o.doc, svc, 'port', 'name')) ??
+          str(get(o.doc, fallback, 'servicePort')),
+        line: lineOf(y.starts, fallback),
+      });
+    }
     for (const rule of asSeq(o.doc, get(o.doc, o.node, 'spec', 'rules'))) {
       const host = str(get(o.doc, rule, 'host'));
       for (const p of asSeq(o.doc, get(o.doc, rule, 'http', 'paths'))) {
