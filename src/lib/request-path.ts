@@ -37,6 +37,8 @@ export function hopOf(name: string): HopId {
   if (/^client\b/i.test(name)) return 'client';
   if (/load balancer|\b(ALB|ELB|NLB)\b|cloudflare/i.test(name)) return 'front';
   if (/nginx|ingress|upstream|proxy/i.test(name)) return 'nginx';
+  // An app server named with the pod it runs in ("gunicorn in deploy.yaml Deployment web").
+  if (/^(gunicorn|uwsgi|uvicorn|node\.js|puma|php-fpm)\b/i.test(name)) return 'app';
   if (
     /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|\bnode\b(?!\.js)|cgroup/i.test(
       name,

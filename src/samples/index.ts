@@ -67,6 +67,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     load: async () => (await import('./deploy-termination.ts')).sample,
   },
   {
+    id: 'deploy-termination-supervisord',
+    title: 'supervisord restarts uWSGI: SIGTERM is a brutal reload, checkouts cut, then SIGKILL',
+    load: async () => (await import('./deploy-termination-supervisord.ts')).sample,
+  },
+  {
     id: 'backend-down',
     title: 'Backend down: connection refused',
     load: async () => (await import('./backend-down.ts')).sample,
@@ -115,6 +120,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     id: 'edge-timeout',
     title: 'Load balancer gives up first: ALB 504s at 60 s, nginx still waiting (499s)',
     load: async () => (await import('./edge-timeout.ts')).sample,
+  },
+  {
+    id: 'edge-timeout-gke',
+    title: 'GKE Ingress waits 30 s, gunicorn lets exports run 3 minutes: 504s at the balancer',
+    load: async () => (await import('./edge-timeout-gke.ts')).sample,
   },
 ];
 

@@ -13,6 +13,7 @@ const ids = [
   'worker-recycle',
   'oom-kill',
   'deploy-termination',
+  'deploy-termination-supervisord',
   'backend-down',
   'address-mismatch',
   'backlog-full',
@@ -23,6 +24,7 @@ const ids = [
   'retry-policy',
   'permission-denied',
   'edge-timeout',
+  'edge-timeout-gke',
 ];
 
 test('every sample is one click away and shows the cause it is named for', async ({ page }) => {
@@ -30,7 +32,7 @@ test('every sample is one click away and shows the cause it is named for', async
   const select = page.getByLabel('Sample incident');
   await expect(select.locator('option')).toHaveCount(ids.length + 1);
   for (const id of ids) {
-    const cause = id.replace(/-(uvicorn|alb|alb-ingress)$/, '');
+    const cause = id.replace(/-(uvicorn|alb|alb-ingress|gke|supervisord)$/, '');
     await select.selectOption(id);
     await expect(page).toHaveURL(new RegExp(`sample=${id}`));
     const findings = page.locator('[data-testid="finding"]');

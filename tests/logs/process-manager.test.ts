@@ -86,6 +86,18 @@ describe('process manager stop lines', () => {
     ['api-1 exited with code 137', 'killed', 'docker compose', 'api-1'],
     ['shop_api_1 exited with code 0', 'stopped', 'docker compose', 'shop_api_1'],
     [' Container shop-api-1  Stopping', 'stopping', 'docker compose', 'shop-api-1'],
+    [
+      'Dec 07 09:14:23 web1 systemd[1]: Started api.service - Orders API.',
+      'started',
+      'systemd',
+      'api.service',
+    ],
+    [
+      "2026-12-07 09:14:13,300 INFO spawned: 'orders' with pid 3200",
+      'started',
+      'supervisord',
+      'orders',
+    ],
   ];
   for (const [line, kind, manager, unit] of cases) {
     it(`${manager}: ${line.slice(0, 70)}`, () => {
@@ -107,7 +119,9 @@ describe('process manager stop lines', () => {
     expect(pm('We are stopping the api.service tonight')).toBeNull();
     expect(pm('Dec 07 09:14:22 web1 gunicorn[3141]: [INFO] Handling signal: term')).toBeNull();
     expect(pm('the container exited with code 137 after a while')).toBeNull();
-    expect(pm('2026-12-07 09:14:12,125 INFO spawned: orders with pid 3200')).toBeNull();
+    expect(
+      pm('2026-12-07 09:14:12,125 INFO exited: orders (exit status 1; not expected)'),
+    ).toBeNull();
   });
 
   it('property: never throws on arbitrary text, nor on text made of its own words', () => {

@@ -24,4 +24,6 @@ it('with nginx pasted, or no balancer, nginx is on the path', () => {
 it('Node.js is an app server, a Kubernetes node is not', () => {
   expect(hopOf('Node.js (server.js)')).toBe('app');
   expect(hopOf('node ip-10-0-1-5 (kernel)')).toBe('pod');
+  expect(hopOf('gunicorn in deploy.yaml Deployment web / app')).toBe('app');
+  expect(hopOf('Deployment web / app')).toBe('pod');
 });

@@ -164,4 +164,10 @@ export const PROCESS_MANAGER: Record<string, EventExplanation> = {
     meaning: 'A clean stop: requests that arrive until it is back are refused.',
     causes: ['A deploy or restart.'],
   },
+  started: {
+    title: 'App started',
+    what: 'The manager started the app server (systemd "Started …", supervisord "spawned: …").',
+    meaning: 'After a stop, the end of the gap in which connections were refused.',
+    causes: ['A deploy, a restart, a crash restart.'],
+  },
 };

@@ -91,7 +91,7 @@ export const SOURCE_KINDS: Record<EventSource, readonly string[]> = {
   selinux: ['avc-denied', 'other'],
   uvicorn: ['startup', 'shutdown', 'worker-recycle', 'other'],
   'aws-lb': ['response'],
-  'process-manager': ['stopping', 'stop-timeout', 'killed', 'stopped'],
+  'process-manager': ['stopping', 'stop-timeout', 'killed', 'stopped', 'started'],
 };
 
 /** nginx error kinds that mean a request failed (or was refused) at or because of the upstream. */

@@ -10,7 +10,7 @@ import type { DecodedLine, Fields, Wrapper } from './types.ts';
  *   "WARN killing 'shop' (4242) with SIGKILL", "INFO stopped: shop (terminated by SIGKILL)");
  * - docker compose ("web-1 exited with code 137", "Container shop-web-1  Stopping").
  * Kinds: `stopping`, `stop-timeout` (it gave up waiting and kills), `killed` (the app ended by
- * SIGKILL: requests still running were cut), `stopped` (it exited by itself). Fields: manager,
+ * SIGKILL: requests still running were cut), `stopped` (it exited by itself), `started`. Fields: manager,
  * unit (the unit file, supervisord program or compose container, as the line names it).
  */
 
@@ -24,6 +24,7 @@ const SYSTEMD: readonly Rule[] = [
   [/^Stopping (\S+\.service)\b/, 'stopping'],
   [/^(\S+\.service): Deactivated successfully\.$/, 'stopped'],
   [/^Stopped (\S+\.service)\b/, 'stopped'],
+  [/^Started (\S+\.service)\b/, 'started'],
 ];
 
 const SUPERVISORD_LINE =
@@ -33,6 +34,7 @@ const SUPERVISORD: readonly Rule[] = [
   [/^killing '?([^'\s]+)'? \((?:pid )?\d+\) with (?:signal )?SIGKILL$/, 'stop-timeout'],
   [/^stopped: (\S+) \(terminated by SIGKILL\)$/, 'killed'],
   [/^stopped: (\S+) \((?:exit status \d+|terminated by SIG\w+)\)$/, 'stopped'],
+  [/^spawned: '([^']+)' with pid \d+$/, 'started'],
 ];
 
 const COMPOSE_EXIT = /^([\w.-]+) exited with code (\d+)$/;
