@@ -19,7 +19,14 @@ import {
 } from '../formats/uwsgi/index.ts';
 import { nodeDefaultSettings, nodeSettings, type NodeTree } from '../formats/node/index.ts';
 import { pumaBinds, pumaSettings, type PumaTree } from '../formats/puma/index.ts';
-import { uvicornDefaults, uvicornRuns, type UvicornTree } from '../formats/uvicorn/index.ts';
+import {
+  parseUvicorn,
+  uvicornDefaults,
+  uvicornRuns,
+  type UvicornTree,
+} from '../formats/uvicorn/index.ts';
+import { parseGunicorn } from '../formats/gunicorn/index.ts';
+import { parseUwsgi } from '../formats/uwsgi/index.ts';
 import {
   kubernetesWorkloads,
   type KubernetesTree,
@@ -142,8 +149,36 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
   return added;
 }
 
+/** The app servers whose launch files (compose, Procfile, units, scripts) the engine reads. */
+const LAUNCHED: Record<
+  'gunicorn' | 'uwsgi' | 'uvicorn',
+  (name: string, text: string) => ParsedFile
+> = { gunicorn: parseGunicorn, uwsgi: parseUwsgi, uvicorn: parseUvicorn };
+
+/**
+ * The files of `kind`, and the launch files detection gave another app server's kind that start
+ * this one too (a compose file whose `web` runs gunicorn and `api` uvicorn is one file of one
+ * kind), read again as `kind`.
+ */
+function filesOf(files: readonly ParsedFile[], kind: keyof typeof LAUNCHED): ParsedFile[] {
+  return files.flatMap((f): ParsedFile[] => {
+    if (f.kind === kind) return [f];
+    if (!(f.kind in LAUNCHED)) return [];
+    const tree = f.tree as { form?: string } | null;
+    if (tree?.form !== 'launch' || !new RegExp(`\\b${kind}\\b`).test(f.text)) return [];
+    const again = LAUNCHED[kind](f.name, f.text);
+    const started = again.tree as { form?: string; commands?: unknown[]; servers?: unknown[] };
+    const count =
+      started.form === 'launch' ? (started.commands ?? started.servers ?? []).length : 0;
+    return count > 0 ? [again] : [];
+  });
+}
+
 function fromConfigs(files: readonly ParsedFile[]): Backend[] {
-  const of = (kind: string) => files.filter((f) => f.kind === kind);
+  const of = (kind: string) =>
+    kind in LAUNCHED
+      ? filesOf(files, kind as keyof typeof LAUNCHED)
+      : files.filter((f) => f.kind === kind);
   const backends: Backend[] = [];
   const gunicornFiles = of('gunicorn');
   const uwsgiFiles = of('uwsgi');
