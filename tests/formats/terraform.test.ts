@@ -110,6 +110,31 @@ describe('terraform', () => {
     ]);
   });
 
+  it('Google Cloud backend services: 600 s keep-alive (fixed), timeout_sec as their wait (30 s by default)', () => {
+    const gcp = parse(
+      'resource "google_compute_backend_service" "web" {\n  timeout_sec = 120\n}\n' +
+        'resource "google_compute_region_backend_service" "api" {\n  protocol = "HTTP"\n}\n',
+    );
+    expect(
+      terraformBalancers(gcp).map((b) => [
+        b.kind,
+        b.address,
+        b.idle.value,
+        b.wait?.value,
+        b.wait?.source,
+      ]),
+    ).toEqual([
+      ['gcp', 'google_compute_backend_service.web', '600', '120', { file: 'main.tf', line: 2 }],
+      [
+        'gcp',
+        'google_compute_region_backend_service.api',
+        '600',
+        '30',
+        { default: 'Google Cloud default (backend service timeout, 30 s)' },
+      ],
+    ]);
+  });
+
   it('detection: a .tf file, or AWS resources without the name; not nginx', () => {
     expect(detectKind('main.tf', MAIN).kind).toBe('terraform');
     expect(detectKind('pasted', 'resource "aws_lb" "x" {\n  idle_timeout = 90\n}\n').kind).toBe(

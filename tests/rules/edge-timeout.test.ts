@@ -85,6 +85,26 @@ describe('edge-timeout', () => {
     ).toEqual(['alb.log:1', 'access.log:1']);
   });
 
+  it('a Google Cloud backend service waits its timeout_sec (30 s by default), not its 600 s keep-alive', () => {
+    const files = [site(), lb('google_compute_backend_service')];
+    const [hit] = ours(files);
+    expect(hit!.compared!.map((c) => [c.setting, c.value])).toEqual([
+      ['timeout_sec', '30 s'],
+      ['proxy_read_timeout', '60s'],
+    ]);
+    expect(hit!.message).toContain('after 30 s without a response');
+    // keepalive-race's own change (keepalive_timeout above 600 s) is left out here.
+    const report = analyze(files, { nginxVersion: '1.24.0', disabledFixes: ['keepalive-race'] });
+    const fixed = report.fixed.find((f) => f.name === 'site.conf')!.text;
+    expect(fixed).toBe(
+      site(
+        '\n        proxy_read_timeout 25s;',
+        'proxy_pass http://127.0.0.1:8000;\n        proxy_read_timeout 25s;',
+      ).text,
+    );
+    expect(ours([{ name: 'site.conf', text: fixed }, files[1]!])).toEqual([]);
+  });
+
   it('does not trigger: the balancer waits longer than nginx', () => {
     expect(
       ours([site('\n        proxy_read_timeout 100s;'), lb('aws_lb', '  idle_timeout = 120\n')]),

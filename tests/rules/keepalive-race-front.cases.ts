@@ -23,6 +23,18 @@ const serverConf = (extra = '') =>
 
 export const frontInvalid: Invalid[] = [
   {
+    name: 'front: a Google Cloud backend service (600 s keep-alive, fixed) before nginx’s default 75s',
+    files: [
+      { name: 'nginx.conf', text: httpConf() },
+      {
+        name: 'infra/lb.tf',
+        text: 'resource "google_compute_backend_service" "web" {\n  timeout_sec = 90\n}\n',
+      },
+    ],
+    output: httpConf('\n    keepalive_timeout 605s;'),
+    compared: ['600 s', '75s'],
+  },
+  {
     name: 'front: a CloudFormation ALB (idle_timeout.timeout_seconds 120) before nginx’s default keepalive_timeout',
     files: [{ name: 'nginx.conf', text: httpConf() }, cfn("'120'")],
     output: httpConf('\n    keepalive_timeout 125s;'),

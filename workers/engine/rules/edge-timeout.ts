@@ -48,7 +48,11 @@ export const edgeTimeout: Rule = {
   check({ topology, events }) {
     // A balancer sending straight to the app server: its wait against the app's limit.
     const hits: RuleHit[] = directEdgeHits(topology, events);
-    for (const front of topology.fronts) {
+    for (const balancer of topology.fronts) {
+      // What it waits for a response: its idle timeout, or (Google Cloud) a timeout of its own.
+      const front = balancer.wait
+        ? { ...balancer, idle: balancer.wait.value, setting: balancer.wait.setting }
+        : balancer;
       const idle = numberOf(front.idle);
       // An ALB Ingress sends to the app pods, not through nginx's locations.
       if (idle === null || idle <= 0 || front.services) continue;
@@ -114,7 +118,7 @@ function message(
   // Cloudflare answers 524 ("a timeout occurred"); AWS's balancers 504.
   const status = front.kind === 'cloudflare' ? 524 : 504;
   let out =
-    `${front.label} gives up on a request after ${idle} s without data (${front.setting}, ` +
+    `${front.label} gives up on a request after ${idle} s ${front.wait ? 'without a response' : 'without data'} (${front.setting}, ` +
     `${sourceOf(front.idle.source)}), but nginx waits longer: ${where}${more}. A request slower ` +
     `than ${idle} s gets a ${status} from ${front.kind === 'cloudflare' ? 'Cloudflare' : 'the balancer'} while nginx and the app keep working on it; ` +
     'nginx logs 499 for it, not an error.';

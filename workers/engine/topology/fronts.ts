@@ -78,7 +78,8 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
         kind: lb.kind,
         label: `${NAMES[lb.kind]} ${lb.address} (${f.name})`,
         idle: lb.idle,
-        setting: 'idle_timeout',
+        setting: lb.kind === 'gcp' ? 'keep-alive timeout' : 'idle_timeout',
+        ...(lb.wait ? { wait: { value: lb.wait, setting: 'timeout_sec' } } : {}),
         file: f.name,
         line: lb.line,
       }));

@@ -1,6 +1,9 @@
 /**
- * Terraform files: the AWS load balancers they declare (`aws_lb`/`aws_alb`, application type,
- * and the Classic `aws_elb`) with their idle timeout — the hop in front of nginx.
+ * Terraform files: the load balancers they declare — AWS (`aws_lb`/`aws_alb`, application
+ * type, and the Classic `aws_elb`) with their idle timeout, and Google Cloud backend services
+ * (`google_compute_backend_service`, `google_compute_region_backend_service`), whose balancer
+ * keeps idle connections to backends 600 s and waits `timeout_sec` (30 s by default) for a
+ * response — the hop in front of nginx.
  */
 import type { FormatHandler, ParsedFile, Setting } from '../types.ts';
 import type { EffectiveValue } from '../gunicorn/text.ts';
@@ -55,15 +58,18 @@ function settingsOf(file: string, tree: TerraformTree): Setting[] {
 
 /** An AWS load balancer a Terraform file declares. */
 export interface TerraformBalancer {
-  kind: 'alb' | 'elb';
+  kind: 'alb' | 'elb' | 'gcp';
   /** `aws_lb.web`. */
   address: string;
   line: number;
   /** Seconds an idle connection is kept, with where that came from. */
   idle: EffectiveValue;
+  /** Google Cloud: the backend service timeout, how long it waits for a response. */
+  wait?: EffectiveValue;
 }
 
 const LB = /^aws_(lb|alb)$/;
+const GCP = /^google_compute_(region_)?backend_service$/;
 
 export function terraformBalancers(file: ParsedFile<TerraformTree>): TerraformBalancer[] {
   const out: TerraformBalancer[] = [];
@@ -71,6 +77,25 @@ export function terraformBalancers(file: ParsedFile<TerraformTree>): TerraformBa
     const [type, name] = block.labels;
     if (block.type !== 'resource' || !type || !name) continue;
     const attr = (n: string) => block.attributes.find((a) => a.name === n);
+    if (block.type === 'resource' && GCP.test(type)) {
+      out.push({
+        kind: 'gcp',
+        address: `${type}.${name}`,
+        line: block.line,
+        idle: {
+          value: '600',
+          source: { default: 'Google Cloud load balancer keep-alive to backends (600 s, fixed)' },
+        },
+        wait: valueOf(
+          file.name,
+          block,
+          'timeout_sec',
+          'Google Cloud default (backend service timeout, 30 s)',
+          '30',
+        ),
+      });
+      continue;
+    }
     const lbType = attr('load_balancer_type')?.value ?? 'application';
     if (!(LB.test(type) && lbType === 'application') && type !== 'aws_elb') continue;
     out.push({
@@ -84,16 +109,27 @@ export function terraformBalancers(file: ParsedFile<TerraformTree>): TerraformBa
 }
 
 function idleOf(file: string, block: HclBlock): EffectiveValue {
-  const idle = block.attributes.find((a) => a.name === 'idle_timeout');
-  if (!idle) return { value: '60', source: { default: 'AWS default (idle_timeout, 60 s)' } };
-  return idle.value === null
+  return valueOf(file, block, 'idle_timeout', 'AWS default (idle_timeout, 60 s)', '60');
+}
+
+/** An attribute as a value with its line, or the provider's default when it is not written. */
+function valueOf(
+  file: string,
+  block: HclBlock,
+  name: string,
+  byDefault: string,
+  fallback: string,
+): EffectiveValue {
+  const attr = block.attributes.find((a) => a.name === name);
+  if (!attr) return { value: fallback, source: { default: byDefault } };
+  return attr.value === null
     ? {
         value: null,
         source: {
-          dynamic: `\`${idle.raw}\` is known only when Terraform runs`,
+          dynamic: `\`${attr.raw}\` is known only when Terraform runs`,
           file,
-          line: idle.line,
+          line: attr.line,
         },
       }
-    : { value: idle.value, source: { file, line: idle.line } };
+    : { value: attr.value, source: { file, line: attr.line } };
 }

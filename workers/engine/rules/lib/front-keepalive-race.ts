@@ -260,7 +260,10 @@ function fix(
         ? ` (headersTimeout goes to ${(seconds + 1) * 1000} ms: Node needs it above keepAliveTimeout)`
         : '') +
       `. The cost is idle client connections held ${app ? first.written(seconds) : formatDuration(seconds)} instead of ${first.value}` +
-      (app ? '.' : "; the other way is to lower the balancer's idle timeout below nginx's."),
+      // Google Cloud's 600 s is fixed: nothing to lower there.
+      (app || front.kind === 'gcp'
+        ? '.'
+        : "; the other way is to lower the balancer's idle timeout below nginx's."),
     edits,
   };
 }
