@@ -4,133 +4,21 @@
  * `TimeoutStopSec`, 90 s; supervisord `stopwaitsecs`, 10), then SIGKILLs. gunicorn drains on
  * SIGTERM for up to `graceful_timeout` (30 s by default) but stops at once on SIGINT or SIGQUIT;
  * uvicorn drains on SIGTERM and SIGINT, for up to `--timeout-graceful-shutdown` when set; uWSGI
- * drains only through its graceful hook (uwsgiDrain). A wait not above the drain, or a signal the
- * app does not drain on, cuts the requests running at every deploy.
+ * drains only through its graceful hook (app-drain.ts). A wait not above the drain, or a signal
+ * the app does not drain on, cuts the requests running at every deploy; the manager's own stop
+ * lines and the requests cut meanwhile back the finding (stop-lines.ts).
  */
 import type { ComparedValue, Edit, Evidence, LogEvent } from '../../model.ts';
 import type { ParsedFile } from '../../formats/types.ts';
-import { addUwsgiOption, type UwsgiTree } from '../../formats/uwsgi/index.ts';
 import { stopPolicy, type StopPolicy } from '../../formats/gunicorn/stop-policy.ts';
 import type { Backend, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
-import { numberOf, sourceOf, writtenAt } from './app-values.ts';
-import { placedSeconds } from './event-time.ts';
-import { failuresOfRoutes } from './route-of.ts';
+import { sourceOf, writtenAt } from './app-values.ts';
+import { drainOf, GRACEFUL_HOOK, type Drain } from './app-drain.ts';
+import { cutAtKills, stopsOf } from './stop-lines.ts';
 
 /** Room above the app's drain for the manager's wait. */
 const MARGIN = 5;
-
-/** What an app server does on a stop signal: finish running requests, exit at once, or go on. */
-type Outcome = 'drains' | 'exits' | 'stays';
-
-interface Drain {
-  program: string;
-  /** Seconds the app may take to finish running requests; null when it sets no limit. */
-  seconds: number | null;
-  setting: string;
-  value: Backend['settings'][string] | undefined;
-  /** The app's own words for a signal it does not drain on ("reloads instead of exiting"). */
-  on(signal: string): { outcome: Outcome; words: string };
-  /**
-   * Edits that make SIGTERM drain, where it does not yet (uWSGI's graceful hook); null when
-   * TERM already drains, [] when no pasted file can carry the change.
-   */
-  termDrains(topology: Topology): Edit[] | null;
-}
-
-const EXITS = { outcome: 'exits', words: 'exits at once' } as const;
-const DRAINS = { outcome: 'drains', words: 'finishes running requests' } as const;
-
-/** uWSGI's signal numbers as `unix_signal:<n>` hooks name them. */
-const SIGNAL_NUMBERS: Readonly<Record<string, string>> = {
-  '1': 'HUP',
-  '2': 'INT',
-  '3': 'QUIT',
-  '15': 'TERM',
-};
-const GRACEFUL_HOOK = 'unix_signal:15 gracefully_kill_them_all';
-
-function drainOf(backend: Backend): Drain | null {
-  if (backend.kind === 'gunicorn') {
-    const value = backend.settings.graceful_timeout;
-    return {
-      program: 'gunicorn',
-      seconds: numberOf(value),
-      setting: 'graceful_timeout',
-      value,
-      // HUP reloads its workers, USR1/USR2/WINCH/TTIN/TTOU do their own jobs: none exits.
-      on: (signal) =>
-        signal === 'TERM'
-          ? DRAINS
-          : /^(INT|QUIT|KILL)$/.test(signal)
-            ? EXITS
-            : { outcome: 'stays', words: 'does not exit (it handles that signal otherwise)' },
-      termDrains: () => null,
-    };
-  }
-  if (backend.kind === 'uvicorn') {
-    const value = backend.settings.timeout_graceful_shutdown;
-    return {
-      program: 'uvicorn',
-      seconds: numberOf(value),
-      setting: 'timeout_graceful_shutdown',
-      value,
-      // It handles INT and TERM; any other signal ends it the default way, at once.
-      on: (signal) => (/^(INT|TERM)$/.test(signal) ? DRAINS : EXITS),
-      termDrains: () => null,
-    };
-  }
-  if (backend.kind === 'uwsgi') return uwsgiDrain(backend);
-  return null;
-}
-
-/**
- * uWSGI 2.0 (uWSGI's "Managing the uWSGI server"): SIGTERM brutally reloads — workers are killed
- * mid-request and uWSGI goes on running — unless `die-on-term`, when it exits at once; SIGINT and
- * SIGQUIT kill it at once; SIGHUP reloads gracefully. It finishes running requests on a stop
- * only through a hook (`hook-master-start = unix_signal:15 gracefully_kill_them_all`), for up to
- * `worker-reload-mercy` (60 s by default).
- */
-function uwsgiDrain(backend: Backend): Drain {
-  const s = backend.settings;
-  const hooks = s['hook-master-start']?.value ?? '';
-  const graceful = new Set(
-    [...hooks.matchAll(/unix_signal:(\d+)\s+gracefully_kill_them_all/g)].map(
-      (m) => SIGNAL_NUMBERS[m[1]!] ?? m[1]!,
-    ),
-  );
-  const dieOnTerm = /^(true|1|yes|on|)$/i.test(s['die-on-term']?.value ?? 'false');
-  const value = s['worker-reload-mercy'];
-  return {
-    program: 'uWSGI',
-    seconds: numberOf(value),
-    setting: 'worker-reload-mercy',
-    value,
-    on: (signal) => {
-      if (graceful.has(signal)) return DRAINS;
-      if (signal === 'TERM' && !dieOnTerm)
-        return {
-          outcome: 'stays',
-          words:
-            'reloads brutally instead of exiting (its workers are killed mid-request and it goes on running; die-on-term is off)',
-        };
-      if (signal === 'HUP') return { outcome: 'stays', words: 'reloads instead of exiting' };
-      return {
-        outcome: 'exits',
-        words: `kills its workers at once${signal === 'TERM' ? ' (die-on-term)' : ''}`,
-      };
-    },
-    termDrains: (topology) => {
-      if (graceful.has('TERM')) return null;
-      const ini = backend.files
-        .map((name) => topology.files.find((f) => f.name === name))
-        .find((f) => f?.kind === 'uwsgi' && (f.tree as UwsgiTree).form === 'ini');
-      return ini
-        ? addUwsgiOption(ini as ParsedFile<UwsgiTree>, 'hook-master-start', GRACEFUL_HOOK)
-        : [];
-    },
-  };
-}
 
 export function managedStopHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   const byName = new Map(topology.files.map((f) => [f.name, f]));
@@ -153,84 +41,6 @@ export function managedStopHits(topology: Topology, events: readonly LogEvent[])
     const hit = check(topology, file, policy, backend, drain, service.kills, cut);
     return hit ? [hit] : [];
   });
-}
-
-/** What a kill of the app cuts: requests in flight, closed or reset under nginx. */
-const CUT = new Set(['premature-close', 'connection-reset', 'broken-pipe']);
-
-/** A stop longer than this is not one stop (the manager waits minutes at most). */
-const LONGEST_STOP = 600;
-
-/**
- * nginx's requests to this app server cut by a stop that ended in a kill: in-flight failures
- * logged from the stop's first line (the manager's "stopping", else the kill itself) less 1 s
- * to 2 s after the kill (same-second lines come in either order). An app that does not drain
- * on the signal (uWSGI's brutal reload) cuts them at the signal, long before the kill.
- */
-function cutAtKills(
-  topology: Topology,
-  backend: Backend,
-  { kills, stopping }: ServiceStops,
-  events: readonly LogEvent[],
-): LogEvent[] {
-  const at = placedSeconds(events);
-  const starts = stopping.map(at).filter((t): t is number => t !== null);
-  // supervisord says "waiting for … to stop" every 2 s: a stop starts at its first such line
-  // after the previous kill.
-  const times = kills
-    .map(at)
-    .filter((t): t is number => t !== null)
-    .sort((a, b) => a - b);
-  const windows = times.map((kill, i) => {
-    const previous = i > 0 ? times[i - 1]! : -Infinity;
-    const from = starts.filter((s) => s > previous && s <= kill && kill - s <= LONGEST_STOP);
-    return [(from.length > 0 ? Math.min(...from) : kill) - 1, kill + 2] as const;
-  });
-  if (windows.length === 0) return [];
-  const routes = topology.routes.filter((r) => r.backends.some((l) => l.backend === backend));
-  const candidates = routes.length > 0 ? failuresOfRoutes(topology, events, routes) : events;
-  return candidates.filter((e) => {
-    if (e.source !== 'nginx-error' || !CUT.has(e.kind) || e.phase === 'sending-to-client')
-      return false;
-    const t = at(e);
-    return t !== null && windows.some(([from, to]) => t >= from && t <= to);
-  });
-}
-
-interface ServiceStops {
-  /** The lines saying a stop ended in a kill (the wait ran out, SIGKILL, exit 137). */
-  kills: LogEvent[];
-  /** The lines saying a stop began. */
-  stopping: LogEvent[];
-}
-
-/**
- * The manager's stop lines about this service, by the name its log gives the service, unit or
- * program. A unit pasted inside a text has no file name to match: then any systemd line, when
- * it is the only unit pasted.
- */
-function stopsOf(policy: StopPolicy, stops: readonly LogEvent[], alone: boolean): ServiceStops {
-  const unnamed = policy.manager === 'systemd' && !policy.name.endsWith('.service');
-  const mine = stops.filter(
-    (e) =>
-      e.fields?.manager === policy.manager &&
-      (unnamed ? alone : sameService(policy, String(e.fields.unit ?? ''))),
-  );
-  return {
-    kills: mine.filter((e) => e.kind === 'stop-timeout' || e.kind === 'killed'),
-    stopping: mine.filter((e) => e.kind === 'stopping'),
-  };
-}
-
-function sameService(policy: StopPolicy, unit: string): boolean {
-  const name = policy.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (policy.manager === 'docker compose')
-    // Containers are named <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1).
-    return new RegExp(`(^|[-_])${name}([-_]\\d+)?$`).test(unit);
-  if (policy.manager === 'supervisord')
-    // A program with numprocs runs <name>_00 …; a group writes <group>:<name>.
-    return new RegExp(`(^|:)${name}(_\\d+)?$`).test(unit);
-  return unit === policy.name;
 }
 
 function check(
