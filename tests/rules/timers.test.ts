@@ -7,12 +7,8 @@ import type { LogEvent } from '../../workers/engine/model.ts';
 import { join } from 'node:path';
 import { analyze } from '../../workers/engine/analyze.ts';
 import { readFiles } from '../helpers/incident-files.ts';
-import {
-  fires,
-  matchTimers,
-  timingSentence,
-  type PathTimer,
-} from '../../workers/engine/rules/lib/timers.ts';
+import { fires, matchTimers, timingSentence } from '../../workers/engine/rules/lib/timer-match.ts';
+import type { PathTimer } from '../../workers/engine/rules/lib/timers.ts';
 
 const timer = (seconds: number, setting = `t${seconds}`): PathTimer => ({
   hop: 'hop',

@@ -8,13 +8,8 @@ import type { Finding, LogEvent, TimerLadder } from '../model.ts';
 import type { Route, Topology } from '../topology/index.ts';
 import { isUpstreamFailure } from '../rules/rank.ts';
 import { routeOf } from '../rules/lib/route-of.ts';
-import {
-  directTimers,
-  failedDurations,
-  matchTimers,
-  pathTimers,
-  timerWords,
-} from '../rules/lib/timers.ts';
+import { directTimers, pathTimers } from '../rules/lib/timers.ts';
+import { failedDurations, matchTimers, timerWords } from '../rules/lib/timer-match.ts';
 import { directBackends } from '../rules/lib/front-targets.ts';
 import { appServers, type AppServer } from '../rules/lib/app-servers.ts';
 

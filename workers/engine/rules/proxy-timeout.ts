@@ -26,7 +26,8 @@ import { ingressPaths, ingressWait, matchIngress, type IngressPath } from './lib
 import { sourceOf, writtenAt } from './lib/app-values.ts';
 import { eventEvidence } from './lib/route-events.ts';
 import { routeOf } from './lib/route-of.ts';
-import { failedDurations, matchTimers, pathTimers, timingSentence } from './lib/timers.ts';
+import { pathTimers } from './lib/timers.ts';
+import { failedDurations, matchTimers, timingSentence } from './lib/timer-match.ts';
 
 type Stage = 'connect' | 'send' | 'read';
 

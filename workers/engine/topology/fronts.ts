@@ -103,6 +103,18 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
   });
 }
 
+/** A manifest's value with its line, or AWS's 60 s when the manifest does not say. */
+function written(
+  file: string,
+  value: string | null,
+  line: number | null,
+  byDefault: string,
+): EffectiveValue {
+  return line === null
+    ? { value: '60', source: { default: byDefault } }
+    : { value, source: { file, line } };
+}
+
 function serviceElbs(f: ParsedFile<KubernetesTree>): Front[] {
   return kubernetesServices(f).flatMap((service) => {
     const elb = serviceElb(service);
@@ -112,10 +124,7 @@ function serviceElbs(f: ParsedFile<KubernetesTree>): Front[] {
       {
         kind: 'elb' as const,
         label: `${NAMES.elb} of Service ${service.name} (${f.name})`,
-        idle:
-          line === null
-            ? { value: '60', source: { default: 'AWS default (connection idle timeout, 60 s)' } }
-            : { value, source: { file: f.name, line } },
+        idle: written(f.name, value, line, 'AWS default (connection idle timeout, 60 s)'),
         setting: 'connection-idle-timeout',
         file: f.name,
         line: service.line,
@@ -134,10 +143,7 @@ function albIngresses(f: ParsedFile<KubernetesTree>, services: readonly K8sServi
       {
         kind: 'alb',
         label: `${NAMES.alb} of Ingress ${ingress.name} (${f.name})`,
-        idle:
-          line === null
-            ? { value: '60', source: { default: 'AWS default (ALB idle timeout, 60 s)' } }
-            : { value, source: { file: f.name, line } },
+        idle: written(f.name, value, line, 'AWS default (ALB idle timeout, 60 s)'),
         setting: 'idle_timeout.timeout_seconds',
         file: f.name,
         line: ingress.line,
