@@ -1,12 +1,13 @@
 import type { Finding, Place, Report, TimerLadder } from '../workers/engine/model.ts';
+import { nginxVersionWords } from '../src/lib/version-words.ts';
 
 /** The human-readable form of a report, for a terminal or a CI log. */
 export function formatReport(report: Report): string {
   const out: string[] = [];
-  const version = report.nginxVersion
-    ? `nginx ${report.nginxVersion}${report.nginxVersionSource === 'assumed' ? ' (assumed)' : ''}`
-    : 'nginx version unknown';
-  out.push(`${report.files.length} file(s), ${report.events.length} log event(s), ${version}`);
+  const version = nginxVersionWords(report);
+  out.push(
+    `${report.files.length} file(s), ${report.events.length} log event(s)${version ? `, ${version}` : ''}`,
+  );
   for (const file of report.files) {
     for (const error of file.errors) out.push(`${file.name}:${error.line}: ${error.message}`);
   }

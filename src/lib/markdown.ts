@@ -3,6 +3,7 @@
  * figures, the timers, the causes with their evidence lines, the risks in brief, and the patch.
  * Built from the report the page shows, which is redacted: secrets never reach this text.
  */
+import { nginxVersionWords } from './version-words.ts';
 import type { Finding, Incident, Report, TimerLadder } from '../../workers/engine/model.ts';
 import { causeLabels } from './causes.ts';
 
@@ -131,13 +132,11 @@ export function reportMarkdown(report: Report): string {
   const causes = report.findings.filter((f) => f.role === 'cause');
   const risks = report.findings.filter((f) => f.role === 'risk');
   const failures = incidents.reduce((n, i) => n + i.count, 0);
-  const version = report.nginxVersion
-    ? `nginx ${report.nginxVersion}${report.nginxVersionSource === 'assumed' ? ' (assumed)' : ''}`
-    : 'nginx version unknown';
+  const version = nginxVersionWords(report);
   const out = [
     `## ${causes[0] ? `502s: ${causes[0].title}` : 'upstream-doctor diagnosis'}`,
     '',
-    `${failures} failed request(s) to ${incidents.length} upstream(s) · ${report.files.length} input(s) · ${version}`,
+    `${failures} failed request(s) to ${incidents.length} upstream(s) · ${report.files.length} input(s)${version ? ` · ${version}` : ''}`,
   ];
   if (incidents.length > 0) out.push('', '## What happened', '');
   for (const incident of incidents) out.push(...incidentLines(incident), '');

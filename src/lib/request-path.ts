@@ -4,6 +4,7 @@
  * ones a warning or error rests on are marked as mismatches.
  */
 import type { Report } from '../../workers/engine/model.ts';
+import { nginxPasted } from './version-words.ts';
 
 export type HopId = 'client' | 'front' | 'nginx' | 'app' | 'pod';
 
@@ -97,9 +98,7 @@ export function requestPath(report: Report): Hop[] {
  */
 export function drawnHops(report: Report, hops: readonly Hop[] = requestPath(report)): Hop[] {
   const front = hops.some((h) => h.id === 'front' && h.values.length > 0);
-  const nginxSeen =
-    report.files.some((f) => f.kind === 'nginx') ||
-    report.events.some((e) => e.source === 'nginx-error' || e.source === 'nginx-access');
+  const nginxSeen = nginxPasted(report);
   return hops.filter(
     (h) => h.values.length > 0 || (h.id !== 'front' && (h.id !== 'nginx' || nginxSeen || !front)),
   );
