@@ -12,7 +12,7 @@ import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
 import { formatDuration } from '../formats/nginx/index.ts';
 import type { Front, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
-import { frontCompared, frontEvidence, noAnswerLines } from './lib/front-values.ts';
+import { frontCompared, frontEvidence, noAnswerLines, waiting } from './lib/front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, readTimeout, setReadTimeouts, type ReadTimeout } from './lib/app-limit.ts';
 import { routeOf } from './lib/route-of.ts';
@@ -49,10 +49,7 @@ export const edgeTimeout: Rule = {
     // A balancer sending straight to the app server: its wait against the app's limit.
     const hits: RuleHit[] = directEdgeHits(topology, events);
     for (const balancer of topology.fronts) {
-      // What it waits for a response: its idle timeout, or (Google Cloud) a timeout of its own.
-      const front = balancer.wait
-        ? { ...balancer, idle: balancer.wait.value, setting: balancer.wait.setting }
-        : balancer;
+      const front = waiting(balancer);
       const idle = numberOf(front.idle);
       // An ALB Ingress sends to the app pods, not through nginx's locations.
       if (idle === null || idle <= 0 || front.services) continue;

@@ -25,6 +25,7 @@ import {
   serviceElb,
   setBackendTimeout,
   type BackendConfig,
+  type K8sIngress,
   type K8sService,
   type KubernetesTree,
 } from '../formats/kubernetes/index.ts';
@@ -138,7 +139,6 @@ function albIngresses(f: ParsedFile<KubernetesTree>, services: readonly K8sServi
   return kubernetesIngresses(f).flatMap((ingress): Front[] => {
     if (!ingress.alb) return [];
     const { value, line } = ingress.alb.idle;
-    const names = new Set(ingress.backends.map((b) => b.service));
     return [
       {
         kind: 'alb',
@@ -147,9 +147,7 @@ function albIngresses(f: ParsedFile<KubernetesTree>, services: readonly K8sServi
         setting: 'idle_timeout.timeout_seconds',
         file: f.name,
         line: ingress.line,
-        services: services.filter(
-          (s) => names.has(s.name) && (s.namespace ?? null) === (ingress.namespace ?? null),
-        ),
+        services: servicesOf(ingress, services),
       },
     ];
   });
@@ -222,10 +220,7 @@ function gkeIngresses(
 ): Front[] {
   return kubernetesIngresses(f).flatMap((ingress): Front[] => {
     if (!isGkeClass(ingress.className)) return [];
-    const names = new Set(ingress.backends.map((b) => b.service));
-    const mine = services.filter(
-      (s) => names.has(s.name) && (s.namespace ?? null) === (ingress.namespace ?? null),
-    );
+    const mine = servicesOf(ingress, services);
     // The first Service's BackendConfig says how long the balancer waits (30 s when it or its
     // timeoutSec is missing); a pasted BackendConfig is where a change goes.
     const named = mine
@@ -258,4 +253,12 @@ function gkeIngresses(
       },
     ];
   });
+}
+
+/** The Services an Ingress's rules and default backend name, in its namespace. */
+function servicesOf(ingress: K8sIngress, services: readonly K8sService[]): K8sService[] {
+  const names = new Set(ingress.backends.map((b) => b.service));
+  return services.filter(
+    (s) => names.has(s.name) && (s.namespace ?? null) === (ingress.namespace ?? null),
+  );
 }

@@ -12,7 +12,7 @@ import type { RuleHit } from '../types.ts';
 import { appLimit, type AppLimit } from './app-limit.ts';
 import { numberOf, sourceOf, writtenAt } from './app-values.ts';
 import { directBackends } from './front-targets.ts';
-import { frontEvidence, noAnswerLines } from './front-values.ts';
+import { frontCompared, frontEvidence, noAnswerLines, waiting } from './front-values.ts';
 
 /** The balancer's wait is set this much above the app's limit. */
 const MARGIN = 5;
@@ -26,8 +26,8 @@ export function directEdgeHits(topology: Topology, events: readonly LogEvent[]):
   const hits: RuleHit[] = [];
   for (const front of topology.fronts) {
     const backends = directBackends(topology, front);
-    const waitValue = front.wait?.value ?? front.idle;
-    const wait = numberOf(waitValue);
+    const waits = waiting(front);
+    const wait = numberOf(waits.idle);
     if (!backends || wait === null || wait <= 0) continue;
     // Only a limit that ends a slow request is a statement of how long one may run.
     const longer = backends
@@ -35,11 +35,11 @@ export function directEdgeHits(topology: Topology, events: readonly LogEvent[]):
       .filter((l): l is Longer => l.limit !== null && l.limit.hard && l.limit.seconds > wait);
     if (longer.length === 0) continue;
     const longest = longer.reduce((a, b) => (b.limit.seconds > a.limit.seconds ? b : a));
-    const setting = front.wait?.setting ?? front.setting;
-    const explains = front.kind === 'gcp' ? [] : noAnswerLines(front, topology.fronts, events, 504);
+    const { setting } = waits;
+    const explains = noAnswerLines(front, topology.fronts, events, 504);
     const { backend, limit } = longest;
     let message =
-      `${front.label} waits ${wait} s for a response (${setting}, ${sourceOf(waitValue.source)}), ` +
+      `${front.label} waits ${wait} s for a response (${setting}, ${sourceOf(waits.idle.source)}), ` +
       `but ${backend.label} lets a request run up to ${limit.seconds} s (${limit.setting}, ` +
       `${sourceOf(limit.value.source)}). A request slower than ${wait} s gets a 504 from the ` +
       'balancer while the app keeps working on it for an answer nobody receives.';
@@ -51,12 +51,12 @@ export function directEdgeHits(topology: Topology, events: readonly LogEvent[]):
       title: 'The load balancer gives up before the app server does',
       message,
       evidence: [
-        frontEvidence({ ...front, idle: waitValue, setting }),
+        frontEvidence(waits),
         ...(at ? [{ ...at, note: `${limit.setting} ${limit.seconds}` }] : []),
         ...explains.slice(0, 5).map((e) => ({ file: e.file, line: e.line })),
       ],
       compared: [
-        { hop: front.label, setting, value: `${wait} s`, source: sourceOf(waitValue.source) },
+        frontCompared(waits),
         {
           hop: backend.label,
           setting: limit.setting,

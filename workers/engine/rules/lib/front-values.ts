@@ -8,6 +8,14 @@ import type { ComparedValue, Evidence, LogEvent } from '../../model.ts';
 import type { Front } from '../../topology/index.ts';
 import { sourceOf, writtenAt } from './app-values.ts';
 
+/**
+ * The balancer as it waits for a response: its idle timeout, or (Google Cloud) a response
+ * timeout of its own in place of it, so the evidence and compared value name that one.
+ */
+export function waiting(front: Front): Front {
+  return front.wait ? { ...front, idle: front.wait.value, setting: front.wait.setting } : front;
+}
+
 export function frontEvidence(front: Front): Evidence {
   const at = writtenAt(front.idle.source);
   return at

@@ -57,8 +57,8 @@ function check(
   // The wait is compared with the drain the app will do on SIGTERM once fixed.
   const short =
     drain.seconds !== null && policy.waitSeconds !== null && policy.waitSeconds <= drain.seconds;
-  const hook = drain.termDrains(topology);
   if (now.outcome === 'drains' && !short) return null;
+  const hook = drain.termDrains(topology);
   const problems: string[] = [];
   const edits: Edit[] = [];
   const changes: string[] = [];

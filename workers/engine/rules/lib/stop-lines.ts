@@ -69,10 +69,10 @@ export function stopsOf(
   alone: boolean,
 ): ServiceStops {
   const unnamed = policy.manager === 'systemd' && !policy.name.endsWith('.service');
+  const same = serviceMatcher(policy);
   const mine = stops.filter(
     (e) =>
-      e.fields?.manager === policy.manager &&
-      (unnamed ? alone : sameService(policy, String(e.fields.unit ?? ''))),
+      e.fields?.manager === policy.manager && (unnamed ? alone : same(String(e.fields.unit ?? ''))),
   );
   return {
     kills: mine.filter((e) => e.kind === 'stop-timeout' || e.kind === 'killed'),
@@ -80,13 +80,18 @@ export function stopsOf(
   };
 }
 
-function sameService(policy: StopPolicy, unit: string): boolean {
+/** Whether a unit name in the manager's log is this service. */
+function serviceMatcher(policy: StopPolicy): (unit: string) => boolean {
   const name = policy.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (policy.manager === 'docker compose')
-    // Containers are named <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1).
-    return new RegExp(`(^|[-_])${name}([-_]\\d+)?$`).test(unit);
-  if (policy.manager === 'supervisord')
-    // A program with numprocs runs <name>_00 …; a group writes <group>:<name>.
-    return new RegExp(`(^|:)${name}(_\\d+)?$`).test(unit);
-  return unit === policy.name;
+  // Containers are named <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1).
+  if (policy.manager === 'docker compose') {
+    const re = new RegExp(`(^|[-_])${name}([-_]\\d+)?$`);
+    return (unit) => re.test(unit);
+  }
+  // A program with numprocs runs <name>_00 …; a group writes <group>:<name>.
+  if (policy.manager === 'supervisord') {
+    const re = new RegExp(`(^|:)${name}(_\\d+)?$`);
+    return (unit) => re.test(unit);
+  }
+  return (unit) => unit === policy.name;
 }
