@@ -138,6 +138,11 @@ describe('analyze(): inputs it cannot use', () => {
     expect(report.findings).toEqual([]);
   });
 
+  it('says an empty file is empty, not of an unknown format', () => {
+    const report = analyze([{ name: 'error.log', text: '\n' }]);
+    expect(report.files[0]!.errors[0]!.message).toMatch(/^empty/);
+  });
+
   it('takes the nginx version from pasted `nginx -v` output and says so', () => {
     const report = analyze([
       { name: 'version.txt', text: 'nginx version: nginx/1.18.0 (Ubuntu)\n' },

@@ -74,7 +74,14 @@ describe('load generator', () => {
 });
 
 describe('templates and binds', () => {
-  const vars = { DIR: '/tmp/d', APP_DIR: '/a', NGINX_PORT: 1, APP_PORT: 2 };
+  const vars = {
+    DIR: '/tmp/d',
+    APP_DIR: '/a',
+    NGINX_PORT: 1,
+    APP_PORT: 2,
+    FRONT_PORT: 3,
+    WIRE_PORT: 4,
+  };
   it('renders placeholders and rejects unknown ones', () => {
     expect(render('listen {{NGINX_PORT}}; root {{DIR}};', vars)).toBe('listen 1; root /tmp/d;');
     expect(() => render('{{NOPE}}', vars)).toThrow(/NOPE/);

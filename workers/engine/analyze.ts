@@ -179,12 +179,16 @@ function withConfigErrors(report: FileReport, nginx: NginxConfig | null): FileRe
 }
 
 function fileReport(
-  input: { name: string; kind: FileReport['kind']; confidence: number },
+  input: { name: string; kind: FileReport['kind']; confidence: number; text: string },
   parsed: ParsedFile | undefined,
 ): FileReport {
+  // An empty log is common (nginx writes nothing below its error_log level): say so, rather
+  // than that its format is unknown.
+  const unknown =
+    input.text.trim() === ''
+      ? 'empty: nothing in it to read'
+      : 'not recognised as a log or a config format this tool reads';
   const errors =
-    input.kind === 'unknown'
-      ? [{ line: 1, message: 'not recognised as a log or a config format this tool reads' }]
-      : (parsed?.errors ?? []);
+    input.kind === 'unknown' ? [{ line: 1, message: unknown }] : (parsed?.errors ?? []);
   return { name: input.name, kind: input.kind, confidence: input.confidence, errors };
 }

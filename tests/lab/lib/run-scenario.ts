@@ -22,7 +22,7 @@ import { listenTarget } from './listen.ts';
 import { freePort } from './net.ts';
 import { signalLeader, stopAll, stopGroup } from './procs.ts';
 import { render, type LabControl, type RenderVars, type Scenario } from './scenario.ts';
-import { startApp, startNginx, type Running } from './servers.ts';
+import { startApp, startFront, startNginx, type Running } from './servers.ts';
 
 export const SCENARIOS_DIR = fileURLToPath(new URL('../scenarios/', import.meta.url));
 const APP_DIR = fileURLToPath(new URL('../app/', import.meta.url)).replace(/\/$/, '');
@@ -86,6 +86,11 @@ async function phase(
   if (target === null) throw new Error(`cannot tell where ${sc.app.config} listens`);
   let app: Running = await startApp(sc.app.kind, dir, sc.app.config, target);
   const nginx = await startNginx(dir, sc.files[0] ?? 'nginx.conf', vars.NGINX_PORT);
+  if (sc.front) {
+    const ports = { front: vars.FRONT_PORT, wire: vars.WIRE_PORT, nginx: vars.NGINX_PORT };
+    await startFront(dir, sc.front.config, ports, sc.front.wireDelayMs);
+  }
+  const entry = sc.front ? vars.FRONT_PORT : vars.NGINX_PORT;
   const lab: LabControl = {
     app: () => app,
     stopApp: (sig = 'SIGTERM', graceMs = 10_000) => stopGroup(app.group, graceMs, sig),
@@ -103,10 +108,7 @@ async function phase(
   };
   let load: LoadResult;
   try {
-    [load] = await Promise.all([
-      runLoad(`http://127.0.0.1:${vars.NGINX_PORT}`, sc.load),
-      during?.(lab),
-    ]);
+    [load] = await Promise.all([runLoad(`http://127.0.0.1:${entry}`, sc.load), during?.(lab)]);
     // What the user would paste: the app log as the incident left it, without the lines
     // the lab's own shutdown adds ("Handling signal: term" would look like a deploy).
     if (sc.app.log && existsSync(join(dir, sc.app.log))) {
@@ -155,8 +157,10 @@ async function prepare(sc: Scenario, dir: string): Promise<RenderVars> {
     APP_DIR,
     NGINX_PORT: await freePort(),
     APP_PORT: await freePort(),
+    FRONT_PORT: await freePort(),
+    WIRE_PORT: await freePort(),
   };
-  for (const f of sc.files) {
+  for (const f of [...sc.files, ...(sc.front ? [sc.front.config] : [])]) {
     // A scenario's own file first, else the shared one in app/ (the Node server script).
     const own = join(SCENARIOS_DIR, sc.id, f);
     const src = existsSync(own) ? own : join(APP_DIR, f);

@@ -37,10 +37,17 @@ export interface Scenario {
   quick: boolean;
   /**
    * Config templates in the scenario directory, rendered into the run directory and passed
-   * to the CLI under these names. `{{DIR}}`, `{{APP_DIR}}`, `{{NGINX_PORT}}`, `{{APP_PORT}}`
-   * are replaced; the first file is nginx's.
+   * to the CLI under these names. `{{DIR}}`, `{{APP_DIR}}`, `{{NGINX_PORT}}`, `{{APP_PORT}}`,
+   * `{{FRONT_PORT}}` and `{{WIRE_PORT}}` are replaced; the first file is nginx's.
    */
   files: string[];
+  /**
+   * A load balancer in front of nginx, played by HAProxy (Debian) from this config template
+   * (rendered like `files`, not passed to the CLI: it stands for the balancer that one of
+   * `files` declares). HAProxy reaches nginx through a wire with `wireDelayMs` of latency each
+   * way (app/wire.mjs), as a balancer does across a network; the load goes to HAProxy.
+   */
+  front?: { config: string; wireDelayMs: number };
   app: {
     kind: AppKind;
     /** Which of `files` starts it (gunicorn/uWSGI/supervisord config, or the Node script). */
@@ -73,6 +80,9 @@ export interface RenderVars {
   APP_DIR: string;
   NGINX_PORT: number;
   APP_PORT: number;
+  /** Where the front (HAProxy) listens, and the wire that carries its traffic to nginx. */
+  FRONT_PORT: number;
+  WIRE_PORT: number;
 }
 
 /** Replace `{{NAME}}` placeholders; an unknown one is an error, not a silent blank. */

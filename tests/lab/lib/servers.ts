@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startGroup, type Group } from './procs.ts';
 import { waitForListen } from './net.ts';
 
@@ -17,6 +18,8 @@ export const PYTHON = '/usr/bin/python3';
 export const NGINX = '/usr/sbin/nginx';
 export const UWSGI = '/usr/bin/uwsgi';
 export const SUPERVISORD = '/usr/bin/supervisord';
+export const HAPROXY = '/usr/sbin/haproxy';
+const WIRE = fileURLToPath(new URL('../app/wire.mjs', import.meta.url));
 
 /** `supervisord`: the config is supervisord's, and the program it runs is the app server. */
 export type AppKind = 'gunicorn' | 'uwsgi' | 'node' | 'uvicorn' | 'supervisord';
@@ -35,6 +38,7 @@ export function missingTools(): string[] {
     [`${PYTHON} (uvicorn)`, ['-c', 'import uvicorn']],
     [UWSGI, ['--plugin', 'python3', '--version']],
     [SUPERVISORD, ['--version']],
+    [HAPROXY, ['-v']],
     ['patch', ['--version']],
   ];
   return checks
@@ -123,4 +127,38 @@ export async function startApp(
   }
   await waitForListen(target, kind, 20_000, () => !group.done);
   return { group, target };
+}
+
+/**
+ * The front of a scenario with one: the wire (latency) to nginx, then HAProxy listening on
+ * `frontPort` and sending to the wire. HAProxy runs in the foreground (-db) and logs to stdout.
+ */
+export async function startFront(
+  dir: string,
+  conf: string,
+  ports: { front: number; wire: number; nginx: number },
+  wireDelayMs: number,
+): Promise<Running[]> {
+  const wire = startGroup(
+    'wire',
+    process.execPath,
+    [WIRE, String(ports.wire), String(ports.nginx), String(wireDelayMs)],
+    { cwd: dir, logFile: join(dir, 'logs', 'wire-stdout.log') },
+  );
+  await waitForListen(ports.wire, 'wire', 10_000, () => !wire.done);
+  const check = spawnSync(HAPROXY, ['-c', '-q', '-f', join(dir, conf)], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  if (check.status !== 0)
+    throw new Error(`haproxy -c failed for ${conf}: ${check.stdout}${check.stderr}`);
+  const haproxy = startGroup('haproxy', HAPROXY, ['-db', '-f', join(dir, conf)], {
+    cwd: dir,
+    logFile: join(dir, 'logs', 'haproxy-stdout.log'),
+  });
+  await waitForListen(ports.front, 'haproxy', 10_000, () => !haproxy.done);
+  return [
+    { group: wire, target: ports.wire },
+    { group: haproxy, target: ports.front },
+  ];
 }
