@@ -76,6 +76,7 @@ export const fileKinds: Exclude<FileKind, 'mixed'>[] = [
   'php-fpm',
   'puma',
   'uvicorn',
+  'hypercorn',
   'terraform',
   'cloudformation',
   'dotenv',

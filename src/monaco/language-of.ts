@@ -9,6 +9,7 @@ export function languageOf(kind: FileKind | undefined): string {
     case 'uvicorn':
       return 'python';
     case 'uwsgi':
+    case 'hypercorn':
     case 'php-fpm':
     case 'dotenv':
       return 'ini';

@@ -27,6 +27,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     load: async () => (await import('./keepalive-race-uvicorn.ts')).sample,
   },
   {
+    id: 'keepalive-race-hypercorn',
+    title: 'Quart on hypercorn under systemd: nginx reuses connections hypercorn closed (5 s)',
+    load: async () => (await import('./keepalive-race-hypercorn.ts')).sample,
+  },
+  {
     id: 'keepalive-race-alb',
     title: 'AWS ALB idle timeout longer than nginx keepalive_timeout: 502s nginx never logs',
     load: async () => (await import('./keepalive-race-alb.ts')).sample,

@@ -5,6 +5,7 @@ import { test, expect } from './fixtures.ts';
 const ids = [
   'keepalive-race',
   'keepalive-race-uvicorn',
+  'keepalive-race-hypercorn',
   'keepalive-race-alb',
   'keepalive-race-alb-ingress',
   'keepalive-inert',
@@ -32,7 +33,7 @@ test('every sample is one click away and shows the cause it is named for', async
   const select = page.getByLabel('Sample incident');
   await expect(select.locator('option')).toHaveCount(ids.length + 1);
   for (const id of ids) {
-    const cause = id.replace(/-(uvicorn|alb|alb-ingress|gke|supervisord)$/, '');
+    const cause = id.replace(/-(uvicorn|hypercorn|alb|alb-ingress|gke|supervisord)$/, '');
     await select.selectOption(id);
     await expect(page).toHaveURL(new RegExp(`sample=${id}`));
     const findings = page.locator('[data-testid="finding"]');

@@ -82,6 +82,16 @@ describe('keepalive-race: a load balancer sending straight to the app server', (
     );
   });
 
+  it('hypercorn: keep_alive_timeout = 65 in its TOML file; a lower read_timeout is raised with it', () => {
+    const toml = {
+      name: 'hypercorn.toml',
+      text: 'bind = ["0.0.0.0:8000"]\nread_timeout = 30\n\n[logconfig_dict]\nversion = 1\n',
+    };
+    expect(fixedAndClean([tf(), toml], 'hypercorn.toml')).toBe(
+      'bind = ["0.0.0.0:8000"]\nread_timeout = 65\nkeep_alive_timeout = 65\n\n[logconfig_dict]\nversion = 1\n',
+    );
+  });
+
   it('a Node server: keepAliveTimeout 65000 and headersTimeout above it', () => {
     const server = {
       name: 'server.js',
@@ -158,6 +168,21 @@ spec:
       manifest(
         `${ALB}\n${IDLE}`,
         '["uvicorn", "--timeout-keep-alive", "305", "app.main:app", "--port", "8000"]',
+      ),
+    );
+  });
+
+  it('an ALB Ingress before hypercorn in the pods: --keep-alive 305 in the container command', () => {
+    const text = manifest(`${ALB}\n${IDLE}`, '["hypercorn", "--bind", "0.0.0.0:8000", "app:app"]');
+    const [hit] = race([{ name: 'k8s.yaml', text }]);
+    expect(hit!.compared!.map((c) => [c.setting, c.value])).toEqual([
+      ['idle_timeout.timeout_seconds', '300 s'],
+      ['keep_alive_timeout', '5s'],
+    ]);
+    expect(fixedAndClean([{ name: 'k8s.yaml', text }], 'k8s.yaml')).toBe(
+      manifest(
+        `${ALB}\n${IDLE}`,
+        '["hypercorn", "--keep-alive", "305", "--bind", "0.0.0.0:8000", "app:app"]',
       ),
     );
   });

@@ -235,6 +235,27 @@ http {
     output: pooled('\n    keepalive_timeout 1s;'),
     compared: ['60s', '2s'],
   },
+  {
+    name: 'hypercorn from its TOML config with the default keep_alive_timeout (5 s)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'hypercorn.toml', text: 'bind = ["127.0.0.1:8000"]\nworkers = 4\naccesslog = "-"\n' },
+    ],
+    output: pooled('\n    keepalive_timeout 4s;'),
+    compared: ['60s', '5s'],
+  },
+  {
+    name: 'hypercorn --keep-alive 30 with --read-timeout 10: the read timeout closes idle connections first',
+    files: [
+      { name: 'app.conf', text: pooled('\n    keepalive_timeout 120s;') },
+      {
+        name: 'Procfile',
+        text: 'web: hypercorn --bind 127.0.0.1:8000 --keep-alive 30 --read-timeout 10 app:app\n',
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 9s;'),
+    compared: ['120s', '10s'],
+  },
 ];
 
 export const valid: { name: string; files: SourceFile[]; version?: string }[] = [
@@ -342,6 +363,20 @@ server { location / { proxy_pass http://app; proxy_http_version 1.1;
         name: 'Dockerfile',
         text: 'FROM python:3.12-slim\nCMD uvicorn main:app --host 0.0.0.0 --port 8000 --timeout-keep-alive=75\n',
       },
+    ],
+  },
+  {
+    name: 'hypercorn keeps idle connections longer than nginx (keep_alive_timeout = 75)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'hypercorn.toml', text: 'bind = ["127.0.0.1:8000"]\nkeep_alive_timeout = 75\n' },
+    ],
+  },
+  {
+    name: 'hypercorn on another port than the pooled upstream',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'Procfile', text: 'web: hypercorn -b 0.0.0.0:9000 app:app\n' },
     ],
   },
   {

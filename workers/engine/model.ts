@@ -18,6 +18,7 @@ export type FileKind =
   | 'php-fpm'
   | 'puma'
   | 'uvicorn'
+  | 'hypercorn'
   /** Terraform (HCL): the load balancers in front of nginx. */
   | 'terraform'
   /** AWS CloudFormation (YAML or JSON): the load balancers in front of nginx. */

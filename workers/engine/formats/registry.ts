@@ -8,6 +8,7 @@ import { handler as phpFpm } from './php-fpm/index.ts';
 import { handler as puma } from './puma/index.ts';
 import { handler as dotenv } from './dotenv/index.ts';
 import { handler as uvicorn } from './uvicorn/index.ts';
+import { handler as hypercorn } from './hypercorn/index.ts';
 import { handler as terraform } from './terraform/index.ts';
 import { handler as cloudformation } from './cloudformation/index.ts';
 
@@ -19,4 +20,4 @@ export const formats: FormatHandler[] = [nginx];
 formats.push(gunicorn, uwsgi, kubernetes);
 formats.push(node);
 formats.push(phpFpm, puma, dotenv);
-formats.push(uvicorn, terraform, cloudformation);
+formats.push(uvicorn, hypercorn, terraform, cloudformation);

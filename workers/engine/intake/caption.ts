@@ -15,6 +15,7 @@ const KIND_WORDS: [RegExp, Hint['lean']][] = [
   [/\bphp-fpm\b/i, 'php-fpm'],
   [/\bpuma\b/i, 'puma'],
   [/\buvicorn\b/i, 'uvicorn'],
+  [/\bhypercorn\b/i, 'hypercorn'],
   [/\b(terraform|load balancer|alb)\b/i, 'terraform'],
 ];
 

@@ -15,7 +15,7 @@ export interface Command extends Hint {
 
 /** Commands whose output is a file or a log: a `#` prompt counts only before one of these. */
 const OUTPUT_COMMANDS =
-  /^(cat|bat|less|more|head|tail|zcat|zless|zmore|gzcat|nl|grep|egrep|zgrep|rg|ag|journalctl|dmesg|kubectl|oc|docker|docker-compose|podman|nginx|openresty|curl|systemctl|gunicorn|uwsgi|uvicorn|node|tac|awk|sed|ausearch)$/;
+  /^(cat|bat|less|more|head|tail|zcat|zless|zmore|gzcat|nl|grep|egrep|zgrep|rg|ag|journalctl|dmesg|kubectl|oc|docker|docker-compose|podman|nginx|openresty|curl|systemctl|gunicorn|uwsgi|uvicorn|hypercorn|node|tac|awk|sed|ausearch)$/;
 
 // `(venv) user@host:~/app$ `, `[root@web nginx]# `, `host:~ me$ `, or a bare `$ `, `% `, `# `.
 const PROMPT =

@@ -137,7 +137,7 @@ function withoutQuotes(result: Intake): Intake {
  */
 function namesItsKind(name: string): boolean {
   const base = baseName(name);
-  return /\.(log(\.\d+)?|conf|py|ini|ya?ml|js|mjs|cjs|ts|rb|env|json|tf|hcl|service)$|^\.env|^(Dockerfile|Containerfile|Procfile)$/i.test(
+  return /\.(log(\.\d+)?|conf|py|ini|toml|ya?ml|js|mjs|cjs|ts|rb|env|json|tf|hcl|service)$|^\.env|^(Dockerfile|Containerfile|Procfile)$/i.test(
     base,
   );
 }

@@ -65,9 +65,10 @@ export const deployTermination: Rule = {
       'in between, gets manual advice to reload in place (SIGHUP) instead. Under docker ' +
       'compose (stop_grace_period, 10 s by default), systemd (TimeoutStopSec, 90 s) or ' +
       'supervisord (stopwaitsecs, 10 s) the manager must wait longer than the app drains ' +
-      "(gunicorn graceful_timeout; uvicorn --timeout-graceful-shutdown; uWSGI's " +
+      "(gunicorn graceful_timeout; uvicorn --timeout-graceful-shutdown; hypercorn graceful_timeout; uWSGI's " +
       'worker-reload-mercy, 60 s) and send a signal it drains on: gunicorn drains on TERM and ' +
-      'stops at once on INT/QUIT; uvicorn drains on TERM/INT; uWSGI 2.0 reloads brutally on ' +
+      'stops at once on INT/QUIT; uvicorn drains on TERM/INT; hypercorn drains on TERM/INT for ' +
+      'graceful_timeout (3 s); uWSGI 2.0 reloads brutally on ' +
       'TERM (exits at once with die-on-term) and dies at once on INT/QUIT, and drains only ' +
       'through `hook-master-start = unix_signal:15 gracefully_kill_them_all`.',
     fixSafety:

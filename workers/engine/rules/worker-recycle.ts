@@ -1,6 +1,7 @@
 /**
  * worker-recycle: app servers that restart their own workers (gunicorn `max_requests`, uWSGI
- * `max-requests`, `max-worker-lifetime`, `reload-on-rss`, uvicorn `--limit-max-requests`), seen
+ * `max-requests`, `max-worker-lifetime`, `reload-on-rss`, uvicorn `--limit-max-requests`,
+ * hypercorn `max_requests`), seen
  * from nginx.
  *
  * Two findings. (1) The 502s: a recycling worker that keeps connections alive (gunicorn
@@ -18,6 +19,7 @@ import { setGunicornSetting, type GunicornTree } from '../formats/gunicorn/index
 import { setUwsgiOption, type UwsgiTree } from '../formats/uwsgi/index.ts';
 import { setUvicornSetting } from '../formats/uvicorn/edit.ts';
 import type { UvicornTree } from '../formats/uvicorn/index.ts';
+import { setHypercornSetting, type HypercornTree } from '../formats/hypercorn/index.ts';
 import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
@@ -49,6 +51,10 @@ const UVICORN: Pair[] = [
     everywhere: false,
   },
 ];
+// hypercorn's max_requests and its jitter came together (0.16.0).
+const HYPERCORN: Pair[] = [
+  { limit: 'max_requests', spread: 'max_requests_jitter', unit: 'requests', everywhere: true },
+];
 const UWSGI: Pair[] = [
   // max-requests-delta is uWSGI 2.1, backported to 2.0 only in 2.0.29 (older 2.0 ignores it silently).
   { limit: 'max-requests', spread: 'max-requests-delta', unit: 'requests', everywhere: false },
@@ -64,11 +70,13 @@ const PAIRS: Partial<Record<Backend['kind'], Pair[]>> = {
   gunicorn: GUNICORN,
   uwsgi: UWSGI,
   uvicorn: UVICORN,
+  hypercorn: HYPERCORN,
 };
 const PROGRAM: Partial<Record<Backend['kind'], string>> = {
   gunicorn: 'gunicorn',
   uwsgi: 'uWSGI',
   uvicorn: 'uvicorn',
+  hypercorn: 'hypercorn',
 };
 
 /** nginx failures a worker exiting under a request (or an idle pooled connection) produces. */
@@ -83,7 +91,7 @@ export const workerRecycle: Rule = {
     title: 'App server worker recycling',
     docs:
       'Worker recycling (gunicorn `max_requests`, uWSGI `max-requests`, `max-worker-lifetime`, ' +
-      '`reload-on-rss`) drops requests when nginx pools keep-alive connections to workers that ' +
+      '`reload-on-rss`, hypercorn `max_requests` from 0.16) drops requests when nginx pools keep-alive connections to workers that ' +
       'keep them open: an exiting worker closes its connections under requests nginx just ' +
       'sent (reset / prematurely closed, 502 for POSTs, next to the restart lines). Separately, ' +
       'a limit without jitter (`max_requests_jitter`, `max-requests-delta`, ' +
@@ -305,5 +313,7 @@ function fixEdits(topology: Topology, backend: Backend, pair: Pair, step: number
     return setGunicornSetting(file as ParsedFile<GunicornTree>, pair.spread, step);
   if (backend.kind === 'uvicorn')
     return setUvicornSetting(file as ParsedFile<UvicornTree>, pair.spread, step);
+  if (backend.kind === 'hypercorn')
+    return setHypercornSetting(file as ParsedFile<HypercornTree>, pair.spread, step);
   return setUwsgiOption(file as ParsedFile<UwsgiTree>, pair.spread, step);
 }

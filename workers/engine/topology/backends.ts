@@ -25,6 +25,7 @@ import {
   uvicornRuns,
   type UvicornTree,
 } from '../formats/uvicorn/index.ts';
+import { hypercornRuns, parseHypercorn, type HypercornTree } from '../formats/hypercorn/index.ts';
 import { parseGunicorn } from '../formats/gunicorn/index.ts';
 import { parseUwsgi } from '../formats/uwsgi/index.ts';
 import {
@@ -35,7 +36,7 @@ import {
 import { parseEndpoint, type Endpoint } from './address.ts';
 import type { ObservedListener } from './observed.ts';
 
-export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn';
+export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn' | 'hypercorn';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
 
 export interface Listener {
@@ -151,9 +152,14 @@ function fromLogs(backends: Backend[], observed: readonly ObservedListener[]): B
 
 /** The app servers whose launch files (compose, Procfile, units, scripts) the engine reads. */
 const LAUNCHED: Record<
-  'gunicorn' | 'uwsgi' | 'uvicorn',
+  'gunicorn' | 'uwsgi' | 'uvicorn' | 'hypercorn',
   (name: string, text: string) => ParsedFile
-> = { gunicorn: parseGunicorn, uwsgi: parseUwsgi, uvicorn: parseUvicorn };
+> = {
+  gunicorn: parseGunicorn,
+  uwsgi: parseUwsgi,
+  uvicorn: parseUvicorn,
+  hypercorn: parseHypercorn,
+};
 
 /**
  * The files of `kind`, and the launch files detection gave another app server's kind that start
@@ -275,6 +281,29 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
     });
   }
 
+  const hypercornFiles = of('hypercorn') as ParsedFile<HypercornTree>[];
+  for (const run of hypercornRuns(hypercornFiles)) {
+    backends.push({
+      kind: 'hypercorn',
+      label: `hypercorn (${run.origin})`,
+      settings: run.settings,
+      listeners: hypercornListeners(run.settings, run.files.at(-1)!),
+      files: run.files,
+    });
+  }
+
+  for (const pod of containers.filter((c) => c.container.runtime.hypercorn)) {
+    const settings = pod.container.runtime.hypercorn!.settings;
+    backends.push({
+      kind: 'hypercorn',
+      label: podLabel('hypercorn', pod),
+      settings,
+      listeners: hypercornListeners(settings, pod.file),
+      pod: { workload: pod.workload, container: pod.container },
+      files: [pod.file],
+    });
+  }
+
   for (const file of of('node')) {
     backends.push({
       kind: 'node',
@@ -347,6 +376,26 @@ function uvicornListeners(settings: EffectiveSettings, file: string): Listener[]
   return endpoint
     ? [{ endpoint, address, protocol, file, line: lineOf(port) ?? lineOf(host) }]
     : [];
+}
+
+/** Every `bind` (and `insecure_bind`): host:port, `unix:path`, or `fd://N` (not said). */
+function hypercornListeners(settings: EffectiveSettings, file: string): Listener[] {
+  const tls = Boolean(settings.certfile?.value);
+  return (['bind', 'insecure_bind'] as const).flatMap((key) => {
+    const v = settings[key];
+    const where = v && 'line' in v.source ? v.source : null;
+    return (v?.value ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a && !a.startsWith('fd://'))
+      .flatMap((address): Listener[] => {
+        const endpoint = parseEndpoint(address, 8000);
+        const protocol: Protocol = tls && key === 'bind' ? 'https' : 'http';
+        return endpoint
+          ? [{ endpoint, address, protocol, file: where?.file ?? file, line: where?.line ?? null }]
+          : [];
+      });
+  });
 }
 
 function pumaListeners(file: ParsedFile<PumaTree>): Listener[] {

@@ -194,3 +194,19 @@ export function insertAfterProgram(file: string, at: number, words: string[], js
     return { file, start: at, end: at, text: words.map((w) => `, ${JSON.stringify(w)}`).join('') };
   return { file, start: at, end: at, text: words.map((w) => ` ${wordText(w, false)}`).join('') };
 }
+
+/** The end of the shell or JSON word starting at `start` (past its closing quote). */
+export function wordEnd(text: string, start: number): number {
+  const quote = text[start];
+  if (quote === '"' || quote === "'") {
+    let i = start + 1;
+    while (i < text.length && text[i] !== quote) i += text[i] === '\\' ? 2 : 1;
+    return i + 1;
+  }
+  return start + (/^[^\s,\]]*/.exec(text.slice(start))?.[0].length ?? 0);
+}
+
+/** Spaces (and a JSON comma) between two words. */
+export function separator(text: string, at: number): number {
+  return /^[\s,]*/.exec(text.slice(at, at + 200))?.[0].length ?? 0;
+}

@@ -14,6 +14,9 @@ import type { Word } from '../gunicorn/shell.ts';
 import { BY_NAME as UVICORN_BY_NAME } from '../uvicorn/defaults.ts';
 import { parseUvicornArgs } from '../uvicorn/cmdline.ts';
 import { isUvicornProgram } from '../uvicorn/parse.ts';
+import { BY_NAME as HYPERCORN_BY_NAME } from '../hypercorn/defaults.ts';
+import { parseHypercornArgs } from '../hypercorn/cmdline.ts';
+import { isHypercornProgram } from '../hypercorn/parse.ts';
 import { findTarget, setScalar, type ContainerTarget } from './edit.ts';
 import type { KubernetesTree } from './parse.ts';
 import { containerRuntime } from './runtime.ts';
@@ -54,6 +57,26 @@ const UVICORN: Program = {
   parseArgs: parseUvicornArgs,
   inScript: /\b(uvicorn)\b/,
 };
+
+const HYPERCORN: Program = {
+  isProgram: isHypercornProgram,
+  flags: (name) => {
+    const def = HYPERCORN_BY_NAME.get(name);
+    return !def || def.switch ? [] : def.flags;
+  },
+  parseArgs: parseHypercornArgs,
+  inScript: /\b(hypercorn)\b/,
+};
+
+/** Set hypercorn setting `name` on the command line of the container (if it runs hypercorn). */
+export function setContainerHypercornSetting(
+  parsed: Parsed,
+  target: ContainerTarget,
+  name: string,
+  value: string | number,
+): Edit[] {
+  return setContainerOption(parsed, target, HYPERCORN, name, value);
+}
 
 /** Set gunicorn setting `name` on the command line of the container (if it runs gunicorn). */
 export function setContainerGunicornSetting(

@@ -101,7 +101,11 @@ export {
   setTerminationGracePeriod,
   type ContainerTarget,
 } from './edit.ts';
-export { setContainerGunicornSetting, setContainerUvicornSetting } from './edit-args.ts';
+export {
+  setContainerGunicornSetting,
+  setContainerHypercornSetting,
+  setContainerUvicornSetting,
+} from './edit-args.ts';
 export { INGRESS_NGINX_DEFAULTS, K8S_DEFAULTS, K8S_FEATURES } from './defaults.ts';
 export type { K8sWorkload, K8sContainer, PreStopInfo, ProbeInfo, EnvVar } from './objects.ts';
 export type { K8sIngress, IngressBackend } from './ingress.ts';

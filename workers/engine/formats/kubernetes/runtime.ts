@@ -16,6 +16,9 @@ import { envOption, parseUwsgiArgs } from '../uwsgi/cmdline.ts';
 import { mergeUwsgiSettings } from '../uwsgi/effective.ts';
 import { isUwsgiProgram } from '../uwsgi/parse.ts';
 import { isUvicornProgram, parseUvicornArgs, uvicornSettings } from '../uvicorn/index.ts';
+import { parseHypercornArgs } from '../hypercorn/cmdline.ts';
+import { applyArgs, hypercornDefaults } from '../hypercorn/effective.ts';
+import { isHypercornProgram } from '../hypercorn/parse.ts';
 import { asSeq } from './nodes.ts';
 import { isTemplated } from './templates.ts';
 import type { EnvVar, K8sContainer } from './objects.ts';
@@ -27,6 +30,7 @@ export interface ContainerRuntime {
   gunicorn?: { layers: GunicornLayer[]; settings: EffectiveSettings };
   uwsgi?: { applied: Setting[]; settings: EffectiveSettings };
   uvicorn?: { settings: EffectiveSettings };
+  hypercorn?: { settings: EffectiveSettings };
 }
 
 function substitute(
@@ -171,6 +175,13 @@ export function containerRuntime(
     const env = c.env.map((e) => ({ name: e.name, value: e.value, file, line: e.line }));
     const at = (offset: number) => ({ file, line: lineOfOffset(offset) });
     rt.uvicorn = { settings: uvicornSettings(parseUvicornArgs(words.slice(v + 1)), env, at) };
+  }
+  const h = findProgram(words, isHypercornProgram);
+  if (h >= 0) {
+    const at = (offset: number) => ({ file, line: lineOfOffset(offset) });
+    rt.hypercorn = {
+      settings: applyArgs(hypercornDefaults(), parseHypercornArgs(words.slice(h + 1)), at),
+    };
   }
   return rt;
 }

@@ -7,7 +7,7 @@
 import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../types.ts';
 import type { EnvAssignment } from '../gunicorn/launch.ts';
-import { insertAfterProgram, wordText } from '../gunicorn/edit.ts';
+import { insertAfterProgram, separator, wordEnd, wordText } from '../gunicorn/edit.ts';
 import { BY_NAME, envSetting } from './defaults.ts';
 import type { UvicornTree } from './parse.ts';
 
@@ -46,22 +46,6 @@ export function setUvicornSetting(
     const valueStart = set.start + (flagWord - set.start) + separator(text, flagWord);
     return { file, start: valueStart, end: set.end, text: wordText(v, json) };
   });
-}
-
-/** The end of the shell or JSON word starting at `start` (past its closing quote). */
-function wordEnd(text: string, start: number): number {
-  const quote = text[start];
-  if (quote === '"' || quote === "'") {
-    let i = start + 1;
-    while (i < text.length && text[i] !== quote) i += text[i] === '\\' ? 2 : 1;
-    return i + 1;
-  }
-  return start + (/^[^\s,\]]*/.exec(text.slice(start))?.[0].length ?? 0);
-}
-
-/** Spaces (and a JSON comma) between two words. */
-function separator(text: string, at: number): number {
-  return /^[\s,]*/.exec(text.slice(at, at + 200))?.[0].length ?? 0;
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * What each app server does when a process manager stops it: on which signals it finishes its
  * running requests (and for how long), exits at once, or goes on running — gunicorn drains on
- * SIGTERM for up to `graceful_timeout`, uvicorn on SIGTERM and SIGINT, uWSGI 2.0 only through
+ * SIGTERM for up to `graceful_timeout`, uvicorn on SIGTERM and SIGINT, hypercorn on both for up
+ * to `graceful_timeout` (3 s), uWSGI 2.0 only through
  * its graceful hook. For deploy-termination's managed-stop findings.
  */
 import type { Edit } from '../../model.ts';
@@ -66,6 +67,19 @@ export function drainOf(backend: Backend): Drain | null {
       setting: 'timeout_graceful_shutdown',
       value,
       // It handles INT and TERM; any other signal ends it the default way, at once.
+      on: (signal) => (/^(INT|TERM)$/.test(signal) ? DRAINS : EXITS),
+      termDrains: () => null,
+    };
+  }
+  if (backend.kind === 'hypercorn') {
+    // hypercorn/asyncio/run.py: INT and TERM stop accepting and wait graceful_timeout (3 s)
+    // for running requests; any other signal ends it the default way, at once.
+    const value = backend.settings.graceful_timeout;
+    return {
+      program: 'hypercorn',
+      seconds: numberOf(value),
+      setting: 'graceful_timeout',
+      value,
       on: (signal) => (/^(INT|TERM)$/.test(signal) ? DRAINS : EXITS),
       termDrains: () => null,
     };

@@ -47,6 +47,7 @@ const PROGRAM = {
   node: 'Node.js',
   puma: 'Puma',
   uvicorn: 'uvicorn',
+  hypercorn: 'hypercorn',
 } as const;
 
 export function appServers(topology: Topology, events: readonly LogEvent[]): AppServer[] {

@@ -42,6 +42,7 @@ const KIND_OF: Record<Backend['kind'], string> = {
   node: 'node',
   puma: 'puma',
   uvicorn: 'uvicorn',
+  hypercorn: 'hypercorn',
 };
 
 /**

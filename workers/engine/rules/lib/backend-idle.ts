@@ -8,7 +8,7 @@
 import type { Evidence } from '../../model.ts';
 import type { EffectiveValue } from '../../formats/gunicorn/index.ts';
 import type { Backend } from '../../topology/index.ts';
-import { writtenAt } from './app-values.ts';
+import { numberOf, writtenAt } from './app-values.ts';
 
 export interface BackendIdle {
   backend: Backend;
@@ -72,6 +72,25 @@ export function backendIdle(backend: Backend): BackendIdle | null {
       why: 'uvicorn closes a keep-alive connection that has been idle this long',
       context: start ? [{ ...start, note: 'starts uvicorn (no --timeout-keep-alive)' }] : [],
     });
+  }
+  if (backend.kind === 'hypercorn') {
+    // hypercorn closes an idle connection after keep_alive_timeout, or sooner when a
+    // read_timeout is set below it: a read waiting for the next request counts as idle time.
+    const keep = numberOf(s.keep_alive_timeout);
+    const read = numberOf(s.read_timeout);
+    return read !== null && read > 0 && (keep === null || read < keep)
+      ? idleSetting(backend, 'read_timeout', 's', {
+          why: 'hypercorn stops reading a connection that sends nothing for this long (idle keep-alive time included)',
+          context: [],
+        })
+      : idleSetting(backend, 'keep_alive_timeout', 's', {
+          // 0.13.0–0.13.2 never re-armed the timer after a connection's first request (fixed
+          // in 0.14.0; measured on Debian 12's 0.13.2): pooled connections never expire there.
+          why:
+            'hypercorn 0.14 and later closes a keep-alive connection that has been idle this long ' +
+            '(0.13 only before its first request)',
+          context: [],
+        });
   }
   if (backend.kind !== 'uwsgi') return null;
   // uWSGI keeps HTTP connections open in two places (checked on uWSGI 2.0.21): an

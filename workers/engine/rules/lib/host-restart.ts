@@ -68,6 +68,10 @@ const ADVICE: Record<Backend['kind'], string> = {
     'gunicorn with uvicorn workers (SIGHUP replaces them in place) or systemd socket activation ' +
     '(`uvicorn --fd 0`). Otherwise take the server out of nginx first (with a second server, ' +
     'proxy_next_upstream retries refused connects).',
+  hypercorn:
+    'hypercorn closes its socket on restart. Hand it a socket that outlives the process ' +
+    '(systemd socket activation, `hypercorn --bind fd://3`), or run a second server and take ' +
+    'each out of nginx in turn (proxy_next_upstream retries refused connects).',
 };
 
 /** The restart finding for an app server outside Kubernetes, when its log shows one. */

@@ -70,6 +70,7 @@ const PROCESS_OF: Record<Backend['kind'], RegExp> = {
   node: /^node/i,
   puma: /puma|ruby/i,
   uvicorn: /uvicorn|python/i,
+  hypercorn: /hypercorn|python/i,
 };
 
 /** Whether an OOM line is about this app server (by log source, process name or pod). */

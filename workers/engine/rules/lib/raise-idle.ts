@@ -7,10 +7,12 @@ import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../../formats/types.ts';
 import {
   setContainerGunicornSetting,
+  setContainerHypercornSetting,
   setContainerUvicornSetting,
   type KubernetesTree,
 } from '../../formats/kubernetes/index.ts';
 import { setGunicornSetting, type GunicornTree } from '../../formats/gunicorn/index.ts';
+import { setHypercornSetting, type HypercornTree } from '../../formats/hypercorn/index.ts';
 import { setNodeTimeouts, type NodeTree } from '../../formats/node/index.ts';
 import { setPumaSetting, type PumaTree } from '../../formats/puma/index.ts';
 import { setUvicornSetting } from '../../formats/uvicorn/edit.ts';
@@ -18,6 +20,7 @@ import type { UvicornTree } from '../../formats/uvicorn/index.ts';
 import { setUwsgiOption, type UwsgiTree } from '../../formats/uwsgi/index.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { BackendIdle } from './backend-idle.ts';
+import { numberOf } from './app-values.ts';
 
 /** Edits that set the idle timeout to `seconds` (Node: its milliseconds); [] when none can. */
 export function raiseBackendIdle(
@@ -39,6 +42,14 @@ export function raiseBackendIdle(
       return setContainerGunicornSetting(parsed, target, backend.setting, seconds);
     if (b.kind === 'uvicorn')
       return setContainerUvicornSetting(parsed, target, backend.setting, seconds);
+    if (b.kind === 'hypercorn') {
+      // Two options in one command line are not rewritten together: a read_timeout that
+      // would still end first leaves the change to the person (advice).
+      const read = numberOf(b.settings.read_timeout);
+      return read !== null && read > 0 && read < seconds
+        ? []
+        : setContainerHypercornSetting(parsed, target, 'keep_alive_timeout', seconds);
+    }
     return [];
   }
   if (file?.kind !== b.kind) return [];
@@ -58,6 +69,17 @@ export function raiseBackendIdle(
       return setUvicornSetting(file as ParsedFile<UvicornTree>, backend.setting, seconds);
     case 'uwsgi':
       return setUwsgiOption(file as ParsedFile<UwsgiTree>, backend.setting, seconds);
+    case 'hypercorn': {
+      // Both of hypercorn's idle limits must end above the new value.
+      const parsed = file as ParsedFile<HypercornTree>;
+      const read = numberOf(b.settings.read_timeout);
+      return [
+        ...setHypercornSetting(parsed, 'keep_alive_timeout', seconds),
+        ...(read !== null && read > 0 && read < seconds
+          ? setHypercornSetting(parsed, 'read_timeout', seconds)
+          : []),
+      ];
+    }
   }
 }
 

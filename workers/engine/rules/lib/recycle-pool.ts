@@ -27,6 +27,7 @@ const RECYCLERS: Record<Backend['kind'], string[]> = {
   node: [],
   puma: [],
   uvicorn: ['limit_max_requests'],
+  hypercorn: ['max_requests'],
 };
 
 /** The backend's active recycling settings (name and number), in their table order. */

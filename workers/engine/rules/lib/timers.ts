@@ -191,6 +191,7 @@ const IDLE: Partial<Record<string, readonly string[]>> = {
   node: ['keepAliveTimeout'],
   uvicorn: ['timeout_keep_alive'],
   puma: ['persistent_timeout'],
+  hypercorn: ['keep_alive_timeout', 'read_timeout'],
 };
 
 /**
@@ -245,6 +246,7 @@ const EXTRA: Partial<Record<string, readonly string[]>> = {
   uwsgi: ['harakiri', 'http-timeout', 'socket-timeout'],
   node: ['timeout', 'headersTimeout', 'requestTimeout'],
   uvicorn: ['timeout_graceful_shutdown'],
+  hypercorn: ['graceful_timeout'],
 };
 
 function nginxTimers(topology: Topology, route: Route): PathTimer[] {
