@@ -10,15 +10,9 @@ import {
   mergeGunicornLayers,
   effectiveWorkerClass,
 } from '../formats/gunicorn/index.ts';
-import {
-  mergeUwsgiSettings,
-  uwsgiApplied,
-  uwsgiSettings,
-  uwsgiSockets,
-  type UwsgiProtocol,
-} from '../formats/uwsgi/index.ts';
+import { mergeUwsgiSettings, uwsgiApplied, uwsgiSettings } from '../formats/uwsgi/index.ts';
 import { nodeDefaultSettings, nodeSettings, type NodeTree } from '../formats/node/index.ts';
-import { pumaBinds, pumaSettings, type PumaTree } from '../formats/puma/index.ts';
+import { pumaSettings, type PumaTree } from '../formats/puma/index.ts';
 import {
   parseUvicorn,
   uvicornDefaults,
@@ -35,6 +29,12 @@ import {
 } from '../formats/kubernetes/index.ts';
 import { parseEndpoint, type Endpoint } from './address.ts';
 import type { ObservedListener } from './observed.ts';
+import {
+  hypercornListeners,
+  pumaListeners,
+  uvicornListeners,
+  uwsgiListeners,
+} from './listeners.ts';
 
 export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn' | 'hypercorn';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
@@ -269,16 +269,20 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
       });
     }
   }
-  for (const pod of containers.filter((c) => c.container.runtime.uvicorn)) {
-    const settings = pod.container.runtime.uvicorn!.settings;
-    backends.push({
-      kind: 'uvicorn',
-      label: podLabel('uvicorn', pod),
-      settings,
-      listeners: uvicornListeners(settings, pod.file),
-      pod: { workload: pod.workload, container: pod.container },
-      files: [pod.file],
-    });
+  // Containers whose command runs uvicorn or hypercorn (gunicorn's and uWSGI's are above).
+  const LISTENERS = { uvicorn: uvicornListeners, hypercorn: hypercornListeners };
+  for (const kind of ['uvicorn', 'hypercorn'] as const) {
+    for (const pod of containers.filter((c) => c.container.runtime[kind])) {
+      const settings = pod.container.runtime[kind]!.settings;
+      backends.push({
+        kind,
+        label: podLabel(kind, pod),
+        settings,
+        listeners: LISTENERS[kind](settings, pod.file),
+        pod: { workload: pod.workload, container: pod.container },
+        files: [pod.file],
+      });
+    }
   }
 
   const hypercornFiles = of('hypercorn') as ParsedFile<HypercornTree>[];
@@ -289,18 +293,6 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
       settings: run.settings,
       listeners: hypercornListeners(run.settings, run.files.at(-1)!),
       files: run.files,
-    });
-  }
-
-  for (const pod of containers.filter((c) => c.container.runtime.hypercorn)) {
-    const settings = pod.container.runtime.hypercorn!.settings;
-    backends.push({
-      kind: 'hypercorn',
-      label: podLabel('hypercorn', pod),
-      settings,
-      listeners: hypercornListeners(settings, pod.file),
-      pod: { workload: pod.workload, container: pod.container },
-      files: [pod.file],
     });
   }
 
@@ -357,85 +349,6 @@ function gunicorn(
     files,
   };
 }
-
-/** `--uds` wins over host and port; `--fd` is a socket handed over, whose address is not said. */
-function uvicornListeners(settings: EffectiveSettings, file: string): Listener[] {
-  const { uds, fd, host, port } = settings;
-  const lineOf = (v: EffectiveSettings[string] | undefined) =>
-    v && 'line' in v.source ? (v.source.line ?? null) : null;
-  if (uds?.value) {
-    const endpoint = parseEndpoint(`unix:${uds.value}`);
-    return endpoint
-      ? [{ endpoint, address: `unix:${uds.value}`, protocol: 'http', file, line: lineOf(uds) }]
-      : [];
-  }
-  if (fd?.value || host?.value === null || port?.value === null) return [];
-  const address = `${host?.value ?? '127.0.0.1'}:${port?.value ?? '8000'}`;
-  const endpoint = parseEndpoint(address, 8000);
-  const protocol: Protocol = settings.ssl_certfile?.value ? 'https' : 'http';
-  return endpoint
-    ? [{ endpoint, address, protocol, file, line: lineOf(port) ?? lineOf(host) }]
-    : [];
-}
-
-/** Every `bind` (and `insecure_bind`): host:port, `unix:path`, or `fd://N` (not said). */
-function hypercornListeners(settings: EffectiveSettings, file: string): Listener[] {
-  const tls = Boolean(settings.certfile?.value);
-  return (['bind', 'insecure_bind'] as const).flatMap((key) => {
-    const v = settings[key];
-    const where = v && 'line' in v.source ? v.source : null;
-    return (v?.value ?? '')
-      .split(',')
-      .map((a) => a.trim())
-      .filter((a) => a && !a.startsWith('fd://'))
-      .flatMap((address): Listener[] => {
-        const endpoint = parseEndpoint(address, 8000);
-        const protocol: Protocol = tls && key === 'bind' ? 'https' : 'http';
-        return endpoint
-          ? [{ endpoint, address, protocol, file: where?.file ?? file, line: where?.line ?? null }]
-          : [];
-      });
-  });
-}
-
-function pumaListeners(file: ParsedFile<PumaTree>): Listener[] {
-  return pumaBinds(file).flatMap((bind) => {
-    const endpoint = parseEndpoint(bind.url);
-    if (!endpoint) return [];
-    // ssl:// serves TLS; tcp:// and unix:// plain HTTP.
-    const protocol: Protocol = /^ssl:/i.test(bind.url) ? 'https' : 'http';
-    return [{ endpoint, address: bind.url, protocol, file: file.name, line: bind.line }];
-  });
-}
-
-function uwsgiListeners(files: readonly ParsedFile[]): Listener[] {
-  return uwsgiSockets(files).flatMap((s) => {
-    if (!s.address) return [];
-    const endpoint = parseEndpoint(s.address);
-    if (!endpoint) return [];
-    return [
-      {
-        endpoint,
-        address: s.address,
-        protocol: UWSGI_PROTOCOL[s.protocol],
-        file: s.file,
-        line: s.line,
-        ...(s.protocol.endsWith('-router') ? { router: true } : {}),
-      },
-    ];
-  });
-}
-
-/** What nginx must speak to each kind of uWSGI socket (the routers are plain HTTP(S) servers). */
-const UWSGI_PROTOCOL: Record<UwsgiProtocol, Protocol> = {
-  uwsgi: 'uwsgi',
-  http: 'http',
-  'http-router': 'http',
-  https: 'https',
-  'https-router': 'https',
-  fastcgi: 'fastcgi',
-  scgi: 'scgi',
-};
 
 function podLabel(
   program: string,

@@ -24,6 +24,25 @@ export interface ParsedArgs {
   unknown: { flag: string; start: number }[];
 }
 
+/** A setting from a word; a word the shell expands at run time has no value known here. */
+export function wordSetting(
+  name: string,
+  w: Word,
+  value: string,
+  start: number,
+  end: number,
+): ArgSetting {
+  return w.expansion
+    ? {
+        name,
+        value: null,
+        start,
+        end,
+        dynamic: `\`${value}\` is expanded by the shell at run time`,
+      }
+    : { name, value, start, end };
+}
+
 const LONG = GUNICORN_SETTINGS.flatMap((s) => s.flags.filter((f) => f.startsWith('--')));
 
 export function parseGunicornArgs(words: readonly Word[]): ParsedArgs {

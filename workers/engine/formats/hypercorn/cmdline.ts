@@ -3,7 +3,7 @@
  * unambiguous prefixes of long options, `--reload` switches, the app as the positional
  * argument) turned into settings with the offsets of the words that set them.
  */
-import type { ArgSetting, ParsedArgs } from '../gunicorn/cmdline.ts';
+import { wordSetting, type ArgSetting, type ParsedArgs } from '../gunicorn/cmdline.ts';
 import type { Word } from '../gunicorn/shell.ts';
 import { BY_FLAG, HYPERCORN_SETTINGS } from './defaults.ts';
 
@@ -20,22 +20,12 @@ export function parseHypercornArgs(words: readonly Word[]): ParsedArgs {
   const settings: ArgSetting[] = [];
   const unknown: ParsedArgs['unknown'] = [];
   let app: ArgSetting | undefined;
-  const setting = (name: string, w: Word, value: string, start: number, end: number) =>
-    w.expansion
-      ? {
-          name,
-          value: null,
-          start,
-          end,
-          dynamic: `\`${value}\` is expanded by the shell at run time`,
-        }
-      : { name, value, start, end };
 
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
     if (!v.startsWith('-') || v === '-') {
-      app ??= setting('app', w, v, w.start, w.end);
+      app ??= wordSetting('app', w, v, w.start, w.end);
       continue;
     }
     const long = v.startsWith('--');
@@ -54,7 +44,7 @@ export function parseHypercornArgs(words: readonly Word[]): ParsedArgs {
       continue;
     }
     if (attached !== null) {
-      settings.push(setting(def.name, w, attached, w.start, w.end));
+      settings.push(wordSetting(def.name, w, attached, w.start, w.end));
       continue;
     }
     const next = words[i + 1];
@@ -62,7 +52,7 @@ export function parseHypercornArgs(words: readonly Word[]): ParsedArgs {
       unknown.push({ flag: `${flag} (missing value)`, start: w.start });
       continue;
     }
-    settings.push(setting(def.name, next, next.value, w.start, next.end));
+    settings.push(wordSetting(def.name, next, next.value, w.start, next.end));
     i++;
   }
   return { settings, ...(app ? { app } : {}), unknown };

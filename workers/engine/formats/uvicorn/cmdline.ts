@@ -3,7 +3,7 @@
  * and their `--no-…` forms, the app as the one positional argument) turned into settings with
  * the offsets of the words that set them.
  */
-import type { ArgSetting, ParsedArgs } from '../gunicorn/cmdline.ts';
+import { wordSetting, type ArgSetting, type ParsedArgs } from '../gunicorn/cmdline.ts';
 import type { Word } from '../gunicorn/shell.ts';
 import { BY_FLAG } from './defaults.ts';
 
@@ -11,27 +11,17 @@ export function parseUvicornArgs(words: readonly Word[]): ParsedArgs {
   const settings: ArgSetting[] = [];
   const unknown: { flag: string; start: number }[] = [];
   let app: ArgSetting | undefined;
-  const valued = (name: string, w: Word, value: string, start: number, end: number) =>
-    w.expansion
-      ? {
-          name,
-          value: null,
-          start,
-          end,
-          dynamic: `\`${value}\` is expanded by the shell at run time`,
-        }
-      : { name, value, start, end };
 
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
     if (v === '--') {
       const rest = words[i + 1];
-      if (rest) app = valued('app', rest, rest.value, rest.start, rest.end);
+      if (rest) app = wordSetting('app', rest, rest.value, rest.start, rest.end);
       break;
     }
     if (!v.startsWith('-') || v === '-') {
-      app ??= valued('app', w, v, w.start, w.end);
+      app ??= wordSetting('app', w, v, w.start, w.end);
       continue;
     }
     const eq = v.indexOf('=');
@@ -49,7 +39,7 @@ export function parseUvicornArgs(words: readonly Word[]): ParsedArgs {
       continue;
     }
     if (eq >= 0) {
-      settings.push(valued(def.name, w, v.slice(eq + 1), w.start, w.end));
+      settings.push(wordSetting(def.name, w, v.slice(eq + 1), w.start, w.end));
       continue;
     }
     const next = words[i + 1];
@@ -57,7 +47,7 @@ export function parseUvicornArgs(words: readonly Word[]): ParsedArgs {
       unknown.push({ flag: `${flag} (missing value)`, start: w.start });
       continue;
     }
-    settings.push(valued(def.name, next, next.value, w.start, next.end));
+    settings.push(wordSetting(def.name, next, next.value, w.start, next.end));
     i++;
   }
   return { settings, ...(app ? { app } : {}), unknown };
