@@ -43,24 +43,45 @@ export function wordSetting(
     : { name, value, start, end };
 }
 
+/**
+ * An option that takes a value: attached to its word (`--timeout=120`, `-w4`), else the next
+ * word. Returns the index of the last word used; a flag with nothing after it is unknown.
+ */
+export function takeValue(
+  words: readonly Word[],
+  i: number,
+  name: string,
+  flag: string,
+  attached: string | null,
+  out: Pick<ParsedArgs, 'settings' | 'unknown'>,
+): number {
+  const w = words[i]!;
+  if (attached !== null) {
+    out.settings.push(wordSetting(name, w, attached, w.start, w.end));
+    return i;
+  }
+  const next = words[i + 1];
+  if (!next) {
+    out.unknown.push({ flag: `${flag} (missing value)`, start: w.start });
+    return i;
+  }
+  out.settings.push(wordSetting(name, next, next.value, w.start, next.end));
+  return i + 1;
+}
+
 const LONG = GUNICORN_SETTINGS.flatMap((s) => s.flags.filter((f) => f.startsWith('--')));
 
 export function parseGunicornArgs(words: readonly Word[]): ParsedArgs {
   const settings: ArgSetting[] = [];
   const unknown: { flag: string; start: number }[] = [];
   let app: ArgSetting | undefined;
-  const valueOf = (w: Word, v: string): { value: string | null; dynamic?: string } =>
-    w.expansion
-      ? { value: null, dynamic: `\`${v}\` is expanded by the shell at run time` }
-      : { value: v };
 
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const v = w.value;
     if (v === '--') {
       const rest = words[i + 1];
-      if (rest)
-        app = { name: 'wsgi_app', ...valueOf(rest, rest.value), start: rest.start, end: rest.end };
+      if (rest) app = wordSetting('wsgi_app', rest, rest.value, rest.start, rest.end);
       break;
     }
     if (v.startsWith('--')) {
@@ -89,27 +110,10 @@ export function parseGunicornArgs(words: readonly Word[]): ParsedArgs {
         settings.push({ name: def.name, value, start: w.start, end: w.end });
         continue;
       }
-      if (eq >= 0) {
-        settings.push({
-          name: def.name,
-          ...valueOf(w, v.slice(eq + 1)),
-          start: w.start,
-          end: w.end,
-        });
-        continue;
-      }
-      const next = words[i + 1];
-      if (!next) {
-        unknown.push({ flag: `${flag} (missing value)`, start: w.start });
-        continue;
-      }
-      settings.push({
-        name: def.name,
-        ...valueOf(next, next.value),
-        start: w.start,
-        end: next.end,
+      i = takeValue(words, i, def.name, flag, eq >= 0 ? v.slice(eq + 1) : null, {
+        settings,
+        unknown,
       });
-      i++;
       continue;
     }
     if (v.startsWith('-') && v.length > 1) {
@@ -123,26 +127,11 @@ export function parseGunicornArgs(words: readonly Word[]): ParsedArgs {
         settings.push({ name: def.name, value: 'true', start: w.start, end: w.end });
         continue;
       }
-      if (v.length > 2) {
-        const attached = v.slice(2).replace(/^=/, '');
-        settings.push({ name: def.name, ...valueOf(w, attached), start: w.start, end: w.end });
-        continue;
-      }
-      const next = words[i + 1];
-      if (!next) {
-        unknown.push({ flag: `${flag} (missing value)`, start: w.start });
-        continue;
-      }
-      settings.push({
-        name: def.name,
-        ...valueOf(next, next.value),
-        start: w.start,
-        end: next.end,
-      });
-      i++;
+      const attached = v.length > 2 ? v.slice(2).replace(/^=/, '') : null;
+      i = takeValue(words, i, def.name, flag, attached, { settings, unknown });
       continue;
     }
-    app = { name: 'wsgi_app', ...valueOf(w, v), start: w.start, end: w.end };
+    app = wordSetting('wsgi_app', w, v, w.start, w.end);
   }
   return { settings, app, unknown };
 }

@@ -3,7 +3,7 @@
  * unambiguous prefixes of long options, `--reload` switches, the app as the positional
  * argument) turned into settings with the offsets of the words that set them.
  */
-import { wordSetting, type ArgSetting, type ParsedArgs } from '../gunicorn/cmdline.ts';
+import { takeValue, wordSetting, type ArgSetting, type ParsedArgs } from '../gunicorn/cmdline.ts';
 import type { Word } from '../gunicorn/shell.ts';
 import { BY_FLAG, HYPERCORN_SETTINGS } from './defaults.ts';
 
@@ -43,17 +43,7 @@ export function parseHypercornArgs(words: readonly Word[]): ParsedArgs {
       settings.push({ name: def.name, value: 'true', start: w.start, end: w.end });
       continue;
     }
-    if (attached !== null) {
-      settings.push(wordSetting(def.name, w, attached, w.start, w.end));
-      continue;
-    }
-    const next = words[i + 1];
-    if (!next) {
-      unknown.push({ flag: `${flag} (missing value)`, start: w.start });
-      continue;
-    }
-    settings.push(wordSetting(def.name, next, next.value, w.start, next.end));
-    i++;
+    i = takeValue(words, i, def.name, flag, attached, { settings, unknown });
   }
   return { settings, ...(app ? { app } : {}), unknown };
 }

@@ -3,7 +3,7 @@
  * and their `--no-…` forms, the app as the one positional argument) turned into settings with
  * the offsets of the words that set them.
  */
-import { wordSetting, type ArgSetting, type ParsedArgs } from '../gunicorn/cmdline.ts';
+import { takeValue, wordSetting, type ArgSetting, type ParsedArgs } from '../gunicorn/cmdline.ts';
 import type { Word } from '../gunicorn/shell.ts';
 import { BY_FLAG } from './defaults.ts';
 
@@ -38,17 +38,10 @@ export function parseUvicornArgs(words: readonly Word[]): ParsedArgs {
       settings.push({ name: def.name, value: String(!negative), start: w.start, end: w.end });
       continue;
     }
-    if (eq >= 0) {
-      settings.push(wordSetting(def.name, w, v.slice(eq + 1), w.start, w.end));
-      continue;
-    }
-    const next = words[i + 1];
-    if (!next) {
-      unknown.push({ flag: `${flag} (missing value)`, start: w.start });
-      continue;
-    }
-    settings.push(wordSetting(def.name, next, next.value, w.start, next.end));
-    i++;
+    i = takeValue(words, i, def.name, flag, eq >= 0 ? v.slice(eq + 1) : null, {
+      settings,
+      unknown,
+    });
   }
   return { settings, ...(app ? { app } : {}), unknown };
 }

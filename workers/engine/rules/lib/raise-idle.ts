@@ -42,14 +42,12 @@ export function raiseBackendIdle(
       return setContainerGunicornSetting(parsed, target, backend.setting, seconds);
     if (b.kind === 'uvicorn')
       return setContainerUvicornSetting(parsed, target, backend.setting, seconds);
-    if (b.kind === 'hypercorn') {
+    if (b.kind === 'hypercorn')
       // Two options in one command line are not rewritten together: a read_timeout that
       // would still end first leaves the change to the person (advice).
-      const read = numberOf(b.settings.read_timeout);
-      return read !== null && read > 0 && read < seconds
+      return readEndsFirst(b, seconds)
         ? []
         : setContainerHypercornSetting(parsed, target, 'keep_alive_timeout', seconds);
-    }
     return [];
   }
   if (file?.kind !== b.kind) return [];
@@ -72,15 +70,18 @@ export function raiseBackendIdle(
     case 'hypercorn': {
       // Both of hypercorn's idle limits must end above the new value.
       const parsed = file as ParsedFile<HypercornTree>;
-      const read = numberOf(b.settings.read_timeout);
       return [
         ...setHypercornSetting(parsed, 'keep_alive_timeout', seconds),
-        ...(read !== null && read > 0 && read < seconds
-          ? setHypercornSetting(parsed, 'read_timeout', seconds)
-          : []),
+        ...(readEndsFirst(b, seconds) ? setHypercornSetting(parsed, 'read_timeout', seconds) : []),
       ];
     }
   }
+}
+
+/** hypercorn: a read_timeout set below `seconds`, which would still close idle connections first. */
+function readEndsFirst(b: BackendIdle['backend'], seconds: number): boolean {
+  const read = numberOf(b.settings.read_timeout);
+  return read !== null && read > 0 && read < seconds;
 }
 
 /** The raised value as the server takes it: "65s", Node "65000 ms". */
