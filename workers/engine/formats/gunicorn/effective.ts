@@ -7,7 +7,12 @@
 import type { ParsedFile, Setting } from '../types.ts';
 import { BY_NAME, GUNICORN_SETTINGS } from './defaults.ts';
 import { parseCmdArgsValue } from './parse.ts';
-import type { EffectiveSettings, EffectiveValue, Provenance } from './text.ts';
+import {
+  defaultsOf,
+  type EffectiveSettings,
+  type EffectiveValue,
+  type Provenance,
+} from './text.ts';
 
 export type GunicornLayerKind = 'config' | 'env' | 'cmdline';
 
@@ -74,13 +79,7 @@ export function gunicornSettings(
 }
 
 export function mergeGunicornLayers(layers: readonly GunicornLayer[]): EffectiveSettings {
-  const out: EffectiveSettings = {};
-  for (const def of GUNICORN_SETTINGS) {
-    out[def.name] = {
-      value: def.def.value,
-      source: { default: `gunicorn default (${def.def.holds})` },
-    };
-  }
+  const out = defaultsOf(GUNICORN_SETTINGS, 'gunicorn');
   const env: NonNullable<GunicornLayer['env']> = {};
   for (const l of layers) Object.assign(env, l.env ?? {});
   if (env.WEB_CONCURRENCY) out.workers = fromEnv(env.WEB_CONCURRENCY, 'WEB_CONCURRENCY');

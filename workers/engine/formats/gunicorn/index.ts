@@ -1,6 +1,6 @@
 /** gunicorn: config files (Python, never executed) and the command lines that start it. */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram } from './launch.ts';
+import { findLaunches, findProgram, isLauncher } from './launch.ts';
 import { isGunicornProgram, parseGunicorn, type GunicornTree } from './parse.ts';
 import { baseName } from '../../strings.ts';
 import { startsProgram } from './start-line.ts';
@@ -9,11 +9,6 @@ const GUNICORN = /^gunicorn3?$/;
 
 const SETTING_LINE =
   /^(bind|workers|worker_class|threads|timeout|graceful_timeout|keepalive|backlog|max_requests|max_requests_jitter|worker_connections|preload_app|accesslog|errorlog|loglevel|wsgi_app|limit_request_line|forwarded_allow_ips|worker_tmp_dir|reload|raw_env|proc_name|pidfile|capture_output)\s*(:\s*\w+\s*)?=/gm;
-
-const LAUNCHER_NAME =
-  /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
-/** A supervisord config, whatever its name: it has `[program:x]` sections. */
-const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
 
 function detect(name: string, text: string): number {
   const base = baseName(name);
@@ -25,10 +20,7 @@ function detect(name: string, text: string): number {
     if (hits >= 1 && /gunicorn/i.test(head)) return 0.7;
     return hits >= 2 ? 0.5 : 0.05;
   }
-  if (
-    ((LAUNCHER_NAME.test(base) || SUPERVISORD.test(head)) && /\bgunicorn3?\b/.test(head)) ||
-    startsProgram(head, GUNICORN)
-  ) {
+  if ((isLauncher(name, head) && /\bgunicorn3?\b/.test(head)) || startsProgram(head, GUNICORN)) {
     const launch = findLaunches(name, head);
     if (launch.launches.some((l) => findProgram(l.words, isGunicornProgram) >= 0)) return 0.75;
     if (launch.env.some((e) => e.name === 'GUNICORN_CMD_ARGS')) return 0.6;

@@ -33,6 +33,19 @@ export interface LaunchFile {
   unclosedQuotes: number[];
 }
 
+const LAUNCHER_NAME =
+  /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
+/** A supervisord config, whatever its name: it has `[program:x]` sections. */
+const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
+
+/**
+ * A file whose job is to start programs, by its name (Procfile, Dockerfile, compose file,
+ * systemd unit, shell script) or, whatever its name, a supervisord `[program:x]` section.
+ */
+export function isLauncher(name: string, text: string): boolean {
+  return LAUNCHER_NAME.test(baseName(name)) || SUPERVISORD.test(text);
+}
+
 export function launchForm(name: string, text: string): LaunchForm {
   const base = baseName(name);
   if (/^Procfile(\.|$)/i.test(base)) return 'procfile';

@@ -83,3 +83,14 @@ export interface DefaultRow {
   /** Versions the default holds for, e.g. "gunicorn 19.2–23". */
   holds: string;
 }
+
+/** A settings table's defaults as effective settings, each saying whose default it is. */
+export function defaultsOf(
+  table: readonly { name: string; def: DefaultRow }[],
+  program: string,
+): EffectiveSettings {
+  const out: EffectiveSettings = {};
+  for (const { name, def } of table)
+    out[name] = { value: def.value, source: { default: `${program} default (${def.holds})` } };
+  return out;
+}

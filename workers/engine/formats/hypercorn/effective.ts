@@ -4,7 +4,7 @@
  */
 import type { ParsedFile } from '../types.ts';
 import type { EffectiveSettings } from '../gunicorn/text.ts';
-import { lineAt, lineStarts } from '../gunicorn/text.ts';
+import { defaultsOf, lineAt, lineStarts } from '../gunicorn/text.ts';
 import { baseName } from '../../strings.ts';
 import { HYPERCORN_SETTINGS } from './defaults.ts';
 import type { HypercornTree } from './parse.ts';
@@ -19,13 +19,7 @@ export interface HypercornRun {
 }
 
 export function hypercornDefaults(): EffectiveSettings {
-  const out: EffectiveSettings = {};
-  for (const def of HYPERCORN_SETTINGS)
-    out[def.name] = {
-      value: def.def.value,
-      source: { default: `hypercorn default (${def.def.holds})` },
-    };
-  return out;
+  return defaultsOf(HYPERCORN_SETTINGS, 'hypercorn');
 }
 
 function tomlSettings(file: ParsedFile<HypercornTree>, into: EffectiveSettings): void {

@@ -1,13 +1,10 @@
 /** hypercorn: the command lines that start it and its TOML config files. */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram } from '../gunicorn/launch.ts';
+import { findLaunches, findProgram, isLauncher } from '../gunicorn/launch.ts';
 import { startsProgram } from '../gunicorn/start-line.ts';
 import { baseName } from '../../strings.ts';
 import { isHypercornProgram, isTomlName, parseHypercorn, type HypercornTree } from './parse.ts';
 
-const LAUNCHER_NAME =
-  /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
-const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
 /**
  * Keys only a hypercorn config has: gunicorn's Python config shares bind, workers, accesslog,
  * errorlog, worker_class and graceful_timeout, and a pyproject.toml has none of these.
@@ -30,8 +27,7 @@ function detect(name: string, text: string): number {
     return 0.6;
   if (!/\bhypercorn\b/.test(head)) return 0;
   if (
-    LAUNCHER_NAME.test(baseName(name)) ||
-    SUPERVISORD.test(head) ||
+    isLauncher(name, head) ||
     startsProgram(head, /^hypercorn$/) ||
     /\bpython[\d.]*[ \t"',]+-m[ \t"',]+hypercorn\b/.test(head)
   ) {

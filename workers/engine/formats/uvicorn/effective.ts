@@ -4,7 +4,7 @@
  */
 import type { ParsedFile } from '../types.ts';
 import type { EffectiveSettings } from '../gunicorn/text.ts';
-import { lineAt, lineStarts } from '../gunicorn/text.ts';
+import { defaultsOf, lineAt, lineStarts } from '../gunicorn/text.ts';
 import { UVICORN_SETTINGS, envTarget } from './defaults.ts';
 import type { UvicornTree } from './parse.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
@@ -16,13 +16,7 @@ export interface UvicornRun {
 }
 
 export function uvicornDefaults(): EffectiveSettings {
-  const out: EffectiveSettings = {};
-  for (const def of UVICORN_SETTINGS)
-    out[def.name] = {
-      value: def.def.value,
-      source: { default: `uvicorn default (${def.def.holds})` },
-    };
-  return out;
+  return defaultsOf(UVICORN_SETTINGS, 'uvicorn');
 }
 
 /** A variable uvicorn reads from its environment, with the line that sets it. */

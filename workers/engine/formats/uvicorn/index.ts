@@ -1,14 +1,9 @@
 /** uvicorn: the command lines that start it and `uvicorn.run()` calls (Python, never executed). */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram } from '../gunicorn/launch.ts';
+import { findLaunches, findProgram, isLauncher } from '../gunicorn/launch.ts';
 import { startsProgram } from '../gunicorn/start-line.ts';
 import { baseName } from '../../strings.ts';
 import { isUvicornProgram, parseUvicorn, type UvicornTree } from './parse.ts';
-
-const LAUNCHER_NAME =
-  /^(Procfile|Dockerfile|Containerfile|(docker-)?compose[\w.-]*\.ya?ml$)|\.(service|sh|bash)$/i;
-/** A supervisord config, whatever its name: it has `[program:x]` sections. */
-const SUPERVISORD = /^[ \t]*\[program:[^\]\n]+\]/m;
 
 function detect(name: string, text: string): number {
   const head = text.slice(0, 200_000);
@@ -16,8 +11,7 @@ function detect(name: string, text: string): number {
   if (/\.py$/i.test(baseName(name)) || /^[ \t]*(import|from)[ \t]+uvicorn\b/m.test(head))
     return /\buvicorn\.(run|Config)\(/.test(head) ? 0.8 : 0;
   if (
-    LAUNCHER_NAME.test(baseName(name)) ||
-    SUPERVISORD.test(head) ||
+    isLauncher(name, head) ||
     startsProgram(head, /^uvicorn$/) ||
     /\bpython[\d.]*[ \t"',]+-m[ \t"',]+uvicorn\b/.test(head)
   ) {
