@@ -77,6 +77,7 @@ export const fileKinds: Exclude<FileKind, 'mixed'>[] = [
   'puma',
   'uvicorn',
   'hypercorn',
+  'apache',
   'terraform',
   'cloudformation',
   'dotenv',

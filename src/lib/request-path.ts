@@ -39,7 +39,8 @@ export function hopOf(name: string): HopId {
   if (/load balancer|\b(ALB|ELB|NLB)\b|cloudflare/i.test(name)) return 'front';
   if (/nginx|ingress|upstream|proxy/i.test(name)) return 'nginx';
   // An app server named with the pod it runs in ("gunicorn in deploy.yaml Deployment web").
-  if (/^(gunicorn|uwsgi|uvicorn|hypercorn|node\.js|puma|php-fpm)\b/i.test(name)) return 'app';
+  if (/^(gunicorn|uwsgi|uvicorn|hypercorn|apache httpd|node\.js|puma|php-fpm)\b/i.test(name))
+    return 'app';
   if (
     /\bpod\b|deployment|kubernetes|container|statefulset|daemonset|kernel|\bnode\b(?!\.js)|cgroup/i.test(
       name,

@@ -10,6 +10,7 @@ export function languageOf(kind: FileKind | undefined): string {
       return 'python';
     case 'uwsgi':
     case 'hypercorn':
+    case 'apache':
     case 'php-fpm':
     case 'dotenv':
       return 'ini';

@@ -32,6 +32,11 @@ export const samples: { id: string; title: string; load: () => Promise<Sample> }
     load: async () => (await import('./keepalive-race-hypercorn.ts')).sample,
   },
   {
+    id: 'keepalive-race-apache',
+    title: 'nginx in front of Apache httpd: nginx reuses connections Apache closed (5 s)',
+    load: async () => (await import('./keepalive-race-apache.ts')).sample,
+  },
+  {
     id: 'keepalive-race-alb',
     title: 'AWS ALB idle timeout longer than nginx keepalive_timeout: 502s nginx never logs',
     load: async () => (await import('./keepalive-race-alb.ts')).sample,

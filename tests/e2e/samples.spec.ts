@@ -6,6 +6,7 @@ const ids = [
   'keepalive-race',
   'keepalive-race-uvicorn',
   'keepalive-race-hypercorn',
+  'keepalive-race-apache',
   'keepalive-race-alb',
   'keepalive-race-alb-ingress',
   'keepalive-inert',
@@ -33,7 +34,7 @@ test('every sample is one click away and shows the cause it is named for', async
   const select = page.getByLabel('Sample incident');
   await expect(select.locator('option')).toHaveCount(ids.length + 1);
   for (const id of ids) {
-    const cause = id.replace(/-(uvicorn|hypercorn|alb|alb-ingress|gke|supervisord)$/, '');
+    const cause = id.replace(/-(uvicorn|hypercorn|apache|alb|alb-ingress|gke|supervisord)$/, '');
     await select.selectOption(id);
     await expect(page).toHaveURL(new RegExp(`sample=${id}`));
     const findings = page.locator('[data-testid="finding"]');

@@ -66,6 +66,34 @@ describe('separators and names', () => {
     ]);
   });
 
+  it('unfenced, a caption with a blank line under it still names what follows', () => {
+    const text = [
+      'nginx:',
+      '',
+      'upstream apache {',
+      '    server 127.0.0.1:8080;',
+      '    keepalive 32;',
+      '}',
+      '',
+      '/etc/apache2/ports.conf:',
+      '',
+      'Listen 127.0.0.1:8080',
+      '',
+      '/etc/apache2/sites-enabled/shop.conf:',
+      '',
+      '<VirtualHost 127.0.0.1:8080>',
+      '    ServerName shop.example.com',
+      '',
+      '    DocumentRoot /var/www/shop',
+      '</VirtualHost>',
+    ].join('\n');
+    expect(summary(segment(text))).toEqual([
+      { name: 'pasted #1 (nginx)', kind: 'nginx', from: 3, to: 6 },
+      { name: '/etc/apache2/ports.conf', kind: 'apache', from: 10, to: 10 },
+      { name: '/etc/apache2/sites-enabled/shop.conf', kind: 'apache', from: 14, to: 18 },
+    ]);
+  });
+
   it('`==> FILE <==` from tail, `--- FILE ---` banners and `> ` quotes', () => {
     const text = [
       '==> /var/log/nginx/error.log <==',

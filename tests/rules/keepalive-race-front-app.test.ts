@@ -92,6 +92,18 @@ describe('keepalive-race: a load balancer sending straight to the app server', (
     );
   });
 
+  it('Apache httpd: KeepAliveTimeout 65 (a bare number: Apache reads seconds) where it is written', () => {
+    const conf = {
+      name: 'httpd.conf',
+      text: 'ServerRoot "/etc/httpd"\nListen 8000\nKeepAlive On\nKeepAliveTimeout 300ms\n',
+    };
+    const [hit] = race([tf(), conf]);
+    expect(hit!.fix!.description).toContain('Set KeepAliveTimeout 65 in Apache httpd');
+    expect(fixedAndClean([tf(), conf], 'httpd.conf')).toBe(
+      conf.text.replace('KeepAliveTimeout 300ms', 'KeepAliveTimeout 65'),
+    );
+  });
+
   it('a Node server: keepAliveTimeout 65000 and headersTimeout above it', () => {
     const server = {
       name: 'server.js',

@@ -256,6 +256,19 @@ http {
     output: pooled('\n    keepalive_timeout 9s;'),
     compared: ['120s', '10s'],
   },
+  {
+    name: 'Apache httpd (a site on 127.0.0.1:8000) with the default KeepAliveTimeout (5 s)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'ports.conf', text: 'Listen 127.0.0.1:8000\n' },
+      {
+        name: 'shop.conf',
+        text: '<VirtualHost 127.0.0.1:8000>\n    ServerName shop.example.com\n    DocumentRoot /srv/shop\n</VirtualHost>\n',
+      },
+    ],
+    output: pooled('\n    keepalive_timeout 4s;'),
+    compared: ['60s', '5s'],
+  },
 ];
 
 export const valid: { name: string; files: SourceFile[]; version?: string }[] = [
@@ -370,6 +383,20 @@ server { location / { proxy_pass http://app; proxy_http_version 1.1;
     files: [
       { name: 'app.conf', text: pooled() },
       { name: 'hypercorn.toml', text: 'bind = ["127.0.0.1:8000"]\nkeep_alive_timeout = 75\n' },
+    ],
+  },
+  {
+    name: 'Apache with KeepAlive Off closes after every response',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'httpd.conf', text: 'ServerRoot "/etc/httpd"\nListen 8000\nKeepAlive Off\n' },
+    ],
+  },
+  {
+    name: 'Apache keeps idle connections longer than nginx (KeepAliveTimeout 75)',
+    files: [
+      { name: 'app.conf', text: pooled() },
+      { name: 'httpd.conf', text: 'ServerRoot "/etc/httpd"\nListen 8000\nKeepAliveTimeout 75\n' },
     ],
   },
   {

@@ -19,6 +19,8 @@ export type FileKind =
   | 'puma'
   | 'uvicorn'
   | 'hypercorn'
+  /** Apache httpd as an app server behind nginx. */
+  | 'apache'
   /** Terraform (HCL): the load balancers in front of nginx. */
   | 'terraform'
   /** AWS CloudFormation (YAML or JSON): the load balancers in front of nginx. */

@@ -83,3 +83,27 @@ export function fpmReads(pool: string): string {
     return `${run.stdout}${run.stderr}`;
   });
 }
+
+export const APACHE = existsSync('/usr/sbin/apache2') ? '/usr/sbin/apache2' : null;
+
+/**
+ * `apache2 -t` on a config: null when Apache accepts it, else its words. The file runs in a temp
+ * dir after a prelude giving it what a whole server needs (an MPM, a pid file, an error log);
+ * its own ServerRoot lines are left out, since they name directories of another machine.
+ */
+export function apacheTest(text: string): string | null {
+  return inTemp('httpd.conf', text, (path, dir) => {
+    const prelude = [
+      `ServerRoot ${dir}`,
+      'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so',
+      'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+      `PidFile ${dir}/httpd.pid`,
+      `ErrorLog ${dir}/error.log`,
+      'ServerName localhost',
+    ].join('\n');
+    const own = text.replace(/^[ \t]*ServerRoot\b.*$/gim, '');
+    writeFileSync(path, `${prelude}\n${own}`);
+    const run = spawnSync(APACHE!, ['-t', '-f', path], { encoding: 'utf8', timeout: 20_000 });
+    return run.status === 0 ? null : `${run.stderr}${run.stdout}`.trim();
+  });
+}

@@ -9,6 +9,7 @@ import { handler as puma } from './puma/index.ts';
 import { handler as dotenv } from './dotenv/index.ts';
 import { handler as uvicorn } from './uvicorn/index.ts';
 import { handler as hypercorn } from './hypercorn/index.ts';
+import { handler as apache } from './apache/index.ts';
 import { handler as terraform } from './terraform/index.ts';
 import { handler as cloudformation } from './cloudformation/index.ts';
 
@@ -21,3 +22,4 @@ formats.push(gunicorn, uwsgi, kubernetes);
 formats.push(node);
 formats.push(phpFpm, puma, dotenv);
 formats.push(uvicorn, hypercorn, terraform, cloudformation);
+formats.push(apache);

@@ -16,6 +16,7 @@ const KIND_WORDS: [RegExp, Hint['lean']][] = [
   [/\bpuma\b/i, 'puma'],
   [/\buvicorn\b/i, 'uvicorn'],
   [/\bhypercorn\b/i, 'hypercorn'],
+  [/\b(apache2?|httpd)\b/i, 'apache'],
   [/\b(terraform|load balancer|alb)\b/i, 'terraform'],
 ];
 

@@ -158,9 +158,11 @@ export function scan(lines: readonly LineRef[], outer: Hint = {}): Region[] {
       i++;
       continue;
     }
-    // "nginx.conf:" or "And the error log:" on its own, right before what it names.
-    // (Right before a fence, the fence takes its caption itself.)
-    const next = lines[i + 1]?.text;
+    // "nginx.conf:" or "And the error log:" on its own, right before what it names — or one
+    // blank line above it, when it ends with its colon. (Right before a fence, the fence takes
+    // its caption itself.)
+    const gap = isBlank(lines[i + 1]?.text ?? 'x') && /:\s*$/.test(text) ? 1 : 0;
+    const next = lines[i + 1 + gap]?.text;
     const inside = depth > 0 || quotes % 2 === 1;
     if (!inside && !isBlank(text) && next !== undefined && !isBlank(next) && !FENCE.test(next)) {
       add(lines[i]!);

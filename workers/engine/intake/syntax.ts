@@ -21,6 +21,8 @@ const LINE_FITS: Partial<Record<SegmentKind, RegExp>> = {
   node: /^(\s.*|\/\/.*|\/\*.*|\*.*|[^/]*[;{}(),[\]]|.*[;{}(),[\]][ \t]*\/\/.*|(const|let|var|function|import|export|module|require|app|server|async|await|return|if|else|for|while)\b.*)$/,
   dotenv: /^[ \t]*(#.*|(export[ \t]+)?[A-Za-z_]\w*=.*)$/,
   puma: /^(\s.*|#.*|[a-z_]+!?(\s.*|\(.*)?|end\b.*|(if|unless|require|before_fork|on_worker_boot)\b.*)$/,
+  // Directives are capitalised words; sections are `<Name …>` and `</Name>`.
+  apache: /^[ \t]*(#.*|<\/?[A-Za-z][\w:.-]*([ \t][^>]*)?>|[A-Z][A-Za-z]+([ \t].*)?)$/,
 };
 
 /** Lines that end like nginx statements but are code (JavaScript, mostly). */
@@ -178,6 +180,8 @@ export class OpenInput {
       if (this.kind === 'nginx') this.nginxLine(l);
       else if (this.kind === 'terraform' || this.kind === 'cloudformation')
         this.depth = Math.max(0, this.depth + braceDelta(l));
+      else if (this.kind === 'apache')
+        this.depth = Math.max(0, this.depth + (/^\s*<\//.test(l) ? -1 : /^\s*</.test(l) ? 1 : 0));
       else if (this.kind === 'gunicorn' || this.kind === 'puma' || this.kind === 'node') {
         this.quotes += tripleQuotes(l);
         if (this.quotes % 2 === 0) this.brackets += braceDelta(l, '([{', ')]}');
@@ -236,6 +240,9 @@ export class OpenInput {
       case 'nginx':
       case 'terraform':
         return this.depth > 0 || /^\s*}/.test(first);
+      case 'apache':
+        // A blank line inside an open <VirtualHost>: the rest of it.
+        return this.depth > 0;
       case 'cloudformation':
         // An indented piece is the next resource or property of the YAML; JSON stays open.
         return this.depth > 0 || /^\s*[}\]]/.test(first) || indented;

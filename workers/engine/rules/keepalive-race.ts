@@ -47,7 +47,8 @@ export const keepaliveRace: Rule = {
       'by default), but the app server closes idle keep-alive connections sooner (gunicorn ' +
       'gthread/gevent/eventlet/uvicorn-worker `keepalive`, 2 s by default; Node `keepAliveTimeout`, 5 s; ' +
       'uvicorn `--timeout-keep-alive`, 5 s (also `UVICORN_TIMEOUT_KEEP_ALIVE`, `uvicorn.run(timeout_keep_alive=…)`); ' +
-      'hypercorn `keep_alive_timeout` (`--keep-alive`), 5 s, or a shorter `read_timeout`; the ' +
+      'hypercorn `keep_alive_timeout` (`--keep-alive`), 5 s, or a shorter `read_timeout`; ' +
+      'Apache httpd `KeepAliveTimeout`, 5 s (unless `KeepAlive Off`); the ' +
       "uWSGI HTTP router's `http-timeout` with http-keepalive, an http11-socket's " +
       '`socket-timeout`; Puma `persistent_timeout`, 20 s). ingress-nginx pools too (`upstream-keepalive-timeout`, 60 s). A ' +
       'request written onto a ' +

@@ -20,6 +20,7 @@ import {
   type UvicornTree,
 } from '../formats/uvicorn/index.ts';
 import { hypercornRuns, parseHypercorn, type HypercornTree } from '../formats/hypercorn/index.ts';
+import { apacheSettings, type ApacheTree } from '../formats/apache/index.ts';
 import { parseGunicorn } from '../formats/gunicorn/index.ts';
 import { parseUwsgi } from '../formats/uwsgi/index.ts';
 import {
@@ -30,13 +31,15 @@ import {
 import { parseEndpoint, type Endpoint } from './address.ts';
 import type { ObservedListener } from './observed.ts';
 import {
+  apacheListeners,
   hypercornListeners,
   pumaListeners,
   uvicornListeners,
   uwsgiListeners,
 } from './listeners.ts';
 
-export type BackendKind = 'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn' | 'hypercorn';
+export type BackendKind =
+  'gunicorn' | 'uwsgi' | 'node' | 'puma' | 'uvicorn' | 'hypercorn' | 'apache';
 export type Protocol = 'http' | 'https' | 'uwsgi' | 'fastcgi' | 'scgi';
 
 export interface Listener {
@@ -295,6 +298,16 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
       files: run.files,
     });
   }
+
+  const apacheFiles = of('apache') as ParsedFile<ApacheTree>[];
+  if (apacheFiles.length > 0)
+    backends.push({
+      kind: 'apache',
+      label: `Apache httpd (${names(apacheFiles)})`,
+      settings: apacheSettings(apacheFiles),
+      listeners: apacheListeners(apacheFiles),
+      files: apacheFiles.map((f) => f.name),
+    });
 
   for (const file of of('node')) {
     backends.push({

@@ -6,6 +6,7 @@ import type { ParsedFile } from '../formats/types.ts';
 import type { EffectiveSettings } from '../formats/gunicorn/index.ts';
 import { uwsgiSockets, type UwsgiProtocol } from '../formats/uwsgi/index.ts';
 import { pumaBinds, type PumaTree } from '../formats/puma/index.ts';
+import { apacheListens, type ApacheTree } from '../formats/apache/index.ts';
 import { parseEndpoint } from './address.ts';
 import type { Listener, Protocol } from './backends.ts';
 
@@ -87,3 +88,24 @@ const UWSGI_PROTOCOL: Record<UwsgiProtocol, Protocol> = {
   fastcgi: 'fastcgi',
   scgi: 'scgi',
 };
+
+/** Apache's `Listen` lines (an address alone is port 80's), else its virtual hosts' ports. */
+export function apacheListeners(files: readonly ParsedFile<ApacheTree>[]): Listener[] {
+  return apacheListens(files).flatMap((l): Listener[] => {
+    const endpoint = parseEndpoint(
+      /^\d+$/.test(l.address) ? `0.0.0.0:${l.address}` : l.address,
+      80,
+    );
+    return endpoint
+      ? [
+          {
+            endpoint,
+            address: l.address,
+            protocol: l.tls ? 'https' : 'http',
+            file: l.file,
+            line: l.line,
+          },
+        ]
+      : [];
+  });
+}

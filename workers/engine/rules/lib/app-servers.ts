@@ -48,6 +48,7 @@ const PROGRAM = {
   puma: 'Puma',
   uvicorn: 'uvicorn',
   hypercorn: 'hypercorn',
+  apache: 'Apache httpd',
 } as const;
 
 export function appServers(topology: Topology, events: readonly LogEvent[]): AppServer[] {

@@ -43,6 +43,7 @@ const KIND_OF: Record<Backend['kind'], string> = {
   puma: 'puma',
   uvicorn: 'uvicorn',
   hypercorn: 'hypercorn',
+  apache: 'apache',
 };
 
 /**

@@ -92,6 +92,14 @@ export function backendIdle(backend: Backend): BackendIdle | null {
           context: [],
         });
   }
+  if (backend.kind === 'apache') {
+    // KeepAlive Off: Apache closes after every response, nothing idles.
+    if (OFF.has((s.KeepAlive?.value ?? 'On').toLowerCase())) return null;
+    return idleSetting(backend, 'KeepAliveTimeout', 's', {
+      why: 'Apache closes a keep-alive connection that has waited this long for its next request',
+      context: [],
+    });
+  }
   if (backend.kind !== 'uwsgi') return null;
   // uWSGI keeps HTTP connections open in two places (checked on uWSGI 2.0.21): an
   // `http11-socket` worker socket waits `socket-timeout` (4 s by default) for the next request;

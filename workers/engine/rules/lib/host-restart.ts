@@ -72,6 +72,10 @@ const ADVICE: Record<Backend['kind'], string> = {
     'hypercorn closes its socket on restart. Hand it a socket that outlives the process ' +
     '(systemd socket activation, `hypercorn --bind fd://3`), or run a second server and take ' +
     'each out of nginx in turn (proxy_next_upstream retries refused connects).',
+  apache:
+    'Restart in place instead of stopping: `apachectl graceful` (SIGUSR1) keeps the listening ' +
+    'sockets open and lets each child finish its requests. Otherwise take the server out of ' +
+    'nginx first (with a second server, proxy_next_upstream retries refused connects).',
 };
 
 /** The restart finding for an app server outside Kubernetes, when its log shows one. */

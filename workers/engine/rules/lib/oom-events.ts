@@ -71,6 +71,7 @@ const PROCESS_OF: Record<Backend['kind'], RegExp> = {
   puma: /puma|ruby/i,
   uvicorn: /uvicorn|python/i,
   hypercorn: /hypercorn|python/i,
+  apache: /apache2|httpd/i,
 };
 
 /** Whether an OOM line is about this app server (by log source, process name or pod). */

@@ -12,6 +12,7 @@ import {
   type KubernetesTree,
 } from '../../formats/kubernetes/index.ts';
 import { setGunicornSetting, type GunicornTree } from '../../formats/gunicorn/index.ts';
+import { setApacheDirective, type ApacheTree } from '../../formats/apache/index.ts';
 import { setHypercornSetting, type HypercornTree } from '../../formats/hypercorn/index.ts';
 import { setNodeTimeouts, type NodeTree } from '../../formats/node/index.ts';
 import { setPumaSetting, type PumaTree } from '../../formats/puma/index.ts';
@@ -67,6 +68,8 @@ export function raiseBackendIdle(
       return setUvicornSetting(file as ParsedFile<UvicornTree>, backend.setting, seconds);
     case 'uwsgi':
       return setUwsgiOption(file as ParsedFile<UwsgiTree>, backend.setting, seconds);
+    case 'apache':
+      return setApacheDirective(file as ParsedFile<ApacheTree>, 'KeepAliveTimeout', seconds);
     case 'hypercorn': {
       // Both of hypercorn's idle limits must end above the new value.
       const parsed = file as ParsedFile<HypercornTree>;
@@ -84,7 +87,13 @@ function readEndsFirst(b: BackendIdle['backend'], seconds: number): boolean {
   return read !== null && read > 0 && read < seconds;
 }
 
-/** The raised value as the server takes it: "65s", Node "65000 ms". */
+/** The raised value as the server takes it: "65s", Node "65000 ms", Apache "65". */
 export function raisedText(backend: BackendIdle, seconds: number): string {
-  return backend.backend.kind === 'node' ? `${seconds * 1000} ms` : `${seconds}s`;
+  const kind = backend.backend.kind;
+  // A bare number of seconds, which every Apache reads (2.2 knows no unit suffix).
+  return kind === 'node'
+    ? `${seconds * 1000} ms`
+    : kind === 'apache'
+      ? `${seconds}`
+      : `${seconds}s`;
 }

@@ -28,6 +28,9 @@ const RECYCLERS: Record<Backend['kind'], string[]> = {
   puma: [],
   uvicorn: ['limit_max_requests'],
   hypercorn: ['max_requests'],
+  // MaxConnectionsPerChild counts connections, and a child finishes the one it serves before
+  // it exits: it never drops a connection nginx pooled, so it is no recycler here.
+  apache: [],
 };
 
 /** The backend's active recycling settings (name and number), in their table order. */

@@ -192,6 +192,7 @@ const IDLE: Partial<Record<string, readonly string[]>> = {
   uvicorn: ['timeout_keep_alive'],
   puma: ['persistent_timeout'],
   hypercorn: ['keep_alive_timeout', 'read_timeout'],
+  apache: ['KeepAliveTimeout'],
 };
 
 /**
@@ -247,6 +248,7 @@ const EXTRA: Partial<Record<string, readonly string[]>> = {
   node: ['timeout', 'headersTimeout', 'requestTimeout'],
   uvicorn: ['timeout_graceful_shutdown'],
   hypercorn: ['graceful_timeout'],
+  apache: ['Timeout'],
 };
 
 function nginxTimers(topology: Topology, route: Route): PathTimer[] {
