@@ -1,7 +1,7 @@
 /**
  * worker-recycle: app servers that restart their own workers (gunicorn `max_requests`, uWSGI
  * `max-requests`, `max-worker-lifetime`, `reload-on-rss`, uvicorn `--limit-max-requests`,
- * hypercorn `max_requests`), seen
+ * hypercorn `max_requests`, Apache `MaxConnectionsPerChild`), seen
  * from nginx.
  *
  * Two findings. (1) The 502s: a recycling worker that keeps connections alive (gunicorn
@@ -91,7 +91,8 @@ export const workerRecycle: Rule = {
     title: 'App server worker recycling',
     docs:
       'Worker recycling (gunicorn `max_requests`, uWSGI `max-requests`, `max-worker-lifetime`, ' +
-      '`reload-on-rss`, hypercorn `max_requests` from 0.16) drops requests when nginx pools keep-alive connections to workers that ' +
+      '`reload-on-rss`, hypercorn `max_requests` from 0.16, Apache `MaxConnectionsPerChild` under ' +
+      'the event or worker MPM) drops requests when nginx pools keep-alive connections to workers that ' +
       'keep them open: an exiting worker closes its connections under requests nginx just ' +
       'sent (reset / prematurely closed, 502 for POSTs, next to the restart lines). Separately, ' +
       'a limit without jitter (`max_requests_jitter`, `max-requests-delta`, ' +
@@ -236,7 +237,7 @@ function poolHit(
     `${backend.label} restarts its workers (${limits
       .map((l) => `${l.setting} = ${l.value}, ${l.at}`)
       .join('; ')}) and nginx pools connections to it in upstream ${upstream.name} ` +
-    `(${pool.size}, ${pool.sizeSource}), which ${idle.why} (${idle.setting} ${idle.display}, ` +
+    `(${pool.size}, ${pool.sizeSource}); ${idle.why} (${idle.setting} ${idle.display}, ` +
     `${idle.source}). A worker that exits closes the connections it holds; a request nginx has ` +
     'just written to one of them fails, and nginx does not retry non-idempotent requests ' +
     '(POST, PATCH) on another connection: 502. Jitter does not help: every restart drops its ' +

@@ -23,8 +23,14 @@ export const APACHE_SETTINGS = [
   row('Timeout', '60', 'Apache httpd 2.4 (300 in 2.2)'),
   row('GracefulShutdownTimeout', '0'),
   row('MaxConnectionsPerChild', '0'),
+  // Which multi-processing module runs it (`LoadModule mpm_<name>_module`).
+  row('mpm', 'event', 'Apache httpd 2.4 where the platform has it (prefork in 2.2)'),
 ];
-const CANONICAL = new Map(APACHE_SETTINGS.map((r) => [r.name.toLowerCase(), r.name]));
+const CANONICAL = new Map([
+  ...APACHE_SETTINGS.map((r) => [r.name.toLowerCase(), r.name] as const),
+  // 2.2's name, still read by 2.4.
+  ['maxrequestsperchild', 'MaxConnectionsPerChild'],
+]);
 
 /** Sections that leave a directive at server level (they only make it conditional). */
 const CONDITIONAL = /^(IfModule|IfDefine|IfVersion|IfFile|IfDirective|IfSection)\b/i;
@@ -48,6 +54,8 @@ export function apacheSettings(files: readonly ParsedFile<ApacheTree>[]): Effect
   const firstVhost: Record<string, true> = {};
   for (const file of files) {
     for (const d of file.tree.directives) {
+      const mpm = /^LoadModule$/i.test(d.name) && /^mpm_(\w+)_module\b/.exec(d.args);
+      if (mpm) out.mpm = { value: mpm[1]!, source: { file: file.name, line: d.line } };
       const name = CANONICAL.get(d.name.toLowerCase());
       if (!name) continue;
       const set = { value: valueOf(name, d.args), source: { file: file.name, line: d.line } };

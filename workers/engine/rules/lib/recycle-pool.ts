@@ -28,13 +28,15 @@ const RECYCLERS: Record<Backend['kind'], string[]> = {
   puma: [],
   uvicorn: ['limit_max_requests'],
   hypercorn: ['max_requests'],
-  // MaxConnectionsPerChild counts connections, and a child finishes the one it serves before
-  // it exits: it never drops a connection nginx pooled, so it is no recycler here.
-  apache: [],
+  // A child of the event or worker MPM that reaches its limit exits gracefully and closes the
+  // idle keep-alive connections it holds; a prefork child serves one connection and exits when
+  // that one ends, so it drops nothing nginx pooled (recyclers() leaves it out).
+  apache: ['MaxConnectionsPerChild'],
 };
 
 /** The backend's active recycling settings (name and number), in their table order. */
 export function recyclers(backend: Backend): { setting: string; value: number }[] {
+  if (backend.kind === 'apache' && backend.settings.mpm?.value === 'prefork') return [];
   return RECYCLERS[backend.kind]
     .map((setting) => ({ setting, value: numberOf(backend.settings[setting]) }))
     .filter((r): r is { setting: string; value: number } => r.value !== null && r.value > 0);
