@@ -7,10 +7,7 @@
 import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../types.ts';
 import { newlineOf } from '../gunicorn/text.ts';
-import type { ApacheDirective, ApacheTree } from './parse.ts';
-
-const CONDITIONAL = /^(IfModule|IfDefine|IfVersion|IfFile|IfDirective|IfSection)\b/i;
-const atServerLevel = (d: { sections: string[] }) => d.sections.every((s) => CONDITIONAL.test(s));
+import { atServerLevel, type ApacheDirective, type ApacheTree } from './parse.ts';
 
 export function setApacheDirective(
   parsed: ParsedFile<ApacheTree>,

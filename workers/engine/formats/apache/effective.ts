@@ -8,7 +8,7 @@
  */
 import type { ParsedFile } from '../types.ts';
 import { defaultsOf, type DefaultRow, type EffectiveSettings } from '../gunicorn/text.ts';
-import type { ApacheDirective, ApacheTree } from './parse.ts';
+import { atServerLevel, type ApacheTree } from './parse.ts';
 
 const H = 'Apache httpd 2.2–2.4';
 const row = (name: string, value: string | null, holds = H) => ({
@@ -32,13 +32,6 @@ const CANONICAL = new Map([
   ['maxrequestsperchild', 'MaxConnectionsPerChild'],
 ]);
 
-/** Sections that leave a directive at server level (they only make it conditional). */
-const CONDITIONAL = /^(IfModule|IfDefine|IfVersion|IfFile|IfDirective|IfSection)\b/i;
-
-function serverLevel(d: ApacheDirective): boolean {
-  return d.sections.every((s) => CONDITIONAL.test(s));
-}
-
 /** Seconds for each unit a 2.4 timeout may carry (`300ms`, `2mi`); none is seconds. */
 const UNIT: Readonly<Record<string, number>> = { '': 1, s: 1, ms: 0.001, mi: 60, h: 3600 };
 
@@ -51,7 +44,8 @@ function valueOf(name: string, args: string): string {
 
 export function apacheSettings(files: readonly ParsedFile<ApacheTree>[]): EffectiveSettings {
   const out = defaultsOf(APACHE_SETTINGS, 'Apache httpd');
-  const firstVhost: Record<string, true> = {};
+  // Settings already given by the server level or a first virtual host.
+  const taken = new Set<string>();
   for (const file of files) {
     for (const d of file.tree.directives) {
       const mpm = /^LoadModule$/i.test(d.name) && /^mpm_(\w+)_module\b/.exec(d.args);
@@ -59,13 +53,13 @@ export function apacheSettings(files: readonly ParsedFile<ApacheTree>[]): Effect
       const name = CANONICAL.get(d.name.toLowerCase());
       if (!name) continue;
       const set = { value: valueOf(name, d.args), source: { file: file.name, line: d.line } };
-      if (serverLevel(d)) {
+      if (atServerLevel(d)) {
         out[name] = set;
-        firstVhost[name] = true;
-      } else if (!firstVhost[name] && /^VirtualHost\b/i.test(d.sections[0] ?? '')) {
+        taken.add(name);
+      } else if (!taken.has(name) && /^VirtualHost\b/i.test(d.sections[0] ?? '')) {
         // The first virtual host's value, unless the server level says otherwise.
         out[name] = set;
-        firstVhost[name] = true;
+        taken.add(name);
       }
     }
   }

@@ -41,6 +41,14 @@ export interface ApacheTree {
   sections: ApacheSection[];
 }
 
+/** Sections that leave a directive at server level (they only make it conditional). */
+const CONDITIONAL = /^(IfModule|IfDefine|IfVersion|IfFile|IfDirective|IfSection)\b/i;
+
+/** A directive at server level: bare, or only inside conditional sections. */
+export function atServerLevel(d: { sections: readonly string[] }): boolean {
+  return d.sections.every((s) => CONDITIONAL.test(s));
+}
+
 const OPEN = /^([ \t]*)<([A-Za-z][\w:.-]*)(?:[ \t]([^>]*))?>[ \t]*$/;
 const CLOSE = /^[ \t]*<\/([A-Za-z][\w:.-]*)[ \t]*>[ \t]*$/;
 /** A directive's indentation and name; its arguments are the rest of the line. */
