@@ -5,6 +5,7 @@ import { readInputs, streamLarge } from '../read-inputs.ts';
 import { formatReport } from '../format-report.ts';
 import { formatSarif } from '../format-sarif.ts';
 import { formatGithub } from '../format-github.ts';
+import { writeJson } from '../json-pieces.ts';
 
 const severities: Severity[] = ['info', 'warning', 'error'];
 const formats = ['text', 'json', 'sarif', 'github'] as const;
@@ -47,13 +48,14 @@ export async function runAnalyze(argv: string[]): Promise<number> {
     inputs.unreadable,
   );
   const redacted = args.switches.has('redact');
-  const write: Record<Format, () => string> = {
+  const write: Record<Exclude<Format, 'json'>, () => string> = {
     text: () => formatReport(report),
-    json: () => JSON.stringify(report, null, 2) + '\n',
     sarif: () => formatSarif(report, redacted),
     github: () => formatGithub(report),
   };
-  process.stdout.write(write[format]());
+  // A fleet's JSON report is over 100 MB: written in pieces, never held as one string.
+  if (format === 'json') writeJson(report, (chunk) => process.stdout.write(chunk));
+  else process.stdout.write(write[format]());
   if (failOn === undefined) return 0;
   const threshold = severities.indexOf(failOn);
   return report.findings.some((f) => severities.indexOf(f.severity) >= threshold) ? 1 : 0;

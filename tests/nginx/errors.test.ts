@@ -184,6 +184,29 @@ describe('nginx parser: fuzzing', () => {
     );
   });
 
+  // Arguments are read from each directive's span with the scanners alone (directive.ts):
+  // they must be the word tokens the whole file's token stream has in that span.
+  it("a directive's arguments are the words the token stream has between its name and end", () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 200 }), (parts) => {
+        const text = parts.join('');
+        const p = parseNginx('f', text);
+        const { starts, kinds, count } = p.tree.tokens;
+        for (const d of p.directives()) {
+          const words: string[] = [];
+          for (let i = 0; i < count; i++) {
+            const start = starts[i] as number;
+            if (start < d.argsStart || start >= d.argsEnd || kinds[i] !== TOKEN.word) continue;
+            const end = i + 1 < count ? Math.min(starts[i + 1] as number, d.argsEnd) : d.argsEnd;
+            words.push(wordValue(text, start, end));
+          }
+          expect(d.args, `arguments of "${d.name}" at ${d.start}`).toEqual(words);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('never throws on corpus files cut or spliced at random points', () => {
     const files = corpus();
     fc.assert(
