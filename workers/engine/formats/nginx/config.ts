@@ -9,6 +9,7 @@ import {
 import { assumedNodes, type ObservedPass } from './assumed.ts';
 import { allowedIn } from './placement.ts';
 import { parseNginx } from './parse.ts';
+import { rightSized } from './directive.ts';
 import type { Directive, NginxFile } from './tree.ts';
 
 /**
@@ -70,6 +71,11 @@ export interface NginxConfig {
  * gives hundreds of thousands of directives itself and must be read whole.
  */
 const MIN_CAP = 500_000;
+/**
+ * The children of every node without a block: one shared list, frozen so that a push into it
+ * fails loudly (a fleet's config has 10^5–10^6 such nodes; an empty array each cost megabytes).
+ */
+const NO_CHILDREN: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
 const FAN_OUT = 4;
 
 function isMain(f: NginxFile): boolean {
@@ -245,13 +251,15 @@ export function buildConfig(
         line: d.line,
         context,
         parent,
-        children: [],
+        children: d.block ? [] : NO_CHILDREN,
         via,
       };
       out.push(node);
       all.push(node);
-      if (d.block && d.raw === undefined)
+      if (d.block && d.raw === undefined) {
         expand(d.block.children, node, d.name, stack, via, node.children);
+        node.children = rightSized(node.children);
+      }
       if (d.name !== 'include' || d.args.length !== 1) continue;
       const pattern = d.args[0] as string;
       const targets = targetsOf.get(d) ?? [];

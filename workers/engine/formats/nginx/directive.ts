@@ -33,7 +33,7 @@ export class TreeNodes {
   chain(row: number): Directive[] {
     const out: Directive[] = [];
     for (let r = row; r >= 0; r = this.table.nextSibling(r)) out.push(this.node(r));
-    return out;
+    return rightSized(out);
   }
 
   /** Every directive in document order (rows are numbered in that order). */
@@ -98,7 +98,7 @@ class DirectiveNode implements Directive {
     this.nameEnd = t.get(row, COL.nameEnd);
     this.argsStart = t.get(row, COL.argsStart);
     this.argsEnd = t.get(row, COL.argsEnd);
-    this.raw = t.raw.get(row);
+    this.raw = t.raw(row);
     const parent = t.get(row, COL.parent);
     this.parent = parent < 0 ? nodes.root : (nodes.node(parent).block as Block);
     const open = t.get(row, COL.open);
@@ -166,5 +166,13 @@ function readArgs(text: string, start: number, end: number): string[] {
       out.push(wordValue(text, from, p));
     }
   }
-  return out;
+  return rightSized(out);
+}
+
+/**
+ * A list grown by push keeps room for 17 entries (V8's first growth); a fleet's config keeps
+ * 10^6 lists of one or two entries alive, so kept lists are copied to their size.
+ */
+export function rightSized<T>(list: T[]): T[] {
+  return list.length === 0 ? list : list.slice();
 }

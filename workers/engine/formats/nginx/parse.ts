@@ -8,7 +8,14 @@ import { readDirectives } from './read.ts';
 import type { Report } from './scan.ts';
 import { collectSettings } from './settings.ts';
 import { COL, DirectiveTable } from './table.ts';
-import { TOKEN, type Comment, type Directive, type NginxFile, type NginxTree } from './tree.ts';
+import {
+  TOKEN,
+  type Block,
+  type Comment,
+  type Directive,
+  type NginxFile,
+  type NginxTree,
+} from './tree.ts';
 
 /** At most this many errors are kept per file: adversarial input must not allocate millions. */
 const MAX_ERRORS = 50;
@@ -50,22 +57,67 @@ export function parseNginx(name: string, text: string): NginxFile {
     }
   }
   if (dropped > 0) errors.push({ line: lastLine, message: `… and ${dropped} more errors` });
-  // The token stream and the comments are not needed to build the tree: they are read from the
-  // text (with the same scanners) when first asked for.
-  let tokens: Tokens | undefined;
-  let comments: Comment[] | undefined;
-  const tree: NginxTree = {
-    get root() {
-      return nodes.root;
-    },
-    get comments() {
-      return (comments ??= collectComments(text, tree.tokens as Tokens));
-    },
-    get tokens() {
-      return (tokens ??= tokenize(text, () => {}));
-    },
-  };
-  return makeFile(name, text, errors, tree, nodes);
+  return new NginxParsed(name, text, errors, new LazyTree(text, nodes), nodes);
+}
+
+/**
+ * The token stream and the comments are not needed to build the tree: they are read from the
+ * text (with the same scanners) when first asked for. Classes rather than object literals with
+ * closures: a fleet's dump is tens of thousands of files, and three closures and their context
+ * per file cost about a kilobyte each.
+ */
+class LazyTree implements NginxTree {
+  #text: string;
+  #nodes: TreeNodes;
+  #tokens: Tokens | undefined;
+  #comments: Comment[] | undefined;
+
+  constructor(text: string, nodes: TreeNodes) {
+    this.#text = text;
+    this.#nodes = nodes;
+  }
+
+  get root(): Block {
+    return this.#nodes.root;
+  }
+
+  get tokens(): Tokens {
+    return (this.#tokens ??= tokenize(this.#text, () => {}));
+  }
+
+  get comments(): Comment[] {
+    return (this.#comments ??= collectComments(this.#text, this.tokens));
+  }
+}
+
+class NginxParsed implements NginxFile {
+  readonly kind = 'nginx';
+  declare loose?: boolean;
+  #nodes: TreeNodes;
+  #all: Directive[] | undefined;
+  #settings: Setting[] | undefined;
+
+  constructor(
+    public name: string,
+    public text: string,
+    public errors: FileError[],
+    public tree: NginxTree,
+    nodes: TreeNodes,
+  ) {
+    this.#nodes = nodes;
+  }
+
+  print(): string {
+    return printTable(this.text, this.#nodes.table);
+  }
+
+  settings(): Setting[] {
+    return (this.#settings ??= collectSettings(this.tree.root));
+  }
+
+  directives(): Directive[] {
+    return (this.#all ??= this.#nodes.all());
+  }
 }
 
 /** The comments of the token stream (a comment's text stops before a CR ending its line). */
@@ -93,25 +145,4 @@ function hasPlausibleDirective(table: DirectiveTable, text: string): boolean {
       return true;
   }
   return false;
-}
-
-function makeFile(
-  name: string,
-  text: string,
-  errors: FileError[],
-  tree: NginxTree,
-  nodes: TreeNodes,
-): NginxFile {
-  let all: Directive[] | null = null;
-  let settings: Setting[] | null = null;
-  return {
-    name,
-    kind: 'nginx',
-    text,
-    errors,
-    tree,
-    print: () => printTable(text, nodes.table),
-    settings: () => (settings ??= collectSettings(tree.root)),
-    directives: () => (all ??= nodes.all()),
-  };
 }

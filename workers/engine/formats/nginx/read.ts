@@ -129,7 +129,7 @@ export function readDirectives(t: string, table: DirectiveTable, error: Report):
             const body = p;
             p = luaBodyEnd(t, p, n);
             line += scanned.lines;
-            table.raw.set(row, t.slice(body, p));
+            table.setRaw(row, t.slice(body, p));
           } else if (stack.length > MAX_DEPTH) skip = tooDeep(line, error);
           row = -1;
         }
@@ -209,7 +209,7 @@ export function readDirectives(t: string, table: DirectiveTable, error: Report):
     if (!frame.anonymous) {
       table.set(row, COL.end, n);
       table.set(row, COL.endLine, line);
-      table.unclosed.add(row);
+      table.setUnclosed(row);
     }
   }
   return line;

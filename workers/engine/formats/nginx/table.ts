@@ -40,11 +40,13 @@ export class DirectiveTable {
   // keep: the parser never allocates a string for a name it has seen (10^5 `proxy_set_header`s).
   // Building the trie costs more than it saves in a small file (most of them): those have none.
   readonly trie: NameTrie | null;
-  private slots = new Int32Array(256).fill(-1);
+  private slots: Int32Array;
+  // A fleet's dump is tens of thousands of small files: what most files never use (Lua bodies,
+  // unclosed blocks) is made when first needed, and the name table starts small.
   /** Bodies of `*_by_lua_block`, by row. */
-  readonly raw = new Map<number, string>();
+  private rawBodies: Map<number, string> | null = null;
   /** Rows of blocks the file ends inside (their end is the end of the text). */
-  readonly unclosed = new Set<number>();
+  private unclosedRows: Set<number> | null = null;
 
   /**
    * A table (with a trie) that lives as long as the module. V8 compiles the parser's loop for
@@ -59,6 +61,20 @@ export class DirectiveTable {
   constructor(expected: number) {
     this.rows = new Int32Array(Math.max(16, expected) * WIDTH);
     this.trie = expected >= TRIE_FROM_ROWS ? new NameTrie() : null;
+    // Distinct names grow far slower than rows (a file of 12 directives has about 10).
+    this.slots = new Int32Array(expected >= 64 ? 256 : 32).fill(-1);
+  }
+
+  raw(row: number): string | undefined {
+    return this.rawBodies?.get(row);
+  }
+
+  setRaw(row: number, body: string): void {
+    (this.rawBodies ??= new Map()).set(row, body);
+  }
+
+  setUnclosed(row: number): void {
+    (this.unclosedRows ??= new Set()).add(row);
   }
 
   /** The id of the name spelled by text[start, end) (a plain word: no quotes, no escapes). */
@@ -139,7 +155,7 @@ export class DirectiveTable {
   /** Offset of a block's `}`, -1 when the directive has no block or the file ends first. */
   close(row: number): number {
     if (this.get(row, COL.open) < 0) return -1;
-    if (this.unclosed.size > 0 && this.unclosed.has(row)) return -1;
+    if (this.unclosedRows?.has(row) === true) return -1;
     return this.get(row, COL.end) - 1;
   }
 
