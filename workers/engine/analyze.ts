@@ -16,7 +16,7 @@ import { decodeEvents, withIncidents } from './pipeline/decode.ts';
 import { resolveNginxVersion } from './pipeline/version.ts';
 import { diagnose, diagnoseTopology } from './pipeline/diagnose.ts';
 import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
-import type { NginxConfig } from './formats/nginx/index.ts';
+import type { ConfigError } from './formats/nginx/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, shownEdits, textsOnce, toFinding } from './pipeline/report.ts';
 import { placeEdits } from './fix/placed.ts';
@@ -81,16 +81,17 @@ export function analyze(
     streamed,
   );
 
-  // 5. topology: each location's path to the app server, with effective settings (and, where
-  //    no config says, what the logs show of the configs that ran); incidents by upstream block
-  stage(4);
+  // 5–6. topology and rules. What they build (every directive placed in the whole config, each
+  //      location's path) is let go before fixes are verified, which builds it all again.
   const { version, source: versionSource } = resolveNginxVersion(sources, options.nginxVersion);
-  const topology = buildTopology(configs, version, observe(decoded.events));
-  const logs = withIncidents(decoded, streamed, upstreamGroupOf(topology.nginx));
-
-  // 6. rules, ranked by how well the logs support each finding
-  stage(5);
-  const hits = diagnoseTopology(topology, logs);
+  const { logs, hits, ladders, configErrors } = traceAndDiagnose(
+    configs,
+    version,
+    decoded,
+    streamed,
+    stage,
+  );
+  for (const f of configs) f.release?.();
 
   // 7. fix: apply the wanted fixes one by one, keeping those that verify
   stage(6);
@@ -104,14 +105,15 @@ export function analyze(
       const files = configs.map((f) =>
         changed.has(f.name) ? parseInput({ ...f, text: changed.get(f.name)! })! : f,
       );
-      return { hits: diagnose(files, logs, version), errors: errorCount(files) };
+      const verified = { hits: diagnose(files, logs, version), errors: errorCount(files) };
+      for (const f of files) f.release?.();
+      return verified;
     },
     errorCount(configs),
   );
 
   // 8. report, pointing at the user's own lines where a paste held several inputs
   const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
-  const ladders = timerLadders(topology, logs.events);
   const views = {
     placed: placeEdits(outcome.edits, outcome.texts),
     shown: shownEdits(inputs, outcome, options.raw === true),
@@ -123,7 +125,7 @@ export function analyze(
     nginxVersionSource: versionSource,
     files: [
       ...inputs.map((input): FileReport =>
-        withConfigErrors(fileReport(input, parsed.get(input.name)), topology.nginx),
+        withConfigErrors(fileReport(input, parsed.get(input.name)), configErrors),
       ),
       ...streamed.map(streamedReport),
       ...unreadable.map((u): FileReport => ({
@@ -151,6 +153,32 @@ export function analyze(
   return textsOnce({ ...onPaste, findings: withPlaces(onPaste.findings) });
 }
 
+/**
+ * Stages 5 and 6. The topology (each nginx location's path to the app server, with effective
+ * settings and where each value came from — and, where no config says, what the logs show of
+ * the configs that ran) is reachable only in here: what leaves is plain data. Incidents are
+ * grouped by the config's upstream blocks.
+ */
+function traceAndDiagnose(
+  configs: readonly ParsedFile[],
+  version: string,
+  decoded: ReturnType<typeof decodeEvents>,
+  streamed: readonly StreamedLog[],
+  stage: (step: number) => void,
+) {
+  stage(4);
+  const topology = buildTopology(configs, version, observe(decoded.events));
+  const logs = withIncidents(decoded, streamed, upstreamGroupOf(topology.nginx));
+  // rules, ranked by how well the logs support each finding
+  stage(5);
+  return {
+    logs,
+    hits: diagnoseTopology(topology, logs),
+    ladders: timerLadders(topology, logs.events),
+    configErrors: topology.nginx?.errors ?? [],
+  };
+}
+
 function streamedReport(log: StreamedLog): FileReport {
   const { lines, events, sampled } = log.result.counters;
   return {
@@ -167,10 +195,8 @@ function streamedReport(log: StreamedLog): FileReport {
  * includes that expand past the cap. (An include of a file not pasted, such as mime.types, is
  * the usual case and no problem of the paste.)
  */
-function withConfigErrors(report: FileReport, nginx: NginxConfig | null): FileReport {
-  const mine = (nginx?.errors ?? []).filter(
-    (e) => e.file === report.name && e.kind !== 'unmatched-include',
-  );
+function withConfigErrors(report: FileReport, errors: readonly ConfigError[]): FileReport {
+  const mine = errors.filter((e) => e.file === report.name && e.kind !== 'unmatched-include');
   if (mine.length === 0) return report;
   return {
     ...report,

@@ -32,6 +32,11 @@ export interface ParsedFile<Tree = unknown> {
    * it lives, so an `include` with a wildcard may stand for it.
    */
   loose?: boolean;
+  /**
+   * Drops objects built from the text that can be built again (nginx: its directive objects),
+   * when nothing holds them any more; the file reads as before.
+   */
+  release?(): void;
 }
 
 /** One input format: how to recognise it and how to read it. */

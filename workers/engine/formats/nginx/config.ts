@@ -150,7 +150,10 @@ function resolveIncludes(
   const byBase = new Map<string, number[]>();
   files.forEach((f, i) => {
     const base = splitPath(f.name).at(-1);
-    if (base !== undefined) byBase.set(base, [...(byBase.get(base) ?? []), i]);
+    if (base === undefined) return;
+    const same = byBase.get(base);
+    if (same) same.push(i);
+    else byBase.set(base, [i]);
   });
   const everyFile = files.map((_, i) => i);
   const matched = new Map<string, number[]>();
@@ -307,11 +310,18 @@ export function buildConfig(
     all.push(...assumed.made);
   }
 
-  const contexts = new Map<Directive, string[]>();
+  // Each directive's context after includes; a list only for one read in several (a snippet
+  // included from two kinds of block) — a list per directive was megabytes of a fleet's heap.
+  const firstContext = new Map<Directive, string>();
+  const moreContexts = new Map<Directive, string[]>();
   for (const n of all) {
-    const list = contexts.get(n.directive);
-    if (!list) contexts.set(n.directive, [n.context]);
-    else if (!list.includes(n.context)) list.push(n.context);
+    const first = firstContext.get(n.directive);
+    if (first === undefined) firstContext.set(n.directive, n.context);
+    else if (first !== n.context) {
+      const list = moreContexts.get(n.directive) ?? [first];
+      if (!list.includes(n.context)) list.push(n.context);
+      moreContexts.set(n.directive, list);
+    }
   }
   // A log that showed a server stands in for its config: empty, so rules that edit "the file
   // of this node" get edits the fix stage turns into advice (nothing of it was pasted).
@@ -333,7 +343,7 @@ export function buildConfig(
     nodes: () => all,
     upstreams: () => (upstreams ??= findUpstreams(all)),
     locations: () => (locations ??= findLocations(all, config.upstreams())),
-    contextsOf: (d) => contexts.get(d) ?? [d.context],
+    contextsOf: (d) => moreContexts.get(d) ?? [firstContext.get(d) ?? d.context],
     file: (name) => byName.get(name) ?? standIns.get(name),
   };
   return config;

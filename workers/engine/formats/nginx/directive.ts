@@ -13,15 +13,33 @@ interface Source {
  * them; a rule that walks one server block builds only that block's.
  */
 export class TreeNodes {
-  readonly root: Block;
+  #root: Block;
   private nodes: (DirectiveNode | undefined)[] | undefined;
 
   constructor(
     readonly table: DirectiveTable,
     readonly source: Source,
   ) {
-    // Rows are in document order, so the first directive of a file is at its top level.
-    this.root = new BlockNode(this, null, -1, -1, 1, 1, table.count > 0 ? 0 : -1);
+    this.#root = this.topBlock();
+  }
+
+  get root(): Block {
+    return this.#root;
+  }
+
+  /** Rows are in document order, so the first directive of a file is at its top level. */
+  private topBlock(): Block {
+    return new BlockNode(this, null, -1, -1, 1, 1, this.table.count > 0 ? 0 : -1);
+  }
+
+  /**
+   * Lets go of the objects built so far; the rows stay and objects are built again when asked
+   * for (new ones: call this only when nothing holds the old). A fleet's analysis holds two
+   * configurations while it verifies fixes, and the first one's objects were half of its peak.
+   */
+  forget(): void {
+    this.nodes = undefined;
+    this.#root = this.topBlock();
   }
 
   node(row: number): DirectiveNode {

@@ -118,6 +118,11 @@ class NginxParsed implements NginxFile {
   directives(): Directive[] {
     return (this.#all ??= this.#nodes.all());
   }
+
+  release(): void {
+    this.#nodes.forget();
+    this.#all = undefined;
+  }
 }
 
 /** The comments of the token stream (a comment's text stops before a CR ending its line). */
