@@ -37,6 +37,34 @@ export interface ConfigNode {
   assumed?: string;
 }
 
+/**
+ * A directive of the parsed tree placed in the whole configuration. Its arguments are the
+ * directive's, read when first asked for: most of a fleet's are never looked at.
+ */
+class PlacedNode implements ConfigNode {
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  children: ConfigNode[];
+  declare assumed?: string;
+
+  constructor(
+    readonly directive: Directive,
+    public context: string,
+    public parent: ConfigNode | null,
+    readonly via: Directive[],
+  ) {
+    this.name = directive.name;
+    this.file = directive.file;
+    this.line = directive.line;
+    this.children = directive.block ? [] : NO_CHILDREN;
+  }
+
+  get args(): string[] {
+    return this.directive.args;
+  }
+}
+
 export interface ConfigError {
   file: string;
   line: number;
@@ -246,17 +274,7 @@ export function buildConfig(
         return;
       }
       count++;
-      const node: ConfigNode = {
-        directive: d,
-        name: d.name,
-        args: d.args,
-        file: d.file,
-        line: d.line,
-        context,
-        parent,
-        children: d.block ? [] : NO_CHILDREN,
-        via,
-      };
+      const node = new PlacedNode(d, context, parent, via);
       out.push(node);
       all.push(node);
       if (d.block && d.raw === undefined) {

@@ -1,5 +1,5 @@
 import type { ConfigNode, NginxConfig } from './config.ts';
-import { defaultSource, defaultValue } from './defaults.ts';
+import { defaultSource, defaultValue, type DefaultScope } from './defaults.ts';
 import { PASS_DIRECTIVES, type LocationInfo } from './query.ts';
 import { ASSUMED_NGINX_VERSION } from './version.ts';
 
@@ -104,25 +104,72 @@ function chain(node: ConfigNode, name: string): ConfigNode[] {
  */
 const childIndex = new WeakMap<ConfigNode, Map<string, ConfigNode[]>>();
 const SCAN_BELOW = 8;
+const NONE: readonly ConfigNode[] = Object.freeze([]);
 
-function childrenNamed(level: ConfigNode, name: string): ConfigNode[] {
-  // A block with a few children (most locations) is cheaper to scan than to index.
+function childrenNamed(level: ConfigNode, name: string): readonly ConfigNode[] {
+  const key = ARRAY_GROUP[name] ?? name;
+  // A block with a few children (most locations) is cheaper to scan than to index; most
+  // lookups find nothing there, and then nothing is allocated.
   if (level.children.length <= SCAN_BELOW) {
-    const key = ARRAY_GROUP[name] ?? name;
-    return level.children.filter((c) => (ARRAY_GROUP[c.name] ?? c.name) === key);
+    let found: ConfigNode[] | null = null;
+    for (const c of level.children)
+      if ((ARRAY_GROUP[c.name] ?? c.name) === key) (found ??= []).push(c);
+    return found ?? NONE;
   }
   let index = childIndex.get(level);
   if (!index) {
     index = new Map();
     for (const c of level.children) {
-      const key = ARRAY_GROUP[c.name] ?? c.name;
-      let list = index.get(key);
-      if (!list) index.set(key, (list = []));
+      const k = ARRAY_GROUP[c.name] ?? c.name;
+      let list = index.get(k);
+      if (!list) index.set(k, (list = []));
       list.push(c);
     }
     childIndex.set(level, index);
   }
-  return index.get(ARRAY_GROUP[name] ?? name) ?? [];
+  return index.get(key) ?? NONE;
+}
+
+/** Found at a level: the first entry, and every entry for array-type directives. */
+function setAt(found: readonly ConfigNode[], name: string): Effective {
+  const first = found[0] as ConfigNode;
+  const out: Effective = {
+    value: first.args,
+    source: { file: first.file, line: first.line },
+    node: first,
+  };
+  if (ARRAY.has(name))
+    out.entries = found.map((c) => ({ value: c.args, file: c.file, line: c.line }));
+  return out;
+}
+
+/**
+ * Defaults, made once per name, version and scope (a fleet asks for the same few defaults
+ * hundreds of thousands of times), frozen because they are shared.
+ */
+const defaults = new Map<string, Effective>();
+
+function defaultOf(name: string, version: string, scope: DefaultScope, logged: boolean): Effective {
+  const key = `${name} ${version} ${scope} ${logged}`;
+  let out = defaults.get(key);
+  if (out) return out;
+  const def = defaultValue(name, version, scope);
+  if (!def) out = { value: null, source: { default: `not set; no default known for ${name}` } };
+  else {
+    // A server known only from nginx's log: the default is what nginx does unless the config
+    // nobody pasted says otherwise.
+    out = {
+      value: def.value,
+      source: {
+        default:
+          defaultSource(name, version, scope) +
+          (logged ? ', unless your unpasted config sets it' : ''),
+      },
+    };
+    if (def.note) out.note = def.note;
+  }
+  defaults.set(key, Object.freeze(out));
+  return out;
 }
 
 /**
@@ -138,49 +185,18 @@ export function effective(
 ): Effective {
   const start = 'node' in location ? location.node : location;
   const version = nginxVersion ?? ASSUMED_NGINX_VERSION;
-  for (const level of chain(start, name)) {
+  const levels = chain(start, name);
+  for (const level of levels) {
     const found = childrenNamed(level, name);
-    if (found.length === 0) continue;
-    const first = found[0] as ConfigNode;
-    const out: Effective = {
-      value: first.args,
-      source: { file: first.file, line: first.line },
-      node: first,
-    };
-    if (ARRAY.has(name))
-      out.entries = found.map((c) => ({ value: c.args, file: c.file, line: c.line }));
-    return out;
+    if (found.length > 0) return setAt(found, name);
   }
   // Top-level directives of a root snippet (no enclosing block node) are its outermost level.
-  const outermost = chain(start, name).at(-1) as ConfigNode;
+  const outermost = levels.at(-1) as ConfigNode;
   if (outermost.parent === null && !REWRITE.has(name) && !HANDLER.has(name)) {
     const top = config.top.filter((c) => matches(c, name) && !c.directive.block);
-    if (top.length > 0 && top[0]) {
-      const first = top[0];
-      const out: Effective = {
-        value: first.args,
-        source: { file: first.file, line: first.line },
-        node: first,
-      };
-      if (ARRAY.has(name))
-        out.entries = top.map((c) => ({ value: c.args, file: c.file, line: c.line }));
-      return out;
-    }
+    if (top.length > 0) return setAt(top, name);
   }
   const scope = start.name === 'upstream' ? 'upstream' : 'http';
-  const def = defaultValue(name, version, scope);
-  if (!def) return { value: null, source: { default: `not set; no default known for ${name}` } };
-  // A server known only from nginx's log: the default is what nginx does unless the config
-  // nobody pasted says otherwise.
-  const logged = chain(start, name).some((n) => n.assumed !== undefined && n.name === 'server');
-  const out: Effective = {
-    value: def.value,
-    source: {
-      default:
-        defaultSource(name, version, scope) +
-        (logged ? ', unless your unpasted config sets it' : ''),
-    },
-  };
-  if (def.note) out.note = def.note;
-  return out;
+  const logged = levels.some((n) => n.assumed !== undefined && n.name === 'server');
+  return defaultOf(name, version, scope, logged);
 }
