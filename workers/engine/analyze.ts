@@ -19,7 +19,6 @@ import { buildTopology, observe, upstreamGroupOf } from './topology/index.ts';
 import type { ConfigError } from './formats/nginx/index.ts';
 import { applyFixes } from './fix/index.ts';
 import { fixedFiles, shownEdits, textsOnce, toFinding } from './pipeline/report.ts';
-import { placeEdits } from './fix/placed.ts';
 import { evidenceTexts } from './pipeline/evidence.ts';
 import { timerLadders, withTiming } from './pipeline/ladders.ts';
 import { onPasteLines } from './pipeline/paste.ts';
@@ -115,7 +114,7 @@ export function analyze(
   // 8. report, pointing at the user's own lines where a paste held several inputs
   const textOf = new Map(inputs.map((i) => [i.name, options.raw ? i.raw : i.text]));
   const views = {
-    placed: placeEdits(outcome.edits, outcome.texts),
+    placed: outcome.placed,
     shown: shownEdits(inputs, outcome, options.raw === true),
   };
   const withEvidenceText = evidenceTexts(textOf);

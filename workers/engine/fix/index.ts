@@ -12,7 +12,7 @@ import type { Hit } from '../rules/index.ts';
 import type { RuleFix } from '../rules/types.ts';
 import { standingOf } from '../rules/rank.ts';
 import { applyEdits, OverlappingEditsError } from './apply.ts';
-import { placeEdits } from './placed.ts';
+import { placeEdits, type Placed } from './placed.ts';
 
 export interface FixableFile {
   name: string;
@@ -38,6 +38,8 @@ export interface FixOutcome {
   texts: Map<string, string>;
   /** Findings that the applied fixes uncovered (not caused), by the fix that uncovered them. */
   uncovered: Map<Hit, Hit[]>;
+  /** Where each accepted edit lies in the changed texts (placed.ts). */
+  placed: Map<Edit, Placed>;
 }
 
 // The page switches a group's fixes together: lists of thousands of keys, asked once per hit.
@@ -84,6 +86,7 @@ export function applyFixes(
   const rejected = new Map<Hit, string>();
   let edits = new Map<string, Edit[]>();
   let texts = new Map<string, string>();
+  let placed = new Map<Edit, Placed>();
   const uncovered = new Map<Hit, Hit[]>();
   let state: Verified = { hits: ranked, errors: baselineErrors };
 
@@ -114,10 +117,10 @@ export function applyFixes(
       return 'it changes the same lines as a fix ranked above it';
     }
     const after = reanalyse(trialTexts);
+    const trialPlaced = placeEdits(trial, trialTexts);
     const written = writtenLines(
       group.flatMap((hit) => chosen.get(hit)!.edits),
-      trial,
-      trialTexts,
+      trialPlaced,
       originals,
     );
     const { reason, added } = verdict(
@@ -131,6 +134,7 @@ export function applyFixes(
     if (added.length > 0) uncovered.set(group[0]!, added);
     edits = trial;
     texts = trialTexts;
+    placed = trialPlaced;
     state = after;
     return null;
   };
@@ -150,7 +154,7 @@ export function applyFixes(
   };
   const wanted = [...chosen.keys()];
   if (wanted.length > 0) settle(wanted);
-  return { applied, rejected, edits, texts, uncovered };
+  return { applied, rejected, edits, texts, uncovered, placed };
 }
 
 function verdict(
@@ -180,11 +184,9 @@ function verdict(
  */
 function writtenLines(
   edits: readonly Edit[],
-  all: ReadonlyMap<string, readonly Edit[]>,
-  texts: ReadonlyMap<string, string>,
+  placed: ReadonlyMap<Edit, Placed>,
   originals: ReadonlyMap<string, string>,
 ): Map<string, Set<number>> {
-  const placed = placeEdits(all, texts);
   const out = new Map<string, Set<number>>();
   for (const edit of edits) {
     const at = placed.get(edit);

@@ -51,6 +51,8 @@ function isSpace(c: number): boolean {
 export function nginxStatements(text: string, visit?: (st: Statement) => void): Statement[] {
   const out: Statement[] = [];
   const stack: Statement[] = [];
+  // The open blocks' directive names, lower-cased once per block rather than per statement.
+  const names: string[] = [];
   let words: Word[] = [];
   let i = 0;
   const n = text.length;
@@ -60,7 +62,7 @@ export function nginxStatements(text: string, visit?: (st: Statement) => void): 
     const st: Statement = {
       words,
       end,
-      parent: parent ? parent.words[0]!.text.toLowerCase() : '',
+      parent: parent ? names[names.length - 1]! : '',
       parentWords: parent ? parent.words : [],
     };
     if (visit) visit(st);
@@ -85,10 +87,12 @@ export function nginxStatements(text: string, visit?: (st: Statement) => void): 
         i = skipLuaBlock(text, i);
       } else if (st) {
         stack.push(st);
+        names.push(st.words[0]!.text.toLowerCase());
       }
     } else if (c === CLOSE) {
       finish('');
       stack.pop();
+      names.pop();
       i++;
     } else if (c === DQUOTE || c === SQUOTE) {
       let j = i + 1;
