@@ -187,9 +187,11 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+// Growth from the smallest to the largest fleet of the first shape (not `servers`/`includes`).
+const fleets = results.filter((r) => /^fleet-\d/.test(r.shape));
 const growth =
-  results.length >= 2
-    ? Math.round((results.at(-1)!.analyze.ms / results[0]!.analyze.ms) * 100) / 100
+  fleets.length >= 2
+    ? Math.round((fleets.at(-1)!.analyze.ms / fleets[0]!.analyze.ms) * 100) / 100
     : null;
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
