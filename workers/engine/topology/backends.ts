@@ -21,7 +21,7 @@ import {
 } from '../formats/uvicorn/index.ts';
 import { hypercornRuns, parseHypercorn, type HypercornTree } from '../formats/hypercorn/index.ts';
 import { apacheSettings, type ApacheTree } from '../formats/apache/index.ts';
-import { parseGunicorn } from '../formats/gunicorn/index.ts';
+import { gunicornProcesses, parseGunicorn, type GunicornTree } from '../formats/gunicorn/index.ts';
 import { parseUwsgi } from '../formats/uwsgi/index.ts';
 import {
   kubernetesWorkloads,
@@ -67,6 +67,12 @@ export interface Backend {
   /** The Kubernetes workload and container that run it, when it came from a manifest. */
   pod?: { workload: WorkloadView; container: WorkloadView['containers'][number] };
   files: string[];
+  /**
+   * Files as this server reads them where that differs from the pasted file: a compose file
+   * that starts gunicorn in two services, narrowed to this one's (edits then go to its own
+   * command line). Rules look files up through backendFile().
+   */
+  views?: ParsedFile[];
 }
 
 export type Container = WorkloadView['containers'][number];
@@ -217,14 +223,34 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
     );
   }
   if (gunicornPods.length === 0 && gunicornFiles.length > 0) {
-    const settings = mergeGunicornLayers(gunicornFiles.flatMap(gunicornLayers));
-    backends.push(
-      gunicorn(
-        settings,
-        `gunicorn (${names(gunicornFiles)})`,
-        gunicornFiles.map((f) => f.name),
-      ),
-    );
+    // A file that starts gunicorn in several processes (compose services, supervisord
+    // programs) gives one gunicorn per process; the other gunicorn files are read by each.
+    const split = gunicornFiles.map((f) => gunicornProcesses(f as ParsedFile<GunicornTree>));
+    const shared = gunicornFiles.filter((_, i) => split[i]!.length === 1);
+    const processes = split.filter((views) => views.length > 1).flat();
+    if (processes.length === 0) {
+      const settings = mergeGunicornLayers(gunicornFiles.flatMap(gunicornLayers));
+      backends.push(
+        gunicorn(
+          settings,
+          `gunicorn (${names(gunicornFiles)})`,
+          gunicornFiles.map((f) => f.name),
+        ),
+      );
+    }
+    for (const view of processes) {
+      // The process's own command line last: it wins over what the shared files say.
+      const files = [...shared, view];
+      const unit = view.tree.form === 'launch' ? view.tree.commands[0]?.unit : undefined;
+      backends.push({
+        ...gunicorn(
+          mergeGunicornLayers(files.flatMap(gunicornLayers)),
+          `gunicorn (${unit} in ${view.name})`,
+          files.map((f) => f.name),
+        ),
+        views: [view],
+      });
+    }
   }
 
   const uwsgiPods = containers.filter((c) => c.container.runtime.uwsgi);

@@ -42,7 +42,12 @@ export const handler: FormatHandler<GunicornTree> = {
   parse: parseGunicorn,
 };
 
-export { parseGunicorn, type GunicornTree, type GunicornCommand } from './parse.ts';
+export {
+  gunicornProcesses,
+  parseGunicorn,
+  type GunicornTree,
+  type GunicornCommand,
+} from './parse.ts';
 export {
   gunicornSettings,
   gunicornLayers,

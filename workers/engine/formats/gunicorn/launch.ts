@@ -14,6 +14,11 @@ export interface Launch {
   words: Word[];
   /** e.g. "Procfile web", "Dockerfile CMD", "systemd ExecStart". */
   origin: string;
+  /**
+   * The process it starts, where one file starts several: "compose service web",
+   * "supervisord program:api", "Procfile worker".
+   */
+  unit?: string;
 }
 
 export interface EnvAssignment {
@@ -23,6 +28,8 @@ export interface EnvAssignment {
   start: number;
   end: number;
   origin: string;
+  /** The process it is set for (Launch.unit); absent when it applies to the whole file. */
+  unit?: string;
 }
 
 export interface LaunchFile {
@@ -91,7 +98,7 @@ function procfile(text: string): LaunchFile {
     const m = /^([A-Za-z0-9_-]+):[ \t]*/.exec(l.body);
     if (!m) continue;
     for (const words of expand(text, split(text, l.start + m[0].length, l.start + l.body.length))) {
-      launches.push({ words, origin: `Procfile ${m[1]}` });
+      launches.push({ words, origin: `Procfile ${m[1]}`, unit: `Procfile ${m[1]}` });
     }
   }
   return { unclosedQuotes: [], form: 'procfile', launches, env: [] };
@@ -226,7 +233,11 @@ function supervisord(text: string): LaunchFile {
     const to = l.start + withoutComment(l.body).trimEnd().length;
     if (m[1] === 'command') {
       for (const words of split(text, from, to, false))
-        launches.push({ words, origin: `supervisord program:${program}` });
+        launches.push({
+          words,
+          origin: `supervisord program:${program}`,
+          unit: `supervisord program:${program}`,
+        });
       continue;
     }
     // KEY="value",KEY2=value: commas between pairs, quotes around values with commas.
@@ -246,6 +257,7 @@ function supervisord(text: string): LaunchFile {
         start: at,
         end: valueEnd,
         origin: `supervisord program:${program} environment`,
+        unit: `supervisord program:${program}`,
       });
       at = text[valueEnd] === ',' ? valueEnd + 1 : to;
     }
@@ -327,8 +339,24 @@ function compose(text: string): LaunchFile {
   const launches: Launch[] = [];
   const env: EnvAssignment[] = [];
   let inEnv = -1;
+  // The service being read: keys one level under a top-level `services:`.
+  let inServices = false;
+  let serviceIndent = -1;
+  let service: string | undefined;
   for (const l of splitLines(text)) {
     const indent = /^\s*/.exec(l.body)![0].length;
+    if (l.body.trim() !== '' && !l.body.trimStart().startsWith('#')) {
+      if (indent === 0) {
+        inServices = /^services:\s*$/.test(l.body);
+        serviceIndent = -1;
+        service = undefined;
+      } else if (inServices && (serviceIndent < 0 || indent <= serviceIndent)) {
+        serviceIndent = indent;
+        const key = /^\s*["']?([\w.-]+)["']?:\s*(#.*)?$/.exec(l.body);
+        service = key ? key[1] : undefined;
+      }
+    }
+    const unit = service === undefined ? {} : { unit: `compose service ${service}` };
     const m = /^(\s*)(command|entrypoint):[ \t]*(\S.*)$/.exec(l.body);
     if (m) {
       inEnv = -1;
@@ -344,7 +372,11 @@ function compose(text: string): LaunchFile {
           unquoted === m[3] ? to : to - 1,
           false,
         ).flat();
-      launches.push({ words, origin: `compose ${m[2]}` });
+      launches.push({
+        words,
+        origin: service === undefined ? `compose ${m[2]}` : `compose service ${service} ${m[2]}`,
+        ...unit,
+      });
       continue;
     }
     if (/^\s*environment:\s*$/.test(l.body)) {
@@ -364,7 +396,11 @@ function compose(text: string): LaunchFile {
             value: /\$/.test(item[2]!) ? null : item[2]!,
             start,
             end: l.start + l.body.length,
-            origin: 'compose environment',
+            origin:
+              service === undefined
+                ? 'compose environment'
+                : `compose service ${service} environment`,
+            ...unit,
           });
         }
         continue;

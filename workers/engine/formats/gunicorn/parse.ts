@@ -7,13 +7,15 @@ import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import { parseGunicornArgs, type ArgSetting, type ParsedArgs } from './cmdline.ts';
 import { describe, readPyConfig, settingAssignments, type PyConfig } from './config.ts';
-import { findLaunches, findProgram, isComposeFile, type LaunchFile } from './launch.ts';
+import { findLaunches, findProgram, isComposeFile, launchForm, type LaunchFile } from './launch.ts';
 import { shellCommands, type Word } from './shell.ts';
 import { lineAt, lineStarts } from './text.ts';
 import { baseName } from '../../strings.ts';
 
 export interface GunicornCommand {
   origin: string;
+  /** The process it starts where a file starts several (Launch.unit). */
+  unit?: string;
   /** The `gunicorn` word and everything after it. */
   words: Word[];
   args: ParsedArgs;
@@ -21,6 +23,7 @@ export interface GunicornCommand {
 
 export interface CmdArgsEnv {
   origin: string;
+  unit?: string;
   start: number;
   args: ParsedArgs;
 }
@@ -45,6 +48,8 @@ export function looksLikePython(name: string, text: string): boolean {
   if (isComposeFile(name, text)) return false;
   if (/^(Procfile|Dockerfile|Containerfile)|\.(service|sh|bash|dockerfile)$/i.test(baseName(name)))
     return false;
+  // supervisord's `command=…` lines read like assignments; its [program:x] sections do not.
+  if (launchForm(name, text) === 'supervisord') return false;
   return (
     /^[ \t]*(import |from \S+ import |[a-z_]+[ \t]*=[ \t]*\S)/m.test(text) &&
     !/^[ \t]*(FROM|CMD|ENTRYPOINT)\s/m.test(text) &&
@@ -85,7 +90,12 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
       const at = findProgram(l.words, isGunicornProgram);
       if (at < 0) continue;
       const words = l.words.slice(at);
-      commands.push({ origin: l.origin, words, args: parseGunicornArgs(words.slice(1)) });
+      commands.push({
+        origin: l.origin,
+        ...(l.unit === undefined ? {} : { unit: l.unit }),
+        words,
+        args: parseGunicornArgs(words.slice(1)),
+      });
       // `GUNICORN_CMD_ARGS="…" gunicorn …`: an assignment prefixing the command.
       for (const w of l.words.slice(0, at)) {
         const m = /^([A-Za-z_]\w*)=(.*)$/s.exec(w.value);
@@ -96,6 +106,7 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
             start: w.start,
             end: w.end,
             origin: l.origin,
+            ...(l.unit === undefined ? {} : { unit: l.unit }),
           });
       }
     }
@@ -103,6 +114,7 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
       .filter((e) => e.name === 'GUNICORN_CMD_ARGS' && e.value !== null)
       .map((e) => ({
         origin: e.origin,
+        ...(e.unit === undefined ? {} : { unit: e.unit }),
         start: e.start,
         args: parseCmdArgsValue(e.value!, e.start),
       }));
@@ -132,6 +144,33 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
     print: () => t.chunks.map((c) => text.slice(c.start, c.end)).join(''),
     settings: () => gunicornFileSettings(name, t, starts),
   };
+}
+
+/**
+ * A launch file that starts gunicorn in several processes (two compose services, two
+ * supervisord programs, two Procfile lines) read as one file per process: each holds that
+ * process's command and the environment set for it (or for the whole file). Those are
+ * different gunicorns with their own settings, binds and stop policies; merged, the last
+ * one's values stood for all of them. Any other file is itself alone.
+ */
+export function gunicornProcesses(parsed: ParsedFile<GunicornTree>): ParsedFile<GunicornTree>[] {
+  const tree = parsed.tree;
+  if (tree.form !== 'launch') return [parsed];
+  const units = [...new Set(tree.commands.map((c) => c.unit))];
+  if (units.length < 2 || units.includes(undefined)) return [parsed];
+  const starts = lineStarts(parsed.text);
+  return units.map((unit) => {
+    const own: GunicornTree = {
+      ...tree,
+      commands: tree.commands.filter((c) => c.unit === unit),
+      cmdArgsEnv: tree.cmdArgsEnv.filter((e) => e.unit === undefined || e.unit === unit),
+    };
+    return {
+      ...parsed,
+      tree: own,
+      settings: () => gunicornFileSettings(parsed.name, own, starts),
+    };
+  });
 }
 
 function gunicornFileSettings(file: string, tree: GunicornTree, starts: number[]): Setting[] {

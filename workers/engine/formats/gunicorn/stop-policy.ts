@@ -44,14 +44,27 @@ export interface StopPolicy {
   termText: string;
 }
 
-/** The stop policy of the first service or unit that runs `program` (null: not a manager's file). */
-export function stopPolicy(name: string, text: string, program: RegExp): StopPolicy | null {
+/**
+ * The stop policy of the first service or unit that runs `program` — of the one whose text
+ * holds offset `at`, when given (a file that starts the program in several services) — or
+ * null: not a manager's file.
+ */
+export function stopPolicy(
+  name: string,
+  text: string,
+  program: RegExp,
+  at?: number,
+): StopPolicy | null {
   const form = launchForm(name, text);
-  if (form === 'compose') return composePolicy(text, program);
+  const holds = (from: number, to: number) => at === undefined || (at >= from && at < to);
+  if (form === 'compose') return composePolicy(text, program, holds);
   if (form === 'systemd') return systemdPolicy(name, text);
-  if (form === 'supervisord') return supervisordPolicy(text, program);
+  if (form === 'supervisord') return supervisordPolicy(text, program, holds);
   return null;
 }
+
+/** Does the section [from, to) hold the process asked about? */
+type Holds = (from: number, to: number) => boolean;
 
 /**
  * A time span written as numbers with units ("1m30s", "1min 30s", "500ms"), summed; a bare
@@ -80,7 +93,7 @@ const COMPOSE_UNITS = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, ns:
 /** systemd time spans ("infinity" aside). */
 const SYSTEMD_UNITS = { h: 3600, hr: 3600, m: 60, min: 60, s: 1, sec: 1, ms: 1e-3, msec: 1e-3 };
 
-function composePolicy(text: string, program: RegExp): StopPolicy | null {
+function composePolicy(text: string, program: RegExp, holds: Holds): StopPolicy | null {
   const doc = parseDocument(text, { keepSourceTokens: false });
   const services = doc.get('services', true) as Node | undefined;
   if (!isMap(services)) return null;
@@ -92,7 +105,8 @@ function composePolicy(text: string, program: RegExp): StopPolicy | null {
       const v = service.get(k, true) as Node | undefined;
       return v?.range ? program.test(text.slice(v.range[0], v.range[1])) : false;
     });
-    if (!runs || service.flow) continue;
+    if (!runs || service.flow || !holds(item.key.range?.[0] ?? 0, service.range?.[2] ?? 0))
+      continue;
     const read = (key: string, fallback: string): StopValue => {
       const v = service.get(key, true) as Node | undefined;
       if (!isScalar(v) || !v.range) return { value: fallback, line: null };
@@ -179,7 +193,7 @@ function systemdPolicy(name: string, text: string): StopPolicy | null {
  * supervisord: the `[program:x]` section whose `command=` runs the program; `stopwaitsecs`
  * (10 by default) and `stopsignal` (TERM).
  */
-function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
+function supervisordPolicy(text: string, program: RegExp, holds: Holds): StopPolicy | null {
   const starts = lineStarts(text);
   const sections = [...text.matchAll(/^[ \t]*\[([^\]\n]+)\][ \t]*$/gm)];
   for (const [i, section] of sections.entries()) {
@@ -188,7 +202,7 @@ function supervisordPolicy(text: string, program: RegExp): StopPolicy | null {
     const to = sections[i + 1]?.index ?? text.length;
     const body = text.slice(from, to);
     const command = /^[ \t]*command[ \t]*=(.*)$/m.exec(body);
-    if (!command || !program.test(command[1]!)) continue;
+    if (!command || !program.test(command[1]!) || !holds(section.index, to)) continue;
     const read = (key: string, fallback: string): StopValue => {
       const m = new RegExp(`^[ \\t]*${key}[ \\t]*=[ \\t]*(\\S+)`, 'm').exec(body);
       if (!m) return { value: fallback, line: null };

@@ -58,15 +58,14 @@ export function editableFile(
   setting: string,
 ): ParsedFile | null {
   const kind = KIND_OF[backend.kind];
-  const byName = new Map(topology.files.map((f) => [f.name, f]));
   const value = backend.settings[setting];
   const at = value ? writtenAt(value.source) : null;
   if (at) {
-    const file = byName.get(at.file);
+    const file = backendFile(topology, backend, at.file);
     return file && file.kind === kind ? file : null;
   }
   const own = backend.files
-    .map((name) => byName.get(name))
+    .map((name) => backendFile(topology, backend, name))
     .filter((f): f is ParsedFile => f !== undefined && f.kind === kind);
   const python = own.find((f) => (f.tree as { form?: string } | null)?.form === 'python');
   return python ?? own[0] ?? null;
@@ -75,4 +74,17 @@ export function editableFile(
 /** The event source an app server's own log lines carry. */
 export function sourceOfBackend(backend: Backend): string {
   return KIND_OF[backend.kind];
+}
+
+/**
+ * The pasted file `name` as this backend reads it: its own view where it has one (a compose
+ * file narrowed to its service, Backend.views), else the file itself.
+ */
+export function backendFile(
+  topology: Topology,
+  backend: Backend,
+  name: string | undefined,
+): ParsedFile | undefined {
+  if (name === undefined) return undefined;
+  return backend.views?.find((f) => f.name === name) ?? topology.files.find((f) => f.name === name);
 }

@@ -13,7 +13,7 @@ import type { ParsedFile } from '../../formats/types.ts';
 import { stopPolicy, type StopPolicy } from '../../formats/gunicorn/stop-policy.ts';
 import type { Backend, Topology } from '../../topology/index.ts';
 import type { RuleHit } from '../types.ts';
-import { sourceOf, writtenAt } from './app-values.ts';
+import { backendFile, sourceOf, writtenAt } from './app-values.ts';
 import { drainOf, GRACEFUL_HOOK, type Drain } from './app-drain.ts';
 import { cutAtKills, stopsOf } from './stop-lines.ts';
 
@@ -21,15 +21,16 @@ import { cutAtKills, stopsOf } from './stop-lines.ts';
 const MARGIN = 5;
 
 export function managedStopHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
-  const byName = new Map(topology.files.map((f) => [f.name, f]));
   const found: { file: ParsedFile; policy: StopPolicy; backend: Backend; drain: Drain }[] = [];
   for (const backend of topology.backends) {
     const drain = backend.pod ? null : drainOf(backend);
     if (!drain) continue;
     for (const name of new Set(backend.files)) {
-      const file = byName.get(name);
+      const file = backendFile(topology, backend, name);
       const program = new RegExp(`\\b${drain.program.toLowerCase()}3?\\b`);
-      const policy = file && stopPolicy(file.name, file.text, program);
+      // A file narrowed to one service (Backend.views): that service's policy.
+      const view = backend.views?.includes(file!) ? launchStart(file!) : undefined;
+      const policy = file && stopPolicy(file.name, file.text, program, view);
       if (file && policy) found.push({ file, policy, backend, drain });
     }
   }
@@ -197,4 +198,10 @@ function compared(file: ParsedFile, policy: StopPolicy, drain: Drain): ComparedV
         ]
       : []),
   ];
+}
+
+/** Where the first command of a launch file view starts (gunicorn's launch tree). */
+function launchStart(file: ParsedFile): number | undefined {
+  const tree = file.tree as { form?: string; commands?: { words: { start: number }[] }[] };
+  return tree.form === 'launch' ? tree.commands?.[0]?.words[0]?.start : undefined;
 }

@@ -21,7 +21,7 @@ import type { UvicornTree } from '../../formats/uvicorn/index.ts';
 import { setUwsgiOption, type UwsgiTree } from '../../formats/uwsgi/index.ts';
 import type { Topology } from '../../topology/index.ts';
 import type { BackendIdle } from './backend-idle.ts';
-import { numberOf } from './app-values.ts';
+import { backendFile, numberOf } from './app-values.ts';
 
 /** Edits that set the idle timeout to `seconds` (Node: its milliseconds); [] when none can. */
 export function raiseBackendIdle(
@@ -30,8 +30,7 @@ export function raiseBackendIdle(
   topology: Topology,
 ): Edit[] {
   const b = backend.backend;
-  const fileNamed = (name: string | undefined) =>
-    name === undefined ? undefined : topology.files.find((f) => f.name === name);
+  const fileNamed = (name: string | undefined) => backendFile(topology, b, name);
   // Where the value is written, else the server's own pasted file, else the container's
   // command line (the manifest).
   const own = b.files.map(fileNamed).find((f) => f?.kind === b.kind);
