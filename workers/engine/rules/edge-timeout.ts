@@ -12,6 +12,7 @@ import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
 import { formatDuration } from '../formats/nginx/index.ts';
 import type { Front, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
+import { nginxIdlesAbove } from './lib/front-keepalive-race.ts';
 import { frontCompared, frontEvidence, noAnswerLines, waiting } from './lib/front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, readTimeout, setReadTimeouts, type ReadTimeout } from './lib/app-limit.ts';
@@ -41,7 +42,10 @@ export const edgeTimeout: Rule = {
       'locations that wait longer. Requests that slow fail at the balancer today anyway; nginx ' +
       'now ends them itself (a 504 it logs) and stops waiting on the app. Raising the ' +
       "balancer's idle timeout instead lets them finish, but nginx's keepalive_timeout must " +
-      'then be raised above it too (see keepalive-race). In front of the app itself the safe ' +
+      'then be raised above it too (see keepalive-race): where a pasted Terraform file declares ' +
+      'the balancer, both changes are offered together as an unsafe (opt-in) alternative — ' +
+      'every slow request then holds its connections that long, and it takes a terraform ' +
+      'apply. In front of the app itself the safe ' +
       "change is the other way: GKE's BackendConfig timeoutSec is raised above the app's limit " +
       '(it is not a keep-alive); an AWS idle timeout stays advice.',
   },
@@ -66,6 +70,7 @@ export const edgeTimeout: Rule = {
         compared: compared(front, longest),
         explains,
         fix: fixOf(topology, front, idle, longer),
+        ...optInOf(topology, front, idle, longest),
       });
     }
     return hits;
@@ -184,5 +189,38 @@ function fixOf(
       `nobody receives. To let them finish instead, raise the balancer's ${front.setting} above the ` +
       "longest wait and nginx's keepalive_timeout above that.",
     edits,
+  };
+}
+
+/**
+ * The other way, opt-in: the balancer's idle timeout raised above the longest wait where a
+ * pasted Terraform file declares it, and nginx's keepalive_timeout above that (else the
+ * balancer would reuse connections nginx closed: keepalive-race). Slow requests then finish;
+ * it takes a `terraform apply` as well as an nginx reload.
+ */
+function optInOf(
+  topology: Topology,
+  front: Front,
+  idle: number,
+  longest: ReadTimeout,
+): Pick<RuleHit, 'optIn'> {
+  const seconds = Math.ceil(longest.seconds + margin(longest.seconds));
+  const balancer = front.setIdle?.(seconds);
+  const nginx = balancer ? nginxIdlesAbove(topology, seconds) : null;
+  if (!balancer || !nginx) return {};
+  return {
+    optIn: {
+      safety: 'unsafe',
+      description:
+        `Raise ${front.setting} of ${front.label} from ${idle} s to ${seconds} s, above the longest ` +
+        `wait (${longest.directive} ${longest.effective.value?.join(' ')}, ${longest.route.label})` +
+        (nginx.length > 0
+          ? `, and nginx's keepalive_timeout to ${formatDuration(seconds + 5)} so the balancer still closes idle connections first`
+          : '') +
+        '. Slow requests then finish instead of failing at the balancer. Unsafe: clients and ' +
+        'the balancer hold a connection that long for every slow request, and the change takes a ' +
+        '`terraform apply` as well as an nginx reload.',
+      edits: [...balancer, ...nginx],
+    },
   };
 }

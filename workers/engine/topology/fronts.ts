@@ -51,6 +51,8 @@ export interface Front {
     /** Edits that set it to `seconds`, when a pasted file holds it. */
     set?: (seconds: number) => Edit[];
   };
+  /** Edits that set `idle` to `seconds` where a pasted file declares it; null when none can. */
+  setIdle?: (seconds: number) => Edit[] | null;
   file: string;
   /** The line that declares it. */
   line: number;
@@ -81,6 +83,7 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
         idle: lb.idle,
         setting: lb.kind === 'gcp' ? 'keep-alive timeout' : 'idle_timeout',
         ...(lb.wait ? { wait: { value: lb.wait, setting: 'timeout_sec' } } : {}),
+        ...(lb.setIdle ? { setIdle: lb.setIdle } : {}),
         file: f.name,
         line: lb.line,
       }));

@@ -8,7 +8,9 @@
 import type { FormatHandler, ParsedFile, Setting } from '../types.ts';
 import type { EffectiveValue } from '../gunicorn/text.ts';
 import { baseName } from '../../strings.ts';
+import type { Edit } from '../../model.ts';
 import { parseHcl, type HclBlock, type TerraformTree } from './parse.ts';
+import { setHclNumber } from './edit.ts';
 
 export type { TerraformTree, HclBlock } from './parse.ts';
 
@@ -66,6 +68,11 @@ export interface TerraformBalancer {
   idle: EffectiveValue;
   /** Google Cloud: the backend service timeout, how long it waits for a response. */
   wait?: EffectiveValue;
+  /**
+   * AWS: edits that set its idle timeout to `seconds` in this file; null when the value is an
+   * expression Terraform computes.
+   */
+  setIdle?: (seconds: number) => Edit[] | null;
 }
 
 const LB = /^aws_(lb|alb)$/;
@@ -103,6 +110,7 @@ export function terraformBalancers(file: ParsedFile<TerraformTree>): TerraformBa
       address: `${type}.${name}`,
       line: block.line,
       idle: idleOf(file.name, block),
+      setIdle: (seconds) => setHclNumber(file.name, file.text, block, 'idle_timeout', seconds),
     });
   }
   return out;

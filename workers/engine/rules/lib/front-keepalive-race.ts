@@ -82,6 +82,29 @@ export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): 
   return hits;
 }
 
+/**
+ * Edits that raise nginx's client keepalive_timeout to `seconds` + MARGIN in every server block
+ * whose timeout is not above `seconds` (keep-alive off stays off): what a balancer whose idle
+ * timeout is raised to `seconds` needs behind it. [] when nothing needs it or no nginx config
+ * was pasted; null when a server that needs it cannot be edited.
+ */
+export function nginxIdlesAbove(topology: Topology, seconds: number): Edit[] | null {
+  if (!topology.nginx) return [];
+  const short = serverIdles(topology.nginx, topology.nginxVersion).filter(
+    (s) => s.seconds > 0 && s.seconds <= seconds,
+  );
+  const edits: Edit[] = [];
+  const done = new Set<object>();
+  for (const s of short) {
+    if (done.has(s.owner)) continue;
+    done.add(s.owner);
+    const made = s.set(seconds + MARGIN);
+    if (made.length === 0) return null;
+    edits.push(...made);
+  }
+  return edits;
+}
+
 /** Every http server block with the client keepalive_timeout nginx applies to it. */
 function serverIdles(config: NginxConfig, version: string): ClientIdle[] {
   return config
