@@ -1,9 +1,10 @@
 /**
  * edge-timeout's other way, opt-in: the balancer's idle timeout raised above the longest wait
- * where a pasted Terraform file declares it, and nginx's keepalive_timeout above that (else
+ * where a pasted Terraform file or CloudFormation template declares it, and nginx's
+ * keepalive_timeout above that (else
  * the balancer reuses connections nginx has closed: keepalive-race). Exact fixed files,
  * re-analysed (neither edge-timeout nor keepalive-race remains), nginx -t on the nginx file;
- * no alternative where Terraform computes the value.
+ * no alternative where the template computes the value.
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../workers/engine/analyze.ts';
@@ -78,5 +79,38 @@ describe('edge-timeout: raising the balancer instead (opt-in)', () => {
     expect(hits).toEqual([]);
     const enough = [site(), lb('  idle_timeout = 400\n')];
     expect(remaining(enough).filter((key) => key?.startsWith('edge-timeout'))).toEqual([]);
+  });
+
+  it('CloudFormation: a written idle_timeout.timeout_seconds replaced with its quotes; none offered where the stack resolves it', () => {
+    const stack = (value: string) => ({
+      name: 'stack.yaml',
+      text: `Resources:\n  Front:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n    Properties:\n      LoadBalancerAttributes:\n        - Key: idle_timeout.timeout_seconds\n          Value: ${value}\n`,
+    });
+    const key = 'edge-timeout stack.yaml AWS ALB Front (stack.yaml)';
+    const files = [site(), stack("'60'")];
+    const report = analyze(files, {
+      nginxVersion: '1.24.0',
+      enabledFixes: [`${key} (alternative)`],
+    });
+    const tf = report.fixed.find((f) => f.name === 'stack.yaml')!.text;
+    expect(tf).toBe(stack("'305'").text);
+    const conf = report.fixed.find((f) => f.name === 'site.conf')!.text;
+    expect(
+      remaining([
+        { name: 'site.conf', text: conf },
+        { name: 'stack.yaml', text: tf },
+      ]),
+    ).toEqual([]);
+    const resolved = analyze([site(), stack('!Ref IdleTimeout')], { nginxVersion: '1.24.0' });
+    expect(resolved.findings.filter((f) => f.cause === 'edge-timeout')).toEqual([]);
+    const bare = {
+      name: 'stack.yaml',
+      text: 'Resources:\n  Front:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n',
+    };
+    const [unwritten] = analyze([site(), bare], { nginxVersion: '1.24.0' }).findings.filter(
+      (f) => f.cause === 'edge-timeout',
+    );
+    // AWS's default 60 s, written nowhere: a list item CloudFormation needs is not added.
+    expect(unwritten!.fix!.alternative).toBeUndefined();
   });
 });

@@ -42,10 +42,11 @@ export const edgeTimeout: Rule = {
       'locations that wait longer. Requests that slow fail at the balancer today anyway; nginx ' +
       'now ends them itself (a 504 it logs) and stops waiting on the app. Raising the ' +
       "balancer's idle timeout instead lets them finish, but nginx's keepalive_timeout must " +
-      'then be raised above it too (see keepalive-race): where a pasted Terraform file declares ' +
-      'the balancer, both changes are offered together as an unsafe (opt-in) alternative — ' +
-      'every slow request then holds its connections that long, and it takes a terraform ' +
-      'apply. In front of the app itself the safe ' +
+      'then be raised above it too (see keepalive-race): where a pasted Terraform file or ' +
+      'CloudFormation template declares the balancer (and writes its idle timeout, for ' +
+      'CloudFormation), both changes are offered together as an unsafe (opt-in) alternative — ' +
+      'every slow request then holds its connections that long, and it takes a deploy of the ' +
+      'template. In front of the app itself the safe ' +
       "change is the other way: GKE's BackendConfig timeoutSec is raised above the app's limit " +
       '(it is not a keep-alive); an AWS idle timeout stays advice.',
   },
@@ -194,9 +195,9 @@ function fixOf(
 
 /**
  * The other way, opt-in: the balancer's idle timeout raised above the longest wait where a
- * pasted Terraform file declares it, and nginx's keepalive_timeout above that (else the
- * balancer would reuse connections nginx closed: keepalive-race). Slow requests then finish;
- * it takes a `terraform apply` as well as an nginx reload.
+ * pasted Terraform file or CloudFormation template can carry it (Front.setIdle), and nginx's
+ * keepalive_timeout above that (else the balancer would reuse connections nginx closed:
+ * keepalive-race). Slow requests then finish; it takes a deploy of the template too.
  */
 function optInOf(
   topology: Topology,
@@ -219,7 +220,7 @@ function optInOf(
           : '') +
         '. Slow requests then finish instead of failing at the balancer. Unsafe: clients and ' +
         'the balancer hold a connection that long for every slow request, and the change takes a ' +
-        '`terraform apply` as well as an nginx reload.',
+        `deploy of ${front.file} (terraform apply, or a stack update) as well as an nginx reload.`,
       edits: [...balancer, ...nginx],
     },
   };

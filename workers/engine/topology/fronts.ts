@@ -93,6 +93,7 @@ export function collectFronts(files: readonly ParsedFile[]): Front[] {
         label: `${NAMES[lb.kind]} ${lb.id} (${f.name})`,
         idle: lb.idle,
         setting: lb.setting,
+        ...(lb.setIdle ? { setIdle: lb.setIdle } : {}),
         file: f.name,
         line: lb.line,
       }));

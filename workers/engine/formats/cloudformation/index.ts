@@ -11,6 +11,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from '
 import type { FileError } from '../../model.ts';
 import type { FormatHandler, ParsedFile, Setting } from '../types.ts';
 import type { EffectiveValue } from '../gunicorn/text.ts';
+import type { Edit } from '../../model.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 
 export interface CfnResource {
@@ -91,12 +92,12 @@ export function parseCloudFormation(name: string, text: string): ParsedFile<Clou
     errors,
     tree,
     print: () => text,
-    settings: () => settingsOf(name, tree),
+    settings: () => settingsOf(name, text, tree),
   };
 }
 
-function settingsOf(file: string, tree: CloudFormationTree): Setting[] {
-  return cloudformationBalancers({ name: file, tree }).map((lb) => ({
+function settingsOf(file: string, text: string, tree: CloudFormationTree): Setting[] {
+  return cloudformationBalancers({ name: file, text, tree }).map((lb) => ({
     key: lb.setting,
     value: lb.idle.value,
     file,
@@ -117,6 +118,8 @@ export interface CfnBalancer {
   /** The setting in the template's words. */
   setting: string;
   idle: EffectiveValue;
+  /** Edits that set a written idle timeout to `seconds` (its quotes kept); absent otherwise. */
+  setIdle?: (seconds: number) => Edit[];
 }
 
 const ALB = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
@@ -124,10 +127,20 @@ const ELB = 'AWS::ElasticLoadBalancing::LoadBalancer';
 
 export function cloudformationBalancers(file: {
   name: string;
+  text: string;
   tree: CloudFormationTree;
 }): CfnBalancer[] {
   const out: CfnBalancer[] = [];
   const { starts } = file.tree;
+  /** A written literal is replaced in place; a value the stack resolves is not ours to set. */
+  const setter = (node: unknown): Pick<CfnBalancer, 'setIdle'> => {
+    if (!isScalar(node) || (node.tag && node.tag.startsWith('!')) || !node.range) return {};
+    const [start, end] = node.range;
+    const quote = /^["']/.exec(file.text.slice(start, end))?.[0] ?? '';
+    return {
+      setIdle: (seconds) => [{ file: file.name, start, end, text: `${quote}${seconds}${quote}` }],
+    };
+  };
   const valueOf = (node: unknown): EffectiveValue | null => {
     if (node === undefined || node === null) return null;
     const line = lineAt(starts, (node as Node).range?.[0] ?? 0);
@@ -157,6 +170,7 @@ export function cloudformationBalancers(file: {
         line: r.line,
         setting: 'idle_timeout.timeout_seconds',
         idle: (isMap(idle) ? valueOf(idle.get('Value', true)) : null) ?? DEFAULT,
+        ...setter(isMap(idle) ? idle.get('Value', true) : undefined),
       });
     } else if (r.type === ELB) {
       const settings = p?.get('ConnectionSettings', true);
@@ -167,6 +181,7 @@ export function cloudformationBalancers(file: {
         line: r.line,
         setting: 'ConnectionSettings.IdleTimeout',
         idle: (isMap(settings) ? valueOf(settings.get('IdleTimeout', true)) : null) ?? DEFAULT,
+        ...setter(isMap(settings) ? settings.get('IdleTimeout', true) : undefined),
       });
     }
   }
