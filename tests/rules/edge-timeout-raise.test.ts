@@ -1,8 +1,8 @@
 /**
  * edge-timeout's other way, opt-in: the balancer's idle timeout raised above the longest wait
  * where a pasted Terraform file or CloudFormation template declares it, and nginx's
- * keepalive_timeout above that (else
- * the balancer reuses connections nginx has closed: keepalive-race). Exact fixed files,
+ * keepalive_timeout above that (else the balancer reuses connections nginx has closed:
+ * keepalive-race). Exact fixed files,
  * re-analysed (neither edge-timeout nor keepalive-race remains), nginx -t on the nginx file;
  * no alternative where the template computes the value.
  */
