@@ -137,4 +137,28 @@ command=/srv/venv/bin/gunicorn admin:app -b 127.0.0.1:8001 --graceful-timeout 60
       'deploy-termination supervisord.conf supervisord program:admin',
     ]);
   });
+
+  it("claims a service's WORKER TIMEOUT lines for that service only (docker compose logs prefixes)", () => {
+    const logs = {
+      name: 'compose.log',
+      text: [
+        'reports-1  | [2026-12-01 10:00:35 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:8)',
+        'shop_reports_1  | [2026-12-01 10:04:41 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:9)',
+        'web-1      | [2026-12-01 10:01:02 +0000] [7] [INFO] Booting worker with pid: 7',
+        '',
+      ].join('\n'),
+    };
+    const report = analyze([...files, logs]);
+    const byLabel = new Map(
+      report.findings
+        .filter((f) => f.cause === 'app-timeout')
+        .flatMap((f) => [f, ...(f.places ?? [])])
+        .map((p) => [p.message.slice(0, p.message.indexOf(')') + 1), p]),
+    );
+    const reports = byLabel.get('gunicorn (compose service reports in docker-compose.yml)')!;
+    const web = byLabel.get('gunicorn (compose service web in docker-compose.yml)')!;
+    expect(reports.message).toContain('The gunicorn log shows 2 such kill(s)');
+    expect(web.message).not.toContain('kill(s)');
+    expect(web.evidence.map((e) => e.file)).not.toContain('compose.log');
+  });
 });

@@ -73,6 +73,11 @@ export interface Backend {
    * command line). Rules look files up through backendFile().
    */
   views?: ParsedFile[];
+  /**
+   * The process it is, where one launch file starts several: "compose service reports",
+   * "supervisord program:api" (log lines of another service are not its own).
+   */
+  process?: string;
 }
 
 export type Container = WorkloadView['containers'][number];
@@ -249,6 +254,7 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
           files.map((f) => f.name),
         ),
         views: [view],
+        ...(unit ? { process: unit } : {}),
       });
     }
   }

@@ -19,7 +19,7 @@ import {
   type PassDirective,
 } from '../../formats/nginx/index.ts';
 import type { Backend, Route, Topology } from '../../topology/index.ts';
-import { editableFile, numberOf } from './app-values.ts';
+import { editableFile, fromProcess, numberOf } from './app-values.ts';
 
 export interface AppLimit {
   /** The setting as the app server names it: `timeout`, `harakiri`, `timeout` (Node, ms). */
@@ -182,7 +182,8 @@ export function setAppLimit(
  * The app server's own lines saying it cut a request short: gunicorn WORKER TIMEOUT (and the
  * signal that follows it for the same worker), uWSGI HARAKIRI.
  */
-export function killLines(backend: Backend, events: readonly LogEvent[]): LogEvent[] {
+export function killLines(backend: Backend, all: readonly LogEvent[]): LogEvent[] {
+  const events = backend.process ? all.filter((e) => fromProcess(e, backend)) : all;
   if (backend.kind === 'gunicorn') {
     const timedOut = new Set(
       events

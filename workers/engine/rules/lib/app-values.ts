@@ -6,6 +6,7 @@
  */
 import type { ParsedFile } from '../../formats/types.ts';
 import type { EffectiveValue, Provenance } from '../../formats/gunicorn/index.ts';
+import type { LogEvent } from '../../model.ts';
 import type { Backend, Topology } from '../../topology/index.ts';
 
 /** The leading number of a setting value ("30", "0 (off)", " 1000 "), or null. */
@@ -87,4 +88,19 @@ export function backendFile(
 ): ParsedFile | undefined {
   if (name === undefined) return undefined;
   return backend.views?.find((f) => f.name === name) ?? topology.files.find((f) => f.name === name);
+}
+
+/**
+ * Whether a log line can be this backend's: false only when the line's `docker compose logs`
+ * prefix names another service than the one it runs as (`reports-1  | …` is not service web's).
+ * A line without such a prefix may be anyone's.
+ */
+export function fromProcess(e: LogEvent, backend: Backend): boolean {
+  const service = /^compose service (\S+)$/.exec(backend.process ?? '')?.[1];
+  const program = e.fields?.program;
+  if (service === undefined || typeof program !== 'string') return true;
+  // Compose names containers <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1);
+  // `docker compose logs` prefixes lines with <service>-<n> or the container's name.
+  const base = program.replace(/[-_]\d+$/, '');
+  return base === service || base.endsWith(`-${service}`) || base.endsWith(`_${service}`);
 }
