@@ -161,4 +161,27 @@ command=/srv/venv/bin/gunicorn admin:app -b 127.0.0.1:8001 --graceful-timeout 60
     expect(web.message).not.toContain('kill(s)');
     expect(web.evidence.map((e) => e.file)).not.toContain('compose.log');
   });
+
+  it("counts a service's worker restart lines for that service only", () => {
+    const recycling = compose
+      .replace('--timeout 30', '--timeout 30 --max-requests 1000')
+      .replace('"--timeout", "90"]', '"--timeout", "90", "-w", "2", "--max-requests", "500"]');
+    const logs = {
+      name: 'compose.log',
+      text: [
+        'web-1      | [2026-12-01 10:00:35 +0000] [12] [INFO] Autorestarting worker after current request.',
+        'web-1      | [2026-12-01 10:02:10 +0000] [13] [INFO] Autorestarting worker after current request.',
+        '',
+      ].join('\n'),
+    };
+    const report = analyze([{ name: 'docker-compose.yml', text: recycling }, files[1]!, logs]);
+    const messages = report.findings
+      .filter((f) => f.cause === 'worker-recycle')
+      .flatMap((f) => [f, ...(f.places ?? [])])
+      .map((p) => p.message);
+    const web = messages.find((m) => m.includes('compose service web'))!;
+    const reports = messages.find((m) => m.includes('compose service reports'))!;
+    expect(web).toContain('2 worker restart line(s)');
+    expect(reports).not.toContain('worker restart line(s)');
+  });
 });

@@ -23,7 +23,7 @@ import { setHypercornSetting, type HypercornTree } from '../formats/hypercorn/in
 import type { ParsedFile } from '../formats/types.ts';
 import type { Backend, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleHit } from './types.ts';
-import { editableFile, numberOf, sourceOf, sourceOfBackend, writtenAt } from './lib/app-values.ts';
+import { editableFile, numberOf, ownLines, sourceOf, writtenAt } from './lib/app-values.ts';
 import { pooledUpstreams, recyclers, removePool, type PooledUpstream } from './lib/recycle-pool.ts';
 import { causesNear, eventEvidence, nearInTime } from './lib/route-events.ts';
 import { eventsOfRoutes, failuresOfRoutes } from './lib/route-of.ts';
@@ -147,10 +147,9 @@ function checkPair(
   // One worker has nobody to restart "together" with: its restart gap is the same either way.
   if (workers === 1 || endsWhole(backend)) return null;
 
-  const source = sourceOfBackend(backend);
   // Restart lines show the restarts; they are not failures, and jitter does not stop the
   // 502s that pooled connections suffer (poolHit's finding), so this one explains nothing.
-  const recycles = events.filter((e) => e.source === source && e.kind === 'worker-recycle');
+  const recycles = ownLines(backend, events).filter((e) => e.kind === 'worker-recycle');
 
   const step = Math.max(1, Math.round(limit * 0.1));
   const edits = fixEdits(topology, backend, pair, step);
@@ -220,9 +219,8 @@ function poolHit(
   events: readonly LogEvent[],
 ): RuleHit {
   const { upstream, pool, routes, idle } = pooled;
-  const source = sourceOfBackend(backend);
   const recycles = causesNear(
-    events.filter((e) => e.source === source && e.kind === 'worker-recycle'),
+    ownLines(backend, events).filter((e) => e.kind === 'worker-recycle'),
     failuresOfRoutes(topology, events, routes),
   );
   // Only the drops logged right after a restart are the restart's doing.

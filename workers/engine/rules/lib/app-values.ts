@@ -73,7 +73,7 @@ export function editableFile(
 }
 
 /** The event source an app server's own log lines carry. */
-export function sourceOfBackend(backend: Backend): string {
+function sourceOfBackend(backend: Backend): string {
   return KIND_OF[backend.kind];
 }
 
@@ -103,4 +103,10 @@ export function fromProcess(e: LogEvent, backend: Backend): boolean {
   // `docker compose logs` prefixes lines with <service>-<n> or the container's name.
   const base = program.replace(/[-_]\d+$/, '');
   return base === service || base.endsWith(`-${service}`) || base.endsWith(`_${service}`);
+}
+
+/** The backend's own log lines: of its source, and not another compose service's. */
+export function ownLines(backend: Backend, events: readonly LogEvent[]): LogEvent[] {
+  const source = sourceOfBackend(backend);
+  return events.filter((e) => e.source === source && fromProcess(e, backend));
 }
