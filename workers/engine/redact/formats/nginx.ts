@@ -14,7 +14,7 @@
 import type { Candidate } from '../types.ts';
 import { authSchemeLength, isNonSecretValue, isTemplateOrMasked } from '../filters.ts';
 import { secretKindOfName } from '../keywords.ts';
-import { nginxStatements, type Word } from './nginx-lexer.ts';
+import { nginxStatements, type Statement, type Word } from './nginx-lexer.ts';
 
 /** Directives of the form `<directive> <header or param name> <value>`. */
 const NAME_VALUE_DIRECTIVES = new Set([
@@ -73,16 +73,27 @@ const FEEDING = new Set([
   ...URL_DIRECTIVES,
 ]);
 
+/** Below this size a file's statements are kept for both passes of findNginxSecrets. */
+const KEEP_STATEMENTS_BELOW = 64 * 1024;
+
+/** Hands every statement of a text to `visit`, in order. */
+type Statements = (visit: (st: Statement) => void) => void;
+
 export function findNginxSecrets(text: string): Candidate[] {
   const out: Candidate[] = [];
   const push = (w: Word, start: number, end: number, kind: string) => {
     if (end > start)
       out.push({ start: w.start + start, end: w.start + end, kind, layer: 'format' });
   };
-  // Two passes over the statements, none of them kept (a big config stays cheap): which
-  // variables hold credentials, then what to hide.
-  const credentials = credentialVariables(text);
-  nginxStatements(text, (st) => {
+  // Two passes over the statements: which variables hold credentials, then what to hide. A
+  // small file's statements are read once and kept for both (a fleet's dump is tens of
+  // thousands of small files); a big one is read twice and none kept, so it stays cheap.
+  const kept = text.length <= KEEP_STATEMENTS_BELOW ? nginxStatements(text) : null;
+  const each: Statements = kept
+    ? (visit) => kept.forEach(visit)
+    : (visit) => void nginxStatements(text, visit);
+  const credentials = credentialVariables(each);
+  each((st) => {
     const head = st.words[0]!;
     // nginx directive names are case-sensitive: no lower-casing needed.
     const directive = head.text;
@@ -173,7 +184,7 @@ function lastVariable(words: readonly Word[]): string {
  * Every variable that holds a credential, with its kind: by name, by what it feeds (headers,
  * parameters, secret query arguments), and by feeding another such variable, to a fixed point.
  */
-function credentialVariables(text: string): Map<string, string> {
+function credentialVariables(each: Statements): Map<string, string> {
   const kinds = new Map<string, string>();
   const mark = (name: string, kind: string) => {
     if (name && !kinds.has(name)) kinds.set(name, kind);
@@ -184,7 +195,7 @@ function credentialVariables(text: string): Map<string, string> {
     const vars = variablesIn(value);
     if (vars.length) sources.set(target, [...(sources.get(target) ?? []), ...vars]);
   };
-  nginxStatements(text, (st) => {
+  each((st) => {
     const directive = st.words[0]!.text;
     if (!FEEDING.has(directive) && !VALUE_BLOCKS.has(st.parent)) return;
     const args = st.words.slice(1);
