@@ -27,11 +27,12 @@ export function managedStopHits(topology: Topology, events: readonly LogEvent[])
     if (!drain) continue;
     for (const name of new Set(backend.files)) {
       const file = backendFile(topology, backend, name);
+      if (!file) continue;
       const program = new RegExp(`\\b${drain.program.toLowerCase()}3?\\b`);
       // A file narrowed to one service (Backend.views): that service's policy.
-      const view = backend.views?.includes(file!) ? launchStart(file!) : undefined;
-      const policy = file && stopPolicy(file.name, file.text, program, view);
-      if (file && policy) found.push({ file, policy, backend, drain });
+      const at = backend.views?.includes(file) ? launchStart(file) : undefined;
+      const policy = stopPolicy(file.name, file.text, program, at);
+      if (policy) found.push({ file, policy, backend, drain });
     }
   }
   const stops = events.filter((e) => e.source === 'process-manager');
