@@ -4,6 +4,7 @@
  * effective settings (with provenance) and what it listens on.
  */
 import type { ParsedFile } from '../formats/types.ts';
+import type { Launched } from '../formats/gunicorn/launch.ts';
 import type { EffectiveSettings } from '../formats/gunicorn/index.ts';
 import {
   gunicornLayers,
@@ -74,10 +75,11 @@ export interface Backend {
    */
   views?: ParsedFile[];
   /**
-   * The process it is, where one launch file starts several: "compose service reports",
-   * "supervisord program:api" (log lines of another service are not its own).
+   * Where its command is written, when a launch file starts it; `process` where that file
+   * starts several ("compose service reports": another service's log lines are not its own,
+   * and its manager's stop settings are that service's).
    */
-  process?: string;
+  launch?: Launched;
 }
 
 export type Container = WorkloadView['containers'][number];
@@ -246,7 +248,8 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
     for (const view of processes) {
       // The process's own command line last: it wins over what the shared files say.
       const files = [...shared, view];
-      const unit = view.tree.form === 'launch' ? view.tree.commands[0]?.unit : undefined;
+      const first = view.tree.form === 'launch' ? view.tree.commands[0] : undefined;
+      const unit = first?.unit;
       backends.push({
         ...gunicorn(
           mergeGunicornLayers(files.flatMap(gunicornLayers)),
@@ -254,7 +257,15 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
           files.map((f) => f.name),
         ),
         views: [view],
-        ...(unit ? { process: unit } : {}),
+        ...(first
+          ? {
+              launch: {
+                file: view.name,
+                at: first.words[0]!.start,
+                ...(unit ? { process: unit } : {}),
+              },
+            }
+          : {}),
       });
     }
   }
@@ -301,6 +312,7 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
         settings: run.settings,
         listeners: uvicornListeners(run.settings, file.name),
         files: [file.name],
+        launch: run.launch,
       });
     }
   }
@@ -328,6 +340,7 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
       settings: run.settings,
       listeners: hypercornListeners(run.settings, run.files.at(-1)!),
       files: run.files,
+      ...(run.launch ? { launch: run.launch } : {}),
     });
   }
 

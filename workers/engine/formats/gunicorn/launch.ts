@@ -21,6 +21,14 @@ export interface Launch {
   unit?: string;
 }
 
+/** Where an app server's command is written (an offset inside it), and the process it is. */
+export interface Launched {
+  file: string;
+  at: number;
+  /** Launch.unit: set where the file starts several processes. */
+  process?: string;
+}
+
 export interface EnvAssignment {
   name: string;
   /** null when it holds an expansion known only at run time. */

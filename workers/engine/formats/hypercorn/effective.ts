@@ -9,6 +9,7 @@ import { baseName } from '../../strings.ts';
 import { HYPERCORN_SETTINGS } from './defaults.ts';
 import type { HypercornTree } from './parse.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
+import type { Launched } from '../gunicorn/launch.ts';
 
 export interface HypercornRun {
   /** "Dockerfile CMD", "hypercorn.toml". */
@@ -16,6 +17,8 @@ export interface HypercornRun {
   settings: EffectiveSettings;
   /** The pasted files it reads, the config file first (where new settings go). */
   files: string[];
+  /** Where its command is written, when a launch file starts it. */
+  launch?: Launched;
 }
 
 export function hypercornDefaults(): EffectiveSettings {
@@ -72,6 +75,11 @@ export function hypercornRuns(files: readonly ParsedFile<HypercornTree>[]): Hype
         origin: `${server.origin} in ${file.name}`,
         settings,
         files: toml ? [toml.name, file.name] : [file.name],
+        launch: {
+          file: file.name,
+          at: server.insertAt,
+          ...(server.unit === undefined ? {} : { process: server.unit }),
+        },
       });
     }
   }

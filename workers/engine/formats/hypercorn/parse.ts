@@ -21,6 +21,8 @@ export interface HypercornServer {
   insertAt: number;
   /** A launch in exec form (`["hypercorn", …]`): words are JSON strings. */
   json?: boolean;
+  /** The process it starts where a launch file starts several (Launch.unit). */
+  unit?: string;
 }
 
 export type HypercornTree =
@@ -61,6 +63,7 @@ export function parseHypercorn(name: string, text: string): ParsedFile<Hypercorn
         args,
         insertAt: l.words[at]!.end,
         json: isJsonWord(text, l.words[at]!.start),
+        ...(l.unit === undefined ? {} : { unit: l.unit }),
       });
     }
     tree = { form: 'launch', servers };

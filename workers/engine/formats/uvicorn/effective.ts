@@ -8,11 +8,14 @@ import { defaultsOf, lineAt, lineStarts } from '../gunicorn/text.ts';
 import { UVICORN_SETTINGS, envTarget } from './defaults.ts';
 import type { UvicornTree } from './parse.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
+import type { Launched } from '../gunicorn/launch.ts';
 
 export interface UvicornRun {
   /** "Dockerfile CMD", "uvicorn.run()". */
   origin: string;
   settings: EffectiveSettings;
+  /** Where its command is written (an offset inside it), and the process it is. */
+  launch: Launched;
 }
 
 export function uvicornDefaults(): EffectiveSettings {
@@ -66,5 +69,10 @@ export function uvicornRuns(file: ParsedFile<UvicornTree>): UvicornRun[] {
   return file.tree.servers.map((server) => ({
     origin: server.origin,
     settings: uvicornSettings(server.args, env, at),
+    launch: {
+      file: file.name,
+      at: server.insertAt,
+      ...(server.unit === undefined ? {} : { process: server.unit }),
+    },
   }));
 }

@@ -24,6 +24,8 @@ export interface UvicornServer {
   insertAt: number;
   /** A launch in exec form (`["uvicorn", …]`): words are JSON strings. */
   json?: boolean;
+  /** The process it starts where a launch file starts several (Launch.unit). */
+  unit?: string;
 }
 
 export interface UvicornTree {
@@ -66,6 +68,7 @@ export function parseUvicorn(name: string, text: string): ParsedFile<UvicornTree
           args: parseUvicornArgs(l.words.slice(at + 1)),
           insertAt: l.words[at]!.end,
           json: isJsonWord(text, l.words[at]!.start),
+          ...(l.unit === undefined ? {} : { unit: l.unit }),
         });
     }
     // What uvicorn reads, and every UVICORN_ variable (an unknown one is an error below).

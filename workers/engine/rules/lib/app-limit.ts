@@ -183,7 +183,7 @@ export function setAppLimit(
  * signal that follows it for the same worker), uWSGI HARAKIRI.
  */
 export function killLines(backend: Backend, all: readonly LogEvent[]): LogEvent[] {
-  const events = backend.process ? all.filter((e) => fromProcess(e, backend)) : all;
+  const events = all.filter((e) => fromProcess(e, backend));
   if (backend.kind === 'gunicorn') {
     const timedOut = new Set(
       events

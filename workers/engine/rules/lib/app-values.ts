@@ -96,7 +96,7 @@ export function backendFile(
  * A line without such a prefix may be anyone's.
  */
 export function fromProcess(e: LogEvent, backend: Backend): boolean {
-  const service = /^compose service (\S+)$/.exec(backend.process ?? '')?.[1];
+  const service = /^compose service (\S+)$/.exec(backend.launch?.process ?? '')?.[1];
   const program = e.fields?.program;
   if (service === undefined || typeof program !== 'string') return true;
   // Compose names containers <project>-<service>-<n> (v2) or <project>_<service>_<n> (v1);

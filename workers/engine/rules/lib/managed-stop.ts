@@ -29,8 +29,8 @@ export function managedStopHits(topology: Topology, events: readonly LogEvent[])
       const file = backendFile(topology, backend, name);
       if (!file) continue;
       const program = new RegExp(`\\b${drain.program.toLowerCase()}3?\\b`);
-      // A file narrowed to one service (Backend.views): that service's policy.
-      const at = backend.views?.includes(file) ? launchStart(file) : undefined;
+      // A file that starts several services: the policy of the one that runs this server.
+      const at = backend.launch?.file === file.name ? backend.launch.at : undefined;
       const policy = stopPolicy(file.name, file.text, program, at);
       if (policy) found.push({ file, policy, backend, drain });
     }
@@ -199,10 +199,4 @@ function compared(file: ParsedFile, policy: StopPolicy, drain: Drain): ComparedV
         ]
       : []),
   ];
-}
-
-/** Where the first command of a launch file view starts (gunicorn's launch tree). */
-function launchStart(file: ParsedFile): number | undefined {
-  const tree = file.tree as { form?: string; commands?: { words: { start: number }[] }[] };
-  return tree.form === 'launch' ? tree.commands?.[0]?.words[0]?.start : undefined;
 }

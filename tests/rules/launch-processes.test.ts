@@ -1,7 +1,8 @@
 /**
  * One launch file that starts gunicorn in several processes (two compose services, two
  * supervisord programs) is several gunicorns: each with its own command line, bind, limits
- * and stop policy, and each fix written into its own command or service. (Merged, the last
+ * and stop policy, and each fix written into its own command or service (uvicorn's servers
+ * were already apart; their stop policy is now their own service's too). (Merged, the last
  * command's values stood for both, and a fix rewrote every command in the file.)
  */
 import { describe, expect, it } from 'vitest';
@@ -183,5 +184,28 @@ command=/srv/venv/bin/gunicorn admin:app -b 127.0.0.1:8001 --graceful-timeout 60
     const reports = messages.find((m) => m.includes('compose service reports'))!;
     expect(web).toContain('2 worker restart line(s)');
     expect(reports).not.toContain('worker restart line(s)');
+  });
+
+  it("uvicorn in two compose services: each compared with, and fixed in, its own service's stop settings", () => {
+    const two = (api: string, admin: string) => ({
+      name: 'docker-compose.yml',
+      text: `services:\n  api:\n${api}    command: uvicorn api:app --port 8000 --timeout-graceful-shutdown 30\n  admin:\n    command: uvicorn admin:app --port 8001 --timeout-graceful-shutdown 60\n${admin}`,
+    });
+    const before = two('', '    stop_grace_period: 20s\n');
+    const report = analyze([before], { unsafe: true });
+    const places = report.findings
+      .filter((f) => f.cause === 'deploy-termination')
+      .flatMap((f) => [f, ...(f.places ?? [])]);
+    expect(places.map((p) => p.message.match(/compose service \w+ waits \d+ s/)![0])).toEqual([
+      'compose service api waits 10 s',
+      'compose service admin waits 20 s',
+    ]);
+    const fixed = report.fixed[0]!.text;
+    expect(fixed).toBe(two('    stop_grace_period: 35s\n', '    stop_grace_period: 65s\n').text);
+    expect(
+      analyze([{ ...before, text: fixed }]).findings.filter(
+        (f) => f.cause === 'deploy-termination',
+      ),
+    ).toEqual([]);
   });
 });
