@@ -208,4 +208,25 @@ command=/srv/venv/bin/gunicorn admin:app -b 127.0.0.1:8001 --graceful-timeout 60
       ),
     ).toEqual([]);
   });
+
+  it("uvicorn in two compose services behind an ALB: each service's own command raised, once", () => {
+    const compose = (api: string, admin: string) => ({
+      name: 'docker-compose.yml',
+      text: `services:\n  api:\n    command: uvicorn${api} api:app --port 8000\n  admin:\n    command: ["uvicorn", "admin:app", "--port", "8001", "--timeout-keep-alive", "${admin}"]\n`,
+    });
+    const lb = {
+      name: 'main.tf',
+      text: 'resource "aws_lb" "app" {\n  load_balancer_type = "application"\n  idle_timeout       = 60\n}\n',
+    };
+    const report = analyze([compose('', '20'), lb]);
+    const [hit] = report.findings.filter((f) => f.cause === 'keepalive-race');
+    expect(hit!.fix).toMatchObject({ safety: 'safe', applied: true });
+    const fixed = report.fixed.find((f) => f.name === 'docker-compose.yml')!.text;
+    expect(fixed).toBe(compose(' --timeout-keep-alive 65', '65').text);
+    expect(
+      analyze([{ name: 'docker-compose.yml', text: fixed }, lb]).findings.filter(
+        (f) => f.cause === 'keepalive-race',
+      ),
+    ).toEqual([]);
+  });
 });

@@ -313,6 +313,7 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
         listeners: uvicornListeners(run.settings, file.name),
         files: [file.name],
         launch: run.launch,
+        ...oneServer([file], run.launch),
       });
     }
   }
@@ -340,7 +341,7 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
       settings: run.settings,
       listeners: hypercornListeners(run.settings, run.files.at(-1)!),
       files: run.files,
-      ...(run.launch ? { launch: run.launch } : {}),
+      ...(run.launch ? { launch: run.launch, ...oneServer(hypercornFiles, run.launch) } : {}),
     });
   }
 
@@ -406,6 +407,19 @@ function gunicorn(
     ...(pod ? { pod: { workload: pod.workload, container: pod.container } } : {}),
     files,
   };
+}
+
+/**
+ * A launch file that starts several servers (uvicorn or hypercorn in two compose services),
+ * as the one at `launch` reads it: narrowed to its own command, so its fixes edit only that.
+ */
+function oneServer(files: readonly ParsedFile[], launch: Launched): Pick<Backend, 'views'> {
+  const file = files.find((f) => f.name === launch.file);
+  const tree = file?.tree as { servers?: { insertAt: number }[] } | undefined;
+  const servers = tree?.servers ?? [];
+  if (!file || servers.length < 2) return {};
+  const own = servers.filter((s) => s.insertAt === launch.at);
+  return { views: [{ ...file, tree: { ...tree, servers: own } }] };
 }
 
 function podLabel(
