@@ -70,8 +70,8 @@ export interface Backend {
   files: string[];
   /**
    * Files as this server reads them where that differs from the pasted file: a compose file
-   * that starts gunicorn in two services, narrowed to this one's (edits then go to its own
-   * command line). Rules look files up through backendFile().
+   * that starts gunicorn (or uvicorn, hypercorn) in two services, narrowed to this one's (edits
+   * then go to its own command line). Rules look files up through backendFile().
    */
   views?: ParsedFile[];
   /**
