@@ -22,7 +22,7 @@ import {
 } from '../formats/uvicorn/index.ts';
 import { hypercornRuns, parseHypercorn, type HypercornTree } from '../formats/hypercorn/index.ts';
 import { apacheSettings, type ApacheTree } from '../formats/apache/index.ts';
-import { gunicornProcesses, parseGunicorn, type GunicornTree } from '../formats/gunicorn/index.ts';
+import { parseGunicorn } from '../formats/gunicorn/index.ts';
 import { parseUwsgi } from '../formats/uwsgi/index.ts';
 import {
   kubernetesWorkloads,
@@ -31,8 +31,10 @@ import {
 } from '../formats/kubernetes/index.ts';
 import { parseEndpoint, type Endpoint } from './address.ts';
 import type { ObservedListener } from './observed.ts';
+import { oneServer, splitGunicorn } from './processes.ts';
 import {
   apacheListeners,
+  gunicornListeners,
   hypercornListeners,
   pumaListeners,
   uvicornListeners,
@@ -232,9 +234,7 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
   if (gunicornPods.length === 0 && gunicornFiles.length > 0) {
     // A file that starts gunicorn in several processes (compose services, supervisord
     // programs) gives one gunicorn per process; the other gunicorn files are read by each.
-    const split = gunicornFiles.map((f) => gunicornProcesses(f as ParsedFile<GunicornTree>));
-    const shared = gunicornFiles.filter((_, i) => split[i]!.length === 1);
-    const processes = split.filter((views) => views.length > 1).flat();
+    const { shared, processes } = splitGunicorn(gunicornFiles);
     if (processes.length === 0) {
       const settings = mergeGunicornLayers(gunicornFiles.flatMap(gunicornLayers));
       backends.push(
@@ -373,53 +373,15 @@ function gunicorn(
   files: string[],
   pod?: { workload: WorkloadView; container: Container },
 ): Backend {
-  const bind = settings.bind;
-  // gunicorn with a certificate serves TLS on every bind.
-  const protocol: Protocol = settings.certfile?.value ? 'https' : 'http';
-  // Defaults carry a remark ("127.0.0.1:8000 (0.0.0.0:$PORT when PORT is set)"): keep the address.
-  const listeners: Listener[] = (bind?.value ?? '')
-    .split(' (')[0]!
-    .split(',')
-    .map((a) => a.trim())
-    .filter(Boolean)
-    .flatMap((address) => {
-      // gunicorn reads "HOST" alone as HOST:8000, and "fd://N" is a socket handed over by systemd.
-      if (address.startsWith('fd://')) return [];
-      const endpoint = parseEndpoint(address, 8000);
-      if (!endpoint) return [];
-      const where = bind && 'file' in bind.source && bind.source.file ? bind.source : null;
-      return [
-        {
-          endpoint,
-          address,
-          protocol,
-          file: where?.file ?? files[0] ?? '',
-          line: where?.line ?? null,
-        },
-      ];
-    });
   return {
     kind: 'gunicorn',
     label,
     settings,
-    listeners,
+    listeners: gunicornListeners(settings, files[0] ?? ''),
     workerClass: effectiveWorkerClass(settings),
     ...(pod ? { pod: { workload: pod.workload, container: pod.container } } : {}),
     files,
   };
-}
-
-/**
- * A launch file that starts several servers (uvicorn or hypercorn in two compose services),
- * as the one at `launch` reads it: narrowed to its own command, so its fixes edit only that.
- */
-function oneServer(files: readonly ParsedFile[], launch: Launched): Pick<Backend, 'views'> {
-  const file = files.find((f) => f.name === launch.file);
-  const tree = file?.tree as { servers?: { insertAt: number }[] } | undefined;
-  const servers = tree?.servers ?? [];
-  if (!file || servers.length < 2) return {};
-  const own = servers.filter((s) => s.insertAt === launch.at);
-  return { views: [{ ...file, tree: { ...tree, servers: own } }] };
 }
 
 function podLabel(

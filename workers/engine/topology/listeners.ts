@@ -10,6 +10,32 @@ import { apacheListens, type ApacheTree } from '../formats/apache/index.ts';
 import { parseEndpoint } from './address.ts';
 import type { Listener, Protocol } from './backends.ts';
 
+/**
+ * Every address in gunicorn's `bind` (comma-separated), TLS when it has a certificate; `file`
+ * stands for the line when the bind is gunicorn's default.
+ */
+export function gunicornListeners(settings: EffectiveSettings, file: string): Listener[] {
+  const bind = settings.bind;
+  // gunicorn with a certificate serves TLS on every bind.
+  const protocol: Protocol = settings.certfile?.value ? 'https' : 'http';
+  const where = bind && 'file' in bind.source && bind.source.file ? bind.source : null;
+  // Defaults carry a remark ("127.0.0.1:8000 (0.0.0.0:$PORT when PORT is set)"): keep the address.
+  return (bind?.value ?? '')
+    .split(' (')[0]!
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean)
+    .flatMap((address) => {
+      // gunicorn reads "HOST" alone as HOST:8000, and "fd://N" is a socket handed over by systemd.
+      if (address.startsWith('fd://')) return [];
+      const endpoint = parseEndpoint(address, 8000);
+      if (!endpoint) return [];
+      return [
+        { endpoint, address, protocol, file: where?.file ?? file, line: where?.line ?? null },
+      ];
+    });
+}
+
 /** `--uds` wins over host and port; `--fd` is a socket handed over, whose address is not said. */
 export function uvicornListeners(settings: EffectiveSettings, file: string): Listener[] {
   const { uds, fd, host, port } = settings;
