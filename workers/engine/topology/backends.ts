@@ -22,7 +22,7 @@ import {
 } from '../formats/uvicorn/index.ts';
 import { hypercornRuns, parseHypercorn, type HypercornTree } from '../formats/hypercorn/index.ts';
 import { apacheSettings, type ApacheTree } from '../formats/apache/index.ts';
-import { parseGunicorn } from '../formats/gunicorn/index.ts';
+import { parseGunicorn, type GunicornTree } from '../formats/gunicorn/index.ts';
 import { parseUwsgi } from '../formats/uwsgi/index.ts';
 import {
   kubernetesWorkloads,
@@ -248,24 +248,16 @@ function fromConfigs(files: readonly ParsedFile[]): Backend[] {
     for (const view of processes) {
       // The process's own command line last: it wins over what the shared files say.
       const files = [...shared, view];
-      const first = view.tree.form === 'launch' ? view.tree.commands[0] : undefined;
-      const unit = first?.unit;
+      // A process view is a launch file holding that process's command (gunicornProcesses).
+      const command = (view.tree as Extract<GunicornTree, { form: 'launch' }>).commands[0]!;
       backends.push({
         ...gunicorn(
           mergeGunicornLayers(files.flatMap(gunicornLayers)),
-          `gunicorn (${unit} in ${view.name})`,
+          `gunicorn (${command.unit} in ${view.name})`,
           files.map((f) => f.name),
         ),
         views: [view],
-        ...(first
-          ? {
-              launch: {
-                file: view.name,
-                at: first.words[0]!.start,
-                ...(unit ? { process: unit } : {}),
-              },
-            }
-          : {}),
+        launch: { file: view.name, at: command.words[0]!.start, process: command.unit },
       });
     }
   }

@@ -12,6 +12,7 @@ import type { GunicornTree } from './parse.ts';
 import { stringValue } from './pylex.ts';
 import { display, notesOf } from './pyval.ts';
 import { newlineOf } from './text.ts';
+import { isJsonWord } from './shell.ts';
 
 export type PyLiteral = string | number | boolean;
 
@@ -176,12 +177,6 @@ function setInCommand(
     }
   }
   return edits;
-}
-
-export function isJsonWord(text: string, start: number): boolean {
-  let i = start - 1;
-  while (i >= 0 && /[ \t]/.test(text[i]!)) i--;
-  return text[start] === '"' && (text[i] === '[' || text[i] === ',');
 }
 
 export function wordText(v: string, json: boolean): string {

@@ -3,12 +3,29 @@
  * (exec and shell forms) and ENV, systemd ExecStart= and Environment=, shell scripts.
  * Finds each command and the environment it sets, with offsets for provenance.
  */
-import { innerScript, jsonArrayWords, shellCommands, type Word } from './shell.ts';
+import { innerScript, isJsonWord, jsonArrayWords, shellCommands, type Word } from './shell.ts';
 import { splitLines } from './text.ts';
 import { baseName, withoutComment } from '../../strings.ts';
 
 export type LaunchForm =
   'procfile' | 'dockerfile' | 'systemd' | 'compose' | 'supervisord' | 'script';
+
+/**
+ * Where a launch runs its program (the word at `at`): its origin and process, where new
+ * options go (after that word), and whether its words are an exec-form JSON list.
+ */
+export function programSite(
+  text: string,
+  l: Launch,
+  at: number,
+): { origin: string; unit?: string; insertAt: number; json: boolean } {
+  return {
+    origin: l.origin,
+    unit: l.unit,
+    insertAt: l.words[at]!.end,
+    json: isJsonWord(text, l.words[at]!.start),
+  };
+}
 
 export interface Launch {
   words: Word[];
@@ -364,7 +381,7 @@ function compose(text: string): LaunchFile {
         service = key ? key[1] : undefined;
       }
     }
-    const unit = service === undefined ? {} : { unit: `compose service ${service}` };
+    const unit = service === undefined ? undefined : `compose service ${service}`;
     const m = /^(\s*)(command|entrypoint):[ \t]*(\S.*)$/.exec(l.body);
     if (m) {
       inEnv = -1;
@@ -383,7 +400,7 @@ function compose(text: string): LaunchFile {
       launches.push({
         words,
         origin: service === undefined ? `compose ${m[2]}` : `compose service ${service} ${m[2]}`,
-        ...unit,
+        unit,
       });
       continue;
     }
@@ -408,7 +425,7 @@ function compose(text: string): LaunchFile {
               service === undefined
                 ? 'compose environment'
                 : `compose service ${service} environment`,
-            ...unit,
+            unit,
           });
         }
         continue;

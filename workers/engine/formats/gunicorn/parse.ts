@@ -92,7 +92,7 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
       const words = l.words.slice(at);
       commands.push({
         origin: l.origin,
-        ...(l.unit === undefined ? {} : { unit: l.unit }),
+        unit: l.unit,
         words,
         args: parseGunicornArgs(words.slice(1)),
       });
@@ -106,7 +106,7 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
             start: w.start,
             end: w.end,
             origin: l.origin,
-            ...(l.unit === undefined ? {} : { unit: l.unit }),
+            unit: l.unit,
           });
       }
     }
@@ -114,7 +114,7 @@ export function parseGunicorn(name: string, text: string): ParsedFile<GunicornTr
       .filter((e) => e.name === 'GUNICORN_CMD_ARGS' && e.value !== null)
       .map((e) => ({
         origin: e.origin,
-        ...(e.unit === undefined ? {} : { unit: e.unit }),
+        unit: e.unit,
         start: e.start,
         args: parseCmdArgsValue(e.value!, e.start),
       }));

@@ -195,3 +195,10 @@ export function innerScript(text: string, words: readonly Word[]): Word[][] | nu
 export function isShortFlagsWithC(word: string): boolean {
   return /^-[a-z]+$/.test(word) && word.includes('c');
 }
+
+/** Is the word starting at `start` a JSON string in an exec-form list (`["gunicorn", …]`)? */
+export function isJsonWord(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && /[ \t]/.test(text[i]!)) i--;
+  return text[start] === '"' && (text[i] === '[' || text[i] === ',');
+}

@@ -78,7 +78,7 @@ export function hypercornRuns(files: readonly ParsedFile<HypercornTree>[]): Hype
         launch: {
           file: file.name,
           at: server.insertAt,
-          ...(server.unit === undefined ? {} : { process: server.unit }),
+          process: server.unit,
         },
       });
     }

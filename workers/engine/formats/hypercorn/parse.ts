@@ -6,8 +6,7 @@
 import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
-import { findLaunches, findProgram } from '../gunicorn/launch.ts';
-import { isJsonWord } from '../gunicorn/edit.ts';
+import { findLaunches, findProgram, programSite } from '../gunicorn/launch.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { parseHypercornArgs } from './cmdline.ts';
 import { parseTomlTop, type TomlTop } from './toml.ts';
@@ -58,13 +57,7 @@ export function parseHypercorn(name: string, text: string): ParsedFile<Hypercorn
           line: lineAt(starts, u.start),
           message: `hypercorn does not know the option ${u.flag}`,
         });
-      servers.push({
-        origin: l.origin,
-        args,
-        insertAt: l.words[at]!.end,
-        json: isJsonWord(text, l.words[at]!.start),
-        ...(l.unit === undefined ? {} : { unit: l.unit }),
-      });
+      servers.push({ ...programSite(text, l, at), args });
     }
     tree = { form: 'launch', servers };
   }

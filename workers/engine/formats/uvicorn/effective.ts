@@ -72,7 +72,7 @@ export function uvicornRuns(file: ParsedFile<UvicornTree>): UvicornRun[] {
     launch: {
       file: file.name,
       at: server.insertAt,
-      ...(server.unit === undefined ? {} : { process: server.unit }),
+      process: server.unit,
     },
   }));
 }

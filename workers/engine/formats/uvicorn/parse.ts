@@ -7,8 +7,7 @@
 import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
-import { findLaunches, findProgram, type EnvAssignment } from '../gunicorn/launch.ts';
-import { isJsonWord } from '../gunicorn/edit.ts';
+import { findLaunches, findProgram, programSite, type EnvAssignment } from '../gunicorn/launch.ts';
 import { looksLikePython } from '../gunicorn/parse.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { parseUvicornArgs } from './cmdline.ts';
@@ -64,11 +63,8 @@ export function parseUvicorn(name: string, text: string): ParsedFile<UvicornTree
       const at = findProgram(l.words, isUvicornProgram);
       if (at >= 0)
         servers.push({
-          origin: l.origin,
+          ...programSite(text, l, at),
           args: parseUvicornArgs(l.words.slice(at + 1)),
-          insertAt: l.words[at]!.end,
-          json: isJsonWord(text, l.words[at]!.start),
-          ...(l.unit === undefined ? {} : { unit: l.unit }),
         });
     }
     // What uvicorn reads, and every UVICORN_ variable (an unknown one is an error below).
