@@ -59,26 +59,17 @@ export function drainOf(backend: Backend): Drain | null {
       termDrains: () => null,
     };
   }
-  if (backend.kind === 'uvicorn') {
-    const value = backend.settings.timeout_graceful_shutdown;
+  // uvicorn and hypercorn (hypercorn/asyncio/run.py) handle INT and TERM: stop accepting and
+  // wait for running requests (hypercorn's graceful_timeout, 3 s; uvicorn's
+  // timeout_graceful_shutdown, no limit unless set); any other signal ends them at once.
+  const asgi = { uvicorn: 'timeout_graceful_shutdown', hypercorn: 'graceful_timeout' } as const;
+  if (backend.kind === 'uvicorn' || backend.kind === 'hypercorn') {
+    const setting = asgi[backend.kind];
+    const value = backend.settings[setting];
     return {
-      program: 'uvicorn',
+      program: backend.kind,
       seconds: numberOf(value),
-      setting: 'timeout_graceful_shutdown',
-      value,
-      // It handles INT and TERM; any other signal ends it the default way, at once.
-      on: (signal) => (/^(INT|TERM)$/.test(signal) ? DRAINS : EXITS),
-      termDrains: () => null,
-    };
-  }
-  if (backend.kind === 'hypercorn') {
-    // hypercorn/asyncio/run.py: INT and TERM stop accepting and wait graceful_timeout (3 s)
-    // for running requests; any other signal ends it the default way, at once.
-    const value = backend.settings.graceful_timeout;
-    return {
-      program: 'hypercorn',
-      seconds: numberOf(value),
-      setting: 'graceful_timeout',
+      setting,
       value,
       on: (signal) => (/^(INT|TERM)$/.test(signal) ? DRAINS : EXITS),
       termDrains: () => null,
