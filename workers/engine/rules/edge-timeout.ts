@@ -12,7 +12,7 @@ import type { ComparedValue, Evidence, LogEvent } from '../model.ts';
 import { formatDuration } from '../formats/nginx/index.ts';
 import type { Front, Route, Topology } from '../topology/index.ts';
 import type { Rule, RuleFix, RuleHit } from './types.ts';
-import { nginxIdlesAbove } from './lib/front-keepalive-race.ts';
+import { ABOVE_BALANCER, nginxIdlesAbove } from './lib/front-keepalive-race.ts';
 import { frontCompared, frontEvidence, noAnswerLines, waiting } from './lib/front-values.ts';
 import { numberOf, sourceOf, writtenAt } from './lib/app-values.ts';
 import { margin, readTimeout, setReadTimeouts, type ReadTimeout } from './lib/app-limit.ts';
@@ -216,7 +216,7 @@ function optInOf(
         `Raise ${front.setting} of ${front.label} from ${idle} s to ${seconds} s, above the longest ` +
         `wait (${longest.directive} ${longest.effective.value?.join(' ')}, ${longest.route.label})` +
         (nginx.length > 0
-          ? `, and nginx's keepalive_timeout to ${formatDuration(seconds + 5)} so the balancer still closes idle connections first`
+          ? `, and nginx's keepalive_timeout to ${formatDuration(seconds + ABOVE_BALANCER)} so the balancer still closes idle connections first`
           : '') +
         '. Slow requests then finish instead of failing at the balancer. Unsafe: clients and ' +
         'the balancer hold a connection that long for every slow request, and the change takes a ' +

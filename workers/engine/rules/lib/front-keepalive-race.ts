@@ -40,7 +40,7 @@ const NO_ANSWER: Record<string, string> = {
   gcp: '(statusDetails "backend_connection_closed_before_data_sent_to_client" in its log)',
 };
 /** nginx's limit is set this much above the balancer's. */
-const MARGIN = 5;
+export const ABOVE_BALANCER = 5;
 
 export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): RuleHit[] {
   // Cloudflare's idle keep-alive to origins is not one of its documented settings: not compared.
@@ -83,7 +83,7 @@ export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): 
 }
 
 /**
- * Edits that raise nginx's client keepalive_timeout to `seconds` + MARGIN in every server block
+ * Edits that raise nginx's client keepalive_timeout to `seconds` + ABOVE_BALANCER in every server block
  * whose timeout is not above `seconds` (keep-alive off stays off): what a balancer whose idle
  * timeout is raised to `seconds` needs behind it. [] when nothing needs it or no nginx config
  * was pasted; null when a server that needs it cannot be edited.
@@ -98,7 +98,7 @@ export function nginxIdlesAbove(topology: Topology, seconds: number): Edit[] | n
   for (const s of short) {
     if (done.has(s.owner)) continue;
     done.add(s.owner);
-    const made = s.set(seconds + MARGIN);
+    const made = s.set(seconds + ABOVE_BALANCER);
     if (made.length === 0) return null;
     edits.push(...made);
   }
@@ -252,7 +252,7 @@ function fix(
   idle: number,
   short: readonly ClientIdle[],
 ): NonNullable<RuleHit['fix']> {
-  const seconds = idle + MARGIN;
+  const seconds = idle + ABOVE_BALANCER;
   const edits: Edit[] = [];
   const done = new Set<object>();
   for (const s of short) {
