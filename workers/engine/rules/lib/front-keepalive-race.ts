@@ -83,9 +83,9 @@ export function frontRaceHits(topology: Topology, events: readonly LogEvent[]): 
 }
 
 /**
- * Edits that raise nginx's client keepalive_timeout to `seconds` + ABOVE_BALANCER in every server block
- * whose timeout is not above `seconds` (keep-alive off stays off): what a balancer whose idle
- * timeout is raised to `seconds` needs behind it. [] when nothing needs it or no nginx config
+ * Edits that raise nginx's client keepalive_timeout to `seconds` + ABOVE_BALANCER in every
+ * server block whose timeout is not above `seconds` (keep-alive off stays off): what a
+ * balancer whose idle timeout is raised to `seconds` needs behind it. [] when nothing needs it or no nginx config
  * was pasted; null when a server that needs it cannot be edited.
  */
 export function nginxIdlesAbove(topology: Topology, seconds: number): Edit[] | null {
