@@ -4,7 +4,7 @@
  * effective settings (with provenance) and what it listens on.
  */
 import type { ParsedFile } from '../formats/types.ts';
-import type { Launched } from '../formats/gunicorn/launch.ts';
+import type { Launched } from '../formats/gunicorn/program.ts';
 import type { EffectiveSettings } from '../formats/gunicorn/index.ts';
 import {
   gunicornLayers,

@@ -4,7 +4,7 @@
  * own command (Backend.views): each is its own server, and its fixes edit only its command.
  */
 import type { ParsedFile } from '../formats/types.ts';
-import type { Launched } from '../formats/gunicorn/launch.ts';
+import type { Launched } from '../formats/gunicorn/program.ts';
 import { gunicornProcesses, type GunicornTree } from '../formats/gunicorn/index.ts';
 import type { Backend } from './backends.ts';
 

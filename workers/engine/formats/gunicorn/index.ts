@@ -1,6 +1,7 @@
 /** gunicorn: config files (Python, never executed) and the command lines that start it. */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram, isLauncher } from './launch.ts';
+import { findLaunches, isLauncher } from './launch.ts';
+import { findProgram } from './program.ts';
 import { isGunicornProgram, parseGunicorn, type GunicornTree } from './parse.ts';
 import { baseName } from '../../strings.ts';
 import { startsProgram } from './start-line.ts';

@@ -3,29 +3,12 @@
  * (exec and shell forms) and ENV, systemd ExecStart= and Environment=, shell scripts.
  * Finds each command and the environment it sets, with offsets for provenance.
  */
-import { innerScript, isJsonWord, jsonArrayWords, shellCommands, type Word } from './shell.ts';
+import { innerScript, jsonArrayWords, shellCommands, type Word } from './shell.ts';
 import { splitLines } from './text.ts';
 import { baseName, withoutComment } from '../../strings.ts';
 
 export type LaunchForm =
   'procfile' | 'dockerfile' | 'systemd' | 'compose' | 'supervisord' | 'script';
-
-/**
- * Where a launch runs its program (the word at `at`): its origin and process, where new
- * options go (after that word), and whether its words are an exec-form JSON list.
- */
-export function programSite(
-  text: string,
-  l: Launch,
-  at: number,
-): { origin: string; unit?: string; insertAt: number; json: boolean } {
-  return {
-    origin: l.origin,
-    unit: l.unit,
-    insertAt: l.words[at]!.end,
-    json: isJsonWord(text, l.words[at]!.start),
-  };
-}
 
 export interface Launch {
   words: Word[];
@@ -36,14 +19,6 @@ export interface Launch {
    * "supervisord program:api", "Procfile worker".
    */
   unit?: string;
-}
-
-/** Where an app server's command is written (an offset inside it), and the process it is. */
-export interface Launched {
-  file: string;
-  at: number;
-  /** Launch.unit: set where the file starts several processes. */
-  process?: string;
 }
 
 export interface EnvAssignment {
@@ -325,25 +300,6 @@ function expand(text: string, cmds: Word[][]): Word[][] {
     out.push(...(inner ?? [c]));
   }
   return out;
-}
-
-/**
- * The index of the program among `words` (skipping `exec`, `env A=b`, wrappers such as
- * `python -m`, `poetry run`, `ddtrace-run`), when `isProgram` accepts it; -1 otherwise.
- */
-export function findProgram(words: readonly Word[], isProgram: (base: string) => boolean): number {
-  for (let i = 0; i < words.length; i++) {
-    const v = words[i]!.value;
-    if (isProgram(baseName(v))) return i;
-    if (
-      /^python[\d.]*$/.test(baseName(v)) &&
-      words[i + 1]?.value === '-m' &&
-      words[i + 2] &&
-      isProgram(words[i + 2]!.value)
-    )
-      return i + 2;
-  }
-  return -1;
 }
 
 /** A Docker Compose file: by name, or a top-level `services:` without Kubernetes' apiVersion/kind. */

@@ -9,7 +9,7 @@ import { baseName } from '../../strings.ts';
 import { HYPERCORN_SETTINGS } from './defaults.ts';
 import type { HypercornTree } from './parse.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
-import type { Launched } from '../gunicorn/launch.ts';
+import type { Launched } from '../gunicorn/program.ts';
 
 export interface HypercornRun {
   /** "Dockerfile CMD", "hypercorn.toml". */

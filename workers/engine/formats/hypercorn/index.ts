@@ -1,6 +1,7 @@
 /** hypercorn: the command lines that start it and its TOML config files. */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram, isLauncher } from '../gunicorn/launch.ts';
+import { findLaunches, isLauncher } from '../gunicorn/launch.ts';
+import { findProgram } from '../gunicorn/program.ts';
 import { startsProgram } from '../gunicorn/start-line.ts';
 import { baseName } from '../../strings.ts';
 import { isHypercornProgram, isTomlName, parseHypercorn, type HypercornTree } from './parse.ts';

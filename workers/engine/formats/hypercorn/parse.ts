@@ -6,7 +6,8 @@
 import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
-import { findLaunches, findProgram, programSite } from '../gunicorn/launch.ts';
+import { findLaunches } from '../gunicorn/launch.ts';
+import { findProgram, programSite } from '../gunicorn/program.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { parseHypercornArgs } from './cmdline.ts';
 import { parseTomlTop, type TomlTop } from './toml.ts';

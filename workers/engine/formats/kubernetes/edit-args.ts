@@ -8,7 +8,7 @@ import type { Edit } from '../../model.ts';
 import type { ParsedFile } from '../types.ts';
 import { parseGunicornArgs, type ParsedArgs } from '../gunicorn/cmdline.ts';
 import { BY_NAME } from '../gunicorn/defaults.ts';
-import { findProgram } from '../gunicorn/launch.ts';
+import { findProgram } from '../gunicorn/program.ts';
 import { isGunicornProgram } from '../gunicorn/parse.ts';
 import type { Word } from '../gunicorn/shell.ts';
 import { BY_NAME as UVICORN_BY_NAME } from '../uvicorn/defaults.ts';

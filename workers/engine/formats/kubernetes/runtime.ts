@@ -8,7 +8,7 @@ import { isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Setting } from '../types.ts';
 import { parseGunicornArgs } from '../gunicorn/cmdline.ts';
 import { mergeGunicornLayers, type GunicornLayer } from '../gunicorn/effective.ts';
-import { findProgram } from '../gunicorn/launch.ts';
+import { findProgram } from '../gunicorn/program.ts';
 import { isGunicornProgram, parseCmdArgsValue } from '../gunicorn/parse.ts';
 import { isShortFlagsWithC, shellCommands, type Word } from '../gunicorn/shell.ts';
 import { lineAt, type EffectiveSettings } from '../gunicorn/text.ts';

@@ -8,7 +8,7 @@ import { defaultsOf, lineAt, lineStarts } from '../gunicorn/text.ts';
 import { UVICORN_SETTINGS, envTarget } from './defaults.ts';
 import type { UvicornTree } from './parse.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
-import type { Launched } from '../gunicorn/launch.ts';
+import type { Launched } from '../gunicorn/program.ts';
 
 export interface UvicornRun {
   /** "Dockerfile CMD", "uvicorn.run()". */

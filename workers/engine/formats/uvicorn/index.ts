@@ -1,6 +1,7 @@
 /** uvicorn: the command lines that start it and `uvicorn.run()` calls (Python, never executed). */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram, isLauncher } from '../gunicorn/launch.ts';
+import { findLaunches, isLauncher } from '../gunicorn/launch.ts';
+import { findProgram } from '../gunicorn/program.ts';
 import { startsProgram } from '../gunicorn/start-line.ts';
 import { baseName } from '../../strings.ts';
 import { isUvicornProgram, parseUvicorn, type UvicornTree } from './parse.ts';

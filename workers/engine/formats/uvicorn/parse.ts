@@ -7,7 +7,8 @@
 import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
 import type { ParsedArgs } from '../gunicorn/cmdline.ts';
-import { findLaunches, findProgram, programSite, type EnvAssignment } from '../gunicorn/launch.ts';
+import { findLaunches, type EnvAssignment } from '../gunicorn/launch.ts';
+import { findProgram, programSite } from '../gunicorn/program.ts';
 import { looksLikePython } from '../gunicorn/parse.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { parseUvicornArgs } from './cmdline.ts';

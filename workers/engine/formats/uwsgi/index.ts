@@ -1,6 +1,7 @@
 /** uWSGI: ini files and the command lines (and UWSGI_* variables) that start it. */
 import type { FormatHandler } from '../types.ts';
-import { findLaunches, findProgram } from '../gunicorn/launch.ts';
+import { findLaunches } from '../gunicorn/launch.ts';
+import { findProgram } from '../gunicorn/program.ts';
 import { isUwsgiProgram, parseUwsgi, type UwsgiTree } from './parse.ts';
 import { baseName } from '../../strings.ts';
 import { startsProgram } from '../gunicorn/start-line.ts';

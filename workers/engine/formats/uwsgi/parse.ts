@@ -5,7 +5,8 @@
  */
 import type { FileError } from '../../model.ts';
 import type { ParsedFile, Setting } from '../types.ts';
-import { findLaunches, findProgram, type LaunchFile } from '../gunicorn/launch.ts';
+import { findLaunches, type LaunchFile } from '../gunicorn/launch.ts';
+import { findProgram } from '../gunicorn/program.ts';
 import { lineAt, lineStarts } from '../gunicorn/text.ts';
 import { envOption, parseUwsgiArgs, type UwsgiArg } from './cmdline.ts';
 import { canonicalOption } from './defaults.ts';
